@@ -1,0 +1,182 @@
+#include "daemon/app/config.h"
+
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+namespace pingan::app {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Walks a YAML mapping, binding known keys and reporting the first problem.
+class Reader {
+ public:
+  Reader(std::string file) : file_(std::move(file)) {}
+
+  ConfigError Error(const YAML::Node& node, const std::string& key, const std::string& msg) const {
+    const int line = node.IsDefined() ? node.Mark().line + 1 : 0;
+    return ConfigError{file_, line > 0 ? line : 0, key, msg};
+  }
+
+  template <typename T>
+  std::optional<ConfigError> Get(const YAML::Node& node, const std::string& key, T& out) const {
+    try {
+      out = node.as<T>();
+      return std::nullopt;
+    } catch (const YAML::Exception&) {
+      return Error(node, key, "has the wrong type");
+    }
+  }
+
+  // Every key of `map` must be one of `handlers`; each handler binds its value.
+  using Handler = std::function<std::optional<ConfigError>(const YAML::Node&, const std::string&)>;
+  std::optional<ConfigError> Map(const YAML::Node& map, const std::string& prefix,
+                                 const std::map<std::string, Handler>& handlers) const {
+    if (!map.IsMap()) return Error(map, prefix, "must be a mapping of keys to values");
+    for (const auto& kv : map) {
+      const std::string key = kv.first.as<std::string>();
+      const std::string path = prefix.empty() ? key : prefix + "." + key;
+      auto it = handlers.find(key);
+      if (it == handlers.end()) return Error(kv.first, path, "is not a known setting");
+      if (auto err = it->second(kv.second, path)) return err;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  std::string file_;
+};
+
+template <typename T>
+Reader::Handler Bind(const Reader& r, T& out) {
+  return [&r, &out](const YAML::Node& n, const std::string& key) { return r.Get(n, key, out); };
+}
+
+Reader::Handler Positive(const Reader& r, auto& out) {
+  return [&r, &out](const YAML::Node& n, const std::string& key) -> std::optional<ConfigError> {
+    int64_t value = 0;
+    if (auto err = r.Get(n, key, value)) return err;
+    if (value <= 0) return r.Error(n, key, "must be a positive number");
+    out = static_cast<std::remove_reference_t<decltype(out)>>(value);
+    return std::nullopt;
+  };
+}
+
+std::optional<ConfigError> ReadAll(const Reader& r, const YAML::Node& root, DaemonConfig& c) {
+  int skew_seconds = static_cast<int>(c.limits.max_future_skew.count() / 1000);
+  auto limits = [&](const YAML::Node& n, const std::string& key) {
+    return r.Map(n, key,
+                 {{"max_summary_bytes", Positive(r, c.limits.max_summary_bytes)},
+                  {"max_days_back", Positive(r, c.limits.max_days_back)},
+                  {"max_days_ahead", Positive(r, c.limits.max_days_ahead)},
+                  {"max_future_skew_seconds", Positive(r, skew_seconds)}});
+  };
+  auto curve = [&](const YAML::Node& n, const std::string& key) {
+    return r.Map(n, key,
+                 {{"server_key", Bind(r, c.server_key_file)},
+                  {"generate_server_key", Bind(r, c.generate_server_key)},
+                  {"school_keys", Bind(r, c.school_keys)}});
+  };
+  auto ingest = [&](const YAML::Node& n, const std::string& key) {
+    return r.Map(
+        n, key, {{"backlog", Positive(r, c.backlog)}, {"max_pending", Positive(r, c.max_pending)}});
+  };
+  auto store = [&](const YAML::Node& n, const std::string& key) {
+    return r.Map(n, key,
+                 {{"database", Bind(r, c.database)},
+                  {"max_batch", Positive(r, c.max_batch)},
+                  {"incident_text_retention_days", Positive(r, c.incident_text_retention_days)}});
+  };
+  auto org = [&](const YAML::Node& n, const std::string& key) {
+    return r.Map(n, key, {{"file", Bind(r, c.org_file)}, {"csv", Bind(r, c.schools_csv)}});
+  };
+  auto calendars = [&](const YAML::Node& n, const std::string& key) {
+    return r.Map(n, key, {{"file", Bind(r, c.calendars_file)}, {"ics", Bind(r, c.ics_files)}});
+  };
+  auto err = r.Map(root, "",
+                   {{"listen", Bind(r, c.listen)},
+                    {"data_dir", Bind(r, c.data_dir)},
+                    {"time_zone", Bind(r, c.time_zone)},
+                    {"log_level", Bind(r, c.log_level)},
+                    {"curve", curve},
+                    {"limits", limits},
+                    {"ingest", ingest},
+                    {"store", store},
+                    {"org", org},
+                    {"calendars", calendars}});
+  if (err) return err;
+  c.limits.max_future_skew = std::chrono::seconds{skew_seconds};
+  if (c.listen.find("://") == std::string::npos) {
+    return r.Error(root["listen"], "listen", "must be a ZeroMQ endpoint like tcp://0.0.0.0:7450");
+  }
+  static const std::vector<std::string> kLevels = {"trace", "debug", "info", "warn", "error"};
+  if (std::find(kLevels.begin(), kLevels.end(), c.log_level) == kLevels.end()) {
+    return r.Error(root["log_level"], "log_level", "must be trace, debug, info, warn or error");
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string ConfigError::ToString() const {
+  std::ostringstream out;
+  out << file;
+  if (line > 0) out << ":" << line;
+  out << ": ";
+  if (!key.empty()) out << "'" << key << "' ";
+  out << message;
+  return out.str();
+}
+
+std::string DaemonConfig::DataPath(const std::string& path) const {
+  return fs::path(path).is_absolute() ? path : (fs::path(data_dir) / path).string();
+}
+
+std::string DaemonConfig::ConfigPath(const std::string& path) const {
+  return fs::path(path).is_absolute() ? path : (fs::path(config_dir) / path).string();
+}
+
+std::variant<DaemonConfig, ConfigError> ParseConfig(const std::string& yaml_text,
+                                                    const std::string& source_name,
+                                                    DaemonConfig base) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::ParserException& e) {
+    return ConfigError{source_name, e.mark.line + 1, "", "is not valid YAML: " + e.msg};
+  }
+  DaemonConfig config = std::move(base);
+  config.source = source_name;
+  if (root.IsNull()) return config;  // an empty file means all defaults
+  const Reader reader(source_name);
+  if (auto err = ReadAll(reader, root, config)) return *err;
+  return config;
+}
+
+DaemonConfig DefaultConfig() {
+  auto parsed = ParseConfig(kDefaultConfigYaml, "<embedded default>", DaemonConfig{});
+  // The embedded default is tested; failing to parse it is a build defect.
+  if (auto* err = std::get_if<ConfigError>(&parsed)) throw std::logic_error(err->ToString());
+  DaemonConfig config = std::get<DaemonConfig>(std::move(parsed));
+  config.config_dir = config.data_dir;
+  return config;
+}
+
+std::variant<DaemonConfig, ConfigError> LoadConfigFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return ConfigError{path, 0, "", "cannot be read"};
+  std::stringstream text;
+  text << in.rdbuf();
+  auto result = ParseConfig(text.str(), path, DefaultConfig());
+  if (auto* config = std::get_if<DaemonConfig>(&result)) {
+    const auto dir = fs::path(path).parent_path();
+    config->config_dir = dir.empty() ? "." : dir.string();
+  }
+  return result;
+}
+
+}  // namespace pingan::app

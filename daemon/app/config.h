@@ -1,0 +1,68 @@
+// DaemonConfig: pingand's settings, read from YAML with errors that name file, line
+// and key; unknown keys are errors (a typo must not silently fall back to a default).
+//
+// Without --config the daemon runs on an embedded default (kDefaultConfigYaml), which
+// is also what `pingand --print-default-config` prints: a commented sample where every
+// key has a paragraph. Plain values; no threading concerns.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "daemon/core/report.h"
+
+namespace pingan::app {
+
+struct ConfigError {
+  std::string file;
+  int line = 0;     // 1-based, 0 when unknown
+  std::string key;  // dotted path, e.g. "ingest.backlog"
+  std::string message;
+  std::string ToString() const;
+};
+
+// Member initializers only make a value well-formed; the defaults that count are
+// those of the embedded YAML (DefaultConfig), so the sample and the code cannot drift.
+struct DaemonConfig {
+  std::string source = "<embedded default>";  // the file it came from
+  std::string listen = "tcp://127.0.0.1:7450";
+  std::string data_dir = "pingan-data";
+  std::string database = "pingan.db";  // relative paths are under data_dir
+  std::string server_key_file = "daemon.key";
+  bool generate_server_key = true;  // create the daemon keypair when the file is absent
+  std::string school_keys = "schools";
+  std::string time_zone = "Asia/Shanghai";
+  std::string log_level = "info";
+  int backlog = 4096;
+  size_t max_pending = 50000;
+  size_t max_batch = 4096;
+  int incident_text_retention_days = 365;
+  core::ReportLimits limits;
+  // Paths of the organisation, calendar and requirement files (relative to the
+  // config file's directory); empty = none configured.
+  std::string org_file;
+  std::string schools_csv;
+  std::string calendars_file;
+  std::vector<std::string> ics_files;  // holiday calendars in iCalendar format
+  std::string config_dir = ".";        // where relative org/calendar paths start
+
+  // Resolves a path relative to data_dir / to the config file (absolute paths kept).
+  std::string DataPath(const std::string& path) const;
+  std::string ConfigPath(const std::string& path) const;
+};
+
+extern const char* const kDefaultConfigYaml;
+
+// The embedded default, parsed. Relative org/calendar paths resolve under data_dir.
+DaemonConfig DefaultConfig();
+// A config file overlays the embedded default: keys it leaves out keep their defaults.
+std::variant<DaemonConfig, ConfigError> LoadConfigFile(const std::string& path);
+std::variant<DaemonConfig, ConfigError> ParseConfig(const std::string& yaml_text,
+                                                    const std::string& source_name,
+                                                    DaemonConfig base);
+
+}  // namespace pingan::app

@@ -1,0 +1,140 @@
+// pingand: receives school safety reports, stores them, and (as the project grows)
+// detects missing reports and escalates. See `pingand --help`.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "daemon/app/config.h"
+#include "daemon/app/daemon.h"
+#include "daemon/app/system_clock.h"
+#include "daemon/core/drill_clock.h"
+
+namespace {
+
+using pingan::app::ConfigError;
+using pingan::app::DaemonConfig;
+
+struct Flags {
+  std::string config_file;
+  bool check_config = false;
+  bool print_default = false;
+  bool insecure_dev = false;
+  std::string clock = "system";
+  std::string drill_start;
+  double drill_speed = 1.0;
+  std::string log_level;
+  std::string listen;
+  std::string data_dir;
+  std::string endpoint_file;
+};
+
+std::optional<pingan::core::Instant> ParseInstant(const std::string& text) {
+  std::istringstream in(text);
+  date::sys_time<std::chrono::milliseconds> t;
+  in >> date::parse("%FT%T%Ez", t);
+  if (in.fail()) return std::nullopt;
+  return t;
+}
+
+int Fail(const std::string& message) {
+  std::cerr << "pingand: " << message << "\n";
+  return 1;
+}
+
+int RunDaemon(const DaemonConfig& config, const Flags& flags) {
+  pingan::app::SystemClock system_clock;
+  std::unique_ptr<pingan::core::DrillClock> drill;
+  const pingan::core::Clock* clock = &system_clock;
+  if (flags.clock == "drill") {
+    auto start = ParseInstant(flags.drill_start);
+    if (!start)
+      return Fail("--start needs an ISO 8601 time with offset, e.g. 2026-10-01T08:00:00+08:00");
+    drill = std::make_unique<pingan::core::DrillClock>(system_clock, *start, flags.drill_speed);
+    clock = drill.get();
+    spdlog::warn("DRILL CLOCK: simulated time starts at {} and runs at {}x", flags.drill_start,
+                 flags.drill_speed);
+  }
+  pingan::app::Daemon daemon(config, *clock, {flags.insecure_dev});
+  try {
+    const std::string endpoint = daemon.Start();
+    if (!flags.endpoint_file.empty()) std::ofstream(flags.endpoint_file) << endpoint << "\n";
+  } catch (const std::exception& e) {
+    return Fail(e.what());
+  }
+  boost::asio::signal_set stop_signals(daemon.io(), SIGINT, SIGTERM);
+  stop_signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    spdlog::info("signal {}: stopping", signal);
+    daemon.Stop();
+  });
+  boost::asio::signal_set hup(daemon.io(), SIGHUP);
+  std::function<void()> wait_hup = [&] {
+    hup.async_wait([&](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      spdlog::info("SIGHUP: reloading school keys");
+      daemon.ReloadKeys();
+      wait_hup();
+    });
+  };
+  wait_hup();
+  daemon.Run();
+  spdlog::info("pingand stopped");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"pingand: collects school safety check-ins and notices who did not report"};
+  Flags flags;
+  app.add_option("-c,--config", flags.config_file, "YAML configuration file (default: embedded)")
+      ->check(CLI::ExistingFile);
+  app.add_flag("--check-config", flags.check_config, "Validate the configuration and exit");
+  app.add_flag("--print-default-config", flags.print_default,
+               "Print the embedded default configuration (a commented sample) and exit");
+  app.add_flag("--insecure-dev", flags.insecure_dev,
+               "No CURVE, no authentication: only for local experiments");
+  app.add_option("--clock", flags.clock, "system, or drill for rehearsals")
+      ->check(CLI::IsMember({"system", "drill"}));
+  app.add_option("--start", flags.drill_start, "Drill clock start, e.g. 2026-10-01T08:00:00+08:00");
+  app.add_option("--speed", flags.drill_speed, "Drill clock speed factor (60: a minute is an hour)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--log-level", flags.log_level, "Overrides log_level");
+  app.add_option("--listen", flags.listen, "Overrides listen");
+  app.add_option("--data-dir", flags.data_dir, "Overrides data_dir");
+  app.add_option("--endpoint-file", flags.endpoint_file,
+                 "Write the bound endpoint here once listening (for scripts and tests)");
+  CLI11_PARSE(app, argc, argv);
+
+  if (flags.print_default) {
+    std::cout << pingan::app::kDefaultConfigYaml;
+    return 0;
+  }
+  DaemonConfig config;
+  if (flags.config_file.empty()) {
+    config = pingan::app::DefaultConfig();
+  } else {
+    auto loaded = pingan::app::LoadConfigFile(flags.config_file);
+    if (auto* err = std::get_if<ConfigError>(&loaded)) return Fail(err->ToString());
+    config = std::get<DaemonConfig>(std::move(loaded));
+  }
+  if (!flags.listen.empty()) config.listen = flags.listen;
+  if (!flags.data_dir.empty()) {
+    if (flags.config_file.empty()) config.config_dir = flags.data_dir;
+    config.data_dir = flags.data_dir;
+  }
+  if (!flags.log_level.empty()) config.log_level = flags.log_level;
+  if (flags.check_config) {
+    std::cout << "configuration OK: " << config.source << "\n";
+    return 0;
+  }
+  spdlog::set_default_logger(spdlog::stderr_color_mt("pingand"));
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  return RunDaemon(config, flags);
+}

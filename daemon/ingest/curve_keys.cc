@@ -1,0 +1,161 @@
+#include "daemon/ingest/curve_keys.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zmq.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <vector>
+
+#include "daemon/core/report.h"
+
+namespace pingan::wire {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Trim(std::string s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return "";
+  const auto last = s.find_last_not_of(" \t\r\n");
+  return s.substr(first, last - first + 1);
+}
+
+KeyError Error(const std::string& path, int line, const std::string& what) {
+  return KeyError{path + (line > 0 ? ":" + std::to_string(line) : "") + ": " + what};
+}
+
+std::variant<std::monostate, KeyError> WriteFile(const std::string& path,
+                                                 const std::string& content, mode_t mode) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  if (fd < 0) return Error(path, 0, std::string("cannot create: ") + std::strerror(errno));
+  ::fchmod(fd, mode);  // umask may have narrowed or widened nothing else
+  const ssize_t n = ::write(fd, content.data(), content.size());
+  const bool ok = n == static_cast<ssize_t>(content.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) return Error(path, 0, "write failed");
+  return std::monostate{};
+}
+
+}  // namespace
+
+CurveKeyPair GenerateCurveKeyPair() {
+  char pub[41] = {};
+  char sec[41] = {};
+  if (zmq_curve_keypair(pub, sec) != 0) {
+    throw std::runtime_error("libzmq was built without CURVE support");
+  }
+  return CurveKeyPair{pub, sec};
+}
+
+bool IsZ85Key(std::string_view text) {
+  if (text.size() != 40) return false;
+  uint8_t decoded[32];
+  const std::string copy(text);
+  return zmq_z85_decode(decoded, copy.c_str()) != nullptr;
+}
+
+std::variant<std::monostate, KeyError> WriteKeyPair(const std::string& base,
+                                                    const CurveKeyPair& keys) {
+  const std::string secret =
+      "# pingan CURVE secret key. Keep private.\npublic: " + keys.public_z85 +
+      "\nsecret: " + keys.secret_z85 + "\n";
+  if (auto r = WriteFile(base + ".key", secret, 0600); std::holds_alternative<KeyError>(r)) {
+    return r;
+  }
+  return WriteFile(base + ".pub", keys.public_z85 + "\n", 0644);
+}
+
+std::variant<CurveKeyPair, KeyError> ReadSecretKeyFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Error(path, 0, "cannot open secret key file");
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 0077) != 0) {
+    return Error(path, 0, "secret key file is readable by others; chmod 600 it");
+  }
+  CurveKeyPair keys;
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    line = Trim(line);
+    if (line.empty() || line[0] == '#') continue;
+    const auto colon = line.find(':');
+    const std::string name = colon == std::string::npos ? "" : Trim(line.substr(0, colon));
+    const std::string value = colon == std::string::npos ? "" : Trim(line.substr(colon + 1));
+    if (!IsZ85Key(value) || (name != "public" && name != "secret")) {
+      return Error(path, n, "expected 'public: <z85 key>' or 'secret: <z85 key>'");
+    }
+    (name == "public" ? keys.public_z85 : keys.secret_z85) = value;
+  }
+  if (keys.public_z85.empty() || keys.secret_z85.empty()) {
+    return Error(path, 0, "needs both a public and a secret line");
+  }
+  return keys;
+}
+
+std::variant<std::string, KeyError> ReadPublicKeyFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Error(path, 0, "cannot open public key file");
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    line = Trim(line);
+    if (line.empty() || line[0] == '#') continue;
+    if (!IsZ85Key(line)) return Error(path, n, "not a 40-character Z85 CURVE public key");
+    return line;
+  }
+  return Error(path, 0, "holds no key");
+}
+
+std::variant<SchoolKeys, KeyError> LoadSchoolKeys(const std::string& dir_or_file) {
+  SchoolKeys keys;
+  std::set<std::string> seen_keys;
+  auto add = [&](const std::string& school, const std::string& key, const std::string& where,
+                 int line) -> std::optional<KeyError> {
+    if (!core::IsValidSchoolId(school))
+      return Error(where, line, "invalid school id '" + school + "'");
+    if (!keys.emplace(school, key).second)
+      return Error(where, line, "school '" + school + "' listed twice");
+    if (!seen_keys.insert(key).second)
+      return Error(where, line, "key of '" + school + "' is already another school's");
+    return std::nullopt;
+  };
+  std::error_code ec;
+  if (fs::is_directory(dir_or_file, ec)) {
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(dir_or_file, ec)) {
+      if (entry.path().extension() == ".pub") files.push_back(entry.path());
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& file : files) {
+      auto key = ReadPublicKeyFile(file.string());
+      if (auto* err = std::get_if<KeyError>(&key)) return *err;
+      if (auto err = add(file.stem().string(), std::get<std::string>(key), file.string(), 0))
+        return *err;
+    }
+    return keys;
+  }
+  std::ifstream in(dir_or_file);
+  if (!in) return Error(dir_or_file, 0, "is neither a key directory nor a readable key list");
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    line = Trim(line);
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream fields(line);
+    std::string school, key, extra;
+    fields >> school >> key;
+    if (!IsZ85Key(key) || (fields >> extra)) {
+      return Error(dir_or_file, n, "expected '<school_id> <z85 public key>'");
+    }
+    if (auto err = add(school, key, dir_or_file, n)) return *err;
+  }
+  return keys;
+}
+
+}  // namespace pingan::wire

@@ -1,0 +1,66 @@
+#include "daemon/store/database.h"
+
+#include <spdlog/spdlog.h>
+
+#include <SQLiteCpp/Transaction.h>
+#include <stdexcept>
+
+namespace pingan::store {
+namespace {
+
+int OpenFlags(OpenMode mode) {
+  return mode == OpenMode::kReadOnly ? SQLite::OPEN_READONLY
+                                     : SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE;
+}
+
+SQLite::Database OpenOrExplain(const std::string& path, OpenMode mode) {
+  try {
+    return SQLite::Database(path, OpenFlags(mode), /*busyTimeoutMs=*/5000);
+  } catch (const SQLite::Exception& e) {
+    throw std::runtime_error("cannot open database " + path + ": " + e.what());
+  }
+}
+
+}  // namespace
+
+Database::Database(const std::string& path, OpenMode mode)
+    : path_(path), db_(OpenOrExplain(path, mode)) {
+  if (mode == OpenMode::kReadWrite) {
+    db_.exec("PRAGMA journal_mode=WAL");
+    db_.exec("PRAGMA synchronous=FULL");
+  }
+  db_.exec("PRAGMA foreign_keys=ON");
+  const int version = schema_version();
+  if (version > LatestSchemaVersion()) {
+    throw std::runtime_error(path + " has schema version " + std::to_string(version) +
+                             ", newer than this pingand understands (" +
+                             std::to_string(LatestSchemaVersion()) + "); upgrade pingand");
+  }
+  if (mode == OpenMode::kReadWrite) {
+    Migrate();
+  } else if (version < LatestSchemaVersion()) {
+    throw std::runtime_error(path + " is at schema version " + std::to_string(version) +
+                             "; start pingand once to migrate it");
+  }
+}
+
+int Database::schema_version() const {
+  return const_cast<SQLite::Database&>(db_).execAndGet("PRAGMA user_version").getInt();
+}
+
+void Database::Migrate() {
+  for (const Migration& m : Migrations()) {
+    if (m.version <= schema_version()) continue;
+    SQLite::Transaction tx(db_);
+    db_.exec(m.sql);
+    db_.exec("PRAGMA user_version=" + std::to_string(m.version));
+    tx.commit();
+    spdlog::info("database {}: migrated to schema {} ({})", path_, m.version, m.description);
+  }
+}
+
+int LatestSchemaVersion() {
+  return Migrations().empty() ? 0 : Migrations().back().version;
+}
+
+}  // namespace pingan::store

@@ -1,0 +1,111 @@
+#include "daemon/store/store_writer.h"
+
+#include <spdlog/spdlog.h>
+
+#include <SQLiteCpp/Transaction.h>
+
+namespace pingan::store {
+
+StoreWriter::StoreWriter(StoreWriterOptions options, Completion on_batch_committed)
+    : options_(std::move(options)),
+      on_batch_committed_(std::move(on_batch_committed)),
+      db_(std::make_unique<Database>(options_.database_path)),
+      reports_(std::make_unique<ReportRepository>(db_->sql(), options_.text_retention)),
+      thread_([this] { Run(); }) {}
+
+StoreWriter::~StoreWriter() {
+  Stop();
+}
+
+void StoreWriter::AddObserver(std::shared_ptr<ReportObserver> observer) {
+  std::lock_guard lock(mu_);
+  observers_.push_back(std::move(observer));
+}
+
+void StoreWriter::Submit(WriteRequest request) {
+  {
+    std::lock_guard lock(mu_);
+    pending_.push_back(std::move(request));
+  }
+  wake_.notify_one();
+}
+
+void StoreWriter::Post(Job job) {
+  {
+    std::lock_guard lock(mu_);
+    jobs_.push_back(std::move(job));
+  }
+  wake_.notify_one();
+}
+
+size_t StoreWriter::QueueDepth() const {
+  std::lock_guard lock(mu_);
+  return pending_.size();
+}
+
+void StoreWriter::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+void StoreWriter::Run() {
+  for (;;) {
+    std::vector<WriteRequest> batch;
+    std::deque<Job> jobs;
+    {
+      std::unique_lock lock(mu_);
+      wake_.wait(lock, [this] { return stopping_ || !pending_.empty() || !jobs_.empty(); });
+      if (pending_.empty() && jobs_.empty()) return;  // stopping, nothing left
+      const size_t n = std::min(pending_.size(), options_.max_batch);
+      batch.reserve(n);
+      for (size_t i = 0; i < n; ++i) {
+        batch.push_back(std::move(pending_.front()));
+        pending_.pop_front();
+      }
+      jobs.swap(jobs_);
+    }
+    if (!batch.empty()) on_batch_committed_(WriteBatch(batch));
+    for (Job& job : jobs) {
+      try {
+        job(*db_);
+      } catch (const std::exception& e) {
+        spdlog::error("store job failed: {}", e.what());
+      }
+    }
+  }
+}
+
+std::vector<WriteOutcome> StoreWriter::WriteBatch(std::vector<WriteRequest>& batch) {
+  std::vector<WriteOutcome> outcomes;
+  outcomes.reserve(batch.size());
+  try {
+    SQLite::Transaction tx(db_->sql());
+    for (WriteRequest& req : batch) {
+      const InsertStatus status = reports_->Insert(req.incoming);
+      if (status == InsertStatus::kStored) {
+        for (auto& observer : observers_) observer->OnStored(db_->sql(), req.incoming);
+      }
+      outcomes.push_back(WriteOutcome{
+          std::move(req.reply_to), req.incoming.report.report_id,
+          status == InsertStatus::kStored ? WriteStatus::kStored : WriteStatus::kDuplicate});
+    }
+    tx.commit();
+  } catch (const std::exception& e) {
+    // The transaction rolled back: nothing of this batch is stored, so none may be acked
+    // as stored. A report that appeared twice in the batch is failed too (both copies).
+    spdlog::error("store: batch of {} reports not committed: {}", batch.size(), e.what());
+    for (size_t i = 0; i < outcomes.size(); ++i) outcomes[i].status = WriteStatus::kFailed;
+    for (size_t i = outcomes.size(); i < batch.size(); ++i) {
+      outcomes.push_back(WriteOutcome{std::move(batch[i].reply_to),
+                                      batch[i].incoming.report.report_id, WriteStatus::kFailed});
+    }
+  }
+  return outcomes;
+}
+
+}  // namespace pingan::store

@@ -1,0 +1,96 @@
+// StoreWriter: the daemon's one writer thread, with group commit.
+//
+// The event loop hands it reports (Submit) and other write jobs (Post). The thread
+// takes everything that arrived since its last commit, writes it in ONE transaction,
+// commits (one fsync for the whole batch, synchronous=FULL), and only then reports
+// the outcomes through the completion callback, so an ack can never precede its row.
+// If the commit fails, every report of the batch comes back kFailed (nothing of the
+// batch is kept) and the agents will resend.
+//
+// Threading: Submit, Post, QueueDepth and Stop may be called from any thread. The
+// completion callback and jobs run on the writer thread; the callback must not block
+// (it typically posts the acks to the event loop).
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "daemon/store/database.h"
+#include "daemon/store/report_repository.h"
+
+namespace pingan::store {
+
+// Runs inside a batch's transaction after each report is stored (not for duplicates),
+// e.g. to update the ledger in the same commit. Throwing fails the whole batch.
+class ReportObserver {
+ public:
+  virtual ~ReportObserver() = default;
+  virtual void OnStored(SQLite::Database& db, const IncomingReport& report) = 0;
+};
+
+struct WriteRequest {
+  IncomingReport incoming;
+  std::string reply_to;  // opaque to the store (the ZeroMQ routing id)
+};
+
+enum class WriteStatus { kStored, kDuplicate, kFailed };
+
+struct WriteOutcome {
+  std::string reply_to;
+  std::string report_id;
+  WriteStatus status;
+};
+
+struct StoreWriterOptions {
+  std::string database_path;
+  core::Millis text_retention = std::chrono::hours{24 * 365};
+  size_t max_batch = 4096;  // reports per transaction at most
+};
+
+class StoreWriter {
+ public:
+  using Completion = std::function<void(std::vector<WriteOutcome>)>;
+  using Job = std::function<void(Database&)>;
+
+  // Opens and migrates the database on the calling thread (so errors surface at start
+  // up), then starts the writer thread.
+  StoreWriter(StoreWriterOptions options, Completion on_batch_committed);
+  ~StoreWriter();
+  StoreWriter(const StoreWriter&) = delete;
+  StoreWriter& operator=(const StoreWriter&) = delete;
+
+  // Observers must be added before the first Submit.
+  void AddObserver(std::shared_ptr<ReportObserver> observer);
+  void Submit(WriteRequest request);
+  // Runs `job` on the writer thread between batches; the job manages its own
+  // transaction. Exceptions are logged and swallowed.
+  void Post(Job job);
+  size_t QueueDepth() const;
+  // Finishes what is queued, then joins the thread. Idempotent.
+  void Stop();
+
+ private:
+  void Run();
+  std::vector<WriteOutcome> WriteBatch(std::vector<WriteRequest>& batch);
+
+  StoreWriterOptions options_;
+  Completion on_batch_committed_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<ReportRepository> reports_;
+  std::vector<std::shared_ptr<ReportObserver>> observers_;
+
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  std::deque<WriteRequest> pending_;
+  std::deque<Job> jobs_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace pingan::store

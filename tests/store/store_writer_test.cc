@@ -1,0 +1,187 @@
+#include "daemon/store/store_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <condition_variable>
+#include <future>
+#include <mutex>
+
+#include "daemon/core/uuid.h"
+#include "tests/fakes/temp_dir.h"
+
+namespace pingan::store {
+namespace {
+
+using namespace std::chrono_literals;
+
+const core::Instant kNow = date::sys_days{date::year{2026} / 10 / 3} + 8h;
+
+core::Report MakeReport(int n, core::ReportKind kind = core::ReportKind::kAllClear) {
+  core::Report r;
+  std::array<uint8_t, 10> random{};
+  random[9] = static_cast<uint8_t>(n);
+  random[8] = static_cast<uint8_t>(n >> 8);
+  r.report_id = core::FormatUuid(core::MakeUuidV7(kNow + core::Millis{n}, random));
+  r.school_id = "sch-" + std::to_string(n % 7);
+  r.kind = kind;
+  r.covers = date::year{2026} / 10 / 3;
+  r.agent_time = kNow;
+  if (kind == core::ReportKind::kIncident) {
+    r.incident = core::Incident{core::IncidentCategory::kFoodSafety,
+                                core::Severity::kII,
+                                kNow - 2h,
+                                "午餐后多名学生腹痛",
+                                12,
+                                0,
+                                0,
+                                true};
+  }
+  return r;
+}
+
+// Collects batch outcomes from the writer thread.
+class Outcomes {
+ public:
+  StoreWriter::Completion Callback() {
+    return [this](std::vector<WriteOutcome> batch) {
+      std::lock_guard lock(mu_);
+      for (auto& o : batch) all_.push_back(std::move(o));
+      ++batches_;
+      cv_.notify_all();
+    };
+  }
+  std::vector<WriteOutcome> WaitFor(size_t n) {
+    std::unique_lock lock(mu_);
+    cv_.wait(lock, [&] { return all_.size() >= n; });
+    return all_;
+  }
+  int batches() {
+    std::lock_guard lock(mu_);
+    return batches_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<WriteOutcome> all_;
+  int batches_ = 0;
+};
+
+StoreWriterOptions Options(const testing::TempDir& dir) {
+  StoreWriterOptions o;
+  o.database_path = dir.File("pingan.db");
+  return o;
+}
+
+TEST(StoreWriter, StoresEachReportOnceAndAnswersDuplicates) {
+  testing::TempDir dir;
+  Outcomes outcomes;
+  {
+    StoreWriter writer(Options(dir), outcomes.Callback());
+    for (int i = 0; i < 50; ++i) writer.Submit({{MakeReport(i), kNow}, "peer" + std::to_string(i)});
+    for (int i = 0; i < 50; i += 5) writer.Submit({{MakeReport(i), kNow}, "again"});
+    auto all = outcomes.WaitFor(60);
+    int stored = 0, duplicate = 0;
+    for (const auto& o : all) {
+      if (o.status == WriteStatus::kStored) ++stored;
+      if (o.status == WriteStatus::kDuplicate) {
+        ++duplicate;
+        EXPECT_EQ(o.reply_to, "again");
+      }
+    }
+    EXPECT_EQ(stored, 50);
+    EXPECT_EQ(duplicate, 10);
+  }
+  Database db(dir.File("pingan.db"));
+  ReportRepository repo(db.sql(), 24h);
+  EXPECT_EQ(repo.Count(), 50);
+}
+
+TEST(StoreWriter, GroupsQueuedReportsIntoFewTransactions) {
+  testing::TempDir dir;
+  Outcomes outcomes;
+  std::promise<void> release;
+  StoreWriter writer(Options(dir), outcomes.Callback());
+  // Hold the writer thread in a job so that the reports pile up meanwhile.
+  writer.Post([f = release.get_future().share()](Database&) { f.wait(); });
+  for (int i = 0; i < 300; ++i) writer.Submit({{MakeReport(i), kNow}, ""});
+  release.set_value();
+  outcomes.WaitFor(300);
+  EXPECT_LE(outcomes.batches(), 2) << "300 queued reports should commit together";
+}
+
+// Fails the batch's transaction when it sees a chosen school, as a full disk would.
+class FailingObserver : public ReportObserver {
+ public:
+  void OnStored(SQLite::Database&, const IncomingReport& r) override {
+    if (r.report.school_id == "sch-3") throw std::runtime_error("disk full");
+  }
+};
+
+TEST(StoreWriter, FailedCommitAcksNothingAsStoredAndKeepsNothing) {
+  testing::TempDir dir;
+  Outcomes outcomes;
+  std::promise<void> release;
+  {
+    StoreWriter writer(Options(dir), outcomes.Callback());
+    writer.AddObserver(std::make_shared<FailingObserver>());
+    writer.Post([f = release.get_future().share()](Database&) { f.wait(); });
+    for (int i = 0; i < 7; ++i) writer.Submit({{MakeReport(i), kNow}, ""});
+    release.set_value();
+    for (const auto& o : outcomes.WaitFor(7)) EXPECT_EQ(o.status, WriteStatus::kFailed);
+  }
+  Database db(dir.File("pingan.db"));
+  EXPECT_EQ(ReportRepository(db.sql(), 24h).Count(), 0);
+}
+
+TEST(ReportRepository, RoundTripsEveryFieldAndKeepsTextApart) {
+  testing::TempDir dir;
+  Database db(dir.File("pingan.db"));
+  ReportRepository repo(db.sql(), 24h);
+  const core::Report incident = MakeReport(1, core::ReportKind::kIncident);
+  ASSERT_EQ(repo.Insert({incident, kNow}), InsertStatus::kStored);
+  ASSERT_EQ(repo.Insert({incident, kNow + 1s}), InsertStatus::kDuplicate);
+  auto found = repo.Find(incident.report_id);
+  ASSERT_TRUE(found);
+  EXPECT_EQ(found->received_at, kNow);
+  ASSERT_TRUE(found->report.incident);
+  EXPECT_EQ(found->report.incident->category, core::IncidentCategory::kFoodSafety);
+  EXPECT_EQ(found->report.incident->severity, core::Severity::kII);
+  EXPECT_EQ(found->report.incident->injured, 12u);
+  EXPECT_TRUE(found->report.incident->needs_leader_attention);
+  EXPECT_TRUE(found->report.incident->summary.empty()) << "text is read separately, audited";
+  EXPECT_EQ(repo.ReadIncidentText(incident.report_id), "午餐后多名学生腹痛");
+  EXPECT_EQ(repo.PurgeExpiredText(kNow + 23h), 0);
+  EXPECT_EQ(repo.PurgeExpiredText(kNow + 24h), 1);
+  EXPECT_EQ(repo.ReadIncidentText(incident.report_id), std::nullopt);
+  EXPECT_TRUE(repo.Find(incident.report_id)) << "the report itself outlives its text";
+}
+
+TEST(Database, MigratesOnceAndRefusesNewerSchemas) {
+  testing::TempDir dir;
+  const std::string path = dir.File("pingan.db");
+  {
+    Database db(path);
+    EXPECT_EQ(db.schema_version(), LatestSchemaVersion());
+  }
+  {
+    Database again(path);
+    EXPECT_EQ(again.schema_version(), LatestSchemaVersion());
+  }
+  {
+    SQLite::Database raw(path, SQLite::OPEN_READWRITE);
+    raw.exec("PRAGMA user_version=" + std::to_string(LatestSchemaVersion() + 1));
+  }
+  EXPECT_THROW(Database{path}, std::runtime_error);
+}
+
+TEST(LocalDate, ParsesOnlyStrictValidDates) {
+  EXPECT_EQ(ParseLocalDate("2028-02-29"), date::year{2028} / 2 / 29);
+  EXPECT_EQ(ParseLocalDate("2026-02-29"), std::nullopt);
+  EXPECT_EQ(ParseLocalDate("2026-1-01"), std::nullopt);
+  EXPECT_EQ(ParseLocalDate("2026-01-01x"), std::nullopt);
+  EXPECT_EQ(FormatLocalDate(date::year{2026} / 1 / 5), "2026-01-05");
+}
+
+}  // namespace
+}  // namespace pingan::store
