@@ -1,0 +1,278 @@
+// Organisation from CSV (the format is described in org_loader.h).
+#include <algorithm>
+#include <array>
+#include <functional>
+#include <map>
+#include <unordered_map>
+
+#include "daemon/app/loader_support.h"
+#include "daemon/app/org_loader.h"
+#include "daemon/core/report.h"
+
+namespace pingan::app {
+namespace {
+
+enum Column {
+  kId,
+  kName,
+  kKind,
+  kParent,
+  kTimeZone,
+  kPrincipalName,
+  kPrincipalPhone,
+  kPrincipalEmail,
+  kLeaderName,
+  kLeaderPhone,
+  kLeaderEmail,
+  kDutyName,
+  kDutyPhone,
+  kDutyEmail,
+  kPaused,
+  kPausedReason,
+  kColumnCount
+};
+
+const std::map<std::string, Column, std::less<>>& ColumnNames() {
+  static const std::map<std::string, Column, std::less<>> names = {
+      {"id", kId},
+      {"编号", kId},
+      {"代码", kId},
+      {"name", kName},
+      {"名称", kName},
+      {"kind", kKind},
+      {"类型", kKind},
+      {"parent", kParent},
+      {"上级", kParent},
+      {"time_zone", kTimeZone},
+      {"时区", kTimeZone},
+      {"principal_name", kPrincipalName},
+      {"第一责任人", kPrincipalName},
+      {"principal_phone", kPrincipalPhone},
+      {"第一责任人电话", kPrincipalPhone},
+      {"principal_email", kPrincipalEmail},
+      {"第一责任人邮箱", kPrincipalEmail},
+      {"leader_name", kLeaderName},
+      {"分管领导", kLeaderName},
+      {"leader_phone", kLeaderPhone},
+      {"分管领导电话", kLeaderPhone},
+      {"leader_email", kLeaderEmail},
+      {"分管领导邮箱", kLeaderEmail},
+      {"duty_name", kDutyName},
+      {"值班人", kDutyName},
+      {"duty_phone", kDutyPhone},
+      {"值班电话", kDutyPhone},
+      {"duty_email", kDutyEmail},
+      {"值班邮箱", kDutyEmail},
+      {"paused", kPaused},
+      {"暂停", kPaused},
+      {"paused_reason", kPausedReason},
+      {"暂停原因", kPausedReason}};
+  return names;
+}
+
+const char* const kCanonical[kColumnCount] = {"id",
+                                              "name",
+                                              "kind",
+                                              "parent",
+                                              "time_zone",
+                                              "principal_name",
+                                              "principal_phone",
+                                              "principal_email",
+                                              "leader_name",
+                                              "leader_phone",
+                                              "leader_email",
+                                              "duty_name",
+                                              "duty_phone",
+                                              "duty_email",
+                                              "paused",
+                                              "paused_reason"};
+
+std::string Trim(std::string_view s) {
+  const size_t b = s.find_first_not_of(" \t");
+  if (b == std::string_view::npos) return "";
+  const size_t e = s.find_last_not_of(" \t");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return s;
+}
+
+// Calls `row(line, fields)` for each record; `line` is where the record starts.
+// Comment lines ('#' first) and blank lines are skipped.
+using RowFn = std::function<std::optional<LoadError>(int, const std::vector<std::string>&)>;
+std::optional<LoadError> ForEachRecord(std::string_view text, const std::string& file,
+                                       const RowFn& row) {
+  std::vector<std::string> fields;
+  size_t i = 0;
+  int line = 1;
+  while (i < text.size()) {
+    const int start_line = line;
+    if (text[i] == '#') {  // comment: skip to the end of the line
+      while (i < text.size() && text[i] != '\n') ++i;
+      ++i, ++line;
+      continue;
+    }
+    fields.assign(1, "");
+    bool end_of_record = false;
+    while (i < text.size() && !end_of_record) {
+      const char c = text[i];
+      if (c == '"' && fields.back().empty()) {
+        // Quoted field: up to the closing quote; "" is a literal quote.
+        for (++i;; ++i) {
+          if (i >= text.size()) return LoadError{file, start_line, "", "unterminated quoted field"};
+          if (text[i] == '"') {
+            if (i + 1 < text.size() && text[i + 1] == '"') {
+              fields.back() += '"';
+              ++i;
+              continue;
+            }
+            ++i;
+            break;
+          }
+          if (text[i] == '\n') ++line;
+          fields.back() += text[i];
+        }
+        if (i < text.size() && text[i] == '\r') ++i;
+        if (i < text.size() && text[i] != ',' && text[i] != '\n') {
+          return LoadError{file, line, "", "unexpected text after a closing quote"};
+        }
+        continue;
+      }
+      ++i;
+      if (c == ',') {
+        fields.emplace_back();
+      } else if (c == '\n') {
+        ++line;
+        end_of_record = true;
+      } else if (c != '\r') {
+        fields.back() += c;
+      }
+    }
+    const bool blank = fields.size() == 1 && Trim(fields[0]).empty();
+    if (!blank) {
+      if (auto e = row(start_line, fields)) return e;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<bool> ParsePaused(const std::string& v) {
+  const std::string l = Lower(v);
+  if (l.empty() || l == "false" || l == "no" || l == "0" || l == "否") return false;
+  if (l == "true" || l == "yes" || l == "1" || l == "是") return true;
+  return std::nullopt;
+}
+
+class CsvOrgReader {
+ public:
+  explicit CsvOrgReader(const std::string& file) : file_(file) { out_.file = file; }
+
+  std::variant<OrgUnits, LoadError> Read(std::string_view text) {
+    if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // UTF-8 BOM
+    auto e = ForEachRecord(text, file_, [this](int line, const std::vector<std::string>& f) {
+      return header_read_ ? Row(line, f) : Header(line, f);
+    });
+    if (e) return *e;
+    if (!header_read_) return LoadError{file_, 0, "", "no header row"};
+    return std::move(out_);
+  }
+
+ private:
+  LoadError Error(int line, int column, std::string message) const {
+    return LoadError{file_, line, column >= 0 ? kCanonical[column] : "", std::move(message)};
+  }
+
+  std::optional<LoadError> Header(int line, const std::vector<std::string>& f) {
+    columns_.assign(kColumnCount, -1);
+    for (size_t i = 0; i < f.size(); ++i) {
+      if (!core::IsValidUtf8(f[i])) return Error(line, -1, "the header is not valid UTF-8");
+      const std::string name = Lower(Trim(f[i]));
+      auto it = ColumnNames().find(name);
+      if (it == ColumnNames().end()) {
+        return LoadError{file_, line, name, "unknown column (see org_loader.h for the list)"};
+      }
+      if (columns_[it->second] >= 0) return Error(line, it->second, "column given twice");
+      columns_[it->second] = static_cast<int>(i);
+    }
+    for (Column required : {kId, kName}) {
+      if (columns_[required] < 0) return Error(line, required, "the header lacks this column");
+    }
+    header_size_ = f.size();
+    header_read_ = true;
+    return std::nullopt;
+  }
+
+  std::string Cell(const std::vector<std::string>& f, Column c) const {
+    const int i = columns_[c];
+    return i >= 0 && static_cast<size_t>(i) < f.size() ? Trim(f[static_cast<size_t>(i)]) : "";
+  }
+
+  void AddContact(core::Unit& u, core::ContactRole role, const std::vector<std::string>& f,
+                  Column name, Column phone, Column email) const {
+    core::Contact c{role, Cell(f, name), Cell(f, phone), Cell(f, email)};
+    if (!c.name.empty() || !c.phone.empty() || !c.email.empty()) u.contacts.push_back(c);
+  }
+
+  std::optional<LoadError> Row(int line, const std::vector<std::string>& f) {
+    if (f.size() > header_size_ &&
+        std::any_of(f.begin() + static_cast<long>(header_size_), f.end(),
+                    [](const std::string& v) { return !Trim(v).empty(); })) {
+      return Error(line, -1,
+                   "has " + std::to_string(f.size()) + " fields, the header names " +
+                       std::to_string(header_size_));
+    }
+    for (const std::string& v : f) {
+      if (!core::IsValidUtf8(v)) {
+        return Error(line, -1, "is not valid UTF-8 (save the spreadsheet as \"CSV UTF-8\")");
+      }
+    }
+    core::Unit u;
+    u.id = Cell(f, kId);
+    u.name = Cell(f, kName);
+    const std::string kind = Cell(f, kKind);
+    auto parsed = kind.empty() ? core::UnitKind::kSchool : ParseUnitKindText(kind);
+    if (!parsed) return Error(line, kKind, "unknown kind '" + kind + "'");
+    u.kind = *parsed;
+    u.parent_id = Cell(f, kParent);
+    u.time_zone = Cell(f, kTimeZone);
+    auto paused = ParsePaused(Cell(f, kPaused));
+    if (!paused) return Error(line, kPaused, "must be true or false");
+    u.paused = *paused;
+    u.paused_reason = Cell(f, kPausedReason);
+    AddContact(u, core::ContactRole::kPrimaryAccountable, f, kPrincipalName, kPrincipalPhone,
+               kPrincipalEmail);
+    AddContact(u, core::ContactRole::kSupervisingLeader, f, kLeaderName, kLeaderPhone,
+               kLeaderEmail);
+    AddContact(u, core::ContactRole::kDutyContact, f, kDutyName, kDutyPhone, kDutyEmail);
+    if (auto problem = CheckUnitFields(u)) {
+      return LoadError{file_, line, problem->key, problem->message};
+    }
+    out_.units.push_back(std::move(u));
+    out_.lines.push_back(line);
+    return std::nullopt;
+  }
+
+  std::string file_;
+  OrgUnits out_;
+  std::vector<int> columns_;  // Column -> field index, -1 when absent
+  size_t header_size_ = 0;
+  bool header_read_ = false;
+};
+
+}  // namespace
+
+std::variant<OrgUnits, LoadError> ParseOrgCsv(std::string_view text, const std::string& file) {
+  return CsvOrgReader(file).Read(text);
+}
+
+std::variant<OrgUnits, LoadError> ImportOrgCsv(const std::string& path) {
+  auto text = ReadTextFile(path);
+  if (auto* e = std::get_if<LoadError>(&text)) return *e;
+  return ParseOrgCsv(std::get<std::string>(text), path);
+}
+
+}  // namespace pingan::app
