@@ -1,0 +1,320 @@
+#include "daemon/core/escalation_engine.h"
+
+#include <algorithm>
+#include <set>
+
+namespace pingan::core {
+namespace {
+
+Recipient FromContact(const Contact& c) {
+  return Recipient{c.name, c.phone, c.email, ""};
+}
+
+std::string UnitLabel(const Unit& u) {
+  return u.name.empty() ? u.id : u.name;
+}
+
+// Accumulates one Advance call: the alert being updated plus what to send and say.
+class Run {
+ public:
+  Run(const Alert& alert, const EscalationContext& ctx, Instant now)
+      : ctx_(ctx), now_(now), decision_{alert, {}, {}} {
+    school_ = ctx.tree.Find(alert.school_id);
+  }
+
+  Alert& alert() { return decision_.alert; }
+  EscalationDecision Take() { return std::move(decision_); }
+
+  void Warn(std::string text) {
+    decision_.alert.timeline.push_back({now_, std::string(kSystemActor), "warning", text});
+    decision_.warnings.push_back(std::move(text));
+  }
+
+  void Note(std::string what, std::string comment) {
+    decision_.alert.timeline.push_back(
+        {now_, std::string(kSystemActor), std::move(what), std::move(comment)});
+  }
+
+  // Everyone `t` names right now.
+  std::vector<Recipient> Resolve(const Target& t) {
+    switch (t.kind) {
+      case Target::Kind::kPerson:
+        return {t.person};
+      case Target::Kind::kGroup: {
+        auto it = ctx_.config.groups.find(t.group);
+        if (it != ctx_.config.groups.end()) return it->second;
+        Warn("group '" + t.group + "' does not exist");
+        return {};
+      }
+      case Target::Kind::kContact:
+      case Target::Kind::kOnDuty:
+        break;
+    }
+    const Unit* unit = school_ == nullptr && t.unit.kind != UnitRef::Kind::kFixed
+                           ? nullptr
+                           : ResolveUnitRef(t.unit, *school_, ctx_.tree);
+    if (unit == nullptr) {
+      Warn(school_ == nullptr
+               ? "school '" + decision_.alert.school_id + "' is not in the org tree"
+               : "no unit matches a step target for school '" + decision_.alert.school_id + "'");
+      return {};
+    }
+    if (t.kind == Target::Kind::kOnDuty) return OnDuty(*unit);
+    return Contacts(*unit, t.role);
+  }
+
+  std::vector<Recipient> Contacts(const Unit& unit, ContactRole role) {
+    std::vector<Recipient> out;
+    for (const Contact* c : ctx_.tree.ContactsFor(unit, role)) out.push_back(FromContact(*c));
+    if (out.empty()) {
+      Warn(UnitLabel(unit) + " has no contact with role " + std::string(ContactRoleName(role)));
+    }
+    return out;
+  }
+
+  std::vector<Recipient> OnDuty(const Unit& unit) {
+    std::vector<Recipient> out = WhoIsOnDuty(ctx_.rosters, unit.id, now_);
+    if (!out.empty()) return out;
+    Warn(ctx_.rosters.contains(unit.id)
+             ? "nobody is on duty at " + UnitLabel(unit) + " (roster gap); told its duty contacts"
+             : UnitLabel(unit) + " has no duty roster; told its duty contacts");
+    return Contacts(unit, ContactRole::kDutyContact);
+  }
+
+  // Queues one notification per new recipient; records who was told.
+  void Notify(const std::vector<Recipient>& recipients, const std::vector<ChannelKind>& channels,
+              int step, int repetition, MessageKind message, const std::string& what) {
+    std::string names;
+    for (const Recipient& r : recipients) {
+      const std::string key = RecipientKey(r);
+      if (!told_.insert(key).second) continue;
+      std::vector<ChannelKind> usable = UsableChannels(r, channels);
+      if (usable.empty()) {
+        Warn(r.name + " has no address for this step's channels");
+        continue;
+      }
+      decision_.notifications.push_back(MakeNotification(r, usable, step, repetition, message));
+      Remember(r, usable);
+      names += (names.empty() ? "" : ", ") + r.name;
+    }
+    Note("notified", what + ": " + (names.empty() ? "nobody" : names));
+  }
+
+  const Unit* school() const { return school_; }
+  const EscalationContext& ctx() const { return ctx_; }
+
+ private:
+  Notification MakeNotification(const Recipient& r, std::vector<ChannelKind> channels, int step,
+                                int repetition, MessageKind message) const {
+    const Alert& a = decision_.alert;
+    return Notification{a.id,
+                        a.kind,
+                        a.school_id,
+                        a.requirement_id,
+                        a.window_id,
+                        a.severity,
+                        a.needs_leader_attention,
+                        step,
+                        repetition,
+                        message,
+                        std::nullopt,
+                        r,
+                        std::move(channels)};
+  }
+
+  void Remember(const Recipient& r, const std::vector<ChannelKind>& channels) {
+    auto& notified = decision_.alert.notified;
+    auto it = std::find_if(notified.begin(), notified.end(), [&](const NotifiedRecipient& n) {
+      return RecipientKey(n.recipient) == RecipientKey(r);
+    });
+    if (it == notified.end()) {
+      notified.push_back({r, channels, now_});
+      return;
+    }
+    for (ChannelKind k : channels) {
+      if (std::find(it->channels.begin(), it->channels.end(), k) == it->channels.end()) {
+        it->channels.push_back(k);
+      }
+    }
+  }
+
+  const EscalationContext& ctx_;
+  Instant now_;
+  EscalationDecision decision_;
+  const Unit* school_ = nullptr;
+  std::set<std::string> told_;  // recipient keys told during this call
+};
+
+void NotifyLeaders(Run& run) {
+  const LeaderRule& rule = run.ctx().config.leaders;
+  std::vector<Recipient> leaders;
+  if (run.school() != nullptr) {
+    for (const Unit* u : run.ctx().tree.Ancestors(*run.school())) {
+      // UnitKind is ordered from the root down: a smaller value is a higher level.
+      if (static_cast<int>(u->kind) > static_cast<int>(rule.lowest_unit_kind)) continue;
+      for (ContactRole role : rule.roles) {
+        for (const Contact* c : run.ctx().tree.ContactsFor(*u, role)) {
+          leaders.push_back(FromContact(*c));
+        }
+      }
+    }
+  }
+  if (leaders.empty()) run.Warn("no leaders found above the school for the leader fast path");
+  run.Notify(leaders, rule.channels, kLeaderStep, 0, MessageKind::kAlert, "leaders");
+  run.alert().escalation.leaders_notified = true;
+}
+
+// Moves the position past the step that fired at `fired_at`.
+void StepForward(Run& run, const Policy& policy, Instant fired_at) {
+  EscalationPosition& pos = run.alert().escalation;
+  ++pos.step;
+  if (pos.step < static_cast<int>(policy.steps.size())) {
+    pos.next_step_at = fired_at + policy.steps[pos.step].wait;
+  } else if (pos.repetition < policy.repeat) {
+    ++pos.repetition;
+    pos.step = 0;
+    pos.next_step_at = fired_at + policy.repeat_interval;
+  } else {
+    pos.exhausted = true;
+    pos.next_step_at.reset();
+    run.Note("escalation_exhausted", "policy " + policy.id + " has no further steps");
+  }
+}
+
+void FireDueSteps(Run& run, const Policy& policy, Instant now, bool reopened) {
+  EscalationPosition& pos = run.alert().escalation;
+  const int n_steps = static_cast<int>(policy.steps.size());
+  // Bounded: at most every step of every pass once per call.
+  for (int guard = n_steps * (policy.repeat + 1) + 1; guard > 0; --guard) {
+    if (pos.exhausted || !pos.next_step_at || *pos.next_step_at > now) return;
+    if (pos.step >= n_steps) pos.step = n_steps - 1;  // the policy shrank under the alert
+    const Step& step = policy.steps[pos.step];
+    std::vector<Recipient> recipients;
+    for (const Target& t : step.targets) {
+      for (Recipient& r : run.Resolve(t)) recipients.push_back(std::move(r));
+    }
+    const MessageKind message = reopened         ? MessageKind::kReopened
+                                : pos.repetition ? MessageKind::kReminder
+                                                 : MessageKind::kAlert;
+    reopened = false;
+    run.Notify(
+        recipients, step.channels, pos.step, pos.repetition, message,
+        "step " + std::to_string(pos.step + 1) + ", pass " + std::to_string(pos.repetition + 1));
+    StepForward(run, policy, *pos.next_step_at);
+  }
+}
+
+}  // namespace
+
+std::string_view MessageKindName(MessageKind kind) {
+  switch (kind) {
+    case MessageKind::kAlert:
+      return "alert";
+    case MessageKind::kReminder:
+      return "reminder";
+    case MessageKind::kReopened:
+      return "reopened";
+    case MessageKind::kResolved:
+      return "resolved";
+  }
+  return "unknown";
+}
+
+EscalationDecision Advance(const Alert& alert, const Policy* policy, const EscalationContext& ctx,
+                           Instant now) {
+  if (alert.state == AlertState::kResolved) return EscalationDecision{alert, {}, {}};
+  Run run(alert, ctx, now);
+  EscalationPosition& pos = run.alert().escalation;
+  bool reopened = false;
+  if (AckTimedOut(alert, now)) {
+    run.alert() = std::get<Alert>(ReopenAfterAckTimeout(alert, now));
+    reopened = true;
+    if (pos.exhausted && policy != nullptr) {
+      // Tell the top of the chain again, as an extra pass so idempotency keys differ.
+      pos.exhausted = false;
+      pos.step = static_cast<int>(policy->steps.size()) - 1;
+      ++pos.repetition;
+    }
+  }
+  const bool open = run.alert().state == AlertState::kOpen;
+  if (!pos.started) {
+    pos.started = true;
+    pos.policy_id = policy != nullptr ? policy->id : "";
+    if (policy == nullptr) {
+      pos.exhausted = true;
+      run.Warn("no escalation policy matches this alert");
+    } else if (open) {  // acknowledged before the first run: step 0 waits for a lapse
+      pos.next_step_at = alert.created_at + policy->steps.front().wait;
+    }
+  } else if (policy == nullptr && !pos.exhausted) {
+    // Without a chain the alert would be due forever: stop, visibly.
+    run.Warn("policy " + pos.policy_id + " is gone and none matches; escalation stops");
+    pos.exhausted = true;
+    pos.next_step_at.reset();
+  } else if (policy != nullptr && pos.policy_id != policy->id) {
+    run.Warn("policy " + pos.policy_id + " is gone; continuing with " + policy->id);
+    pos.policy_id = policy->id;
+  }
+  // Leaders hear of a grave incident even if someone acknowledged it within seconds.
+  if (!pos.leaders_notified && LeaderRuleApplies(ctx.config.leaders, run.alert())) {
+    NotifyLeaders(run);
+  }
+  if (!open) return run.Take();
+  if (policy != nullptr) FireDueSteps(run, *policy, now, reopened);
+  return run.Take();
+}
+
+std::optional<Instant> NextWakeup(const Alert& alert) {
+  switch (alert.state) {
+    case AlertState::kResolved:
+      return std::nullopt;
+    case AlertState::kAcknowledged:
+      if (!alert.escalation.started) return alert.created_at;  // leader fast path
+      return alert.ack_expires_at;
+    case AlertState::kOpen:
+      if (!alert.escalation.started) return alert.created_at;
+      return alert.escalation.next_step_at;
+  }
+  return std::nullopt;
+}
+
+std::optional<Instant> NextWakeup(const std::vector<Alert>& alerts) {
+  std::optional<Instant> earliest;
+  for (const Alert& a : alerts) {
+    auto t = NextWakeup(a);
+    if (t && (!earliest || *t < *earliest)) earliest = t;
+  }
+  return earliest;
+}
+
+std::vector<Notification> ResolutionNotices(const Alert& alert) {
+  std::vector<Notification> out;
+  if (alert.state != AlertState::kResolved) return out;
+  for (const NotifiedRecipient& n : alert.notified) {
+    out.push_back(Notification{alert.id, alert.kind, alert.school_id, alert.requirement_id,
+                               alert.window_id, alert.severity, alert.needs_leader_attention,
+                               kResolvedStep, 0, MessageKind::kResolved, alert.resolve_reason,
+                               n.recipient, n.channels});
+  }
+  return out;
+}
+
+std::vector<EscalationDecision> OnTick(const std::vector<Alert>& alerts,
+                                       const EscalationContext& ctx,
+                                       const PeriodKindsFn& period_kinds, Instant now) {
+  std::vector<EscalationDecision> out;
+  for (const Alert& a : alerts) {
+    auto due = NextWakeup(a);
+    if (!due || *due > now) continue;
+    const Policy* policy = a.escalation.started ? FindPolicy(ctx.config, a.escalation.policy_id)
+                                                : SelectPolicy(ctx.config, a, period_kinds(a));
+    if (policy == nullptr && a.escalation.started && !a.escalation.policy_id.empty()) {
+      // The policy was removed by a configuration change: pick again.
+      policy = SelectPolicy(ctx.config, a, period_kinds(a));
+    }
+    out.push_back(Advance(a, policy, ctx, now));
+  }
+  return out;
+}
+
+}  // namespace pingan::core

@@ -1,0 +1,155 @@
+#include "daemon/core/alert.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/core/escalation_fixture.h"
+
+namespace pingan::core {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::Cst;
+
+Alert Missing() {
+  return NewMissingAlert("a1", "s01", "daily", "2024-10-03", Cst(3, 16));
+}
+
+template <typename T>
+const T& Get(const AlertResult& r) {
+  if (std::holds_alternative<AlertError>(r)) {
+    ADD_FAILURE() << std::get<AlertError>(r).message;
+  }
+  return std::get<T>(r);
+}
+
+TEST(AlertTest, NewMissingAlertIsOpenWithRaisedEntry) {
+  const Alert a = Missing();
+  EXPECT_EQ(a.state, AlertState::kOpen);
+  EXPECT_EQ(a.kind, AlertKind::kMissing);
+  EXPECT_EQ(a.requirement_id, "daily");
+  EXPECT_EQ(a.window_id, "2024-10-03");
+  ASSERT_EQ(a.timeline.size(), 1u);
+  EXPECT_EQ(a.timeline[0].what, "raised");
+  EXPECT_EQ(a.timeline[0].at, Cst(3, 16));
+}
+
+TEST(AlertTest, AcknowledgeNeedsActorAndComment) {
+  const Alert a = Missing();
+  EXPECT_TRUE(std::holds_alternative<AlertError>(Acknowledge(a, "王五", "", Cst(3, 16, 5), 0ms)));
+  EXPECT_TRUE(
+      std::holds_alternative<AlertError>(Acknowledge(a, "王五", "  \n ", Cst(3, 16, 5), 0ms)));
+  EXPECT_TRUE(std::holds_alternative<AlertError>(Acknowledge(a, "", "在处理", Cst(3, 16, 5), 0ms)));
+  EXPECT_TRUE(std::holds_alternative<AlertError>(
+      Acknowledge(a, "王五", std::string(kMaxCommentBytes + 1, 'x'), Cst(3, 16, 5), 0ms)));
+  EXPECT_TRUE(
+      std::holds_alternative<AlertError>(Acknowledge(a, "王五", "\xff\xfe", Cst(3, 16, 5), 0ms)));
+}
+
+TEST(AlertTest, AcknowledgeStopsEscalationAndSetsExpiry) {
+  Alert a = Missing();
+  a.escalation.started = true;
+  a.escalation.step = 1;
+  a.escalation.next_step_at = Cst(3, 16, 30);
+  const Alert acked = Get<Alert>(Acknowledge(a, " 王五 ", "已电话联系学校", Cst(3, 16, 5), 2h));
+  EXPECT_EQ(acked.state, AlertState::kAcknowledged);
+  EXPECT_EQ(acked.acknowledged_by, "王五");
+  EXPECT_EQ(acked.ack_expires_at, Cst(3, 18, 5));
+  EXPECT_FALSE(acked.escalation.next_step_at.has_value());
+  EXPECT_EQ(acked.escalation.step, 1);  // where to continue if the ack lapses
+  EXPECT_EQ(acked.timeline.back().what, "acknowledged");
+  EXPECT_EQ(acked.timeline.back().comment, "已电话联系学校");
+
+  const Alert forever = Get<Alert>(Acknowledge(a, "王五", "ok", Cst(3, 16, 5), 0ms));
+  EXPECT_FALSE(forever.ack_expires_at.has_value());
+  EXPECT_FALSE(AckTimedOut(forever, Cst(30, 0)));
+}
+
+TEST(AlertTest, AcknowledgeTwiceOrAfterResolveIsAnError) {
+  const Alert acked = Get<Alert>(Acknowledge(Missing(), "王五", "ok", Cst(3, 16, 5), 0ms));
+  const auto again = Acknowledge(acked, "赵六", "me too", Cst(3, 16, 6), 0ms);
+  ASSERT_TRUE(std::holds_alternative<AlertError>(again));
+  EXPECT_NE(std::get<AlertError>(again).message.find("王五"), std::string::npos);
+
+  const Alert resolved =
+      Get<Alert>(Resolve(Missing(), ResolveReason::kHandled, "王五", "done", Cst(3, 17)));
+  EXPECT_TRUE(
+      std::holds_alternative<AlertError>(Acknowledge(resolved, "王五", "x", Cst(3, 17, 1), 0ms)));
+}
+
+TEST(AlertTest, ResolveTwiceIsAnError) {
+  const Alert once =
+      Get<Alert>(Resolve(Missing(), ResolveReason::kFalseAlarm, "王五", "放假调课", Cst(3, 17)));
+  EXPECT_EQ(once.state, AlertState::kResolved);
+  EXPECT_EQ(once.resolve_reason, ResolveReason::kFalseAlarm);
+  EXPECT_EQ(once.resolved_at, Cst(3, 17));
+  EXPECT_TRUE(std::holds_alternative<AlertError>(
+      Resolve(once, ResolveReason::kHandled, "王五", "again", Cst(3, 18))));
+  EXPECT_TRUE(std::holds_alternative<AlertError>(ResolveByLateReport(once, "r1", Cst(3, 18))));
+}
+
+TEST(AlertTest, ManualResolveNeedsCommentAndCannotClaimLateReport) {
+  EXPECT_TRUE(std::holds_alternative<AlertError>(
+      Resolve(Missing(), ResolveReason::kHandled, "王五", "", Cst(3, 17))));
+  EXPECT_TRUE(std::holds_alternative<AlertError>(
+      Resolve(Missing(), ResolveReason::kLateReportReceived, "王五", "x", Cst(3, 17))));
+}
+
+TEST(AlertTest, LateReportResolvesOnlyMissingAlerts) {
+  const Alert resolved = Get<Alert>(ResolveByLateReport(Missing(), "r-late", Cst(3, 17)));
+  EXPECT_EQ(resolved.state, AlertState::kResolved);
+  EXPECT_EQ(resolved.resolve_reason, ResolveReason::kLateReportReceived);
+  EXPECT_EQ(resolved.report_id, "r-late");
+  EXPECT_EQ(resolved.timeline.back().actor, "system");
+
+  const Alert late = NewLateAlert("a2", "s01", "daily", "2024-10-03", Cst(3, 16));
+  EXPECT_TRUE(std::holds_alternative<AlertError>(ResolveByLateReport(late, "r", Cst(3, 17))));
+}
+
+TEST(AlertTest, AckTimeoutReopensOnlyAfterExpiry) {
+  const Alert acked = Get<Alert>(Acknowledge(Missing(), "王五", "ok", Cst(3, 16, 5), 1h));
+  EXPECT_FALSE(AckTimedOut(acked, Cst(3, 17, 4)));
+  EXPECT_TRUE(std::holds_alternative<AlertError>(ReopenAfterAckTimeout(acked, Cst(3, 17, 4))));
+  ASSERT_TRUE(AckTimedOut(acked, Cst(3, 17, 5)));
+  const Alert open = Get<Alert>(ReopenAfterAckTimeout(acked, Cst(3, 17, 5)));
+  EXPECT_EQ(open.state, AlertState::kOpen);
+  EXPECT_TRUE(open.acknowledged_by.empty());
+  EXPECT_EQ(open.escalation.next_step_at, Cst(3, 17, 5));
+  EXPECT_EQ(open.timeline.back().what, "ack_timeout");
+}
+
+TEST(AlertTest, IncidentAlertCopiesGradeButNeverTheSummary) {
+  Report r;
+  r.report_id = "0191e6a0-0000-7000-8000-000000000001";
+  r.school_id = "s01";
+  r.kind = ReportKind::kIncident;
+  r.incident = Incident{};
+  r.incident->severity = Severity::kII;
+  r.incident->needs_leader_attention = true;
+  r.incident->summary = "学生李某在操场摔伤";
+  const Alert a = Get<Alert>(NewIncidentAlert("a3", r, Cst(3, 9)));
+  EXPECT_EQ(a.kind, AlertKind::kIncident);
+  EXPECT_EQ(a.severity, Severity::kII);
+  EXPECT_TRUE(a.needs_leader_attention);
+  EXPECT_EQ(a.report_id, r.report_id);
+  for (const auto& e : a.timeline) EXPECT_EQ(e.comment.find("李某"), std::string::npos);
+
+  r.incident.reset();
+  EXPECT_TRUE(std::holds_alternative<AlertError>(NewIncidentAlert("a4", r, Cst(3, 9))));
+}
+
+TEST(AlertTest, NamesRoundTrip) {
+  for (auto k : {AlertKind::kMissing, AlertKind::kLate, AlertKind::kIncident}) {
+    EXPECT_EQ(ParseAlertKind(AlertKindName(k)), k);
+  }
+  for (auto s : {AlertState::kOpen, AlertState::kAcknowledged, AlertState::kResolved}) {
+    EXPECT_EQ(ParseAlertState(AlertStateName(s)), s);
+  }
+  for (auto r :
+       {ResolveReason::kLateReportReceived, ResolveReason::kHandled, ResolveReason::kFalseAlarm}) {
+    EXPECT_EQ(ParseResolveReason(ResolveReasonName(r)), r);
+  }
+  EXPECT_FALSE(ParseAlertKind("bogus").has_value());
+}
+
+}  // namespace
+}  // namespace pingan::core
