@@ -28,7 +28,7 @@ class Reader {
       out = node.as<T>();
       return std::nullopt;
     } catch (const YAML::Exception&) {
-      return Error(node, key, "has the wrong type");
+      return Error(node, key, "wrong type");
     }
   }
 
@@ -41,7 +41,7 @@ class Reader {
       const std::string key = kv.first.as<std::string>();
       const std::string path = prefix.empty() ? key : prefix + "." + key;
       auto it = handlers.find(key);
-      if (it == handlers.end()) return Error(kv.first, path, "is not a known setting");
+      if (it == handlers.end()) return Error(kv.first, path, "not a known setting");
       if (auto err = it->second(kv.second, path)) return err;
     }
     return std::nullopt;
@@ -95,7 +95,10 @@ std::optional<ConfigError> ReadAll(const Reader& r, const YAML::Node& root, Daem
     return r.Map(n, key, {{"file", Bind(r, c.org_file)}, {"csv", Bind(r, c.schools_csv)}});
   };
   auto calendars = [&](const YAML::Node& n, const std::string& key) {
-    return r.Map(n, key, {{"file", Bind(r, c.calendars_file)}, {"ics", Bind(r, c.ics_files)}});
+    return r.Map(n, key, {{"file", Bind(r, c.calendars_file)}});
+  };
+  auto escalation = [&](const YAML::Node& n, const std::string& key) {
+    return r.Map(n, key, {{"file", Bind(r, c.escalation_file)}});
   };
   auto err = r.Map(root, "",
                    {{"listen", Bind(r, c.listen)},
@@ -107,7 +110,8 @@ std::optional<ConfigError> ReadAll(const Reader& r, const YAML::Node& root, Daem
                     {"ingest", ingest},
                     {"store", store},
                     {"org", org},
-                    {"calendars", calendars}});
+                    {"calendars", calendars},
+                    {"escalation", escalation}});
   if (err) return err;
   c.limits.max_future_skew = std::chrono::seconds{skew_seconds};
   if (c.listen.find("://") == std::string::npos) {
@@ -121,16 +125,6 @@ std::optional<ConfigError> ReadAll(const Reader& r, const YAML::Node& root, Daem
 }
 
 }  // namespace
-
-std::string ConfigError::ToString() const {
-  std::ostringstream out;
-  out << file;
-  if (line > 0) out << ":" << line;
-  out << ": ";
-  if (!key.empty()) out << "'" << key << "' ";
-  out << message;
-  return out.str();
-}
 
 std::string DaemonConfig::DataPath(const std::string& path) const {
   return fs::path(path).is_absolute() ? path : (fs::path(data_dir) / path).string();

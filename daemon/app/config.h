@@ -13,17 +13,14 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "daemon/app/load_error.h"
 #include "daemon/core/report.h"
 
 namespace pingan::app {
 
-struct ConfigError {
-  std::string file;
-  int line = 0;     // 1-based, 0 when unknown
-  std::string key;  // dotted path, e.g. "ingest.backlog"
-  std::string message;
-  std::string ToString() const;
-};
+// The same error shape as every loader's: file, line, key (a dotted path such as
+// "ingest.backlog") and message.
+using ConfigError = LoadError;
 
 // Member initializers only make a value well-formed; the defaults that count are
 // those of the embedded YAML (DefaultConfig), so the sample and the code cannot drift.
@@ -47,8 +44,10 @@ struct DaemonConfig {
   std::string org_file;
   std::string schools_csv;
   std::string calendars_file;
-  std::vector<std::string> ics_files;  // holiday calendars in iCalendar format
-  std::string config_dir = ".";        // where relative org/calendar paths start
+  // Escalation policies, rosters and notification channels (relative to the config
+  // file's directory); empty = no escalation: alerts stay on the console only.
+  std::string escalation_file;
+  std::string config_dir = ".";  // where relative org/calendar paths start
 
   // Resolves a path relative to data_dir / to the config file (absolute paths kept).
   std::string DataPath(const std::string& path) const;

@@ -5,7 +5,12 @@
 #include <boost/asio/post.hpp>
 #include <filesystem>
 
+#include "daemon/app/alert_commands.h"
+#include "daemon/app/control_handlers.h"
+#include "daemon/app/ledger_recorder.h"
+#include "daemon/app/schedule_loader.h"
 #include "daemon/ingest/curve_keys.h"
+#include "daemon/store/ledger_repository.h"
 
 namespace pingan::app {
 
@@ -13,10 +18,19 @@ Daemon::Daemon(DaemonConfig config, const core::Clock& clock, DaemonOptions opti
     : config_(std::move(config)), clock_(clock), options_(options), zmq_context_(1) {}
 
 Daemon::~Daemon() {
-  // Sockets first (they reference the writer), then the writer drains and joins.
+  // The writer first: it finishes queued work, whose completions are posted to the
+  // (no longer running) io_context and dropped; then the parts those jobs referenced.
+  if (writer_) writer_->Stop();
+  sweeper_.reset();
+  escalation_runner_.reset();
+  outbox_worker_.reset();  // joins its pool (sends are bounded by channel timeouts)
+  control_.reset();
   report_server_.reset();
   zap_.reset();
-  if (writer_) writer_->Stop();
+}
+
+std::string Daemon::control_socket_path() const {
+  return std::filesystem::absolute(config_.DataPath("control.sock")).string();
 }
 
 std::string Daemon::LoadServerSecretKey() {
@@ -35,6 +49,13 @@ std::string Daemon::LoadServerSecretKey() {
 
 std::string Daemon::Start() {
   std::filesystem::create_directories(config_.data_dir);
+  // Load the organisation and calendars first: a bad file stops the start, before any
+  // socket is open.
+  auto loaded = LoadSchedule(config_);
+  if (auto* err = std::get_if<std::string>(&loaded)) throw std::runtime_error(*err);
+  schedules_.Set(std::get<SharedSchedule>(std::move(loaded)));
+  LoadEscalation();  // likewise: a bad escalation file stops the start
+
   store::StoreWriterOptions store_options;
   store_options.database_path = config_.DataPath(config_.database);
   store_options.max_batch = config_.max_batch;
@@ -45,7 +66,31 @@ std::string Daemon::Start() {
           if (report_server_) report_server_->OnCommitted(outcomes);
         });
       });
+  writer_->AddObserver(std::make_shared<LedgerRecorder>(schedules_));
+  ResumeDrillClock();
+  StartIngest();
+  StartSchedule();
+  StartEscalation();
+  StartControl();
+  return endpoint_;
+}
 
+void Daemon::ResumeDrillClock() {
+  if (options_.drill == nullptr) return;
+  // A drill restarted with the same --start continues where the sweep had got to, so
+  // that simulated time never runs backwards over decided deadlines.
+  store::Database db(config_.DataPath(config_.database), store::OpenMode::kReadOnly);
+  const auto position = store::LedgerRepository(db.sql()).GetState(kSweepPositionKey);
+  if (!position) return;
+  const core::Instant last = core::FromUnixMillis(std::stoll(*position));
+  const core::Instant now = options_.drill->Now();
+  if (last > now) {
+    options_.drill->Advance(last - now);
+    spdlog::warn("drill clock resumed at the last swept time");
+  }
+}
+
+void Daemon::StartIngest() {
   ingest::ReportServerOptions server_options;
   server_options.endpoint = config_.listen;
   server_options.insecure_dev = options_.insecure_dev;
@@ -66,10 +111,92 @@ std::string Daemon::Start() {
   }
   report_server_ = std::make_unique<ingest::ReportServer>(io_, zmq_context_, *writer_, clock_,
                                                           std::move(server_options));
-  const std::string endpoint = report_server_->Bind(zap_running);
-  spdlog::info("pingand listening on {} ({})", endpoint,
+  endpoint_ = report_server_->Bind(zap_running);
+  spdlog::info("pingand listening on {} ({})", endpoint_,
                options_.insecure_dev ? "plain text" : "CURVE");
-  return endpoint;
+}
+
+void Daemon::StartSchedule() {
+  sweeper_ = std::make_unique<DeadlineSweeper>(
+      io_, *writer_, clock_, schedules_, options_.sweep_tick, [](const SweepOutcome& o) {
+        if (o.first_run) spdlog::info("deadline sweep starts from now");
+        if (o.windows > 0 || o.reminders > 0) {
+          spdlog::info(
+              "deadline sweep: {} deadlines passed, {} schools missing, {} excused, "
+              "{} reminders queued",
+              o.windows, o.missing, o.excused, o.reminders);
+        }
+        if (o.schools_without_contact > 0) {
+          spdlog::warn("{} schools owed a reminder but have no duty contact",
+                       o.schools_without_contact);
+        }
+      });
+  sweeper_->Start();
+}
+
+void Daemon::LoadEscalation() {
+  if (config_.escalation_file.empty()) {
+    spdlog::info(
+        "no escalation configured (escalation.file): alerts are only shown, no notification "
+        "is sent");
+    return;
+  }
+  auto loaded = LoadEscalationFile(config_.ConfigPath(config_.escalation_file));
+  if (auto* err = std::get_if<LoadError>(&loaded)) throw std::runtime_error(err->ToString());
+  SharedSchedule bundle = schedules_.Get();
+  static const core::OrgTree kNoOrg = std::get<core::OrgTree>(core::OrgTree::Build({}));
+  auto prepared = PrepareEscalation(std::get<EscalationSettings>(std::move(loaded)),
+                                    bundle ? bundle->tree : kNoOrg, config_.time_zone);
+  if (auto* err = std::get_if<LoadError>(&prepared)) throw std::runtime_error(err->ToString());
+  escalation_ = std::get<SharedEscalation>(std::move(prepared));
+  for (const std::string& w : escalation_->warnings) spdlog::warn("escalation: {}", w);
+}
+
+void Daemon::StartEscalation() {
+  if (!escalation_) return;
+  outbox_worker_ =
+      std::make_unique<OutboxWorker>(io_, *writer_, clock_, schedules_,
+                                     MakeDispatcher(escalation_->settings, clock_), escalation_);
+  escalation_runner_ = std::make_unique<EscalationRunner>(
+      io_, *writer_, clock_, schedules_, escalation_, [this](const EscalationRunOutcome& o) {
+        for (const std::string& w : o.warnings) spdlog::warn("escalation: {}", w);
+        if (o.advanced > 0 || o.queued > 0) {
+          spdlog::info("escalation: {} alerts advanced, {} notifications, {} messages queued",
+                       o.advanced, o.notifications, o.queued);
+        }
+        if (o.queued > 0 && outbox_worker_) outbox_worker_->Poke();
+      });
+  spdlog::info("escalation: {} policies, {} rosters, {} delivery workers",
+               escalation_->settings.policies.policies.size(), escalation_->rosters.size(),
+               escalation_->settings.delivery.workers);
+  outbox_worker_->Start();
+  escalation_runner_->Start();
+}
+
+void Daemon::StartControl() {
+  control_ = std::make_unique<ControlServer>(io_, zmq_context_);
+  ControlContext context{clock_,
+                         options_.drill,
+                         schedules_,
+                         config_.DataPath(config_.database),
+                         [this] {
+                           const auto& s = report_server_->stats();
+                           return nlohmann::json{{"received", s.received},
+                                                 {"stored", s.stored},
+                                                 {"duplicates", s.duplicates},
+                                                 {"rejected", s.rejected},
+                                                 {"store_failures", s.store_failures}};
+                         },
+                         [this] {
+                           sweeper_->Kick();
+                           // After the sweep (writer jobs run in order): new alerts, due steps.
+                           if (escalation_runner_) escalation_runner_->Kick();
+                           if (outbox_worker_) outbox_worker_->Poke();
+                         }};
+  RegisterControlHandlers(*control_, context);
+  RegisterAlertCommands(*control_, AlertCommandContext{clock_, config_.DataPath(config_.database),
+                                                       *writer_, schedules_, escalation_});
+  control_->Bind(control_socket_path());
 }
 
 void Daemon::ReloadKeys() {
@@ -95,7 +222,12 @@ void Daemon::Run() {
 }
 
 void Daemon::Stop() {
-  boost::asio::post(io_, [this] { io_.stop(); });
+  boost::asio::post(io_, [this] {
+    if (sweeper_) sweeper_->Stop();
+    if (escalation_runner_) escalation_runner_->Stop();
+    if (outbox_worker_) outbox_worker_->Stop();
+    io_.stop();
+  });
 }
 
 }  // namespace pingan::app

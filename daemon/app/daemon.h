@@ -1,9 +1,11 @@
-// Daemon: the composition root. Wires clock, store writer, ZAP authenticator and
-// report server onto one io_context, and owns their lifetimes.
+// Daemon: the composition root. Wires clock, store writer (with the ledger recorder),
+// ZAP authenticator, report server, deadline sweeper, escalation runner, outbox worker
+// and control channel onto one io_context, and owns their lifetimes.
 //
 // Threads: the io_context thread (sockets, timers, signals), the StoreWriter thread,
-// and libzmq's own I/O thread. Start/Run/Stop are called from the main thread; Stop
-// may also be called from a signal handler running on the io_context.
+// libzmq's own I/O thread, and the outbox worker's small pool (blocking sends). Start/Run/Stop are
+// called from the main thread; Stop may also be called from a signal handler running on the
+// io_context.
 #pragma once
 
 #include <memory>
@@ -13,7 +15,14 @@
 #include <zmq.hpp>
 
 #include "daemon/app/config.h"
+#include "daemon/app/control_server.h"
+#include "daemon/app/deadline_sweep.h"
+#include "daemon/app/escalation_config.h"
+#include "daemon/app/escalation_runner.h"
+#include "daemon/app/outbox_worker.h"
+#include "daemon/app/schedule_bundle.h"
 #include "daemon/core/clock.h"
+#include "daemon/core/drill_clock.h"
 #include "daemon/ingest/report_server.h"
 #include "daemon/ingest/zap_authenticator.h"
 #include "daemon/store/store_writer.h"
@@ -22,6 +31,11 @@ namespace pingan::app {
 
 struct DaemonOptions {
   bool insecure_dev = false;
+  // Set when running on a drill clock (which must also be the `clock` passed in): the
+  // control channel may then move it, and a restart resumes from the last swept time.
+  core::DrillClock* drill = nullptr;
+  // How often the deadline sweep runs (real time).
+  core::Millis sweep_tick = std::chrono::seconds{1};
 };
 
 class Daemon {
@@ -40,9 +54,16 @@ class Daemon {
 
   boost::asio::io_context& io() { return io_; }
   const ingest::ReportServer& report_server() const { return *report_server_; }
+  std::string control_socket_path() const;
 
  private:
   std::string LoadServerSecretKey();
+  void StartIngest();
+  void StartSchedule();
+  void LoadEscalation();
+  void StartEscalation();
+  void StartControl();
+  void ResumeDrillClock();
 
   DaemonConfig config_;
   const core::Clock& clock_;
@@ -52,6 +73,13 @@ class Daemon {
   std::unique_ptr<store::StoreWriter> writer_;
   std::unique_ptr<ingest::ZapAuthenticator> zap_;
   std::unique_ptr<ingest::ReportServer> report_server_;
+  ScheduleSource schedules_;
+  std::unique_ptr<DeadlineSweeper> sweeper_;
+  SharedEscalation escalation_;  // null: escalation not configured
+  std::unique_ptr<EscalationRunner> escalation_runner_;
+  std::unique_ptr<OutboxWorker> outbox_worker_;
+  std::unique_ptr<ControlServer> control_;
+  std::string endpoint_;
 };
 
 }  // namespace pingan::app

@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -12,6 +13,8 @@
 
 #include "daemon/app/config.h"
 #include "daemon/app/daemon.h"
+#include "daemon/app/escalation_config.h"
+#include "daemon/app/schedule_loader.h"
 #include "daemon/app/system_clock.h"
 #include "daemon/core/drill_clock.h"
 
@@ -32,6 +35,8 @@ struct Flags {
   std::string listen;
   std::string data_dir;
   std::string endpoint_file;
+  std::string org_file;
+  std::string calendars_file;
 };
 
 std::optional<pingan::core::Instant> ParseInstant(const std::string& text) {
@@ -40,6 +45,20 @@ std::optional<pingan::core::Instant> ParseInstant(const std::string& text) {
   in >> date::parse("%FT%T%Ez", t);
   if (in.fail()) return std::nullopt;
   return t;
+}
+
+// Loads the escalation file (if configured) against the organisation, as Start would.
+std::optional<std::string> CheckEscalation(const DaemonConfig& config,
+                                           const pingan::app::SharedSchedule& schedule) {
+  if (config.escalation_file.empty()) return std::nullopt;
+  auto loaded = pingan::app::LoadEscalationFile(config.ConfigPath(config.escalation_file));
+  if (auto* err = std::get_if<pingan::app::LoadError>(&loaded)) return err->ToString();
+  const auto no_org = std::get<pingan::core::OrgTree>(pingan::core::OrgTree::Build({}));
+  auto prepared =
+      pingan::app::PrepareEscalation(std::get<pingan::app::EscalationSettings>(std::move(loaded)),
+                                     schedule ? schedule->tree : no_org, config.time_zone);
+  if (auto* err = std::get_if<pingan::app::LoadError>(&prepared)) return err->ToString();
+  return std::nullopt;
 }
 
 int Fail(const std::string& message) {
@@ -60,7 +79,10 @@ int RunDaemon(const DaemonConfig& config, const Flags& flags) {
     spdlog::warn("DRILL CLOCK: simulated time starts at {} and runs at {}x", flags.drill_start,
                  flags.drill_speed);
   }
-  pingan::app::Daemon daemon(config, *clock, {flags.insecure_dev});
+  pingan::app::DaemonOptions options;
+  options.insecure_dev = flags.insecure_dev;
+  options.drill = drill.get();
+  pingan::app::Daemon daemon(config, *clock, options);
   try {
     const std::string endpoint = daemon.Start();
     if (!flags.endpoint_file.empty()) std::ofstream(flags.endpoint_file) << endpoint << "\n";
@@ -108,6 +130,8 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", flags.log_level, "Overrides log_level");
   app.add_option("--listen", flags.listen, "Overrides listen");
   app.add_option("--data-dir", flags.data_dir, "Overrides data_dir");
+  app.add_option("--org", flags.org_file, "Overrides org.file (organisation YAML)");
+  app.add_option("--calendars", flags.calendars_file, "Overrides calendars.file");
   app.add_option("--endpoint-file", flags.endpoint_file,
                  "Write the bound endpoint here once listening (for scripts and tests)");
   CLI11_PARSE(app, argc, argv);
@@ -130,7 +154,18 @@ int main(int argc, char** argv) {
     config.data_dir = flags.data_dir;
   }
   if (!flags.log_level.empty()) config.log_level = flags.log_level;
+  // Paths given on the command line are relative to the working directory.
+  if (!flags.org_file.empty()) config.org_file = std::filesystem::absolute(flags.org_file);
+  if (!flags.calendars_file.empty()) {
+    config.calendars_file = std::filesystem::absolute(flags.calendars_file);
+  }
   if (flags.check_config) {
+    // Load everything the daemon would, so a bad org or calendar file fails here too.
+    auto schedule = pingan::app::LoadSchedule(config);
+    if (auto* err = std::get_if<std::string>(&schedule)) return Fail(*err);
+    if (auto err = CheckEscalation(config, std::get<pingan::app::SharedSchedule>(schedule))) {
+      return Fail(*err);
+    }
     std::cout << "configuration OK: " << config.source << "\n";
     return 0;
   }

@@ -1,6 +1,6 @@
 #include "daemon/store/report_repository.h"
 
-#include <cstdio>
+#include "daemon/core/local_time.h"
 
 namespace pingan::store {
 namespace {
@@ -40,7 +40,7 @@ StoredReport ReadRow(SQLite::Statement& s) {
   r.report_id = s.getColumn(0).getString();
   r.school_id = s.getColumn(1).getString();
   r.kind = core::ParseReportKind(s.getColumn(2).getString()).value_or(core::ReportKind::kAllClear);
-  r.covers = ParseLocalDate(s.getColumn(3).getString()).value_or(date::year_month_day{});
+  r.covers = core::ParseDate(s.getColumn(3).getString()).value_or(date::year_month_day{});
   r.agent_time = core::FromUnixMillis(s.getColumn(4).getInt64());
   out.received_at = core::FromUnixMillis(s.getColumn(5).getInt64());
   if (r.kind == core::ReportKind::kIncident) {
@@ -66,26 +66,6 @@ StoredReport ReadRow(SQLite::Statement& s) {
 
 }  // namespace
 
-std::string FormatLocalDate(date::year_month_day d) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
-                static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
-  return buf;
-}
-
-std::optional<date::year_month_day> ParseLocalDate(std::string_view text) {
-  int y = 0;
-  unsigned m = 0, d = 0;
-  char tail = 0;
-  const std::string copy(text);
-  if (text.size() != 10 || std::sscanf(copy.c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3) {
-    return std::nullopt;
-  }
-  const date::year_month_day ymd{date::year{y}, date::month{m}, date::day{d}};
-  if (!ymd.ok()) return std::nullopt;
-  return ymd;
-}
-
 ReportRepository::ReportRepository(SQLite::Database& db, core::Millis text_retention)
     : db_(db),
       text_retention_(text_retention),
@@ -101,7 +81,7 @@ InsertStatus ReportRepository::Insert(const IncomingReport& incoming) {
   insert_.bind(1, r.report_id);
   insert_.bind(2, r.school_id);
   insert_.bind(3, std::string(core::ReportKindName(r.kind)));
-  insert_.bind(4, FormatLocalDate(r.covers));
+  insert_.bind(4, core::FormatDate(r.covers));
   insert_.bind(5, static_cast<int64_t>(core::ToUnixMillis(r.agent_time)));
   insert_.bind(6, static_cast<int64_t>(core::ToUnixMillis(incoming.received_at)));
   if (r.incident) BindIncident(insert_, *r.incident);
@@ -136,8 +116,8 @@ std::vector<StoredReport> ReportRepository::ForSchool(const std::string& school_
                                "WHERE school_id = ?1 AND covers BETWEEN ?2 AND ?3 "
                                "ORDER BY covers, received_at_ms");
   s.bind(1, school_id);
-  s.bind(2, FormatLocalDate(first));
-  s.bind(3, FormatLocalDate(last));
+  s.bind(2, core::FormatDate(first));
+  s.bind(3, core::FormatDate(last));
   std::vector<StoredReport> out;
   while (s.executeStep()) out.push_back(ReadRow(s));
   return out;

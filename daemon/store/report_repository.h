@@ -29,9 +29,6 @@ struct StoredReport {
   core::Instant received_at{};
 };
 
-std::string FormatLocalDate(date::year_month_day d);                        // YYYY-MM-DD
-std::optional<date::year_month_day> ParseLocalDate(std::string_view text);  // strict
-
 class ReportRepository {
  public:
   // `text_retention`: how long incident free text is kept before it is purged.

@@ -52,6 +52,129 @@ CREATE TABLE audit_log (
   detail   TEXT NOT NULL DEFAULT ''
 );
 )sql"},
+      {2, "ledger, sweep progress, alerts with timeline, notification outbox", R"sql(
+-- What each school did about each reporting window. A row exists once something is
+-- known: the report arrived (on_time / late) or the sweep found silence (missing).
+-- "Expected" is the absence of a row for a window the schedule names.
+CREATE TABLE ledger (
+  school_id      TEXT NOT NULL,
+  requirement_id TEXT NOT NULL,
+  window_id      TEXT NOT NULL,
+  status         TEXT NOT NULL CHECK (status IN ('on_time', 'late', 'missing', 'excused')),
+  deadline_ms    INTEGER NOT NULL,
+  report_id      TEXT,
+  received_at_ms INTEGER,
+  lateness_ms    INTEGER NOT NULL DEFAULT 0,
+  updated_at_ms  INTEGER NOT NULL,
+  PRIMARY KEY (requirement_id, window_id, school_id)
+) WITHOUT ROWID;
+CREATE INDEX ledger_by_school ON ledger (school_id, window_id);
+
+-- Every window the sweep has decided, so that each deadline fires exactly once, also
+-- across restarts and catch-up after downtime.
+-- sweep_key tells apart windows with the same id but other deadlines (an override in
+-- a subtree, another time zone); kind is 'deadline' or 'reminder'.
+CREATE TABLE swept_windows (
+  sweep_key      TEXT NOT NULL,
+  kind           TEXT NOT NULL CHECK (kind IN ('deadline', 'reminder')),
+  requirement_id TEXT NOT NULL,
+  window_id      TEXT NOT NULL,
+  due_at_ms      INTEGER NOT NULL,
+  swept_at_ms    INTEGER NOT NULL,
+  schools        INTEGER NOT NULL,
+  affected       INTEGER NOT NULL,         -- missing schools, or reminders sent
+  PRIMARY KEY (sweep_key, kind)
+) WITHOUT ROWID;
+
+-- Small durable settings of the daemon's own (e.g. how far the sweep has got).
+CREATE TABLE daemon_state (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE alerts (
+  alert_id       TEXT PRIMARY KEY,          -- UUIDv7
+  kind           TEXT NOT NULL CHECK (kind IN ('missing', 'late', 'incident')),
+  school_id      TEXT NOT NULL,
+  requirement_id TEXT NOT NULL DEFAULT '',
+  window_id      TEXT NOT NULL DEFAULT '',
+  report_id      TEXT NOT NULL DEFAULT '',
+  severity       INTEGER,
+  needs_leader_attention INTEGER NOT NULL DEFAULT 0,
+  state          TEXT NOT NULL CHECK (state IN ('open', 'acknowledged', 'resolved')),
+  created_at_ms  INTEGER NOT NULL,
+  acknowledged_by TEXT NOT NULL DEFAULT '',
+  acknowledged_at_ms INTEGER,
+  ack_expires_at_ms  INTEGER,
+  resolve_reason TEXT,
+  resolved_at_ms INTEGER,
+  next_step_at_ms INTEGER,                  -- escalation wake-up, NULL when none
+  escalation_json TEXT NOT NULL DEFAULT '{}',
+  notified_json   TEXT NOT NULL DEFAULT '[]'
+) WITHOUT ROWID;
+-- One missing alert per school and window, whatever happens.
+CREATE UNIQUE INDEX alerts_one_missing ON alerts (school_id, requirement_id, window_id)
+  WHERE kind = 'missing';
+CREATE INDEX alerts_by_state ON alerts (state, created_at_ms);
+CREATE INDEX alerts_by_wakeup ON alerts (next_step_at_ms) WHERE next_step_at_ms IS NOT NULL;
+
+CREATE TABLE alert_timeline (
+  alert_id TEXT NOT NULL REFERENCES alerts (alert_id),
+  seq      INTEGER NOT NULL,
+  at_ms    INTEGER NOT NULL,
+  actor    TEXT NOT NULL,
+  what     TEXT NOT NULL,
+  comment  TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (alert_id, seq)
+) WITHOUT ROWID;
+
+-- Transactional outbox: a notification is a row written in the same transaction as
+-- the decision that caused it, and delivered later with leases and retries.
+CREATE TABLE outbox (
+  id              INTEGER PRIMARY KEY,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  kind            TEXT NOT NULL,           -- reminder, alert, resolved, grouped
+  alert_id        TEXT NOT NULL DEFAULT '',
+  recipient_json  TEXT NOT NULL,
+  channel         TEXT NOT NULL,
+  payload_json    TEXT NOT NULL,           -- template key and parameters, no free text
+  state           TEXT NOT NULL CHECK (state IN ('pending', 'leased', 'delivered', 'failed')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms INTEGER NOT NULL,
+  lease_until_ms  INTEGER,
+  last_error      TEXT NOT NULL DEFAULT '',
+  created_at_ms   INTEGER NOT NULL,
+  delivered_at_ms INTEGER
+);
+CREATE INDEX outbox_due ON outbox (state, next_attempt_ms);
+)sql"},
+      {3, "escalation wake-ups for every alert, outbox channel fallback, grouping hold", R"sql(
+-- next_step_at_ms now holds the alert's escalation wake-up (core::NextWakeup: a new
+-- alert is due at creation, an acknowledged one when its acknowledgement lapses; a
+-- resolved one while its "resolved" notices are owed). Alerts written before had NULL.
+UPDATE alerts SET next_step_at_ms = CASE
+    WHEN coalesce(json_extract(escalation_json, '$.started'), 0) = 0 THEN created_at_ms
+    WHEN state = 'acknowledged' THEN ack_expires_at_ms
+    ELSE next_step_at_ms END
+  WHERE state <> 'resolved' AND next_step_at_ms IS NULL;
+
+-- The channels of a message in fallback order (comma-separated; '' = only `channel`),
+-- and the attempts made on the current channel (`attempts` counts all of them).
+ALTER TABLE outbox ADD COLUMN channels TEXT NOT NULL DEFAULT '';
+ALTER TABLE outbox ADD COLUMN channel_attempts INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX outbox_by_alert ON outbox (alert_id) WHERE alert_id <> '';
+
+-- Notifications held back for the grouping window (escalation.grouping.window), so that
+-- a restart inside the window loses none: written in the transaction that decided them,
+-- moved to the outbox in the transaction that groups them.
+CREATE TABLE notification_hold (
+  id             INTEGER PRIMARY KEY,
+  group_key      TEXT NOT NULL,            -- core::GroupKey
+  produced_at_ms INTEGER NOT NULL,
+  notification   TEXT NOT NULL             -- JSON; never incident free text
+);
+CREATE INDEX notification_hold_by_key ON notification_hold (group_key);
+)sql"},
   };
   return kMigrations;
 }

@@ -46,7 +46,7 @@ TEST(Config, ErrorsNameFileLineAndKey) {
   EXPECT_EQ(e.file, "test.yaml");
   EXPECT_EQ(e.line, 3);
   EXPECT_EQ(e.key, "ingest.backlogg");
-  EXPECT_NE(e.ToString().find("test.yaml:3: 'ingest.backlogg' is not a known setting"),
+  EXPECT_NE(e.ToString().find("test.yaml:3: ingest.backlogg: not a known setting"),
             std::string::npos);
 
   e = ErrorOf("ingest:\n  backlog: lots\n");

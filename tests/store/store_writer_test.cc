@@ -175,13 +175,5 @@ TEST(Database, MigratesOnceAndRefusesNewerSchemas) {
   EXPECT_THROW(Database{path}, std::runtime_error);
 }
 
-TEST(LocalDate, ParsesOnlyStrictValidDates) {
-  EXPECT_EQ(ParseLocalDate("2028-02-29"), date::year{2028} / 2 / 29);
-  EXPECT_EQ(ParseLocalDate("2026-02-29"), std::nullopt);
-  EXPECT_EQ(ParseLocalDate("2026-1-01"), std::nullopt);
-  EXPECT_EQ(ParseLocalDate("2026-01-01x"), std::nullopt);
-  EXPECT_EQ(FormatLocalDate(date::year{2026} / 1 / 5), "2026-01-05");
-}
-
 }  // namespace
 }  // namespace pingan::store

@@ -1,0 +1,260 @@
+#include "daemon/app/alert_commands.h"
+
+#include <spdlog/spdlog.h>
+
+#include <SQLiteCpp/Transaction.h>
+
+#include "daemon/app/escalation_runner.h"
+#include "daemon/app/outbox_message.h"
+#include "daemon/core/escalation_engine.h"
+#include "daemon/core/local_time.h"
+#include "daemon/store/alert_repository.h"
+#include "daemon/store/audit_log.h"
+#include "daemon/store/database.h"
+#include "daemon/store/outbox_repository.h"
+
+namespace pingan::app {
+namespace {
+
+using nlohmann::json;
+
+json Time(const std::optional<core::Instant>& t) {
+  return t ? json(core::FormatInstantUtc(*t)) : json();
+}
+
+std::string Arg(const json& args, const char* key, bool required = false) {
+  auto it = args.find(key);
+  if (it == args.end() || it->is_null()) {
+    if (required) throw ControlError("bad_request", std::string("'") + key + "' is required");
+    return "";
+  }
+  if (!it->is_string())
+    throw ControlError("bad_request", std::string("'") + key + "' must be text");
+  return it->get<std::string>();
+}
+
+int Limit(const json& args, int fallback) {
+  const json v = args.is_object() ? args.value("limit", json(fallback)) : json(fallback);
+  if (!v.is_number_integer() || v.get<int>() < 1 || v.get<int>() > 10000) {
+    throw ControlError("bad_request", "limit must be 1..10000");
+  }
+  return v.get<int>();
+}
+
+std::string SchoolName(const ScheduleSource& schedules, const std::string& id) {
+  SharedSchedule b = schedules.Get();
+  const core::Unit* u = b ? b->tree.Find(id) : nullptr;
+  return u != nullptr ? u->name : "";
+}
+
+json AlertSummary(const core::Alert& a, const ScheduleSource& schedules) {
+  return json{{"id", a.id},
+              {"kind", core::AlertKindName(a.kind)},
+              {"school_id", a.school_id},
+              {"school_name", SchoolName(schedules, a.school_id)},
+              {"requirement_id", a.requirement_id},
+              {"window_id", a.window_id},
+              {"severity", a.severity ? json(core::SeverityName(*a.severity)) : json()},
+              {"state", core::AlertStateName(a.state)},
+              {"created_at", core::FormatInstantUtc(a.created_at)},
+              {"acknowledged_by", a.acknowledged_by},
+              {"ack_expires_at", Time(a.ack_expires_at)},
+              {"resolve_reason",
+               a.resolve_reason ? json(core::ResolveReasonName(*a.resolve_reason)) : json()},
+              {"policy", a.escalation.policy_id},
+              {"step", a.escalation.step},
+              {"pass", a.escalation.repetition},
+              {"next_wakeup", Time(store::EscalationWakeup(a))},
+              {"notified", a.notified.size()}};
+}
+
+json OutboxRowJson(const store::OutboxRow& r) {
+  const core::Recipient who = RecipientFromJson(json::parse(r.recipient_json, nullptr, false));
+  return json{{"id", r.id},
+              {"kind", r.kind},
+              {"alert_id", r.alert_id},
+              {"alerts", AlertIdsOf(r).size()},
+              {"recipient", who.name},
+              {"channel", r.channel},
+              {"channels", r.channels.empty() ? std::vector<std::string>{r.channel} : r.channels},
+              {"state", store::OutboxStateName(r.state)},
+              {"attempts", r.attempts},
+              {"channel_attempts", r.channel_attempts},
+              {"next_attempt", core::FormatInstantUtc(r.next_attempt_at)},
+              {"lease_until", Time(r.lease_until)},
+              {"last_error", r.last_error},
+              {"created_at", core::FormatInstantUtc(r.created_at)},
+              {"delivered_at", Time(r.delivered_at)},
+              {"idempotency_key", r.idempotency_key}};
+}
+
+core::Alert FindAlert(const AlertCommandContext& c, const std::string& id) {
+  store::Database db(c.database_path, store::OpenMode::kReadOnly);
+  auto alert = store::AlertRepository(db.sql()).Find(id);
+  if (!alert) throw ControlError("not_found", "no alert " + id);
+  return std::move(*alert);
+}
+
+json ListAlerts(const AlertCommandContext& c, const json& args) {
+  store::AlertFilter filter;
+  if (const std::string s = Arg(args, "state"); !s.empty()) {
+    filter.state = core::ParseAlertState(s);
+    if (!filter.state)
+      throw ControlError("bad_request", "state must be open, acknowledged or resolved");
+  }
+  if (const std::string k = Arg(args, "kind"); !k.empty()) {
+    filter.kind = core::ParseAlertKind(k);
+    if (!filter.kind) throw ControlError("bad_request", "kind must be missing, late or incident");
+  }
+  filter.school_id = Arg(args, "school");
+  filter.requirement_id = Arg(args, "requirement");
+  filter.window_id = Arg(args, "window");
+  filter.limit = Limit(args, 100);
+  store::Database db(c.database_path, store::OpenMode::kReadOnly);
+  json out = json::array();
+  for (const core::Alert& a : store::AlertRepository(db.sql()).List(filter)) {
+    out.push_back(AlertSummary(a, c.schedules));
+  }
+  return out;
+}
+
+json ShowAlert(const AlertCommandContext& c, const json& args) {
+  const core::Alert a = FindAlert(c, Arg(args, "id", true));
+  json out = AlertSummary(a, c.schedules);
+  json timeline = json::array();
+  for (const core::TimelineEntry& e : a.timeline) {
+    timeline.push_back({{"at", core::FormatInstantUtc(e.at)},
+                        {"actor", e.actor},
+                        {"what", e.what},
+                        {"comment", e.comment}});
+  }
+  out["timeline"] = timeline;
+  json told = json::array();
+  for (const core::NotifiedRecipient& n : a.notified) {
+    json channels = json::array();
+    for (auto k : n.channels) channels.push_back(core::ChannelKindName(k));
+    told.push_back({{"name", n.recipient.name},
+                    {"channels", channels},
+                    {"first_at", core::FormatInstantUtc(n.first_at)}});
+  }
+  out["notified"] = told;
+  store::Database db(c.database_path, store::OpenMode::kReadOnly);
+  json rows = json::array();
+  for (const auto& r : store::OutboxRepository(db.sql()).ListForAlert(a.id, 200)) {
+    rows.push_back(OutboxRowJson(r));
+  }
+  out["outbox"] = rows;
+  return out;
+}
+
+// The acknowledgement timeout of the policy the alert escalates under (or would).
+core::Millis AckTimeout(const AlertCommandContext& c, const core::Alert& a) {
+  if (!c.escalation) return core::Millis{0};
+  const core::EscalationConfig& config = c.escalation->settings.policies;
+  const core::Policy* policy = core::FindPolicy(config, a.escalation.policy_id);
+  if (policy == nullptr) {
+    SharedSchedule b = c.schedules.Get();
+    policy = core::SelectPolicy(
+        config, a,
+        b ? ActivePeriodKinds(*b, a.school_id, c.clock.Now()) : std::vector<std::string>{});
+  }
+  return policy != nullptr ? policy->ack_timeout : core::Millis{0};
+}
+
+using Transition = std::function<core::AlertResult(const core::Alert&, core::Instant)>;
+
+// Writer thread: applies `transition` to the alert as it is now, saves it and audits it.
+void ApplyLater(const AlertCommandContext& c, const std::string& id, const std::string& who,
+                const std::string& action, const std::string& detail, Transition transition) {
+  c.writer.Post([id, who, action, detail, transition = std::move(transition),
+                 &clock = c.clock](store::Database& db) {
+    SQLite::Transaction tx(db.sql());
+    store::AlertRepository alerts(db.sql());
+    auto alert = alerts.Find(id);
+    if (!alert) return;
+    const core::Instant now = clock.Now();
+    core::AlertResult result = transition(*alert, now);
+    if (auto* err = std::get_if<core::AlertError>(&result)) {
+      spdlog::warn("alert {}: {} not applied: {}", id, action, err->message);
+      return;
+    }
+    alerts.Save(std::get<core::Alert>(result));
+    store::AppendAudit(db.sql(), {now, "user:" + who, action, id, detail});
+    tx.commit();
+  });
+}
+
+json Acknowledge(const AlertCommandContext& c, const json& args) {
+  const std::string id = Arg(args, "id", true);
+  const std::string who = Arg(args, "who", true);
+  const std::string comment = Arg(args, "comment", true);
+  const core::Alert a = FindAlert(c, id);
+  const core::Millis timeout = AckTimeout(c, a);
+  const core::AlertResult check = core::Acknowledge(a, who, comment, c.clock.Now(), timeout);
+  if (auto* err = std::get_if<core::AlertError>(&check))
+    throw ControlError("refused", err->message);
+  ApplyLater(c, id, who, "alert.acknowledge", "",
+             [who, comment, timeout](const core::Alert& now_a, core::Instant now) {
+               return core::Acknowledge(now_a, who, comment, now, timeout);
+             });
+  const core::Alert& acked = std::get<core::Alert>(check);
+  return json{{"accepted", true},
+              {"id", id},
+              {"state", "acknowledged"},
+              {"ack_expires_at", Time(acked.ack_expires_at)}};
+}
+
+json Resolve(const AlertCommandContext& c, const json& args) {
+  const std::string id = Arg(args, "id", true);
+  const std::string who = Arg(args, "who", true);
+  const std::string comment = Arg(args, "comment", true);
+  const std::string reason_text = Arg(args, "reason", true);
+  const auto reason = core::ParseResolveReason(reason_text);
+  if (!reason || *reason == core::ResolveReason::kLateReportReceived) {
+    throw ControlError("bad_request", "reason must be handled or false_alarm");
+  }
+  const core::Alert a = FindAlert(c, id);
+  const core::AlertResult check = core::Resolve(a, *reason, who, comment, c.clock.Now());
+  if (auto* err = std::get_if<core::AlertError>(&check))
+    throw ControlError("refused", err->message);
+  ApplyLater(c, id, who, "alert.resolve", reason_text,
+             [reason = *reason, who, comment](const core::Alert& now_a, core::Instant now) {
+               return core::Resolve(now_a, reason, who, comment, now);
+             });
+  return json{{"accepted", true}, {"id", id}, {"state", "resolved"}, {"reason", reason_text}};
+}
+
+json ListOutbox(const AlertCommandContext& c, const json& args) {
+  std::optional<store::OutboxState> state;
+  if (const std::string s = Arg(args, "state"); !s.empty()) {
+    for (auto st : {store::OutboxState::kPending, store::OutboxState::kLeased,
+                    store::OutboxState::kDelivered, store::OutboxState::kFailed}) {
+      if (store::OutboxStateName(st) == s) state = st;
+    }
+    if (!state)
+      throw ControlError("bad_request", "state must be pending, leased, delivered or failed");
+  }
+  store::Database db(c.database_path, store::OpenMode::kReadOnly);
+  store::OutboxRepository outbox(db.sql());
+  json rows = json::array();
+  for (const auto& r : outbox.List(state, Limit(args, 200))) rows.push_back(OutboxRowJson(r));
+  json counts = json::object();
+  for (auto st : {store::OutboxState::kPending, store::OutboxState::kLeased,
+                  store::OutboxState::kDelivered, store::OutboxState::kFailed}) {
+    counts[std::string(store::OutboxStateName(st))] = outbox.Count(st);
+  }
+  return json{{"counts", counts}, {"rows", rows}};
+}
+
+}  // namespace
+
+void RegisterAlertCommands(ControlServer& server, const AlertCommandContext& context) {
+  // The context is copied into each handler; its references outlive the server.
+  server.Register("alerts", [context](const json& args) { return ListAlerts(context, args); });
+  server.Register("alert.show", [context](const json& args) { return ShowAlert(context, args); });
+  server.Register("alert.ack", [context](const json& args) { return Acknowledge(context, args); });
+  server.Register("alert.resolve", [context](const json& args) { return Resolve(context, args); });
+  server.Register("outbox", [context](const json& args) { return ListOutbox(context, args); });
+}
+
+}  // namespace pingan::app

@@ -1,0 +1,39 @@
+// Control-channel commands for alerts and the notification outbox (pinganctl alerts,
+// alert show|ack|resolve, outbox):
+//
+//   alerts         {state?, kind?, school?, requirement?, window?, limit?}  newest first
+//   alert.show     {id}  the alert with its timeline, who was told, its outbox rows
+//   alert.ack      {id, who, comment}  stops escalation (an ack timeout may re-open it)
+//   alert.resolve  {id, reason: handled|false_alarm, who, comment}; those already told
+//                  get a "resolved" notice
+//   outbox         {state?, limit?}  rows with attempts, next attempt, lease, last error
+//
+// Reads use a fresh read-only connection on the io thread (small indexed queries).
+// Acknowledge and resolve are checked at once against the current row, so bad input is
+// answered with an app::ControlError, and then written by the StoreWriter thread (the
+// only writer), which applies the transition again to the row as it is then and records
+// it in the audit log: the answer is {"accepted": true, ...} and the change is visible
+// to queries once that job ran (milliseconds). Handlers run on the io thread.
+#pragma once
+
+#include <string>
+
+#include "daemon/app/control_server.h"
+#include "daemon/app/escalation_config.h"
+#include "daemon/app/schedule_bundle.h"
+#include "daemon/core/clock.h"
+#include "daemon/store/store_writer.h"
+
+namespace pingan::app {
+
+struct AlertCommandContext {
+  const core::Clock& clock;
+  std::string database_path;
+  store::StoreWriter& writer;
+  const ScheduleSource& schedules;
+  SharedEscalation escalation;  // null when escalation is not configured
+};
+
+void RegisterAlertCommands(ControlServer& server, const AlertCommandContext& context);
+
+}  // namespace pingan::app

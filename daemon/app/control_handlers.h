@@ -1,0 +1,31 @@
+// The commands pinganctl sends over the control channel: status, the drill clock,
+// calendars, upcoming deadlines, today's ledger and the missing list. Each handler is a
+// function from JSON arguments to a JSON result (the HTTP API reuses them), reading a
+// fresh read-only database connection and the current schedule. They run on the
+// io_context thread; queries are small and indexed.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "daemon/app/control_server.h"
+#include "daemon/app/schedule_bundle.h"
+#include "daemon/core/clock.h"
+#include "daemon/core/drill_clock.h"
+
+namespace pingan::app {
+
+struct ControlContext {
+  const core::Clock& clock;
+  core::DrillClock* drill = nullptr;  // set only when the daemon runs on a drill clock
+  const ScheduleSource& schedules;
+  std::string database_path;
+  std::function<nlohmann::json()> ingest_stats;
+  std::function<void()> on_clock_moved;  // e.g. sweep at once after a drill jump
+};
+
+void RegisterControlHandlers(ControlServer& server, const ControlContext& context);
+
+}  // namespace pingan::app

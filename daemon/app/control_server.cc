@@ -1,0 +1,96 @@
+#include "daemon/app/control_server.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <stdexcept>
+
+namespace pingan::app {
+namespace {
+
+using nlohmann::json;
+
+json ErrorAnswer(const std::string& code, const std::string& message) {
+  return json{{"ok", false}, {"error", {{"code", code}, {"message", message}}}};
+}
+
+}  // namespace
+
+ControlServer::ControlServer(boost::asio::io_context& io, zmq::context_t& context)
+    : socket_(context, zmq::socket_type::rep), io_(io) {
+  socket_.set(zmq::sockopt::linger, 0);
+  socket_.set(zmq::sockopt::maxmsgsize, int64_t{1} << 20);
+}
+
+ControlServer::~ControlServer() {
+  watcher_.reset();
+}
+
+void ControlServer::Register(const std::string& command, Handler handler) {
+  handlers_[command] = std::move(handler);
+}
+
+void ControlServer::Bind(const std::string& socket_path) {
+  ::unlink(socket_path.c_str());  // a stale socket from a killed daemon
+  socket_.bind("ipc://" + socket_path);
+  if (::chmod(socket_path.c_str(), 0600) != 0) {
+    throw std::runtime_error("cannot restrict control socket " + socket_path);
+  }
+  watcher_ = std::make_unique<ingest::ZmqWatcher>(io_, socket_, [this] { Serve(); });
+  watcher_->Start();
+}
+
+json ControlServer::Dispatch(const std::string& request_text) const {
+  json request;
+  try {
+    request = json::parse(request_text);
+  } catch (const json::parse_error&) {
+    return ErrorAnswer("bad_request", "request is not JSON");
+  }
+  if (!request.is_object() || !request.contains("command") || !request["command"].is_string()) {
+    return ErrorAnswer("bad_request", "request needs a \"command\" string");
+  }
+  const std::string command = request["command"];
+  auto it = handlers_.find(command);
+  if (it == handlers_.end()) return ErrorAnswer("unknown_command", "no command '" + command + "'");
+  try {
+    return json{{"ok", true}, {"result", it->second(request.value("args", json::object()))}};
+  } catch (const ControlError& e) {
+    return ErrorAnswer(e.code, e.what());
+  } catch (const json::exception& e) {
+    return ErrorAnswer("bad_request", std::string("bad arguments: ") + e.what());
+  } catch (const std::exception& e) {
+    spdlog::error("control command {} failed: {}", command, e.what());
+    return ErrorAnswer("internal", e.what());
+  }
+}
+
+void ControlServer::Serve() {
+  zmq::message_t request;
+  if (!socket_.recv(request, zmq::recv_flags::dontwait)) return;
+  const std::string answer = Dispatch(request.to_string()).dump();
+  socket_.send(zmq::buffer(answer), zmq::send_flags::none);
+  watcher_->Kick();
+}
+
+json ControlRequest(const std::string& socket_path, const std::string& command, const json& args,
+                    int timeout_ms) {
+  zmq::context_t context(1);
+  zmq::socket_t socket(context, zmq::socket_type::req);
+  socket.set(zmq::sockopt::linger, 0);
+  socket.set(zmq::sockopt::rcvtimeo, timeout_ms);
+  socket.set(zmq::sockopt::sndtimeo, timeout_ms);
+  socket.connect("ipc://" + socket_path);
+  const std::string text = json{{"command", command}, {"args", args}}.dump();
+  if (!socket.send(zmq::buffer(text), zmq::send_flags::none)) {
+    throw std::runtime_error("cannot reach pingand at " + socket_path);
+  }
+  zmq::message_t answer;
+  if (!socket.recv(answer)) {
+    throw std::runtime_error("pingand did not answer at " + socket_path +
+                             " (is it running, and are you its user?)");
+  }
+  return json::parse(answer.to_string());
+}
+
+}  // namespace pingan::app

@@ -1,0 +1,58 @@
+// ControlServer: the daemon's local control and query channel, used by pinganctl.
+//
+// A ZeroMQ REP socket on ipc://<data_dir>/control.sock, made 0600 right after bind:
+// only the daemon's own user (or root) can connect, which is the authentication
+// (the HTTP API with sessions and tokens replaces it for remote use). A request is a
+// JSON object {"command": "...", "args": {...}}; the answer is {"ok": true,
+// "result": ...} or {"ok": false, "error": {"code": "...", "message": "..."}}.
+// Handlers are registered by name and run on the io_context thread; not thread-safe.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include <boost/asio/io_context.hpp>
+#include <nlohmann/json.hpp>
+#include <zmq.hpp>
+
+#include "daemon/ingest/zmq_watcher.h"
+
+namespace pingan::app {
+
+// An error a handler reports to the caller (bad arguments, not allowed, not found).
+struct ControlError : std::runtime_error {
+  ControlError(std::string code, const std::string& message)
+      : std::runtime_error(message), code(std::move(code)) {}
+  std::string code;
+};
+
+class ControlServer {
+ public:
+  using Handler = std::function<nlohmann::json(const nlohmann::json& args)>;
+
+  ControlServer(boost::asio::io_context& io, zmq::context_t& context);
+  ~ControlServer();
+
+  void Register(const std::string& command, Handler handler);
+  // Binds ipc://<path> and restricts the socket file to its owner.
+  void Bind(const std::string& socket_path);
+  // Pure dispatch, for tests and for the HTTP API to reuse.
+  nlohmann::json Dispatch(const std::string& request_text) const;
+
+ private:
+  void Serve();
+
+  zmq::socket_t socket_;
+  boost::asio::io_context& io_;
+  std::unique_ptr<ingest::ZmqWatcher> watcher_;
+  std::map<std::string, Handler> handlers_;
+};
+
+// Client side (pinganctl): one request, one answer, bounded wait. Throws
+// std::runtime_error when the daemon does not answer.
+nlohmann::json ControlRequest(const std::string& socket_path, const std::string& command,
+                              const nlohmann::json& args, int timeout_ms = 10000);
+
+}  // namespace pingan::app

@@ -1,0 +1,185 @@
+#include "daemon/app/deadline_sweep.h"
+
+#include <spdlog/spdlog.h>
+
+#include <SQLiteCpp/Transaction.h>
+#include <boost/asio/post.hpp>
+#include <nlohmann/json.hpp>
+
+#include "daemon/app/ids.h"
+#include "daemon/core/alert.h"
+#include "daemon/core/ledger.h"
+#include "daemon/store/alert_repository.h"
+#include "daemon/store/ledger_repository.h"
+#include "daemon/store/outbox_repository.h"
+
+namespace pingan::app {
+namespace {
+
+using nlohmann::json;
+
+store::LedgerRow RowFor(const core::Unit& school, const core::Window& w,
+                        store::LedgerRowStatus status) {
+  store::LedgerRow row;
+  row.school_id = school.id;
+  row.requirement_id = w.requirement_id;
+  row.window_id = w.window_id;
+  row.status = status;
+  row.deadline = w.deadline;
+  return row;
+}
+
+void DecideDeadline(store::Database& db, const core::DueWindow& due, core::Instant now,
+                    SweepOutcome& out) {
+  store::LedgerRepository ledger(db.sql());
+  const std::string key = core::SweepKey(due.window);
+  if (ledger.IsSwept(key, store::SweepKind::kDeadline)) return;
+  const auto known = ledger.SchoolsWithRow(due.window.requirement_id, due.window.window_id);
+  const core::SweepDecision decision =
+      core::DecideSweep(due, [&](std::string_view id) { return known.contains(std::string(id)); });
+  store::AlertRepository alerts(db.sql());
+  for (const core::Unit* school : decision.missing) {
+    ledger.RecordMissing(RowFor(*school, due.window, store::LedgerRowStatus::kMissing), now);
+    core::Alert alert = core::NewMissingAlert(NewId(now), school->id, due.window.requirement_id,
+                                              due.window.window_id, now);
+    if (alerts.Insert(alert)) out.new_alert_ids.push_back(alert.id);
+  }
+  for (const core::Unit* school : decision.excused) {
+    if (ledger.RecordMissing(RowFor(*school, due.window, store::LedgerRowStatus::kExcused), now)) {
+      ++out.excused;
+    }
+  }
+  const int missing = static_cast<int>(decision.missing.size());
+  ledger.MarkSwept(
+      {key, store::SweepKind::kDeadline, due.window.requirement_id, due.window.window_id,
+       due.window.grace_end, static_cast<int>(due.schools.size()), missing},
+      now);
+  out.missing += missing;
+  ++out.windows;
+}
+
+json ReminderPayload(const core::Unit& school, const core::Window& w) {
+  return json{{"template", "reminder"},     {"school_id", school.id},
+              {"school_name", school.name}, {"requirement_id", w.requirement_id},
+              {"window_id", w.window_id},   {"deadline_ms", core::ToUnixMillis(w.deadline)},
+              {"time_zone", w.time_zone}};
+}
+
+void QueueReminders(store::Database& db, const ScheduleBundle& bundle, const core::DueWindow& due,
+                    core::Instant now, SweepOutcome& out) {
+  store::LedgerRepository ledger(db.sql());
+  const std::string key = core::SweepKey(due.window);
+  if (ledger.IsSwept(key, store::SweepKind::kReminder)) return;
+  const auto known = ledger.SchoolsWithRow(due.window.requirement_id, due.window.window_id);
+  store::OutboxRepository outbox(db.sql());
+  int queued = 0;
+  const auto to_remind = core::SchoolsToRemind(
+      due, [&](std::string_view id) { return known.contains(std::string(id)); });
+  for (const core::Unit* school : to_remind) {
+    const auto contacts = bundle.tree.ContactsFor(*school, core::ContactRole::kDutyContact);
+    if (contacts.empty()) ++out.schools_without_contact;
+    for (const core::Contact* c : contacts) {
+      const std::string channel = !c->phone.empty() ? "sms" : "email";
+      store::OutboxRow row;
+      row.idempotency_key = "reminder|" + key + "|" + school->id + "|" + c->name;
+      row.kind = "reminder";
+      row.recipient_json = json{{"name", c->name}, {"phone", c->phone}, {"email", c->email}}.dump();
+      row.channel = channel;
+      row.payload_json = ReminderPayload(*school, due.window).dump();
+      row.next_attempt_at = now;
+      row.created_at = now;
+      if (outbox.Enqueue(row)) ++queued;
+    }
+  }
+  ledger.MarkSwept(
+      {key, store::SweepKind::kReminder, due.window.requirement_id, due.window.window_id,
+       due.window.remind_at, static_cast<int>(due.schools.size()), queued},
+      now);
+  out.reminders += queued;
+}
+
+}  // namespace
+
+SweepOutcome SweepDeadlines(store::Database& db, const ScheduleBundle& bundle, core::Instant now) {
+  SweepOutcome out;
+  SQLite::Transaction tx(db.sql());
+  store::LedgerRepository ledger(db.sql());
+  const auto position = ledger.GetState(kSweepPositionKey);
+  if (!position) {
+    // A fresh installation owes nothing for deadlines before it existed.
+    ledger.SetState(kSweepPositionKey, std::to_string(core::ToUnixMillis(now)));
+    tx.commit();
+    out.from = out.to = now;
+    out.first_run = true;
+    return out;
+  }
+  out.from = core::FromUnixMillis(std::stoll(*position));
+  out.to = std::max(out.from, now);  // a clock that went back never re-fires deadlines
+  for (const core::DueWindow& due : bundle.schedule.RemindersBetween(out.from, out.to)) {
+    QueueReminders(db, bundle, due, now, out);
+  }
+  for (const core::DueWindow& due : bundle.schedule.GraceEndsBetween(out.from, out.to)) {
+    DecideDeadline(db, due, now, out);
+  }
+  ledger.SetState(kSweepPositionKey, std::to_string(core::ToUnixMillis(out.to)));
+  tx.commit();
+  return out;
+}
+
+DeadlineSweeper::DeadlineSweeper(boost::asio::io_context& io, store::StoreWriter& writer,
+                                 const core::Clock& clock, const ScheduleSource& schedules,
+                                 core::Millis tick, OnSwept on_swept)
+    : io_(io),
+      writer_(writer),
+      clock_(clock),
+      schedules_(schedules),
+      tick_(tick),
+      on_swept_(std::move(on_swept)),
+      timer_(io) {}
+
+void DeadlineSweeper::Start() {
+  running_ = true;
+  Tick();  // catch up at once on what passed while the daemon was down
+}
+
+void DeadlineSweeper::Stop() {
+  running_ = false;
+  timer_.cancel();
+}
+
+void DeadlineSweeper::Kick() {
+  if (!running_ || in_flight_) return;
+  timer_.cancel();  // the cancelled wait does nothing (operation_aborted)
+  Tick();
+}
+
+void DeadlineSweeper::Arm() {
+  timer_.expires_after(tick_);
+  timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec && running_) Tick();
+  });
+}
+
+void DeadlineSweeper::Tick() {
+  SharedSchedule bundle = schedules_.Get();
+  if (in_flight_ || !bundle) {
+    Arm();
+    return;
+  }
+  in_flight_ = true;
+  writer_.Post([this, bundle](store::Database& db) {
+    SweepOutcome outcome;
+    try {
+      outcome = SweepDeadlines(db, *bundle, clock_.Now());
+    } catch (const std::exception& e) {
+      spdlog::error("deadline sweep failed, will retry: {}", e.what());
+    }
+    boost::asio::post(io_, [this, outcome = std::move(outcome)] {
+      in_flight_ = false;
+      if (on_swept_) on_swept_(outcome);
+      if (running_) Arm();
+    });
+  });
+}
+
+}  // namespace pingan::app

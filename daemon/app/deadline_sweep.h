@@ -1,0 +1,64 @@
+// The deadline sweep: turns passed grace ends into ledger rows and missing-report
+// alerts, and passed reminder times into outbox rows, in ONE transaction together with
+// the sweep's new position. So a deadline that passed while the daemon was down fires
+// at the next start, and exactly once (the swept_windows marks make a repeat a no-op).
+//
+// SweepDeadlines runs on the StoreWriter thread. DeadlineSweeper is its timer on the
+// io_context: every tick it posts one sweep unless one is still running.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "daemon/app/schedule_bundle.h"
+#include "daemon/core/clock.h"
+#include "daemon/store/store_writer.h"
+
+namespace pingan::app {
+
+inline constexpr const char* kSweepPositionKey = "sweep.position_ms";
+
+struct SweepOutcome {
+  core::Instant from{};             // exclusive
+  core::Instant to{};               // inclusive
+  int windows = 0;                  // deadlines decided
+  int missing = 0;                  // new missing alerts
+  int excused = 0;                  // paused schools recorded as excused
+  int reminders = 0;                // reminder notifications queued
+  int schools_without_contact = 0;  // reminders that had nobody to go to
+  bool first_run = false;           // the sweep position was only initialised
+  std::vector<std::string> new_alert_ids;
+};
+
+SweepOutcome SweepDeadlines(store::Database& db, const ScheduleBundle& bundle, core::Instant now);
+
+class DeadlineSweeper {
+ public:
+  using OnSwept = std::function<void(const SweepOutcome&)>;
+
+  DeadlineSweeper(boost::asio::io_context& io, store::StoreWriter& writer, const core::Clock& clock,
+                  const ScheduleSource& schedules, core::Millis tick, OnSwept on_swept);
+  void Start();
+  void Stop();
+  // Sweeps now instead of at the next tick (e.g. after a drill clock jumped).
+  void Kick();
+
+ private:
+  void Arm();
+  void Tick();
+
+  boost::asio::io_context& io_;
+  store::StoreWriter& writer_;
+  const core::Clock& clock_;
+  const ScheduleSource& schedules_;
+  core::Millis tick_;
+  OnSwept on_swept_;
+  boost::asio::steady_timer timer_;
+  bool in_flight_ = false;
+  bool running_ = false;
+};
+
+}  // namespace pingan::app

@@ -1,0 +1,85 @@
+// Escalation configuration: the YAML file that `escalation.file` in pingand's config
+// names. It holds the escalation policies, named groups, the severity I/II leader rule,
+// the duty roster (a CSV file, core::ImportRosterCsv), the delivery channels (SMTP, an
+// SMS gateway over HTTP, webhooks), message templates (locale, console link), the
+// grouping window, retries and per-recipient rate limits. Every key is explained in
+// daemon/app/examples/escalation.example.yaml; unknown keys are errors; errors name
+// file, line and key.
+//
+// Secret values (SMTP password, webhook secret, gateway header values) may be written
+// as "env:NAME" to read them from the environment at load time instead of the file.
+//
+// Loading is two-stage: LoadEscalationFile parses and checks what needs nothing else;
+// PrepareEscalation then checks the policies against the org tree and imports the
+// roster. The result is immutable and shared read-only between the io thread, the
+// writer thread and the delivery workers. Plain functions; safe on any thread.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "daemon/app/load_error.h"
+#include "daemon/core/clock.h"
+#include "daemon/core/delivery_policy.h"
+#include "daemon/core/escalation_policy.h"
+#include "daemon/core/grouping.h"
+#include "daemon/core/message_template.h"
+#include "daemon/core/org_tree.h"
+#include "daemon/core/roster.h"
+#include "daemon/notify/channel.h"
+#include "daemon/notify/sms_gateway_channel.h"
+#include "daemon/notify/smtp_channel.h"
+#include "daemon/notify/webhook_channel.h"
+
+namespace pingan::app {
+
+struct DeliverySettings {
+  int workers = 2;                              // threads that run blocking sends
+  core::Millis lease{std::chrono::minutes{2}};  // a sent row stays leased this long
+  core::Millis poll{std::chrono::seconds{1}};   // real time between outbox polls
+  core::RetryPolicy retry;
+  core::RateLimit rate_limit;
+};
+
+struct EscalationSettings {
+  std::string source;  // the file
+  core::EscalationConfig policies;
+  std::string roster_file;  // resolved path of the roster CSV; empty: no roster
+  std::optional<notify::SmtpConfig> smtp;
+  std::optional<notify::SmsGatewayConfig> sms;
+  std::vector<notify::WebhookEndpoint> webhooks;
+  core::TemplateOptions templates;
+  core::GroupingOptions grouping;
+  DeliverySettings delivery;
+  core::Millis tick{std::chrono::seconds{1}};  // real time between escalation runs
+  int batch = 1000;                            // alerts advanced per run at most
+};
+
+// Settings checked against the org tree, with the imported rosters.
+struct EscalationSetup {
+  EscalationSettings settings;
+  core::Rosters rosters;
+  std::vector<std::string> warnings;  // e.g. a policy uses a channel nobody configured
+};
+using SharedEscalation = std::shared_ptr<const EscalationSetup>;
+
+std::variant<EscalationSettings, LoadError> LoadEscalationFile(const std::string& path);
+// `base_dir` resolves the relative roster path.
+std::variant<EscalationSettings, LoadError> ParseEscalationYaml(const std::string& text,
+                                                                const std::string& file,
+                                                                const std::string& base_dir);
+
+// Validates the policies against `tree` (core::ValidateEscalationConfig) and imports
+// the roster CSV, whose time zones come from the tree (`default_zone` otherwise).
+std::variant<SharedEscalation, LoadError> PrepareEscalation(EscalationSettings settings,
+                                                            const core::OrgTree& tree,
+                                                            const std::string& default_zone);
+
+// The channels the settings configure, behind one Dispatcher. `clock` must outlive it.
+std::shared_ptr<notify::Dispatcher> MakeDispatcher(const EscalationSettings& settings,
+                                                   const core::Clock& clock);
+
+}  // namespace pingan::app

@@ -1,0 +1,228 @@
+#include "daemon/app/escalation_runner.h"
+
+#include <spdlog/spdlog.h>
+
+#include <SQLiteCpp/Transaction.h>
+#include <algorithm>
+#include <boost/asio/post.hpp>
+#include <set>
+
+#include "daemon/app/outbox_message.h"
+#include "daemon/core/escalation_engine.h"
+#include "daemon/core/grouping.h"
+#include "daemon/core/local_time.h"
+#include "daemon/store/alert_repository.h"
+#include "daemon/store/ledger_repository.h"
+#include "daemon/store/outbox_repository.h"
+
+namespace pingan::app {
+namespace {
+
+const core::OrgTree& EmptyTree() {
+  static const core::OrgTree kEmpty = std::get<core::OrgTree>(core::OrgTree::Build({}));
+  return kEmpty;
+}
+
+bool InScope(const core::OrgTree& tree, const std::string& school, const std::string& scope) {
+  return scope.empty() || tree.IsInSubtree(school, scope);
+}
+
+// Runs the policies over the due unresolved alerts; saves them.
+void Advance(store::AlertRepository& alerts, const std::vector<core::Alert>& due,
+             const ScheduleBundle* bundle, const EscalationSetup& setup, core::Instant now,
+             std::vector<core::Notification>& out, EscalationRunOutcome& outcome) {
+  const core::EscalationContext ctx{bundle != nullptr ? bundle->tree : EmptyTree(), setup.rosters,
+                                    setup.settings.policies};
+  const core::PeriodKindsFn period_kinds = [&](const core::Alert& a) {
+    return bundle != nullptr ? ActivePeriodKinds(*bundle, a.school_id, now)
+                             : std::vector<std::string>{};
+  };
+  for (core::EscalationDecision& d : core::OnTick(due, ctx, period_kinds, now)) {
+    alerts.Save(d.alert);
+    ++outcome.advanced;
+    for (std::string& w : d.warnings) outcome.warnings.push_back("alert " + d.alert.id + ": " + w);
+    for (core::Notification& n : d.notifications) out.push_back(std::move(n));
+  }
+}
+
+// Queues "resolved" notices for everyone told about each alert; notes it on the timeline
+// (which also settles ResolutionNoticesOwed).
+void NoticeResolutions(store::AlertRepository& alerts, const std::vector<core::Alert>& resolved,
+                       core::Instant now, std::vector<core::Notification>& out,
+                       EscalationRunOutcome& outcome) {
+  for (const core::Alert& a : resolved) {
+    if (!store::ResolutionNoticesOwed(a)) continue;
+    std::string names;
+    for (core::Notification& n : core::ResolutionNotices(a)) {
+      names += (names.empty() ? "" : ", ") + n.recipient.name;
+      out.push_back(std::move(n));
+      ++outcome.resolution_notices;
+    }
+    alerts.Save(core::NoteOnTimeline(a, "notified", "resolved notice: " + names, now));
+  }
+}
+
+// Groups now, or through the hold table when a grouping window is configured.
+std::vector<core::GroupedMessage> Group(store::OutboxRepository& outbox,
+                                        std::vector<core::Notification> notes,
+                                        const core::GroupingOptions& options, core::Instant now,
+                                        EscalationRunOutcome& outcome) {
+  if (options.window <= core::Millis{0})
+    return core::GroupNow(notes, options.max_alerts_per_message);
+  for (const core::Notification& n : notes) {
+    outbox.Hold({0, core::GroupKey(n), now, NotificationToJson(n).dump()});
+  }
+  core::GroupBuffer buffer;
+  const std::vector<store::HeldNotification> held = outbox.Held();
+  std::vector<int64_t> broken;
+  for (const store::HeldNotification& h : held) {
+    auto n = NotificationFromJson(nlohmann::json::parse(h.notification_json, nullptr, false));
+    if (!n) {
+      broken.push_back(h.id);  // unreadable: it would block its group forever
+      continue;
+    }
+    buffer.pending.push_back({std::move(*n), h.produced_at});
+  }
+  std::vector<core::GroupedMessage> due = core::TakeDue(buffer, options, now);
+  std::set<std::string> still_held;
+  for (const core::PendingNotification& p : buffer.pending) {
+    still_held.insert(core::GroupKey(p.notification));
+  }
+  std::vector<int64_t> released = std::move(broken);
+  for (const store::HeldNotification& h : held) {
+    if (!still_held.contains(h.group_key)) released.push_back(h.id);
+  }
+  outbox.ReleaseHeld(released);
+  outcome.held = static_cast<int>(buffer.pending.size());
+  return due;
+}
+
+MessageFacts FactsFor(const core::GroupedMessage& m, store::LedgerRepository& ledger,
+                      const ScheduleBundle* bundle) {
+  MessageFacts facts;
+  if (m.alert_kind != core::AlertKind::kIncident && !m.alerts.empty()) {
+    if (auto row = ledger.Find(m.alerts.front().school_id, m.requirement_id, m.window_id)) {
+      facts.deadline = row->deadline;
+    }
+  }
+  if (bundle != nullptr) {
+    for (const core::Requirement& r : bundle->requirements) {
+      // "报平安" is the default wording; other requirements are named as configured.
+      if (r.id == m.requirement_id && r.kind != core::RequirementKind::kDailyAllClear) {
+        facts.report_label = r.name;
+      }
+    }
+  }
+  return facts;
+}
+
+}  // namespace
+
+std::vector<std::string> ActivePeriodKinds(const ScheduleBundle& bundle,
+                                           const std::string& school_id, core::Instant now) {
+  std::vector<std::string> kinds;
+  if (bundle.tree.Find(school_id) == nullptr) return kinds;
+  const std::string zone = bundle.schedule.TimeZoneOf(school_id).value_or(bundle.time_zone);
+  const date::time_zone* tz = core::FindTimeZone(zone);
+  if (tz == nullptr) return kinds;
+  const date::year_month_day today{date::sys_days{core::LocalDayOf(*tz, now).time_since_epoch()}};
+  for (const core::Calendar& cal : bundle.calendars) {
+    if (!InScope(bundle.tree, school_id, cal.scope_unit_id)) continue;
+    for (const core::Period& p : cal.periods) {
+      if (!InScope(bundle.tree, school_id, p.scope_unit_id)) continue;
+      if (date::sys_days{p.first} > date::sys_days{today}) continue;
+      if (date::sys_days{p.last} < date::sys_days{today}) continue;
+      std::string name(core::PeriodKindName(p.kind));
+      if (std::find(kinds.begin(), kinds.end(), name) == kinds.end()) kinds.push_back(name);
+    }
+  }
+  return kinds;
+}
+
+EscalationRunOutcome RunEscalation(store::Database& db, const ScheduleBundle* bundle,
+                                   const EscalationSetup& setup, core::Instant now) {
+  EscalationRunOutcome outcome;
+  SQLite::Transaction tx(db.sql());
+  store::AlertRepository alerts(db.sql());
+  store::OutboxRepository outbox(db.sql());
+  store::LedgerRepository ledger(db.sql());
+  std::vector<core::Alert> due = alerts.DueForEscalation(now, setup.settings.batch);
+  outcome.more = static_cast<int>(due.size()) >= setup.settings.batch;
+  // Grouped messages name schools in the order their notifications were made: by id.
+  std::stable_sort(due.begin(), due.end(), [](const core::Alert& a, const core::Alert& b) {
+    return a.school_id < b.school_id;
+  });
+  std::vector<core::Alert> unresolved, resolved;
+  for (const core::Alert& a : due) {
+    (a.state == core::AlertState::kResolved ? resolved : unresolved).push_back(a);
+  }
+  std::vector<core::Notification> notes;
+  Advance(alerts, unresolved, bundle, setup, now, notes, outcome);
+  NoticeResolutions(alerts, resolved, now, notes, outcome);
+  outcome.notifications = static_cast<int>(notes.size());
+  for (const core::GroupedMessage& m :
+       Group(outbox, std::move(notes), setup.settings.grouping, now, outcome)) {
+    if (outbox.Enqueue(OutboxRowFor(m, FactsFor(m, ledger, bundle), now))) ++outcome.queued;
+  }
+  tx.commit();
+  return outcome;
+}
+
+EscalationRunner::EscalationRunner(boost::asio::io_context& io, store::StoreWriter& writer,
+                                   const core::Clock& clock, const ScheduleSource& schedules,
+                                   SharedEscalation setup, OnRun on_run)
+    : io_(io),
+      writer_(writer),
+      clock_(clock),
+      schedules_(schedules),
+      setup_(std::move(setup)),
+      on_run_(std::move(on_run)),
+      timer_(io) {}
+
+void EscalationRunner::Start() {
+  running_ = true;
+  Tick();  // catch up at once on what fell due while the daemon was down
+}
+
+void EscalationRunner::Stop() {
+  running_ = false;
+  timer_.cancel();
+}
+
+void EscalationRunner::Kick() {
+  if (running_) Tick();
+}
+
+void EscalationRunner::Arm() {
+  timer_.expires_after(setup_->settings.tick);
+  timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec && running_) Tick();
+  });
+}
+
+void EscalationRunner::Tick() {
+  if (in_flight_) return;
+  in_flight_ = true;
+  writer_.Post([this, bundle = schedules_.Get(), setup = setup_](store::Database& db) {
+    EscalationRunOutcome outcome;
+    try {
+      outcome = RunEscalation(db, bundle.get(), *setup, clock_.Now());
+    } catch (const std::exception& e) {
+      spdlog::error("escalation run failed, will retry: {}", e.what());
+      outcome = EscalationRunOutcome{};
+      outcome.failed = true;
+    }
+    boost::asio::post(io_, [this, outcome = std::move(outcome)] {
+      in_flight_ = false;
+      if (on_run_) on_run_(outcome);
+      if (!running_) return;
+      if (outcome.more && !outcome.failed) {
+        Tick();
+      } else {
+        Arm();
+      }
+    });
+  });
+}
+
+}  // namespace pingan::app

@@ -1,0 +1,80 @@
+// The escalation runner: moves alerts along their escalation policies and puts the
+// resulting notifications into the outbox, in ONE transaction per run, so a crash never
+// leaves an alert advanced without its messages (or messages without the advance).
+//
+// Each run (RunEscalation, on the StoreWriter thread) takes every alert whose wake-up
+// has come (store::EscalationWakeup: new alerts at creation, due steps, lapsed
+// acknowledgements, owed "resolved" notices), runs core::OnTick with the current org
+// tree, rosters and the school's active calendar periods, saves the alerts, adds the
+// "resolved" notices (core::ResolutionNotices) of alerts resolved since, groups all of
+// it per recipient (core grouping; with a grouping window the notifications wait in the
+// hold table) and enqueues one outbox row per grouped message.
+//
+// EscalationRunner is its timer on the io_context, like DeadlineSweeper: every tick it
+// posts one run unless one is still in flight; a run that hit its batch limit is
+// followed by another at once. Start/Stop and the callback: io thread only.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "daemon/app/escalation_config.h"
+#include "daemon/app/schedule_bundle.h"
+#include "daemon/core/clock.h"
+#include "daemon/store/store_writer.h"
+
+namespace pingan::app {
+
+struct EscalationRunOutcome {
+  int advanced = 0;                   // alerts whose escalation was run
+  int notifications = 0;              // notifications decided (before grouping)
+  int resolution_notices = 0;         // of them, "resolved" notices
+  int held = 0;                       // waiting for the grouping window
+  int queued = 0;                     // outbox rows enqueued (after grouping)
+  std::vector<std::string> warnings;  // "alert <id>: <warning>", also on the timelines
+  bool more = false;                  // the batch limit was reached
+  bool failed = false;
+};
+
+// `bundle` may be null (no organisation configured): person and group targets still
+// work, unit-relative ones warn.
+EscalationRunOutcome RunEscalation(store::Database& db, const ScheduleBundle* bundle,
+                                   const EscalationSetup& setup, core::Instant now);
+
+// Calendar period kinds ("public_holiday", "major_event", ...) covering the school's
+// local date at `now`, for policy selection.
+std::vector<std::string> ActivePeriodKinds(const ScheduleBundle& bundle,
+                                           const std::string& school_id, core::Instant now);
+
+class EscalationRunner {
+ public:
+  using OnRun = std::function<void(const EscalationRunOutcome&)>;
+
+  EscalationRunner(boost::asio::io_context& io, store::StoreWriter& writer,
+                   const core::Clock& clock, const ScheduleSource& schedules,
+                   SharedEscalation setup, OnRun on_run);
+  void Start();
+  void Stop();
+  // Runs at once (e.g. after a drill clock jump), unless a run is in flight.
+  void Kick();
+
+ private:
+  void Arm();
+  void Tick();
+
+  boost::asio::io_context& io_;
+  store::StoreWriter& writer_;
+  const core::Clock& clock_;
+  const ScheduleSource& schedules_;
+  SharedEscalation setup_;
+  OnRun on_run_;
+  boost::asio::steady_timer timer_;
+  bool in_flight_ = false;
+  bool running_ = false;
+};
+
+}  // namespace pingan::app

@@ -1,0 +1,175 @@
+// pinganctl: the operator's command line for a running pingand, over its control
+// channel (a local socket only the daemon's user can open). Human tables by default,
+// --json for scripts. See `pinganctl --help`.
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "daemon/app/control_server.h"
+
+namespace {
+
+using nlohmann::json;
+
+std::string Text(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_null()) return "";
+  return v.dump();
+}
+
+// Prints rows of objects as an aligned table with the given columns.
+void PrintTable(const json& rows, const std::vector<std::string>& columns) {
+  std::vector<size_t> width;
+  for (const auto& c : columns) width.push_back(c.size());
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < columns.size(); ++i) {
+      width[i] = std::max(width[i], Text(row.value(columns[i], json())).size());
+    }
+  }
+  auto print_row = [&](auto cell) {
+    for (size_t i = 0; i < columns.size(); ++i) {
+      const std::string text = cell(i);
+      std::cout << text << std::string(width[i] - text.size() + 2, ' ');
+    }
+    std::cout << "\n";
+  };
+  print_row([&](size_t i) { return columns[i]; });
+  for (const auto& row : rows)
+    print_row([&](size_t i) { return Text(row.value(columns[i], json())); });
+  if (rows.empty()) std::cout << "(none)\n";
+}
+
+void PrintHuman(const std::string& command, const json& result) {
+  if (command == "deadlines.next") {
+    PrintTable(result, {"deadline", "requirement_id", "window_id", "time_zone", "schools"});
+  } else if (command == "ledger.today") {
+    std::cout << "date " << Text(result["date"]) << "\n";
+    PrintTable(result["windows"], {"requirement_id", "window_id", "deadline", "schools", "on_time",
+                                   "late", "missing", "excused", "outstanding"});
+  } else if (command == "missing") {
+    PrintTable(result, {"school_id", "school_name", "requirement_id", "window_id", "deadline",
+                        "alert_state"});
+  } else if (command == "alerts") {
+    PrintTable(result, {"id", "kind", "school_id", "school_name", "window_id", "state", "step",
+                        "next_wakeup", "notified"});
+  } else if (command == "alert.show") {
+    for (const char* key : {"id", "kind", "school_id", "school_name", "requirement_id", "window_id",
+                            "severity", "state", "created_at", "acknowledged_by", "ack_expires_at",
+                            "resolve_reason", "policy", "step", "pass", "next_wakeup"}) {
+      std::cout << key << ": " << Text(result.value(key, json())) << "\n";
+    }
+    std::cout << "\ntimeline\n";
+    PrintTable(result["timeline"], {"at", "actor", "what", "comment"});
+    std::cout << "\nnotified\n";
+    PrintTable(result["notified"], {"name", "channels", "first_at"});
+    std::cout << "\nnotifications\n";
+    PrintTable(result["outbox"], {"id", "kind", "recipient", "channel", "state", "attempts",
+                                  "next_attempt", "last_error"});
+  } else if (command == "alert.ack" || command == "alert.resolve") {
+    // Written by the daemon's store thread right after this answer; `alert show` then
+    // shows it on the timeline.
+    std::cout << "alert " << Text(result["id"]) << ": " << Text(result["state"]) << " (accepted)\n";
+  } else if (command == "outbox") {
+    std::cout << "counts " << result["counts"].dump() << "\n";
+    PrintTable(result["rows"], {"id", "kind", "alerts", "recipient", "channel", "state", "attempts",
+                                "next_attempt", "lease_until", "last_error"});
+  } else {
+    std::cout << result.dump(2) << "\n";
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"pinganctl: ask a running pingand what is going on, or drive its drill clock"};
+  std::string data_dir = "pingan-data";
+  std::string socket;
+  bool as_json = false;
+  int limit = 0;
+  std::string date;
+  std::string by;
+  app.add_option("--data-dir", data_dir, "pingand's data directory (default: pingan-data)");
+  app.add_option("--socket", socket, "Control socket (default: <data-dir>/control.sock)");
+  app.add_flag("--json", as_json, "Print the daemon's JSON answer");
+  app.require_subcommand(1);
+
+  std::string command;
+  json args = json::object();
+  auto simple = [&](CLI::App* parent, const std::string& name, const std::string& cmd,
+                    const std::string& help) {
+    auto* sub = parent->add_subcommand(name, help);
+    sub->callback([&, cmd] { command = cmd; });
+    return sub;
+  };
+  simple(&app, "status", "status", "Counts of reports, alerts and notifications");
+  auto* clock = app.add_subcommand("clock", "The daemon's clock")->require_subcommand(1);
+  simple(clock, "now", "clock.now", "Show the daemon's current time");
+  simple(clock, "advance", "clock.advance", "Jump a drill clock forward (drill mode only)")
+      ->add_option("duration", by, "e.g. 2h, 1d, 30m")
+      ->required();
+  auto* calendar = app.add_subcommand("calendar", "Calendars")->require_subcommand(1);
+  simple(calendar, "show", "calendar.show", "Calendars, periods and requirements");
+  auto* deadlines = app.add_subcommand("deadlines", "Deadlines")->require_subcommand(1);
+  simple(deadlines, "next", "deadlines.next", "The next deadlines")
+      ->add_option("--limit", limit, "How many");
+  auto* ledger = app.add_subcommand("ledger", "Who reported")->require_subcommand(1);
+  simple(ledger, "today", "ledger.today", "Today's windows: on time, late, missing, outstanding")
+      ->add_option("--date", date, "Another local date, YYYY-MM-DD");
+  simple(&app, "missing", "missing", "Schools that missed a deadline")
+      ->add_option("--limit", limit, "How many");
+  std::string state, kind, school, id, who, comment, reason;
+  auto* alerts = simple(&app, "alerts", "alerts", "Alerts, newest first");
+  alerts->add_option("--state", state, "open, acknowledged or resolved");
+  alerts->add_option("--kind", kind, "missing, late or incident");
+  alerts->add_option("--school", school, "One school's alerts");
+  alerts->add_option("--limit", limit, "How many");
+  auto* alert = app.add_subcommand("alert", "One alert")->require_subcommand(1);
+  simple(alert, "show", "alert.show", "An alert with its timeline and notifications")
+      ->add_option("id", id, "Alert id")
+      ->required();
+  auto* ack = simple(alert, "ack", "alert.ack", "Acknowledge: stops escalation");
+  ack->add_option("id", id, "Alert id")->required();
+  ack->add_option("--who", who, "Your name")->required();
+  ack->add_option("--comment", comment, "What you are doing about it")->required();
+  auto* resolve = simple(alert, "resolve", "alert.resolve", "Resolve; those told are informed");
+  resolve->add_option("id", id, "Alert id")->required();
+  resolve->add_option("--reason", reason, "handled or false_alarm")
+      ->required()
+      ->check(CLI::IsMember({"handled", "false_alarm"}));
+  resolve->add_option("--who", who, "Your name")->required();
+  resolve->add_option("--comment", comment, "How it was resolved")->required();
+  auto* outbox = simple(&app, "outbox", "outbox", "Notifications and their delivery state");
+  outbox->add_option("--state", state, "pending, leased, delivered or failed");
+  outbox->add_option("--limit", limit, "How many");
+  CLI11_PARSE(app, argc, argv);
+
+  for (auto [key, value] :
+       {std::pair{"state", &state}, std::pair{"kind", &kind}, std::pair{"school", &school},
+        std::pair{"id", &id}, std::pair{"who", &who}, std::pair{"comment", &comment},
+        std::pair{"reason", &reason}}) {
+    if (!value->empty()) args[key] = *value;
+  }
+
+  if (limit > 0) args["limit"] = limit;
+  if (!date.empty()) args["date"] = date;
+  if (!by.empty()) args["by"] = by;
+  if (socket.empty()) socket = (std::filesystem::path(data_dir) / "control.sock").string();
+  try {
+    const json answer = pingan::app::ControlRequest(socket, command, args);
+    if (!answer.value("ok", false)) {
+      std::cerr << "pinganctl: " << Text(answer["error"]["message"]) << " ("
+                << Text(answer["error"]["code"]) << ")\n";
+      return 2;
+    }
+    if (as_json) {
+      std::cout << answer["result"].dump(2) << "\n";
+    } else {
+      PrintHuman(command, answer["result"]);
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "pinganctl: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,66 @@
+// AlertRepository: alerts as rows, their timelines as child rows. The escalation
+// position and the list of people notified are stored as JSON columns: they are read
+// and written whole, never queried inside. One connection, one thread at a time;
+// writes run inside the caller's transaction.
+//
+// Every alert row carries its escalation wake-up (EscalationWakeup below) in an indexed
+// column, so the escalation runner finds all the work due with one range query: new
+// alerts, steps, lapsed acknowledgements and owed "resolved" notices alike.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <SQLiteCpp/Database.h>
+
+#include "daemon/core/alert.h"
+
+namespace pingan::store {
+
+// When the escalation runner must next look at `alert`: core::NextWakeup for an
+// unresolved alert (a new one is due at creation); for a resolved one, its resolution
+// time while ResolutionNoticesOwed; otherwise nullopt.
+std::optional<core::Instant> EscalationWakeup(const core::Alert& alert);
+// True when the alert is resolved, people were notified about it, and no "notified"
+// timeline entry follows the last "resolved" one (the runner writes that entry in the
+// transaction that queues the "resolved" notices).
+bool ResolutionNoticesOwed(const core::Alert& alert);
+
+struct AlertFilter {
+  std::optional<core::AlertState> state;
+  std::optional<core::AlertKind> kind;
+  std::string school_id;       // empty: all
+  std::string requirement_id;  // empty: all
+  std::string window_id;       // empty: all
+  int limit = 100;
+};
+
+class AlertRepository {
+ public:
+  explicit AlertRepository(SQLite::Database& db) : db_(db) {}
+
+  // Inserts a new alert. Returns false (and writes nothing) when a missing alert for
+  // the same school and window already exists.
+  bool Insert(const core::Alert& alert);
+  // Writes the alert's current state and appends timeline entries not yet stored.
+  void Save(const core::Alert& alert);
+  std::optional<core::Alert> Find(const std::string& alert_id);
+  std::optional<core::Alert> FindMissing(const std::string& school_id,
+                                         const std::string& requirement_id,
+                                         const std::string& window_id);
+  // Newest first.
+  std::vector<core::Alert> List(const AlertFilter& filter);
+  // Alerts whose EscalationWakeup is at or before `until`, earliest first.
+  std::vector<core::Alert> DueForEscalation(core::Instant until, int limit);
+  int64_t CountByState(core::AlertState state);
+
+ private:
+  void AppendTimeline(const core::Alert& alert, size_t from);
+  std::vector<core::Alert> Query(const std::string& where, const std::vector<std::string>& args,
+                                 int limit);
+
+  SQLite::Database& db_;
+};
+
+}  // namespace pingan::store

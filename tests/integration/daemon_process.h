@@ -1,0 +1,100 @@
+// DaemonProcess: runs the real pingand binary for black-box tests, on loopback and a
+// temporary data directory. Start waits (bounded) until the daemon has written its
+// bound endpoint; Kill sends a signal and reaps the process. Also helpers to enroll
+// schools (keys in the daemon's key directory) and ask the control channel.
+#pragma once
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "daemon/app/control_server.h"
+#include "daemon/ingest/curve_keys.h"
+
+namespace pingan::testing {
+
+class DaemonProcess {
+ public:
+  explicit DaemonProcess(std::string data_dir) : data_dir_(std::move(data_dir)) {
+    std::filesystem::create_directories(std::filesystem::path(data_dir_) / "schools");
+  }
+  ~DaemonProcess() {
+    if (pid_ > 0) Kill(SIGKILL);
+  }
+
+  // Starts pingand with `extra` arguments; returns the bound endpoint.
+  std::string Start(const std::vector<std::string>& extra = {}) {
+    const std::string endpoint_file = data_dir_ + "/endpoint";
+    std::filesystem::remove(endpoint_file);
+    std::vector<std::string> args = {PINGAND_PATH,  "--data-dir",  data_dir_,
+                                     "--listen",    listen_,       "--endpoint-file",
+                                     endpoint_file, "--log-level", "warn"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      ::execv(argv[0], argv.data());
+      ::_exit(127);
+    }
+    // Bounded wait for the daemon to come up (it writes the file once listening).
+    for (int i = 0; i < 1000; ++i) {
+      std::ifstream in(endpoint_file);
+      std::string endpoint;
+      if (in >> endpoint && !endpoint.empty()) {
+        listen_ = endpoint;  // a restart binds the same port, so agents find it again
+        return endpoint;
+      }
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        throw std::runtime_error("pingand exited during start");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    throw std::runtime_error("pingand did not start within 10 s");
+  }
+
+  // Sends `signal` and waits for the process to end; returns its wait status.
+  int Kill(int signal) {
+    if (pid_ <= 0) return 0;
+    ::kill(pid_, signal);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return status;
+  }
+
+  wire::CurveKeyPair Enroll(const std::string& school_id) {
+    wire::CurveKeyPair keys = wire::GenerateCurveKeyPair();
+    auto written = wire::WriteKeyPair(data_dir_ + "/schools/" + school_id, keys);
+    if (std::holds_alternative<wire::KeyError>(written)) throw std::runtime_error("enroll failed");
+    return keys;
+  }
+  std::string ServerPublicKey() const {
+    return std::get<std::string>(wire::ReadPublicKeyFile(data_dir_ + "/daemon.pub"));
+  }
+  nlohmann::json Control(const std::string& command, const nlohmann::json& args = {}) {
+    auto answer = app::ControlRequest(data_dir_ + "/control.sock", command,
+                                      args.is_null() ? nlohmann::json::object() : args);
+    if (!answer.value("ok", false)) throw std::runtime_error(answer.dump());
+    return answer["result"];
+  }
+  const std::string& data_dir() const { return data_dir_; }
+
+ private:
+  std::string data_dir_;
+  std::string listen_ = "tcp://127.0.0.1:*";
+  pid_t pid_ = -1;
+};
+
+}  // namespace pingan::testing
