@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <SQLiteCpp/Transaction.h>
-#include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
 
 #include "daemon/app/ids.h"
@@ -129,57 +128,16 @@ SweepOutcome SweepDeadlines(store::Database& db, const ScheduleBundle& bundle, c
 DeadlineSweeper::DeadlineSweeper(boost::asio::io_context& io, store::StoreWriter& writer,
                                  const core::Clock& clock, const ScheduleSource& schedules,
                                  core::Millis tick, OnSwept on_swept)
-    : io_(io),
-      writer_(writer),
-      clock_(clock),
-      schedules_(schedules),
-      tick_(tick),
-      on_swept_(std::move(on_swept)),
-      timer_(io) {}
-
-void DeadlineSweeper::Start() {
-  running_ = true;
-  Tick();  // catch up at once on what passed while the daemon was down
-}
-
-void DeadlineSweeper::Stop() {
-  running_ = false;
-  timer_.cancel();
-}
-
-void DeadlineSweeper::Kick() {
-  if (!running_ || in_flight_) return;
-  timer_.cancel();  // the cancelled wait does nothing (operation_aborted)
-  Tick();
-}
-
-void DeadlineSweeper::Arm() {
-  timer_.expires_after(tick_);
-  timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec && running_) Tick();
-  });
-}
-
-void DeadlineSweeper::Tick() {
-  SharedSchedule bundle = schedules_.Get();
-  if (in_flight_ || !bundle) {
-    Arm();
-    return;
-  }
-  in_flight_ = true;
-  writer_.Post([this, bundle](store::Database& db) {
-    SweepOutcome outcome;
-    try {
-      outcome = SweepDeadlines(db, *bundle, clock_.Now());
-    } catch (const std::exception& e) {
-      spdlog::error("deadline sweep failed, will retry: {}", e.what());
-    }
-    boost::asio::post(io_, [this, outcome = std::move(outcome)] {
-      in_flight_ = false;
-      if (on_swept_) on_swept_(outcome);
-      if (running_) Arm();
-    });
-  });
-}
+    : ticker_(
+          io, writer, "deadline sweep", tick,
+          [&clock, &schedules](store::Database& db) {
+            // No organisation configured: nothing is owed, nothing to sweep.
+            SharedSchedule bundle = schedules.Get();
+            return bundle ? SweepDeadlines(db, *bundle, clock.Now()) : SweepOutcome{};
+          },
+          [on_swept = std::move(on_swept)](const SweepOutcome& outcome) {
+            if (on_swept) on_swept(outcome);
+            return false;
+          }) {}
 
 }  // namespace pingan::app

@@ -3,17 +3,15 @@
 // the sweep's new position. So a deadline that passed while the daemon was down fires
 // at the next start, and exactly once (the swept_windows marks make a repeat a no-op).
 //
-// SweepDeadlines runs on the StoreWriter thread. DeadlineSweeper is its timer on the
-// io_context: every tick it posts one sweep unless one is still running.
+// SweepDeadlines runs on the StoreWriter thread; DeadlineSweeper is its WriterTicker.
 #pragma once
 
 #include <functional>
 #include <string>
 #include <vector>
 
-#include <boost/asio/steady_timer.hpp>
-
 #include "daemon/app/schedule_bundle.h"
+#include "daemon/app/writer_ticker.h"
 #include "daemon/core/clock.h"
 #include "daemon/store/store_writer.h"
 
@@ -35,30 +33,20 @@ struct SweepOutcome {
 
 SweepOutcome SweepDeadlines(store::Database& db, const ScheduleBundle& bundle, core::Instant now);
 
+// The sweep's timer: every tick (real time) one SweepDeadlines on the writer thread.
 class DeadlineSweeper {
  public:
   using OnSwept = std::function<void(const SweepOutcome&)>;
 
   DeadlineSweeper(boost::asio::io_context& io, store::StoreWriter& writer, const core::Clock& clock,
                   const ScheduleSource& schedules, core::Millis tick, OnSwept on_swept);
-  void Start();
-  void Stop();
+  void Start() { ticker_.Start(); }
+  void Stop() { ticker_.Stop(); }
   // Sweeps now instead of at the next tick (e.g. after a drill clock jumped).
-  void Kick();
+  void Kick() { ticker_.Kick(); }
 
  private:
-  void Arm();
-  void Tick();
-
-  boost::asio::io_context& io_;
-  store::StoreWriter& writer_;
-  const core::Clock& clock_;
-  const ScheduleSource& schedules_;
-  core::Millis tick_;
-  OnSwept on_swept_;
-  boost::asio::steady_timer timer_;
-  bool in_flight_ = false;
-  bool running_ = false;
+  WriterTicker<SweepOutcome> ticker_;
 };
 
 }  // namespace pingan::app

@@ -4,7 +4,6 @@
 
 #include <SQLiteCpp/Transaction.h>
 #include <algorithm>
-#include <boost/asio/post.hpp>
 #include <set>
 
 #include "daemon/app/outbox_message.h"
@@ -171,58 +170,14 @@ EscalationRunOutcome RunEscalation(store::Database& db, const ScheduleBundle* bu
 EscalationRunner::EscalationRunner(boost::asio::io_context& io, store::StoreWriter& writer,
                                    const core::Clock& clock, const ScheduleSource& schedules,
                                    SharedEscalation setup, OnRun on_run)
-    : io_(io),
-      writer_(writer),
-      clock_(clock),
-      schedules_(schedules),
-      setup_(std::move(setup)),
-      on_run_(std::move(on_run)),
-      timer_(io) {}
-
-void EscalationRunner::Start() {
-  running_ = true;
-  Tick();  // catch up at once on what fell due while the daemon was down
-}
-
-void EscalationRunner::Stop() {
-  running_ = false;
-  timer_.cancel();
-}
-
-void EscalationRunner::Kick() {
-  if (running_) Tick();
-}
-
-void EscalationRunner::Arm() {
-  timer_.expires_after(setup_->settings.tick);
-  timer_.async_wait([this](const boost::system::error_code& ec) {
-    if (!ec && running_) Tick();
-  });
-}
-
-void EscalationRunner::Tick() {
-  if (in_flight_) return;
-  in_flight_ = true;
-  writer_.Post([this, bundle = schedules_.Get(), setup = setup_](store::Database& db) {
-    EscalationRunOutcome outcome;
-    try {
-      outcome = RunEscalation(db, bundle.get(), *setup, clock_.Now());
-    } catch (const std::exception& e) {
-      spdlog::error("escalation run failed, will retry: {}", e.what());
-      outcome = EscalationRunOutcome{};
-      outcome.failed = true;
-    }
-    boost::asio::post(io_, [this, outcome = std::move(outcome)] {
-      in_flight_ = false;
-      if (on_run_) on_run_(outcome);
-      if (!running_) return;
-      if (outcome.more && !outcome.failed) {
-        Tick();
-      } else {
-        Arm();
-      }
-    });
-  });
-}
+    : ticker_(
+          io, writer, "escalation run", setup->settings.tick,
+          [&clock, &schedules, setup](store::Database& db) {
+            return RunEscalation(db, schedules.Get().get(), *setup, clock.Now());
+          },
+          [on_run = std::move(on_run)](const EscalationRunOutcome& outcome) {
+            if (on_run) on_run(outcome);
+            return outcome.more;  // the batch limit was reached: go on at once
+          }) {}
 
 }  // namespace pingan::app

@@ -10,9 +10,9 @@
 // it per recipient (core grouping; with a grouping window the notifications wait in the
 // hold table) and enqueues one outbox row per grouped message.
 //
-// EscalationRunner is its timer on the io_context, like DeadlineSweeper: every tick it
-// posts one run unless one is still in flight; a run that hit its batch limit is
-// followed by another at once. Start/Stop and the callback: io thread only.
+// EscalationRunner is its WriterTicker: every tick one run unless one is still in
+// flight; a run that hit its batch limit is followed by another at once. Start/Stop
+// and the callback: io thread only.
 #pragma once
 
 #include <functional>
@@ -20,10 +20,10 @@
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include "daemon/app/escalation_config.h"
 #include "daemon/app/schedule_bundle.h"
+#include "daemon/app/writer_ticker.h"
 #include "daemon/core/clock.h"
 #include "daemon/store/store_writer.h"
 
@@ -37,7 +37,6 @@ struct EscalationRunOutcome {
   int queued = 0;                     // outbox rows enqueued (after grouping)
   std::vector<std::string> warnings;  // "alert <id>: <warning>", also on the timelines
   bool more = false;                  // the batch limit was reached
-  bool failed = false;
 };
 
 // `bundle` may be null (no organisation configured): person and group targets still
@@ -57,24 +56,13 @@ class EscalationRunner {
   EscalationRunner(boost::asio::io_context& io, store::StoreWriter& writer,
                    const core::Clock& clock, const ScheduleSource& schedules,
                    SharedEscalation setup, OnRun on_run);
-  void Start();
-  void Stop();
+  void Start() { ticker_.Start(); }
+  void Stop() { ticker_.Stop(); }
   // Runs at once (e.g. after a drill clock jump), unless a run is in flight.
-  void Kick();
+  void Kick() { ticker_.Kick(); }
 
  private:
-  void Arm();
-  void Tick();
-
-  boost::asio::io_context& io_;
-  store::StoreWriter& writer_;
-  const core::Clock& clock_;
-  const ScheduleSource& schedules_;
-  SharedEscalation setup_;
-  OnRun on_run_;
-  boost::asio::steady_timer timer_;
-  bool in_flight_ = false;
-  bool running_ = false;
+  WriterTicker<EscalationRunOutcome> ticker_;
 };
 
 }  // namespace pingan::app
