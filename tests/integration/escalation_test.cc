@@ -397,7 +397,8 @@ TEST(Escalation, SigkillMidSendLeavesNoRowUnsentOrLeased) {
   std::map<std::string, int> copies;  // idempotency key -> requests
   for (const json& sms : s.Sms()) ++copies[sms.value("key", "")];
   RecordProperty("sms_requests", static_cast<int>(s.Sms().size()));
-  for (const json& row : s.Outbox()["rows"]) {
+  const json outbox = s.Outbox();  // a range-for over a temporary's member would dangle
+  for (const json& row : outbox["rows"]) {
     const std::string key = row["idempotency_key"].get<std::string>() + "/sms";
     EXPECT_GE(copies[key], 1) << key;
     EXPECT_LE(copies[key], 2) << key;
