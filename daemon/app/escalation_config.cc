@@ -3,7 +3,6 @@
 #include "daemon/app/escalation_yaml.h"
 #include "daemon/app/org_loader.h"
 #include "daemon/core/calendar.h"
-#include "daemon/core/roster_csv.h"
 
 namespace pingan::app {
 namespace {
@@ -246,6 +245,50 @@ std::optional<LoadError> ReadDelivery(const Reader& r, const YAML::Node& n, cons
   return std::nullopt;
 }
 
+// One entry of a `roster:` list: a path, or {file, unit} (unit for .ics files only).
+std::optional<LoadError> ReadRosterSource(const Reader& r, const YAML::Node& n,
+                                          const std::string& path, const std::string& base_dir,
+                                          RosterSource& out) {
+  if (n.IsScalar()) {
+    out.file = n.as<std::string>();
+  } else {
+    if (auto e = r.Keys(n, path, {"file", "unit"})) return e;
+    if (auto e = r.Text(n, path, "file", out.file, true)) return e;
+    if (auto e = r.Text(n, path, "unit", out.unit_id)) return e;
+  }
+  if (out.file.empty()) return r.Error(n, path, "needs a file");
+  if (!out.unit_id.empty() && !IsIcsRosterPath(out.file)) {
+    return r.Error(n["unit"], KeyPath(path, "unit"),
+                   "goes with .ics rosters only (a CSV names its units in a column)");
+  }
+  out.file = ResolvePath(base_dir, out.file);
+  return std::nullopt;
+}
+
+// `roster:` is a path (CSV or .ics), a {file, unit} mapping, or a list of either.
+std::optional<LoadError> ReadRosters(const Reader& r, const YAML::Node& root,
+                                     const std::string& base_dir, EscalationSettings& s) {
+  const YAML::Node n = root["roster"];
+  if (!n.IsDefined() || n.IsNull()) return std::nullopt;
+  if (n.IsScalar()) {
+    if (auto e = r.Text(root, "", "roster", s.roster_file)) return e;
+    if (!s.roster_file.empty()) s.roster_file = ResolvePath(base_dir, s.roster_file);
+    return std::nullopt;
+  }
+  if (n.IsMap()) {
+    RosterSource source;
+    if (auto e = ReadRosterSource(r, n, "roster", base_dir, source)) return e;
+    s.roster_sources.push_back(std::move(source));
+    return std::nullopt;
+  }
+  for (size_t i = 0; i < n.size(); ++i) {
+    RosterSource source;
+    if (auto e = ReadRosterSource(r, n[i], IndexPath("roster", i), base_dir, source)) return e;
+    s.roster_sources.push_back(std::move(source));
+  }
+  return std::nullopt;
+}
+
 std::optional<LoadError> ReadAll(const Reader& r, const YAML::Node& root,
                                  const std::string& base_dir, EscalationSettings& s) {
   if (auto e = r.Keys(root, "",
@@ -264,8 +307,7 @@ std::optional<LoadError> ReadAll(const Reader& r, const YAML::Node& root,
   if (root["leaders"].IsDefined()) {
     if (auto e = ReadLeaders(r, root["leaders"], "leaders", s.policies.leaders)) return e;
   }
-  if (auto e = r.Text(root, "", "roster", s.roster_file)) return e;
-  if (!s.roster_file.empty()) s.roster_file = ResolvePath(base_dir, s.roster_file);
+  if (auto e = ReadRosters(r, root, base_dir, s)) return e;
   if (root["channels"].IsDefined()) {
     if (auto e = escalation_yaml::ReadChannels(r, root["channels"], "channels", s)) return e;
   }
@@ -357,23 +399,14 @@ std::variant<SharedEscalation, LoadError> PrepareEscalation(EscalationSettings s
                          problem->message};
   }
   auto setup = std::make_shared<EscalationSetup>();
-  if (!settings.roster_file.empty()) {
-    auto text = ReadTextFile(settings.roster_file);
-    if (auto* err = std::get_if<LoadError>(&text)) return *err;
-    auto rosters = core::ImportRosterCsv(std::get<std::string>(text), tree, default_zone);
-    auto* errors = std::get_if<std::vector<core::CsvError>>(&rosters);
-    if (errors != nullptr && errors->empty()) {
-      return LoadError{settings.roster_file, 0, "", "the roster could not be read"};
+  std::vector<RosterSource> sources = settings.roster_sources;
+  if (!settings.roster_file.empty()) sources.insert(sources.begin(), {settings.roster_file, ""});
+  for (const RosterSource& source : sources) {
+    auto rosters = ImportRosterFile(source, tree, default_zone);
+    if (auto* err = std::get_if<LoadError>(&rosters)) return *err;
+    if (auto problem = MergeRosters(setup->rosters, std::get<core::Rosters>(std::move(rosters)))) {
+      return LoadError{source.file, 0, "", "merging with the other roster files: " + *problem};
     }
-    if (errors != nullptr) {
-      const core::CsvError& first = errors->front();
-      std::string more = errors->size() > 1
-                             ? " (and " + std::to_string(errors->size() - 1) + " more problems)"
-                             : "";
-      return LoadError{settings.roster_file, static_cast<int>(first.line), "",
-                       first.message + more};
-    }
-    setup->rosters = std::get<core::Rosters>(std::move(rosters));
   }
   setup->warnings = ChannelWarnings(settings);
   setup->settings = std::move(settings);

@@ -1,6 +1,7 @@
 // Escalation configuration: the YAML file that `escalation.file` in pingand's config
 // names. It holds the escalation policies, named groups, the severity I/II leader rule,
-// the duty roster (a CSV file, core::ImportRosterCsv), the delivery channels (SMTP, an
+// the duty rosters (CSV files, core::ImportRosterCsv, or iCalendar files, roster_ics.h),
+// the delivery channels (SMTP, an
 // SMS gateway over HTTP, webhooks), message templates (locale, console link), the
 // grouping window, retries and per-recipient rate limits. Every key is explained in
 // daemon/app/examples/escalation.example.yaml; unknown keys are errors; errors name
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "daemon/app/load_error.h"
+#include "daemon/app/roster_ics.h"
 #include "daemon/core/clock.h"
 #include "daemon/core/delivery_policy.h"
 #include "daemon/core/escalation_policy.h"
@@ -47,7 +49,10 @@ struct DeliverySettings {
 struct EscalationSettings {
   std::string source;  // the file
   core::EscalationConfig policies;
-  std::string roster_file;  // resolved path of the roster CSV; empty: no roster
+  std::string roster_file;  // resolved path of a single roster file (CSV or .ics); empty: none
+  // Further roster files (`roster:` as a list, or as {file, unit}); shifts of a unit found
+  // in several files are merged.
+  std::vector<RosterSource> roster_sources;
   std::optional<notify::SmtpConfig> smtp;
   std::optional<notify::SmsGatewayConfig> sms;
   std::vector<notify::WebhookEndpoint> webhooks;
@@ -73,7 +78,7 @@ std::variant<EscalationSettings, LoadError> ParseEscalationYaml(const std::strin
                                                                 const std::string& base_dir);
 
 // Validates the policies against `tree` (core::ValidateEscalationConfig) and imports
-// the roster CSV, whose time zones come from the tree (`default_zone` otherwise).
+// the roster files, whose time zones come from the tree (`default_zone` otherwise).
 std::variant<SharedEscalation, LoadError> PrepareEscalation(EscalationSettings settings,
                                                             const core::OrgTree& tree,
                                                             const std::string& default_zone);

@@ -1,43 +1,18 @@
 #include "daemon/app/ics_import.h"
 
-#include <memory>
+#include <algorithm>
 
-#include <libical/ical.h>
-
+#include "daemon/app/ics_support.h"
 #include "daemon/app/loader_support.h"
 #include "daemon/core/report.h"
 
 namespace pingan::app {
 namespace {
 
-using ComponentPtr = std::unique_ptr<icalcomponent, decltype(&icalcomponent_free)>;
-
-std::string Lower(std::string s) {
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return s;
-}
-
-std::string Trim(std::string_view s) {
-  const size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return "";
-  return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
-}
-
-// Line numbers of the "BEGIN:VEVENT" lines, in file order (libical keeps that order).
-std::vector<int> EventLines(std::string_view text) {
-  std::vector<int> lines;
-  int line = 1;
-  size_t pos = 0;
-  while (pos <= text.size()) {
-    const size_t end = std::min(text.find('\n', pos), text.size());
-    if (Trim(text.substr(pos, end - pos)) == "BEGIN:VEVENT") lines.push_back(line);
-    pos = end + 1;
-    ++line;
-  }
-  return lines;
-}
+using ics::EventLines;
+using ics::Lower;
+using ics::Trim;
+using ics::XProperty;
 
 std::vector<std::string> Categories(icalcomponent* ev) {
   std::vector<std::string> out;
@@ -52,16 +27,6 @@ std::vector<std::string> Categories(icalcomponent* ev) {
     }
   }
   return out;
-}
-
-std::string XProperty(icalcomponent* c, std::string_view name) {
-  for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_X_PROPERTY); p != nullptr;
-       p = icalcomponent_get_next_property(c, ICAL_X_PROPERTY)) {
-    const char* n = icalproperty_get_x_name(p);
-    const char* v = icalproperty_get_x(p);
-    if (n != nullptr && v != nullptr && name == n) return v;
-  }
-  return "";
 }
 
 bool IsMidnight(const icaltimetype& t) {
@@ -82,15 +47,10 @@ class IcsReader {
     calendar_.time_zone = options_.time_zone;
     calendar_.scope_unit_id = options_.scope_unit_id;
     calendar_.source = file_;
-    if (icalcomponent_isa(root) == ICAL_XROOT_COMPONENT) {
-      for (icalcomponent* c = icalcomponent_get_first_component(root, ICAL_VCALENDAR_COMPONENT);
-           c != nullptr; c = icalcomponent_get_next_component(root, ICAL_VCALENDAR_COMPONENT)) {
-        if (auto e = ReadCalendar(c)) return *e;
-      }
-    } else if (icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT) {
-      if (auto e = ReadCalendar(root)) return *e;
-    } else {
-      return LoadError{file_, 1, "", "not an iCalendar file (no VCALENDAR)"};
+    const std::vector<icalcomponent*> calendars = ics::Calendars(root);
+    if (calendars.empty()) return LoadError{file_, 1, "", "not an iCalendar file (no VCALENDAR)"};
+    for (icalcomponent* c : calendars) {
+      if (auto e = ReadCalendar(c)) return *e;
     }
     if (calendar_.name.empty()) calendar_.name = options_.calendar_name;
     if (calendar_.name.empty()) calendar_.name = file_;
@@ -130,10 +90,7 @@ class IcsReader {
     const std::string uid = uid_c ? uid_c : "";
     const std::string key = uid.empty() ? "VEVENT" : "VEVENT " + uid;
     auto error = [&](std::string message) { return LoadError{file_, line, key, message}; };
-    if (icalproperty* p = icalcomponent_get_first_property(ev, ICAL_XLICERROR_PROPERTY)) {
-      const char* what = icalproperty_get_xlicerror(p);
-      return error(std::string("malformed event: ") + (what ? what : "parse error"));
-    }
+    if (auto problem = ics::ParseProblem(ev)) return error("malformed event: " + *problem);
     if (icalcomponent_get_status(ev) == ICAL_STATUS_CANCELLED) return std::nullopt;
     if (icalcomponent_get_first_property(ev, ICAL_RRULE_PROPERTY) != nullptr) {
       return error("recurring events (RRULE) are not supported; list each year's dates");
@@ -190,12 +147,9 @@ class IcsReader {
 std::variant<core::Calendar, LoadError> ParseIcsCalendar(const std::string& text,
                                                          const std::string& file,
                                                          const IcsImportOptions& options) {
-  if (text.find("BEGIN:VCALENDAR") == std::string::npos) {
-    return LoadError{file, 1, "", "not an iCalendar file (no BEGIN:VCALENDAR)"};
-  }
-  ComponentPtr root(icalparser_parse_string(text.c_str()), &icalcomponent_free);
-  if (!root) return LoadError{file, 1, "", "not an iCalendar file (libical could not parse it)"};
-  return IcsReader(text, file, options).Read(root.get());
+  auto root = ics::Parse(text, file);
+  if (auto* e = std::get_if<LoadError>(&root)) return *e;
+  return IcsReader(text, file, options).Read(std::get<ics::ComponentPtr>(root).get());
 }
 
 std::variant<core::Calendar, LoadError> ImportIcsCalendar(const std::string& path,

@@ -1,0 +1,72 @@
+#include "daemon/app/ics_support.h"
+
+#include <algorithm>
+
+namespace pingan::app::ics {
+
+std::string Lower(std::string s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return s;
+}
+
+std::string Trim(std::string_view s) {
+  const size_t b = s.find_first_not_of(" \t\r\n");
+  if (b == std::string_view::npos) return "";
+  return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
+}
+
+std::variant<ComponentPtr, LoadError> Parse(const std::string& text, const std::string& file) {
+  if (text.find("BEGIN:VCALENDAR") == std::string::npos) {
+    return LoadError{file, 1, "", "not an iCalendar file (no BEGIN:VCALENDAR)"};
+  }
+  ComponentPtr root(icalparser_parse_string(text.c_str()), &icalcomponent_free);
+  if (!root) return LoadError{file, 1, "", "not an iCalendar file (libical could not parse it)"};
+  return root;
+}
+
+std::vector<icalcomponent*> Calendars(icalcomponent* root) {
+  std::vector<icalcomponent*> out;
+  if (icalcomponent_isa(root) == ICAL_XROOT_COMPONENT) {
+    for (icalcomponent* c = icalcomponent_get_first_component(root, ICAL_VCALENDAR_COMPONENT);
+         c != nullptr; c = icalcomponent_get_next_component(root, ICAL_VCALENDAR_COMPONENT)) {
+      out.push_back(c);
+    }
+  } else if (icalcomponent_isa(root) == ICAL_VCALENDAR_COMPONENT) {
+    out.push_back(root);
+  }
+  return out;
+}
+
+std::vector<int> EventLines(std::string_view text) {
+  std::vector<int> lines;
+  int line = 1;
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    const size_t end = std::min(text.find('\n', pos), text.size());
+    if (Trim(text.substr(pos, end - pos)) == "BEGIN:VEVENT") lines.push_back(line);
+    pos = end + 1;
+    ++line;
+  }
+  return lines;
+}
+
+std::string XProperty(icalcomponent* c, std::string_view name) {
+  for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_X_PROPERTY); p != nullptr;
+       p = icalcomponent_get_next_property(c, ICAL_X_PROPERTY)) {
+    const char* n = icalproperty_get_x_name(p);
+    const char* v = icalproperty_get_x(p);
+    if (n != nullptr && v != nullptr && name == n) return v;
+  }
+  return "";
+}
+
+std::optional<std::string> ParseProblem(icalcomponent* c) {
+  icalproperty* p = icalcomponent_get_first_property(c, ICAL_XLICERROR_PROPERTY);
+  if (p == nullptr) return std::nullopt;
+  const char* what = icalproperty_get_xlicerror(p);
+  return std::string(what != nullptr ? what : "parse error");
+}
+
+}  // namespace pingan::app::ics
