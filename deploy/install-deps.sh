@@ -21,7 +21,8 @@ packages=(
   clang-format
 )
 if [[ "${PINGAN_NO_BROWSER:-0}" != 1 ]]; then
-  packages+=(chromium)
+  # A CJK font so that screenshots of the zh-CN console show text, not boxes.
+  packages+=(chromium fonts-wqy-microhei)
   # A machine may already carry Node.js from elsewhere (with npm bundled); Debian's
   # nodejs/npm conflict with that, so install them only when no node is on PATH.
   command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)

@@ -7,6 +7,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "daemon/console/http_server.h"
+
 namespace pingan::app {
 namespace {
 
@@ -66,6 +68,20 @@ Reader::Handler Positive(const Reader& r, auto& out) {
   };
 }
 
+std::optional<ConfigError> CheckHttp(const Reader& r, const YAML::Node& root,
+                                     const HttpSettings& h) {
+  const YAML::Node node = root["http"];
+  if (!h.listen.empty() && !console::ParseListen(h.listen)) {
+    return r.Error(node["listen"], "http.listen", "must be host:port like 127.0.0.1:8080");
+  }
+  if (!h.tls_cert_file.empty() || !h.tls_key_file.empty()) {
+    return r.Error(node, "http.tls_cert",
+                   "TLS is not built into pingand yet: leave tls_cert and tls_key empty and "
+                   "terminate TLS in a reverse proxy on the same host");
+  }
+  return std::nullopt;
+}
+
 std::optional<ConfigError> ReadAll(const Reader& r, const YAML::Node& root, DaemonConfig& c) {
   int skew_seconds = static_cast<int>(c.limits.max_future_skew.count() / 1000);
   auto limits = [&](const YAML::Node& n, const std::string& key) {
@@ -100,6 +116,18 @@ std::optional<ConfigError> ReadAll(const Reader& r, const YAML::Node& root, Daem
   auto escalation = [&](const YAML::Node& n, const std::string& key) {
     return r.Map(n, key, {{"file", Bind(r, c.escalation_file)}});
   };
+  auto http = [&](const YAML::Node& n, const std::string& key) {
+    HttpSettings& h = c.http;
+    return r.Map(n, key,
+                 {{"listen", Bind(r, h.listen)},
+                  {"tls_cert", Bind(r, h.tls_cert_file)},
+                  {"tls_key", Bind(r, h.tls_key_file)},
+                  {"session_idle_minutes", Positive(r, h.session_idle_minutes)},
+                  {"session_absolute_hours", Positive(r, h.session_absolute_hours)},
+                  {"login_free_failures", Positive(r, h.login_free_failures)},
+                  {"login_lockout_seconds", Positive(r, h.login_lockout_seconds)},
+                  {"login_max_lockout_minutes", Positive(r, h.login_max_lockout_minutes)}});
+  };
   auto err = r.Map(root, "",
                    {{"listen", Bind(r, c.listen)},
                     {"data_dir", Bind(r, c.data_dir)},
@@ -111,8 +139,10 @@ std::optional<ConfigError> ReadAll(const Reader& r, const YAML::Node& root, Daem
                     {"store", store},
                     {"org", org},
                     {"calendars", calendars},
-                    {"escalation", escalation}});
+                    {"escalation", escalation},
+                    {"http", http}});
   if (err) return err;
+  if (auto http_err = CheckHttp(r, root, c.http)) return http_err;
   c.limits.max_future_skew = std::chrono::seconds{skew_seconds};
   if (c.listen.find("://") == std::string::npos) {
     return r.Error(root["listen"], "listen", "must be a ZeroMQ endpoint like tcp://0.0.0.0:7450");

@@ -22,6 +22,18 @@ namespace pingan::app {
 // "ingest.backlog") and message.
 using ConfigError = LoadError;
 
+// The HTTP API (`http:`): where it listens, sessions and login throttling.
+struct HttpSettings {
+  std::string listen = "127.0.0.1:8080";  // "host:port"; "" = no HTTP API
+  std::string tls_cert_file;              // TLS is not built in yet: must stay empty
+  std::string tls_key_file;
+  int session_idle_minutes = 30;
+  int session_absolute_hours = 12;
+  int login_free_failures = 5;
+  int login_lockout_seconds = 30;
+  int login_max_lockout_minutes = 15;
+};
+
 // Member initializers only make a value well-formed; the defaults that count are
 // those of the embedded YAML (DefaultConfig), so the sample and the code cannot drift.
 struct DaemonConfig {
@@ -48,6 +60,7 @@ struct DaemonConfig {
   // file's directory); empty = no escalation: alerts stay on the console only.
   std::string escalation_file;
   std::string config_dir = ".";  // where relative org/calendar paths start
+  HttpSettings http;
 
   // Resolves a path relative to data_dir / to the config file (absolute paths kept).
   std::string DataPath(const std::string& path) const;

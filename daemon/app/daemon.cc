@@ -24,7 +24,9 @@ Daemon::~Daemon() {
   sweeper_.reset();
   escalation_runner_.reset();
   outbox_worker_.reset();  // joins its pool (sends are bounded by channel timeouts)
+  http_api_.reset();
   control_.reset();
+  roster_gaps_.reset();
   report_server_.reset();
   zap_.reset();
 }
@@ -64,6 +66,10 @@ std::string Daemon::Start() {
       store_options, [this](std::vector<store::WriteOutcome> outcomes) {
         boost::asio::post(io_, [this, outcomes = std::move(outcomes)] {
           if (report_server_) report_server_->OnCommitted(outcomes);
+          // The console's board counts changed: pages refetch it.
+          if (http_api_ && !outcomes.empty()) {
+            http_api_->events().Publish("ledger.updated", "", {{"reports", outcomes.size()}});
+          }
         });
       });
   writer_->AddObserver(std::make_shared<LedgerRecorder>(schedules_));
@@ -72,6 +78,8 @@ std::string Daemon::Start() {
   StartSchedule();
   StartEscalation();
   StartControl();
+  http_api_ = std::make_unique<HttpApi>(io_, config_, real_clock_, *writer_, *control_, schedules_);
+  StartRosterGapWatch();
   return endpoint_;
 }
 
@@ -118,7 +126,8 @@ void Daemon::StartIngest() {
 
 void Daemon::StartSchedule() {
   sweeper_ = std::make_unique<DeadlineSweeper>(
-      io_, *writer_, clock_, schedules_, options_.sweep_tick, [](const SweepOutcome& o) {
+      io_, *writer_, clock_, schedules_, options_.sweep_tick, [this](const SweepOutcome& o) {
+        PublishSweep(o);
         if (o.first_run) spdlog::info("deadline sweep starts from now");
         if (o.windows > 0 || o.reminders > 0) {
           spdlog::info(
@@ -165,6 +174,9 @@ void Daemon::StartEscalation() {
                        o.advanced, o.notifications, o.queued);
         }
         if (o.queued > 0 && outbox_worker_) outbox_worker_->Poke();
+        if (o.advanced > 0 && http_api_) {
+          http_api_->events().Publish("alert.updated", "", {{"advanced", o.advanced}});
+        }
       });
   spdlog::info("escalation: {} policies, {} rosters, {} delivery workers",
                escalation_->settings.policies.policies.size(), escalation_->rosters.size(),
@@ -196,7 +208,24 @@ void Daemon::StartControl() {
   RegisterControlHandlers(*control_, context);
   RegisterAlertCommands(*control_, AlertCommandContext{clock_, config_.DataPath(config_.database),
                                                        *writer_, schedules_, escalation_});
+  RegisterRosterCommands(*control_, RosterCommandContext{clock_, schedules_, escalation_});
   control_->Bind(control_socket_path());
+}
+
+void Daemon::StartRosterGapWatch() {
+  if (!escalation_) return;
+  // Holes in the rosters during holidays and major events, while there is time to fill
+  // them: logged now and once a day.
+  roster_gaps_ =
+      std::make_unique<RosterGapWatch>(io_, RosterCommandContext{clock_, schedules_, escalation_},
+                                       [](const std::string& line) { spdlog::warn("{}", line); });
+  roster_gaps_->Start();
+}
+
+void Daemon::PublishSweep(const SweepOutcome& o) {
+  if (!http_api_) return;
+  for (const std::string& id : o.new_alert_ids) http_api_->PublishAlert("alert.opened", id);
+  if (o.windows > 0) http_api_->events().Publish("ledger.updated", "", {{"deadlines", o.windows}});
 }
 
 void Daemon::ReloadKeys() {
@@ -226,6 +255,7 @@ void Daemon::Stop() {
     if (sweeper_) sweeper_->Stop();
     if (escalation_runner_) escalation_runner_->Stop();
     if (outbox_worker_) outbox_worker_->Stop();
+    if (roster_gaps_) roster_gaps_->Stop();
     io_.stop();
   });
 }

@@ -19,8 +19,11 @@
 #include "daemon/app/deadline_sweep.h"
 #include "daemon/app/escalation_config.h"
 #include "daemon/app/escalation_runner.h"
+#include "daemon/app/http_api.h"
 #include "daemon/app/outbox_worker.h"
+#include "daemon/app/roster_gaps.h"
 #include "daemon/app/schedule_bundle.h"
+#include "daemon/app/system_clock.h"
 #include "daemon/core/clock.h"
 #include "daemon/core/drill_clock.h"
 #include "daemon/ingest/report_server.h"
@@ -63,10 +66,16 @@ class Daemon {
   void LoadEscalation();
   void StartEscalation();
   void StartControl();
+  void StartRosterGapWatch();
   void ResumeDrillClock();
+  // Live console updates (GET /api/v1/events) after a deadline sweep.
+  void PublishSweep(const SweepOutcome& outcome);
 
   DaemonConfig config_;
   const core::Clock& clock_;
+  // Sessions, login throttling and their audit run on real time even during a drill:
+  // jumping a drill clock must not log the duty officers out.
+  SystemClock real_clock_;
   DaemonOptions options_;
   boost::asio::io_context io_;
   zmq::context_t zmq_context_;
@@ -79,6 +88,8 @@ class Daemon {
   std::unique_ptr<EscalationRunner> escalation_runner_;
   std::unique_ptr<OutboxWorker> outbox_worker_;
   std::unique_ptr<ControlServer> control_;
+  std::unique_ptr<HttpApi> http_api_;            // /api/v1; uses control_ and writer_
+  std::unique_ptr<RosterGapWatch> roster_gaps_;  // daily roster gap warnings
   std::string endpoint_;
 };
 

@@ -1,6 +1,9 @@
 // pinganctl: the operator's command line for a running pingand, over its control
 // channel (a local socket only the daemon's user can open). Human tables by default,
 // --json for scripts. See `pinganctl --help`.
+#include <termios.h>
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
@@ -40,8 +43,32 @@ void PrintTable(const json& rows, const std::vector<std::string>& columns) {
   if (rows.empty()) std::cout << "(none)\n";
 }
 
+// A password from the terminal (echo off) or, when piped, the first line of stdin;
+// never from argv, where other users of the machine could read it.
+std::string ReadPassword() {
+  const bool tty = ::isatty(STDIN_FILENO) != 0;
+  termios saved{};
+  if (tty) {
+    std::cerr << "password: " << std::flush;
+    ::tcgetattr(STDIN_FILENO, &saved);
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  }
+  std::string password;
+  std::getline(std::cin, password);
+  if (tty) {
+    ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    std::cerr << "\n";
+  }
+  return password;
+}
+
 void PrintHuman(const std::string& command, const json& result) {
-  if (command == "deadlines.next") {
+  if (command == "tokens.create") {
+    std::cout << "API token " << Text(result["label"]) << " (shown only this once):\n"
+              << Text(result["token"]) << "\n";
+  } else if (command == "deadlines.next") {
     PrintTable(result, {"deadline", "requirement_id", "window_id", "time_zone", "schools"});
   } else if (command == "ledger.today") {
     std::cout << "date " << Text(result["date"]) << "\n";
@@ -74,6 +101,13 @@ void PrintHuman(const std::string& command, const json& result) {
     std::cout << "counts " << result["counts"].dump() << "\n";
     PrintTable(result["rows"], {"id", "kind", "alerts", "recipient", "channel", "state", "attempts",
                                 "next_attempt", "lease_until", "last_error"});
+  } else if (command == "rosters.gaps") {
+    // Local times are in each unit's zone (time_zone column).
+    std::cout << "roster gaps in public holidays and major events, next " << Text(result["days"])
+              << " days\n";
+    if (!result.value("escalation", false)) std::cout << "(escalation is not configured)\n";
+    PrintTable(result["gaps"], {"unit_id", "unit_name", "from_local", "to_local", "time_zone",
+                                "hours", "period", "period_kind"});
   } else {
     std::cout << result.dump(2) << "\n";
   }
@@ -142,16 +176,42 @@ int main(int argc, char** argv) {
   auto* outbox = simple(&app, "outbox", "outbox", "Notifications and their delivery state");
   outbox->add_option("--state", state, "pending, leased, delivered or failed");
   outbox->add_option("--limit", limit, "How many");
+  int days = 0;
+  auto* rosters = app.add_subcommand("rosters", "Duty rosters")->require_subcommand(1);
+  simple(rosters, "gaps", "rosters.gaps",
+         "Times with nobody on duty during coming public holidays and major events")
+      ->add_option("--days", days, "How many days ahead (default 14)")
+      ->check(CLI::Range(1, 366));
+  std::string name, role, scope, label;  // users and tokens (HTTP API access)
+  auto* users = app.add_subcommand("users", "HTTP API users")->require_subcommand(1);
+  auto* user_add = simple(users, "add", "users.add", "Add a user; password read from stdin");
+  user_add->add_option("name", name, "User name")->required();
+  user_add->add_option("--role", role, "admin, duty_officer, leader or auditor")->required();
+  user_add->add_option("--scope", scope, "Leaders: the org unit whose subtree they see");
+  simple(users, "passwd", "users.passwd", "Set a password (read from stdin); ends sessions")
+      ->add_option("name", name, "User name")
+      ->required();
+  simple(users, "disable", "users.disable", "Disable a user and end their sessions")
+      ->add_option("name", name, "User name")
+      ->required();
+  auto* tokens = app.add_subcommand("tokens", "HTTP API tokens")->require_subcommand(1);
+  auto* token_create = simple(tokens, "create", "tokens.create", "New API token, printed once");
+  token_create->add_option("label", label, "What it is for, e.g. monitoring")->required();
+  token_create->add_option("--role", role, "admin, duty_officer, leader or auditor")->required();
+  token_create->add_option("--scope", scope, "Leaders: the org unit whose subtree they see");
   CLI11_PARSE(app, argc, argv);
 
   for (auto [key, value] :
        {std::pair{"state", &state}, std::pair{"kind", &kind}, std::pair{"school", &school},
         std::pair{"id", &id}, std::pair{"who", &who}, std::pair{"comment", &comment},
-        std::pair{"reason", &reason}}) {
+        std::pair{"reason", &reason}, std::pair{"name", &name}, std::pair{"role", &role},
+        std::pair{"scope", &scope}, std::pair{"label", &label}}) {
     if (!value->empty()) args[key] = *value;
   }
 
+  if (command == "users.add" || command == "users.passwd") args["password"] = ReadPassword();
   if (limit > 0) args["limit"] = limit;
+  if (days > 0) args["days"] = days;
   if (!date.empty()) args["date"] = date;
   if (!by.empty()) args["by"] = by;
   if (socket.empty()) socket = (std::filesystem::path(data_dir) / "control.sock").string();

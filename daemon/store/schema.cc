@@ -175,6 +175,40 @@ CREATE TABLE notification_hold (
 );
 CREATE INDEX notification_hold_by_key ON notification_hold (group_key);
 )sql"},
+      {4, "console users, sessions and API tokens", R"sql(
+-- Local console users. password_hash is libsodium's crypto_pwhash_str (Argon2id, with
+-- its parameters and salt inside the string). scope_unit: the org unit a leader sees.
+CREATE TABLE users (
+  name          TEXT PRIMARY KEY,
+  password_hash TEXT NOT NULL,
+  role          TEXT NOT NULL CHECK (role IN ('admin', 'duty_officer', 'leader', 'auditor')),
+  scope_unit    TEXT NOT NULL DEFAULT '',
+  disabled      INTEGER NOT NULL DEFAULT 0,
+  created_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- Login sessions. Only a hash of the random session token is kept, so a copy of the
+-- database cannot be turned into a session. last_seen is written lazily (idle timeout).
+CREATE TABLE sessions (
+  token_hash    TEXT PRIMARY KEY,
+  user_name     TEXT NOT NULL REFERENCES users (name),
+  csrf_token    TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  last_seen_ms  INTEGER NOT NULL,
+  expires_at_ms INTEGER NOT NULL           -- absolute expiry
+) WITHOUT ROWID;
+CREATE INDEX sessions_by_user ON sessions (user_name);
+
+-- API tokens for pinganctl and integrations; hashed like sessions, shown once.
+CREATE TABLE api_tokens (
+  token_hash    TEXT PRIMARY KEY,
+  label         TEXT NOT NULL UNIQUE,
+  role          TEXT NOT NULL CHECK (role IN ('admin', 'duty_officer', 'leader', 'auditor')),
+  scope_unit    TEXT NOT NULL DEFAULT '',
+  created_at_ms INTEGER NOT NULL,
+  revoked       INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+)sql"},
   };
   return kMigrations;
 }

@@ -1,0 +1,70 @@
+// HttpApi: wires the console module (daemon/console) into the daemon: the AuthService
+// (users, sessions, API tokens; persisted through the StoreWriter), the /api/v1 routes
+// answering from the control channel's own handlers, the Beast server, and the
+// control commands that manage users and tokens (the admin's local path):
+//
+//   users.add      {name, role, scope?, password}
+//   users.passwd   {name, password}        ends the user's sessions
+//   users.disable  {name}                  ends the user's sessions
+//   tokens.create  {label, role, scope?}   answers the token, shown this once
+//
+// Everything runs on the io thread. Create after the ControlServer and the StoreWriter
+// and destroy before them.
+#pragma once
+
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "daemon/app/config.h"
+#include "daemon/app/control_server.h"
+#include "daemon/app/schedule_bundle.h"
+#include "daemon/console/api_routes.h"
+#include "daemon/console/auth.h"
+#include "daemon/console/event_stream.h"
+#include "daemon/console/http_server.h"
+#include "daemon/store/store_writer.h"
+
+namespace pingan::app {
+
+console::AuthOptions AuthOptionsFrom(const HttpSettings& http);
+
+// Runs control commands for the HTTP routes, mapping control error codes to statuses.
+console::ApiBackend MakeApiBackend(const ControlServer& control, const ScheduleSource& schedules,
+                                   const std::string& database_path);
+
+// Registers users.* and tokens.create on `control`.
+void RegisterUserCommands(ControlServer& control, console::AuthService& auth);
+
+class HttpApi {
+ public:
+  // Loads users, sessions and tokens, registers the routes and the user commands, and
+  // (unless config.http.listen is empty) starts listening. A failed bind is logged and
+  // the daemon goes on without the API: report intake matters more.
+  HttpApi(boost::asio::io_context& io, const DaemonConfig& config, const core::Clock& clock,
+          store::StoreWriter& writer, ControlServer& control, const ScheduleSource& schedules);
+  ~HttpApi();
+
+  console::AuthService& auth() { return auth_; }
+  const console::Router& router() const { return router_; }
+  unsigned short port() const { return server_ ? server_->port() : 0; }
+
+  // Live updates for the console (GET /api/v1/events). Io thread only.
+  console::EventHub& events() { return events_; }
+  // Publishes `name` ("alert.opened", "alert.updated") for one alert, looked up for its
+  // school (leaders' filter), kind, state and severity. Unknown alerts are skipped.
+  void PublishAlert(const std::string& name, const std::string& alert_id);
+
+ private:
+  void Heartbeat();
+
+  console::AuthService auth_;
+  console::EventHub events_;
+  console::ApiBackend backend_;
+  boost::asio::steady_timer heartbeat_;
+  console::Router router_;
+  std::unique_ptr<console::HttpServer> server_;
+};
+
+}  // namespace pingan::app

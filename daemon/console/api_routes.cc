@@ -1,0 +1,199 @@
+#include "daemon/console/api_routes.h"
+
+#include <memory>
+
+#include "daemon/console/incident_route.h"
+
+namespace pingan::console {
+namespace {
+
+using nlohmann::json;
+
+struct Api {
+  AuthService& auth;
+  ApiBackend backend;
+
+  bool Visible(const Principal& p, const std::string& school_id) const {
+    return p.role != Role::kLeader || backend.in_subtree(school_id, p.scope);
+  }
+};
+
+json Body(const RouteContext& c) {
+  if (c.request.body.empty()) return json::object();
+  json body = json::parse(c.request.body, nullptr, false);
+  if (!body.is_object()) throw ApiError(400, "bad_request", "the body must be a JSON object");
+  return body;
+}
+
+std::string Text(const json& body, const char* key) {
+  auto it = body.find(key);
+  if (it == body.end() || !it->is_string() || it->get<std::string>().empty()) {
+    throw ApiError(400, "bad_request", std::string("'") + key + "' is required text");
+  }
+  return it->get<std::string>();
+}
+
+json LimitArg(const RouteContext& c, json args, int fallback) {
+  auto it = c.query.find("limit");
+  int limit = fallback;
+  if (it != c.query.end()) {
+    try {
+      limit = std::stoi(it->second);
+    } catch (const std::exception&) {
+      throw ApiError(400, "bad_request", "limit must be a number");
+    }
+  }
+  args["limit"] = limit;
+  return args;
+}
+
+// Filters a list of objects to those whose `key` school the principal may see.
+json Scoped(const Api& api, const Principal& p, const json& items, const char* key, int limit) {
+  json out = json::array();
+  for (const json& item : items) {
+    if (static_cast<int>(out.size()) >= limit) break;
+    if (api.Visible(p, item.value(key, ""))) out.push_back(item);
+  }
+  return out;
+}
+
+// The alert, or 404 when it does not exist or lies outside a leader's subtree.
+json VisibleAlert(const Api& api, const Principal& p, const std::string& id) {
+  json alert = api.backend.command("alert.show", {{"id", id}});
+  if (!api.Visible(p, alert.value("school_id", ""))) {
+    throw ApiError(404, "not_found", "no alert " + id);
+  }
+  return alert;
+}
+
+int RequestedLimit(const RouteContext& c, int fallback) {
+  return LimitArg(c, json::object(), fallback)["limit"].get<int>();
+}
+
+void AddSessionRoutes(Router& r, std::shared_ptr<Api> api) {
+  r.Add({"POST", "/api/v1/login", Permission::kPublic, true, [api](const RouteContext& c) {
+           const json body = Body(c);
+           auto result = api->auth.Login(Text(body, "name"), Text(body, "password"),
+                                         c.request.client_address);
+           if (auto* refused = std::get_if<LoginRefused>(&result)) {
+             if (!refused->throttled) {
+               return ErrorResponse(401, "bad_credentials", "wrong name or password");
+             }
+             Response res = ErrorResponse(429, "throttled", "too many failed logins; wait");
+             const auto seconds = (refused->retry_after.count() + 999) / 1000;
+             res.headers.emplace_back("Retry-After", std::to_string(seconds));
+             return res;
+           }
+           const LoginOk& ok = std::get<LoginOk>(result);
+           Response res = JsonResponse(200, {{"user", ok.principal.name},
+                                             {"role", RoleName(ok.principal.role)},
+                                             {"scope", ok.principal.scope},
+                                             {"csrf_token", ok.principal.csrf_token}});
+           res.headers.emplace_back("Set-Cookie", SessionCookie(ok.session_token, c.request.tls));
+           return res;
+         }});
+  r.Add({"POST", "/api/v1/logout", Permission::kSession, true, [api](const RouteContext& c) {
+           api->auth.Logout(*c.principal);
+           Response res = JsonResponse(200, {{"signed_out", true}});
+           res.headers.emplace_back("Set-Cookie", SessionCookie("", c.request.tls));
+           return res;
+         }});
+  r.Add({"GET", "/api/v1/session", Permission::kSession, false, [](const RouteContext& c) {
+           const Principal& p = *c.principal;
+           json permissions = json::array();
+           for (int i = 0; i <= static_cast<int>(Permission::kViewAudit); ++i) {
+             const auto perm = static_cast<Permission>(i);
+             if (RoleHas(p.role, perm)) permissions.push_back(PermissionName(perm));
+           }
+           return JsonResponse(200, {{"user", p.name},
+                                     {"role", RoleName(p.role)},
+                                     {"scope", p.scope},
+                                     {"csrf_token", p.csrf_token},
+                                     {"permissions", permissions}});
+         }});
+}
+
+void AddOverviewRoutes(Router& r, std::shared_ptr<Api> api) {
+  r.Add({"GET", "/api/v1/status", Permission::kViewStatus, false, [api](const RouteContext&) {
+           return JsonResponse(200, api->backend.command("status", json::object()));
+         }});
+  r.Add({"GET", "/api/v1/board", Permission::kViewStatus, false, [api](const RouteContext& c) {
+           json args = json::object();
+           if (auto it = c.query.find("date"); it != c.query.end()) args["date"] = it->second;
+           return JsonResponse(200, api->backend.command("ledger.today", args));
+         }});
+  r.Add({"GET", "/api/v1/deadlines", Permission::kViewAlerts, false, [api](const RouteContext& c) {
+           return JsonResponse(200,
+                               api->backend.command("deadlines.next", LimitArg(c, json{}, 10)));
+         }});
+  r.Add({"GET", "/api/v1/missing", Permission::kViewAlerts, false, [api](const RouteContext& c) {
+           const int limit = RequestedLimit(c, 200);
+           const Principal& p = *c.principal;
+           // Leaders: ask for more and keep those in scope.
+           json args{{"limit", p.role == Role::kLeader ? 10000 : limit}};
+           return JsonResponse(
+               200, Scoped(*api, p, api->backend.command("missing", args), "school_id", limit));
+         }});
+}
+
+void AddAlertRoutes(Router& r, std::shared_ptr<Api> api) {
+  r.Add({"GET", "/api/v1/alerts", Permission::kViewAlerts, false, [api](const RouteContext& c) {
+           const int limit = RequestedLimit(c, 100);
+           const Principal& p = *c.principal;
+           json args{{"limit", p.role == Role::kLeader ? 10000 : limit}};
+           for (const char* key : {"state", "kind", "school", "requirement", "window"}) {
+             if (auto it = c.query.find(key); it != c.query.end()) args[key] = it->second;
+           }
+           return JsonResponse(
+               200, Scoped(*api, p, api->backend.command("alerts", args), "school_id", limit));
+         }});
+  r.Add(
+      {"GET", "/api/v1/alerts/{id}", Permission::kViewAlerts, false, [api](const RouteContext& c) {
+         return JsonResponse(200, VisibleAlert(*api, *c.principal, c.params.at("id")));
+       }});
+  r.Add({"POST", "/api/v1/alerts/{id}/ack", Permission::kActOnAlerts, true,
+         [api](const RouteContext& c) {
+           const std::string id = c.params.at("id");
+           VisibleAlert(*api, *c.principal, id);
+           const json body = Body(c);
+           const json done = api->backend.command(
+               "alert.ack",
+               {{"id", id}, {"who", c.principal->name}, {"comment", Text(body, "comment")}});
+           if (api->backend.on_alert_changed) api->backend.on_alert_changed("alert.updated", id);
+           return JsonResponse(202, done);
+         }});
+  r.Add({"POST", "/api/v1/alerts/{id}/resolve", Permission::kActOnAlerts, true,
+         [api](const RouteContext& c) {
+           const std::string id = c.params.at("id");
+           VisibleAlert(*api, *c.principal, id);
+           const json body = Body(c);
+           const json done =
+               api->backend.command("alert.resolve", {{"id", id},
+                                                      {"who", c.principal->name},
+                                                      {"reason", Text(body, "reason")},
+                                                      {"comment", Text(body, "comment")}});
+           if (api->backend.on_alert_changed) api->backend.on_alert_changed("alert.updated", id);
+           return JsonResponse(202, done);
+         }});
+}
+
+}  // namespace
+
+std::string SessionCookie(const std::string& token, bool secure) {
+  std::string cookie = std::string(kSessionCookie) + "=" + token +
+                       "; Path=/; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
+  if (token.empty()) cookie += "; Max-Age=0";
+  return cookie;
+}
+
+void RegisterApiRoutes(Router& router, AuthService& auth, ApiBackend backend) {
+  auto api = std::make_shared<Api>(Api{auth, std::move(backend)});
+  AddSessionRoutes(router, api);
+  AddOverviewRoutes(router, api);
+  AddAlertRoutes(router, api);
+  AddRecordRoutes(
+      router, auth, api->backend.database_path,
+      [api](const Principal& p, const std::string& school) { return api->Visible(p, school); });
+}
+
+}  // namespace pingan::console

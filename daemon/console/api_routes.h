@@ -1,0 +1,42 @@
+// The /api/v1 route table: login, logout, session, status, board, deadlines, missing,
+// alerts (list, show, ack, resolve), incidents and the audit log.
+//
+// The routes reuse the control channel's query and command functions through
+// ApiBackend::command (the daemon passes ControlServer::Dispatch), so the HTTP API and
+// pinganctl answer from the same code. Leaders see and act only on schools inside
+// their scope's subtree; anything else answers 404, as if it did not exist. Handlers
+// run on the io thread (the Router's thread).
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "daemon/console/auth.h"
+#include "daemon/console/router.h"
+#include "daemon/core/clock.h"
+
+namespace pingan::console {
+
+struct ApiBackend {
+  // Runs a control command ("status", "ledger.today", "deadlines.next", "missing",
+  // "alerts", "alert.show", "alert.ack", "alert.resolve") and returns its result;
+  // throws ApiError (404 not found, 400 bad request, 409 refused, ...).
+  std::function<nlohmann::json(const std::string& command, const nlohmann::json& args)> command;
+  // Whether `unit_id` lies in the subtree rooted at `scope` (false when unknown).
+  std::function<bool(const std::string& unit_id, const std::string& scope)> in_subtree;
+  // The database, opened read-only per request for incidents and the audit log.
+  std::string database_path;
+  // Called after an alert was acknowledged or resolved through the API ("alert.updated",
+  // id), so that other pages update live. Optional.
+  std::function<void(const std::string& event, const std::string& alert_id)> on_alert_changed;
+};
+
+// Registers every /api/v1 route. `auth` and the backend outlive the router.
+void RegisterApiRoutes(Router& router, AuthService& auth, ApiBackend backend);
+
+// The Set-Cookie value for a new session (empty token: one that clears the cookie).
+std::string SessionCookie(const std::string& token, bool secure);
+
+}  // namespace pingan::console

@@ -1,0 +1,293 @@
+#include "daemon/console/auth.h"
+
+#include <SQLiteCpp/Statement.h>
+
+#include "daemon/store/audit_log.h"
+
+namespace pingan::console {
+namespace {
+
+int64_t Ms(core::Instant t) {
+  return core::ToUnixMillis(t);
+}
+
+bool ValidName(const std::string& name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.')
+      return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string_view RoleName(Role role) {
+  switch (role) {
+    case Role::kAdmin:
+      return "admin";
+    case Role::kDutyOfficer:
+      return "duty_officer";
+    case Role::kLeader:
+      return "leader";
+    case Role::kAuditor:
+      return "auditor";
+  }
+  return "auditor";
+}
+
+std::optional<Role> ParseRole(std::string_view name) {
+  for (Role r : {Role::kAdmin, Role::kDutyOfficer, Role::kLeader, Role::kAuditor}) {
+    if (RoleName(r) == name) return r;
+  }
+  return std::nullopt;
+}
+
+AuthService::AuthService(const core::Clock& clock, AuthOptions options, Persist persist)
+    : clock_(clock),
+      options_(options),
+      persist_(std::move(persist)),
+      throttle_(options.throttle),
+      dummy_hash_(HashPassword(RandomToken(16), options.cost)) {}
+
+void AuthService::Load(SQLite::Database& db) {
+  SQLite::Statement users(db, "SELECT name, password_hash, role, scope_unit, disabled FROM users");
+  while (users.executeStep()) {
+    auto role = ParseRole(users.getColumn(2).getString());
+    users_[users.getColumn(0).getString()] =
+        User{users.getColumn(1).getString(), role.value_or(Role::kAuditor),
+             users.getColumn(3).getString(), users.getColumn(4).getInt() != 0};
+  }
+  SQLite::Statement sessions(db,
+                             "SELECT token_hash, user_name, csrf_token, created_at_ms, "
+                             "last_seen_ms, expires_at_ms FROM sessions WHERE expires_at_ms > ?");
+  sessions.bind(1, static_cast<int64_t>(Ms(clock_.Now())));
+  while (sessions.executeStep()) {
+    const core::Instant seen = core::FromUnixMillis(sessions.getColumn(4).getInt64());
+    sessions_[sessions.getColumn(0).getString()] =
+        Session{sessions.getColumn(1).getString(),
+                sessions.getColumn(2).getString(),
+                core::FromUnixMillis(sessions.getColumn(3).getInt64()),
+                seen,
+                seen,
+                core::FromUnixMillis(sessions.getColumn(5).getInt64())};
+  }
+  // Sessions past their absolute expiry are of no use to anyone: drop them.
+  persist_([now = Ms(clock_.Now())](store::Database& db) {
+    SQLite::Statement purge(db.sql(), "DELETE FROM sessions WHERE expires_at_ms <= ?");
+    purge.bind(1, static_cast<int64_t>(now));
+    purge.exec();
+  });
+  SQLite::Statement tokens(
+      db, "SELECT token_hash, label, role, scope_unit FROM api_tokens WHERE revoked = 0");
+  while (tokens.executeStep()) {
+    auto role = ParseRole(tokens.getColumn(2).getString());
+    if (!role) continue;
+    tokens_[tokens.getColumn(0).getString()] =
+        Token{tokens.getColumn(1).getString(), *role, tokens.getColumn(3).getString()};
+  }
+}
+
+std::optional<std::string> AuthService::CheckRoleScope(const std::string& role,
+                                                       const std::string& scope,
+                                                       Role* parsed) const {
+  auto r = ParseRole(role);
+  if (!r) return "role must be admin, duty_officer, leader or auditor";
+  if (*r == Role::kLeader && scope.empty()) return "a leader needs a scope (an org unit id)";
+  if (*r != Role::kLeader && !scope.empty()) return "only leaders have a scope";
+  *parsed = *r;
+  return std::nullopt;
+}
+
+std::optional<std::string> AuthService::AddUser(const std::string& name, const std::string& role,
+                                                const std::string& scope,
+                                                const std::string& password) {
+  if (!ValidName(name)) return "user names are 1-64 of A-Z a-z 0-9 _ - .";
+  if (users_.count(name)) return "user '" + name + "' exists";
+  Role r;
+  if (auto err = CheckRoleScope(role, scope, &r)) return err;
+  if (password.size() < 10) return "passwords need at least 10 characters";
+  User user{HashPassword(password, options_.cost), r, scope, false};
+  users_[name] = user;
+  const int64_t now = Ms(clock_.Now());
+  persist_([name, user, now, role](store::Database& db) {
+    SQLite::Statement insert(db.sql(),
+                             "INSERT INTO users (name, password_hash, role, scope_unit, disabled, "
+                             "created_at_ms) VALUES (?, ?, ?, ?, 0, ?)");
+    insert.bind(1, name);
+    insert.bind(2, user.hash);
+    insert.bind(3, role);
+    insert.bind(4, user.scope);
+    insert.bind(5, static_cast<int64_t>(now));
+    insert.exec();
+  });
+  Audit("control", "user.add", name, "role=" + role + (scope.empty() ? "" : " scope=" + scope));
+  return std::nullopt;
+}
+
+std::optional<std::string> AuthService::SetPassword(const std::string& name,
+                                                    const std::string& password) {
+  auto it = users_.find(name);
+  if (it == users_.end()) return "no user '" + name + "'";
+  if (password.size() < 10) return "passwords need at least 10 characters";
+  it->second.hash = HashPassword(password, options_.cost);
+  DropSessionsOf(name);  // a changed password ends every session of the user
+  persist_([name, hash = it->second.hash](store::Database& db) {
+    SQLite::Statement update(db.sql(), "UPDATE users SET password_hash = ? WHERE name = ?");
+    update.bind(1, hash);
+    update.bind(2, name);
+    update.exec();
+  });
+  Audit("control", "user.passwd", name, "");
+  return std::nullopt;
+}
+
+std::optional<std::string> AuthService::DisableUser(const std::string& name) {
+  auto it = users_.find(name);
+  if (it == users_.end()) return "no user '" + name + "'";
+  it->second.disabled = true;
+  DropSessionsOf(name);
+  persist_([name](store::Database& db) {
+    SQLite::Statement update(db.sql(), "UPDATE users SET disabled = 1 WHERE name = ?");
+    update.bind(1, name);
+    update.exec();
+  });
+  Audit("control", "user.disable", name, "");
+  return std::nullopt;
+}
+
+std::variant<std::string, std::string> AuthService::CreateToken(const std::string& label,
+                                                                const std::string& role,
+                                                                const std::string& scope) {
+  using Result = std::variant<std::string, std::string>;
+  if (!ValidName(label)) return Result(std::in_place_index<1>, "labels are 1-64 of A-Za-z0-9_-.");
+  for (const auto& [hash, t] : tokens_) {
+    if (t.label == label) return Result(std::in_place_index<1>, "token '" + label + "' exists");
+  }
+  Role r;
+  if (auto err = CheckRoleScope(role, scope, &r)) return Result(std::in_place_index<1>, *err);
+  const std::string token = "pgt_" + RandomToken(32);
+  const std::string hash = TokenHash(token);
+  tokens_[hash] = Token{label, r, scope};
+  const int64_t now = Ms(clock_.Now());
+  persist_([hash, label, role, scope, now](store::Database& db) {
+    SQLite::Statement insert(db.sql(),
+                             "INSERT INTO api_tokens (token_hash, label, role, scope_unit, "
+                             "created_at_ms) VALUES (?, ?, ?, ?, ?)");
+    insert.bind(1, hash);
+    insert.bind(2, label);
+    insert.bind(3, role);
+    insert.bind(4, scope);
+    insert.bind(5, static_cast<int64_t>(now));
+    insert.exec();
+  });
+  Audit("control", "token.create", label, "role=" + role);
+  return Result(std::in_place_index<0>, token);
+}
+
+std::variant<LoginOk, LoginRefused> AuthService::Login(const std::string& name,
+                                                       const std::string& password,
+                                                       const std::string& client_address) {
+  const core::Instant now = clock_.Now();
+  if (auto wait = throttle_.RetryAfter(name, client_address, now); wait.count() > 0) {
+    Audit("user:" + name, "login.throttled", client_address, "");
+    return LoginRefused{true, wait};
+  }
+  auto it = users_.find(name);
+  const bool known = it != users_.end() && !it->second.disabled;
+  // Unknown users cost one verification too, so timing does not tell names apart.
+  const bool ok = VerifyPassword(known ? it->second.hash : dummy_hash_, password) && known;
+  if (!ok) {
+    throttle_.RecordFailure(name, client_address, now);
+    Audit("user:" + name, "login.failed", client_address, known ? "" : "unknown or disabled");
+    return LoginRefused{false, core::Millis{0}};
+  }
+  throttle_.RecordSuccess(name, client_address);
+  const std::string token = RandomToken(32);
+  const std::string hash = TokenHash(token);
+  Session s{name, RandomToken(32), now, now, now, now + options_.absolute_timeout};
+  sessions_[hash] = s;
+  persist_([hash, s](store::Database& db) {
+    SQLite::Statement insert(
+        db.sql(),
+        "INSERT INTO sessions (token_hash, user_name, csrf_token, "
+        "created_at_ms, last_seen_ms, expires_at_ms) VALUES (?, ?, ?, ?, ?, ?)");
+    insert.bind(1, hash);
+    insert.bind(2, s.user);
+    insert.bind(3, s.csrf);
+    insert.bind(4, static_cast<int64_t>(Ms(s.created)));
+    insert.bind(5, static_cast<int64_t>(Ms(s.last_seen)));
+    insert.bind(6, static_cast<int64_t>(Ms(s.expires)));
+    insert.exec();
+  });
+  Audit("user:" + name, "login", client_address, "");
+  const User& u = it->second;
+  return LoginOk{token, Principal{name, u.role, u.scope, true, s.csrf, hash}};
+}
+
+std::optional<Principal> AuthService::FromSession(const std::string& session_token) {
+  if (session_token.empty()) return std::nullopt;
+  const std::string hash = TokenHash(session_token);
+  auto it = sessions_.find(hash);
+  if (it == sessions_.end()) return std::nullopt;
+  Session& s = it->second;
+  const core::Instant now = clock_.Now();
+  auto user = users_.find(s.user);
+  if (now >= s.expires || now - s.last_seen >= options_.idle_timeout || user == users_.end() ||
+      user->second.disabled) {
+    sessions_.erase(it);
+    persist_([hash](store::Database& db) {
+      SQLite::Statement del(db.sql(), "DELETE FROM sessions WHERE token_hash = ?");
+      del.bind(1, hash);
+      del.exec();
+    });
+    return std::nullopt;
+  }
+  s.last_seen = now;
+  if (now - s.persisted_seen >= options_.last_seen_write_interval) {
+    s.persisted_seen = now;  // lazily: at most one write per session per interval
+    persist_([hash, ms = Ms(now)](store::Database& db) {
+      SQLite::Statement update(db.sql(),
+                               "UPDATE sessions SET last_seen_ms = ? WHERE token_hash = ?");
+      update.bind(1, static_cast<int64_t>(ms));
+      update.bind(2, hash);
+      update.exec();
+    });
+  }
+  return Principal{s.user, user->second.role, user->second.scope, true, s.csrf, hash};
+}
+
+std::optional<Principal> AuthService::FromApiToken(const std::string& token) {
+  if (token.empty()) return std::nullopt;
+  auto it = tokens_.find(TokenHash(token));
+  if (it == tokens_.end()) return std::nullopt;
+  return Principal{"token:" + it->second.label, it->second.role, it->second.scope, false, "", ""};
+}
+
+void AuthService::Logout(const Principal& principal) {
+  if (principal.session_hash.empty()) return;
+  sessions_.erase(principal.session_hash);
+  persist_([hash = principal.session_hash](store::Database& db) {
+    SQLite::Statement del(db.sql(), "DELETE FROM sessions WHERE token_hash = ?");
+    del.bind(1, hash);
+    del.exec();
+  });
+  Audit(principal.Actor(), "logout", "", "");
+}
+
+void AuthService::DropSessionsOf(const std::string& user) {
+  std::erase_if(sessions_, [&user](const auto& kv) { return kv.second.user == user; });
+  persist_([user](store::Database& db) {
+    SQLite::Statement del(db.sql(), "DELETE FROM sessions WHERE user_name = ?");
+    del.bind(1, user);
+    del.exec();
+  });
+}
+
+void AuthService::Audit(const std::string& actor, const std::string& action,
+                        const std::string& object, const std::string& detail) {
+  store::AuditEntry entry{clock_.Now(), actor, action, object, detail};
+  persist_([entry](store::Database& db) { store::AppendAudit(db.sql(), entry); });
+}
+
+}  // namespace pingan::console

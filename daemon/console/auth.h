@@ -1,0 +1,132 @@
+// AuthService: console users, login sessions and API tokens, with login throttling and
+// the audit entries of logins.
+//
+// Where state lives (the decision of issue 5): the AuthService owns users, sessions
+// and tokens in memory and is their authority while the daemon runs; the database is
+// their persistence. Load() reads them once at start; every change is applied in
+// memory at once and written through `persist`, which in the daemon posts a job to the
+// StoreWriter (the only database writer). So no request waits for an fsync on the io
+// thread, and a session's last_seen is persisted lazily, at most once a minute.
+// Jobs run in order on the writer thread; a change is answered as accepted when posted
+// (like alert.ack), and a change lost in a crash costs a re-login, never a wrong grant.
+//
+// Threading: everything runs on the io thread (HTTP requests and control commands);
+// not thread-safe. Argon2id verification runs on the io thread too (tens of ms at the
+// interactive cost; throttling bounds how often).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+
+#include <SQLiteCpp/Database.h>
+
+#include "daemon/console/login_throttle.h"
+#include "daemon/console/password.h"
+#include "daemon/core/clock.h"
+#include "daemon/store/database.h"
+
+namespace pingan::console {
+
+enum class Role { kAdmin, kDutyOfficer, kLeader, kAuditor };
+std::string_view RoleName(Role role);  // "admin", "duty_officer", "leader", "auditor"
+std::optional<Role> ParseRole(std::string_view name);
+
+// Who made a request, once authenticated.
+struct Principal {
+  std::string name;  // user name, or "token:<label>"
+  Role role = Role::kAuditor;
+  std::string scope;  // leaders: the org unit whose subtree they see
+  bool via_cookie = false;
+  std::string csrf_token;  // cookie sessions only
+  std::string session_hash;
+  std::string Actor() const { return via_cookie ? "user:" + name : name; }
+};
+
+struct AuthOptions {
+  core::Millis idle_timeout = std::chrono::minutes{30};
+  core::Millis absolute_timeout = std::chrono::hours{12};
+  core::Millis last_seen_write_interval = std::chrono::minutes{1};
+  ThrottleOptions throttle;
+  PasswordCost cost = PasswordCost::kInteractive;
+};
+
+struct LoginOk {
+  std::string session_token;  // goes into the cookie; only its hash is stored
+  Principal principal;
+};
+struct LoginRefused {
+  bool throttled = false;
+  core::Millis retry_after{0};
+};
+
+class AuthService {
+ public:
+  using Job = std::function<void(store::Database&)>;
+  using Persist = std::function<void(Job)>;
+
+  AuthService(const core::Clock& clock, AuthOptions options, Persist persist);
+
+  // Reads users, live sessions and tokens (once, at start).
+  void Load(SQLite::Database& db);
+
+  // User and token management (control channel). Errors are messages for the operator.
+  std::optional<std::string> AddUser(const std::string& name, const std::string& role,
+                                     const std::string& scope, const std::string& password);
+  std::optional<std::string> SetPassword(const std::string& name, const std::string& password);
+  // Disables the user and ends all their sessions.
+  std::optional<std::string> DisableUser(const std::string& name);
+  // Returns the token (shown once) or an error message.
+  std::variant<std::string, std::string> CreateToken(const std::string& label,
+                                                     const std::string& role,
+                                                     const std::string& scope);
+
+  std::variant<LoginOk, LoginRefused> Login(const std::string& name, const std::string& password,
+                                            const std::string& client_address);
+  // A live session for the cookie token, refreshing its idle timer.
+  std::optional<Principal> FromSession(const std::string& session_token);
+  std::optional<Principal> FromApiToken(const std::string& token);
+  void Logout(const Principal& principal);
+
+  // Appends an audit entry (through `persist`).
+  void Audit(const std::string& actor, const std::string& action, const std::string& object,
+             const std::string& detail);
+  const AuthOptions& options() const { return options_; }
+
+ private:
+  struct User {
+    std::string hash;
+    Role role = Role::kAuditor;
+    std::string scope;
+    bool disabled = false;
+  };
+  struct Session {
+    std::string user;
+    std::string csrf;
+    core::Instant created{};
+    core::Instant last_seen{};
+    core::Instant persisted_seen{};
+    core::Instant expires{};
+  };
+  struct Token {
+    std::string label;
+    Role role = Role::kAuditor;
+    std::string scope;
+  };
+  std::optional<std::string> CheckRoleScope(const std::string& role, const std::string& scope,
+                                            Role* parsed) const;
+  void DropSessionsOf(const std::string& user);
+
+  const core::Clock& clock_;
+  AuthOptions options_;
+  Persist persist_;
+  LoginThrottle throttle_;
+  std::string dummy_hash_;  // verified against for unknown users (same timing)
+  std::map<std::string, User> users_;
+  std::map<std::string, Session> sessions_;  // by token hash
+  std::map<std::string, Token> tokens_;      // by token hash
+};
+
+}  // namespace pingan::console

@@ -1,0 +1,151 @@
+// ApiFixture: the whole /api/v1 router over a temporary database, a FakeClock and a
+// fake control backend holding alerts of two districts (A and B), for tests that drive
+// the API as a pure function. Persistence jobs run at once on the test's own
+// connection, so what the AuthService writes can be read back immediately.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include <SQLiteCpp/Statement.h>
+
+#include "daemon/console/api_routes.h"
+#include "daemon/console/auth.h"
+#include "daemon/console/router.h"
+#include "daemon/store/audit_log.h"
+#include "daemon/store/database.h"
+#include "daemon/store/report_repository.h"
+#include "tests/fakes/fake_clock.h"
+#include "tests/fakes/temp_dir.h"
+
+namespace pingan::console {
+
+inline const core::Instant kStart = core::FromUnixMillis(1'780'000'000'000);
+inline constexpr const char* kPassword = "correct horse battery";
+
+class ApiFixture : public ::testing::Test {
+ protected:
+  ApiFixture()
+      : clock_(kStart),
+        db_(std::make_unique<store::Database>(dir_.File("pingan.db"))),
+        auth_(clock_, Options(),
+              [this](AuthService::Job job) {
+                ++persisted_;
+                job(*db_);
+              }),
+        router_(auth_) {
+    // Schools: a1 in district A, b1 in district B.
+    parent_ = {{"a1", "district-a"}, {"b1", "district-b"}};
+    alerts_ = {{"alert-a", "a1"}, {"alert-b", "b1"}};
+    ApiBackend backend;
+    backend.command = [this](const std::string& command, const nlohmann::json& args) {
+      return FakeCommand(command, args);
+    };
+    backend.in_subtree = [this](const std::string& unit, const std::string& scope) {
+      if (unit == scope) return true;
+      auto it = parent_.find(unit);
+      return it != parent_.end() && (it->second == scope || scope == "city");
+    };
+    backend.database_path = dir_.File("pingan.db");
+    RegisterApiRoutes(router_, auth_, backend);
+    for (auto [name, role, scope] :
+         {std::tuple{"admin", "admin", ""}, std::tuple{"duty", "duty_officer", ""},
+          std::tuple{"leader-a", "leader", "district-a"}, std::tuple{"auditor", "auditor", ""}}) {
+      EXPECT_EQ(auth_.AddUser(name, role, scope, kPassword), std::nullopt);
+    }
+    StoreIncident("report-a", "a1");
+    StoreIncident("report-b", "b1");
+  }
+
+  static AuthOptions Options() {
+    AuthOptions o;
+    o.cost = PasswordCost::kMinimum;  // fast hashes for tests
+    return o;
+  }
+
+  void StoreIncident(const std::string& id, const std::string& school) {
+    core::Report r;
+    r.report_id = id;
+    r.school_id = school;
+    r.kind = core::ReportKind::kIncident;
+    r.covers = date::year_month_day{date::year{2026}, date::month{6}, date::day{1}};
+    r.agent_time = kStart;
+    r.incident = core::Incident{core::IncidentCategory::kFire,
+                                core::Severity::kIII,
+                                kStart,
+                                "protected text of " + id,
+                                2,
+                                0,
+                                0,
+                                true};
+    store::ReportRepository(db_->sql(), std::chrono::hours{24}).Insert({r, kStart});
+  }
+
+  nlohmann::json FakeCommand(const std::string& command, const nlohmann::json& args) {
+    commands_.push_back(command);
+    auto alert_json = [](const std::string& id, const std::string& school) {
+      return nlohmann::json{{"id", id}, {"school_id", school}, {"state", "open"}};
+    };
+    if (command == "alerts" || command == "missing") {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& [id, school] : alerts_) out.push_back(alert_json(id, school));
+      return out;
+    }
+    if (command == "alert.show") {
+      auto it = alerts_.find(args.at("id").get<std::string>());
+      if (it == alerts_.end()) throw ApiError(404, "not_found", "no alert");
+      return alert_json(it->first, it->second);
+    }
+    if (command == "alert.ack" || command == "alert.resolve") {
+      return nlohmann::json{{"accepted", true}, {"id", args.at("id")}, {"who", args.at("who")}};
+    }
+    return nlohmann::json{{"command", command}};
+  }
+
+  Request Make(const std::string& method, const std::string& target, std::string body = "") {
+    Request r;
+    r.method = method;
+    r.target = target;
+    r.body = std::move(body);
+    r.client_address = "10.0.0.1";
+    return r;
+  }
+
+  // Signs in; returns the session cookie token and fills `csrf`.
+  std::string Login(const std::string& name, std::string* csrf = nullptr,
+                    const std::string& password = kPassword) {
+    const Response res = router_.Handle(Make(
+        "POST", "/api/v1/login", nlohmann::json{{"name", name}, {"password", password}}.dump()));
+    EXPECT_EQ(res.status, 200) << res.body;
+    if (csrf) *csrf = nlohmann::json::parse(res.body).value("csrf_token", "");
+    return CookieValue(res.Header("Set-Cookie"), kSessionCookie);
+  }
+
+  Request WithSession(Request r, const std::string& cookie, const std::string& csrf = "") {
+    r.headers["cookie"] = std::string(kSessionCookie) + "=" + cookie;
+    if (!csrf.empty()) r.headers["x-csrf-token"] = csrf;
+    return r;
+  }
+
+  // Audit actions in order of writing.
+  std::vector<std::string> AuditActions() {
+    std::vector<std::string> out;
+    for (const auto& e : store::RecentAudit(db_->sql(), 1000)) out.insert(out.begin(), e.action);
+    return out;
+  }
+
+  testing::TempDir dir_;
+  testing::FakeClock clock_;
+  std::unique_ptr<store::Database> db_;
+  int persisted_ = 0;
+  AuthService auth_;
+  Router router_;
+  std::map<std::string, std::string> parent_;
+  std::map<std::string, std::string> alerts_;
+  std::vector<std::string> commands_;
+};
+
+}  // namespace pingan::console

@@ -1,0 +1,229 @@
+// The live-update feed: EventHub ring and replay as pure logic (a fake sink), the
+// /api/v1/events route's permission and leader filter through the Router, the embedded
+// web page's routes, and one real socket reading Server-Sent Events from the server.
+#include <gtest/gtest.h>
+
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <thread>
+
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "daemon/console/event_stream.h"
+#include "daemon/console/http_server.h"
+#include "daemon/console/web_assets.h"
+#include "tests/console/api_fixture.h"
+
+namespace pingan::console {
+namespace {
+
+using nlohmann::json;
+
+// Collects what the hub sends; `limit` bytes emulate a peer whose queue overflows.
+class FakeSink : public StreamSink {
+ public:
+  bool Send(std::string bytes) override {
+    if (!open_) return false;
+    if (text.size() + bytes.size() > limit) {
+      open_ = false;
+      return false;
+    }
+    text += bytes;
+    return true;
+  }
+  bool open() const override { return open_; }
+  void Close() { open_ = false; }
+
+  std::string text;
+  size_t limit = 1 << 20;
+
+ private:
+  bool open_ = true;
+};
+
+std::vector<uint64_t> Ids(const std::optional<std::vector<Event>>& events) {
+  std::vector<uint64_t> ids;
+  for (const Event& e : events.value()) ids.push_back(e.id);
+  return ids;
+}
+
+TEST(EventHubTest, IdsIncreaseAndFormatIsServerSentEvents) {
+  EventHub hub(10, 500);
+  const uint64_t a = hub.Publish("alert.opened", "s1", {{"id", "x"}});
+  const uint64_t b = hub.Publish("ledger.updated", "", {{"reports", 3}});
+  EXPECT_EQ(a, 500u);
+  EXPECT_EQ(b, a + 1);
+  EXPECT_EQ(FormatEvent({7, "alert.opened", "s1", {{"id", "a\nb"}}}),
+            "id: 7\nevent: alert.opened\ndata: {\"id\":\"a\\nb\"}\n\n");
+}
+
+TEST(EventHubTest, ReplaysWhatAPageMissedFromTheRing) {
+  EventHub hub(3, 1);
+  for (int i = 0; i < 5; ++i) hub.Publish("ledger.updated", "", {{"n", i}});  // ids 1..5
+  EXPECT_EQ(Ids(hub.Since(3)), (std::vector<uint64_t>{4, 5}));
+  EXPECT_EQ(Ids(hub.Since(2)), (std::vector<uint64_t>{3, 4, 5}));
+  EXPECT_TRUE(hub.Since(5)->empty());
+  EXPECT_FALSE(hub.Since(1).has_value()) << "event 2 fell out of the ring";
+  EXPECT_FALSE(hub.Since(6).has_value()) << "an id this hub never issued";
+  EventHub restarted(3, 1000);
+  EXPECT_FALSE(restarted.Since(5).has_value()) << "ids of an earlier run";
+  EXPECT_TRUE(restarted.Since(999)->empty()) << "nothing published yet";
+}
+
+TEST(EventHubTest, SubscriberGetsReplayThenLiveEventsOrAReload) {
+  EventHub hub(3, 1);
+  hub.Publish("alert.opened", "s1", {{"id", "a1"}});
+  hub.Publish("alert.opened", "s2", {{"id", "a2"}});
+  auto resumed = std::make_shared<FakeSink>();
+  hub.Subscribe(resumed, nullptr, 1);
+  EXPECT_EQ(resumed->text.find("a1"), std::string::npos);
+  EXPECT_NE(resumed->text.find("id: 2\nevent: alert.opened"), std::string::npos);
+  hub.Publish("alert.updated", "s1", {{"id", "a1"}});
+  EXPECT_NE(resumed->text.find("id: 3\nevent: alert.updated"), std::string::npos);
+
+  for (int i = 0; i < 5; ++i) hub.Publish("ledger.updated", "", json::object());
+  auto stale = std::make_shared<FakeSink>();
+  hub.Subscribe(stale, nullptr, 2);
+  EXPECT_NE(stale->text.find("event: reload"), std::string::npos);
+  EXPECT_EQ(stale->text.find("event: ledger.updated"), std::string::npos);
+
+  auto fresh = std::make_shared<FakeSink>();
+  hub.Subscribe(fresh, nullptr, std::nullopt);
+  EXPECT_EQ(fresh->text, "retry: 3000\n\n") << "a new page gets no replay";
+}
+
+TEST(EventHubTest, FiltersAndDropsClosedOrSlowStreams) {
+  EventHub hub(100, 1);
+  auto leader = std::make_shared<FakeSink>();
+  auto slow = std::make_shared<FakeSink>();
+  auto gone = std::make_shared<FakeSink>();
+  hub.Subscribe(
+      leader, [](const Event& e) { return e.school_id != "b1"; }, std::nullopt);
+  slow->limit = 60;  // the retry line fits, the first event does not
+  hub.Subscribe(slow, nullptr, std::nullopt);
+  hub.Subscribe(gone, nullptr, std::nullopt);
+  EXPECT_EQ(hub.subscribers(), 3u);
+  gone->Close();
+  hub.Publish("alert.opened", "b1", {{"id", "alert-b"}});
+  hub.Publish("alert.opened", "a1", {{"id", "alert-a"}});
+  EXPECT_EQ(leader->text.find("alert-b"), std::string::npos);
+  EXPECT_NE(leader->text.find("alert-a"), std::string::npos);
+  EXPECT_EQ(hub.subscribers(), 1u) << "the closed and the overflowing stream are dropped";
+  hub.Heartbeat();
+  EXPECT_NE(leader->text.find(": heartbeat\n\n"), std::string::npos);
+}
+
+class EventRouteTest : public ApiFixture {
+ protected:
+  EventRouteTest() : hub_(100, 1) {
+    RegisterEventRoute(router_, hub_, [](const std::string& unit, const std::string& scope) {
+      return (unit == "a1" && scope == "district-a") || (unit == "b1" && scope == "district-b");
+    });
+    RegisterWebRoutes(router_);
+  }
+  Response Get(const std::string& target, const std::string& cookie = "") {
+    Request r{"GET", target, {}, "", "127.0.0.1"};
+    if (!cookie.empty()) r = WithSession(r, cookie);
+    return router_.Handle(r);
+  }
+  EventHub hub_;
+};
+
+TEST_F(EventRouteTest, NeedsASessionAndLeadersSeeOnlyTheirSubtree) {
+  EXPECT_EQ(Get("/api/v1/events").status, 401);
+  const Response res = Get("/api/v1/events", Login("leader-a"));
+  ASSERT_EQ(res.status, 200);
+  EXPECT_EQ(res.Header("Content-Type"), "text/event-stream; charset=utf-8");
+  ASSERT_TRUE(res.stream);
+  auto sink = std::make_shared<FakeSink>();
+  res.stream(sink);
+  hub_.Publish("alert.opened", "b1", {{"id", "alert-b"}});
+  hub_.Publish("alert.opened", "a1", {{"id", "alert-a"}});
+  hub_.Publish("ledger.updated", "", {{"reports", 1}});
+  EXPECT_EQ(sink->text.find("alert-b"), std::string::npos);
+  EXPECT_NE(sink->text.find("alert-a"), std::string::npos);
+  EXPECT_NE(sink->text.find("ledger.updated"), std::string::npos);
+}
+
+TEST_F(EventRouteTest, LastEventIdHeaderReplays) {
+  hub_.Publish("alert.opened", "a1", {{"id", "first"}});
+  hub_.Publish("alert.opened", "b1", {{"id", "second"}});
+  Request r = WithSession({"GET", "/api/v1/events", {}, "", "127.0.0.1"}, Login("duty"));
+  r.headers["last-event-id"] = "1";
+  const Response res = router_.Handle(r);
+  auto sink = std::make_shared<FakeSink>();
+  res.stream(sink);
+  EXPECT_EQ(sink->text.find("first"), std::string::npos);
+  EXPECT_NE(sink->text.find("second"), std::string::npos);
+}
+
+TEST_F(EventRouteTest, ServesTheEmbeddedPageWithContentTypes) {
+  const Response index = Get("/");
+  ASSERT_EQ(index.status, 200);
+  EXPECT_EQ(index.Header("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_NE(index.body.find("/static/app.js"), std::string::npos);
+  const Response js = Get("/static/app.js");
+  ASSERT_EQ(js.status, 200);
+  EXPECT_EQ(js.Header("Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_NE(js.body.find("EventSource"), std::string::npos);
+  EXPECT_EQ(Get("/static/style.css").Header("Content-Type"), "text/css; charset=utf-8");
+  EXPECT_EQ(Get("/static/nope.js").status, 404);
+  EXPECT_EQ(Get("/static/..%2fsecret").status, 404);
+}
+
+TEST_F(EventRouteTest, StreamsOverARealSocket) {
+  namespace beast = boost::beast;
+  namespace http = beast::http;
+  using tcp = boost::asio::ip::tcp;
+  boost::asio::io_context io;
+  HttpServerOptions options;
+  options.port = 0;
+  HttpServer server(io, router_, options);
+  server.Start();
+  const std::string cookie = Login("duty");
+  std::thread loop([&io] { io.run(); });
+
+  boost::asio::io_context client_io;
+  beast::tcp_stream stream(client_io);
+  stream.connect(tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), server.port()));
+  http::request<http::string_body> req{http::verb::get, "/api/v1/events", 11};
+  req.set(http::field::host, "127.0.0.1");
+  req.set(http::field::cookie, std::string(kSessionCookie) + "=" + cookie);
+  http::write(stream, req);
+  // Every read is bounded: a receive timeout on the socket (no wall-clock sleeping).
+  timeval five_seconds{5, 0};
+  ::setsockopt(stream.socket().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &five_seconds,
+               sizeof five_seconds);
+  std::string got;
+  auto read_until = [&](const std::string& needle) {
+    char buf[1024];
+    while (got.find(needle) == std::string::npos) {
+      beast::error_code ec;
+      const size_t n = stream.socket().read_some(boost::asio::buffer(buf), ec);
+      if (ec) break;
+      got.append(buf, n);
+    }
+    return got.find(needle) != std::string::npos;
+  };
+  ASSERT_TRUE(read_until("retry: 3000\n\n")) << got;
+  EXPECT_NE(got.find("HTTP/1.1 200 OK\r\n"), std::string::npos);
+  EXPECT_NE(got.find("Content-Type: text/event-stream"), std::string::npos);
+  boost::asio::post(io, [this] { hub_.Publish("alert.opened", "a1", {{"id", "alert-a"}}); });
+  ASSERT_TRUE(read_until("\"alert-a\"}\n\n")) << got;
+  EXPECT_NE(got.find("event: alert.opened\n"), std::string::npos);
+
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+  stream.socket().close(ec);
+  boost::asio::post(io, [&] {
+    hub_ = EventHub(100, 1);  // forgets the server's sink while the io_context lives
+    server.Stop();
+    io.stop();
+  });
+  loop.join();
+}
+
+}  // namespace
+}  // namespace pingan::console
