@@ -3,8 +3,9 @@
 # configuration with a simulated district of schools, on a drill clock that starts on
 # the morning of 2026-10-01 (National Day holiday) and runs 60x (a minute is an hour).
 # Most schools report, one raises an incident, two stay silent and become missing at
-# 16:30 simulated (deadline 16:00 + 30 min grace, about 8.5 real minutes in). Ctrl-C
-# stops it. Works on a fresh Debian 12 machine as root.
+# 16:30 simulated (deadline 16:00 + 30 min grace, about 8.5 real minutes in): watch
+# them appear live in the duty console (http://127.0.0.1:8080/, user duty, password
+# pingan-demo). Ctrl-C stops it. Works on a fresh Debian 12 machine as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -94,10 +95,13 @@ agent fz-005 incident --date 2026-10-01 --occurred-at 2026-10-01T07:40:00+08:00 
 echo "fz-007 and fz-008 stay silent: they will be missing at 16:30 simulated time."
 
 ctl() { "$bin/daemon/pinganctl" --data-dir "$demo/data" "$@"; }
+# A duty officer for the console (the password comes from stdin, never argv).
+echo "pingan-demo" | ctl users add duty --role duty_officer >/dev/null
 cat <<TEXT
 
 pingand is running on $endpoint with a drill clock (1 real minute = 1 simulated hour).
 Where to look:
+  duty console: http://127.0.0.1:8080/   user: duty   password: pingan-demo
   $bin/daemon/pinganctl --data-dir $demo/data ledger today
   $bin/daemon/pinganctl --data-dir $demo/data deadlines next
   $bin/daemon/pinganctl --data-dir $demo/data missing
