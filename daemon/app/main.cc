@@ -37,6 +37,7 @@ struct Flags {
   std::string endpoint_file;
   std::string org_file;
   std::string calendars_file;
+  std::optional<std::string> http_listen;
 };
 
 std::optional<pingan::core::Instant> ParseInstant(const std::string& text) {
@@ -129,6 +130,8 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber);
   app.add_option("--log-level", flags.log_level, "Overrides log_level");
   app.add_option("--listen", flags.listen, "Overrides listen");
+  app.add_option("--http-listen", flags.http_listen,
+                 "Overrides http.listen (host:port; \"\" turns the HTTP API off)");
   app.add_option("--data-dir", flags.data_dir, "Overrides data_dir");
   app.add_option("--org", flags.org_file, "Overrides org.file (organisation YAML)");
   app.add_option("--calendars", flags.calendars_file, "Overrides calendars.file");
@@ -149,6 +152,7 @@ int main(int argc, char** argv) {
     config = std::get<DaemonConfig>(std::move(loaded));
   }
   if (!flags.listen.empty()) config.listen = flags.listen;
+  if (flags.http_listen) config.http.listen = *flags.http_listen;
   if (!flags.data_dir.empty()) {
     if (flags.config_file.empty()) config.config_dir = flags.data_dir;
     config.data_dir = flags.data_dir;

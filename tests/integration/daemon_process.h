@@ -37,6 +37,8 @@ class DaemonProcess {
     std::vector<std::string> args = {PINGAND_PATH,  "--data-dir",  data_dir_,
                                      "--listen",    listen_,       "--endpoint-file",
                                      endpoint_file, "--log-level", "warn"};
+    // No HTTP API: test daemons running in parallel must not compete for its port.
+    args.insert(args.end(), {"--http-listen", ""});
     args.insert(args.end(), extra.begin(), extra.end());
     pid_ = ::fork();
     if (pid_ == 0) {
