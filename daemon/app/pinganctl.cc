@@ -21,19 +21,40 @@ std::string Text(const json& v) {
   return v.dump();
 }
 
+// Terminal columns a UTF-8 string takes: East Asian wide characters (CJK, Hangul,
+// full-width forms) take two, other code points one.
+size_t DisplayWidth(std::string_view text) {
+  size_t width = 0;
+  for (size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : 4;
+    uint32_t cp = len == 1 ? c : c & (0xff >> (len + 1));
+    for (size_t k = 1; k < len && i + k < text.size(); ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3f);
+    }
+    const bool wide = (cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
+                      (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+                      (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
+                      (cp >= 0xffe0 && cp <= 0xffe6) || (cp >= 0x20000 && cp <= 0x3fffd);
+    width += wide ? 2 : 1;
+    i += len;
+  }
+  return width;
+}
+
 // Prints rows of objects as an aligned table with the given columns.
 void PrintTable(const json& rows, const std::vector<std::string>& columns) {
   std::vector<size_t> width;
-  for (const auto& c : columns) width.push_back(c.size());
+  for (const auto& c : columns) width.push_back(DisplayWidth(c));
   for (const auto& row : rows) {
     for (size_t i = 0; i < columns.size(); ++i) {
-      width[i] = std::max(width[i], Text(row.value(columns[i], json())).size());
+      width[i] = std::max(width[i], DisplayWidth(Text(row.value(columns[i], json()))));
     }
   }
   auto print_row = [&](auto cell) {
     for (size_t i = 0; i < columns.size(); ++i) {
       const std::string text = cell(i);
-      std::cout << text << std::string(width[i] - text.size() + 2, ' ');
+      std::cout << text << std::string(width[i] - DisplayWidth(text) + 2, ' ');
     }
     std::cout << "\n";
   };
