@@ -1,6 +1,7 @@
 #include "daemon/app/ics_support.h"
 
 #include <algorithm>
+#include "daemon/core/text.h"
 
 namespace pingan::app::ics {
 
@@ -12,9 +13,7 @@ std::string Lower(std::string s) {
 }
 
 std::string Trim(std::string_view s) {
-  const size_t b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return "";
-  return std::string(s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1));
+  return std::string(core::TrimSpace(s));
 }
 
 std::variant<ComponentPtr, LoadError> Parse(const std::string& text, const std::string& file) {

@@ -8,6 +8,7 @@
 #include "daemon/app/loader_support.h"
 #include "daemon/app/org_loader.h"
 #include "daemon/core/report.h"
+#include "daemon/core/text.h"
 
 namespace pingan::app {
 namespace {
@@ -88,10 +89,7 @@ const char* const kCanonical[kColumnCount] = {"id",
                                               "paused_reason"};
 
 std::string Trim(std::string_view s) {
-  const size_t b = s.find_first_not_of(" \t");
-  if (b == std::string_view::npos) return "";
-  const size_t e = s.find_last_not_of(" \t");
-  return std::string(s.substr(b, e - b + 1));
+  return std::string(core::TrimSpace(s));
 }
 
 std::string Lower(std::string s) {

@@ -2,15 +2,10 @@
 
 #include <utility>
 
+#include "daemon/core/text.h"
+
 namespace pingan::core {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  const auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
 
 AlertError Error(const Alert& alert, std::string message) {
   return AlertError{alert.id, std::move(message)};
@@ -18,8 +13,8 @@ AlertError Error(const Alert& alert, std::string message) {
 
 // Checks the free-form inputs of a person's action; nullopt when they are acceptable.
 std::optional<std::string> CheckActorAndComment(std::string_view who, std::string_view comment) {
-  if (Trim(who).empty()) return "an actor is required";
-  if (Trim(comment).empty()) return "a comment is required";
+  if (TrimSpace(who).empty()) return "an actor is required";
+  if (TrimSpace(comment).empty()) return "a comment is required";
   if (comment.size() > kMaxCommentBytes) return "the comment is longer than 2000 bytes";
   if (!IsValidUtf8(comment) || !IsValidUtf8(who)) return "the text is not valid UTF-8";
   return std::nullopt;
@@ -94,7 +89,7 @@ AlertResult Acknowledge(const Alert& alert, std::string_view who, std::string_vi
   if (ack_timeout < Millis{0}) return Error(alert, "the acknowledgement timeout is negative");
   Alert a = alert;
   a.state = AlertState::kAcknowledged;
-  a.acknowledged_by = std::string(Trim(who));
+  a.acknowledged_by = std::string(TrimSpace(who));
   a.acknowledged_at = now;
   a.ack_expires_at.reset();
   if (ack_timeout > Millis{0}) a.ack_expires_at = now + ack_timeout;
@@ -110,7 +105,7 @@ AlertResult Resolve(const Alert& alert, ResolveReason reason, std::string_view w
     return Error(alert, "use ResolveByLateReport for a late report");
   }
   if (auto problem = CheckActorAndComment(who, comment)) return Error(alert, *problem);
-  return Resolved(alert, reason, Trim(who), comment, now);
+  return Resolved(alert, reason, TrimSpace(who), comment, now);
 }
 
 AlertResult ResolveByLateReport(const Alert& alert, std::string_view report_id, Instant now) {

@@ -5,17 +5,10 @@
 #include <map>
 
 #include "daemon/core/report.h"
+#include "daemon/core/text.h"
 
 namespace pingan::core {
 namespace {
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
-}
 
 std::optional<int> Digits(std::string_view s, size_t pos, size_t n) {
   if (pos + n > s.size()) return std::nullopt;
@@ -52,19 +45,19 @@ std::optional<std::string> ParseRow(const std::vector<std::string>& f, Row& row)
     return "expected 6 or 7 columns (unit_id,start,end,name,phone,email[,label]), got " +
            std::to_string(f.size());
   }
-  row.unit_id = std::string(Trim(f[0]));
+  row.unit_id = std::string(TrimSpace(f[0]));
   if (row.unit_id.empty()) return "unit_id is empty";
-  auto start = ParseLocalDateTime(Trim(f[1]));
-  if (!start) return "start '" + std::string(Trim(f[1])) + "' is not YYYY-MM-DD HH:MM";
-  auto end = ParseLocalDateTime(Trim(f[2]));
-  if (!end) return "end '" + std::string(Trim(f[2])) + "' is not YYYY-MM-DD HH:MM";
+  auto start = ParseLocalDateTime(TrimSpace(f[1]));
+  if (!start) return "start '" + std::string(TrimSpace(f[1])) + "' is not YYYY-MM-DD HH:MM";
+  auto end = ParseLocalDateTime(TrimSpace(f[2]));
+  if (!end) return "end '" + std::string(TrimSpace(f[2])) + "' is not YYYY-MM-DD HH:MM";
   if (*end <= *start) return "end is not after start";
   row.shift.start = *start;
   row.shift.end = *end;
-  row.shift.person.name = std::string(Trim(f[3]));
-  row.shift.person.phone = std::string(Trim(f[4]));
-  row.shift.person.email = std::string(Trim(f[5]));
-  if (f.size() == 7) row.shift.label = std::string(Trim(f[6]));
+  row.shift.person.name = std::string(TrimSpace(f[3]));
+  row.shift.person.phone = std::string(TrimSpace(f[4]));
+  row.shift.person.email = std::string(TrimSpace(f[5]));
+  if (f.size() == 7) row.shift.label = std::string(TrimSpace(f[6]));
   if (row.shift.person.name.empty()) return "name is empty";
   if (!IsValidUtf8(row.shift.person.name) || !IsValidUtf8(row.shift.label)) {
     return "text is not valid UTF-8";
@@ -136,7 +129,7 @@ std::variant<Rosters, std::vector<CsvError>> ImportRosterCsv(std::string_view te
     const std::string_view raw = text.substr(0, nl);
     text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
     ++line_no;
-    const std::string_view line = Trim(raw);
+    const std::string_view line = TrimSpace(raw);
     if (line.empty() || line.front() == '#') continue;
     if (line_no == 1 && line.starts_with("unit_id")) continue;
     auto fields = SplitCsvLine(line);

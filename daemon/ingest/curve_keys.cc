@@ -16,17 +16,15 @@
 #include <vector>
 
 #include "daemon/core/report.h"
+#include "daemon/core/text.h"
 
 namespace pingan::wire {
 namespace {
 
 namespace fs = std::filesystem;
 
-std::string Trim(std::string s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return "";
-  const auto last = s.find_last_not_of(" \t\r\n");
-  return s.substr(first, last - first + 1);
+std::string Trim(std::string_view s) {
+  return std::string(core::TrimSpace(s));
 }
 
 KeyError Error(const std::string& path, int line, const std::string& what) {
