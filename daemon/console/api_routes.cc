@@ -2,21 +2,11 @@
 
 #include <memory>
 
-#include "daemon/console/incident_route.h"
+#include "daemon/console/api_context.h"
 
 namespace pingan::console {
-namespace {
 
 using nlohmann::json;
-
-struct Api {
-  AuthService& auth;
-  ApiBackend backend;
-
-  bool Visible(const Principal& p, const std::string& school_id) const {
-    return p.role != Role::kLeader || backend.in_subtree(school_id, p.scope);
-  }
-};
 
 json Body(const RouteContext& c) {
   if (c.request.body.empty()) return json::object();
@@ -33,22 +23,26 @@ std::string Text(const json& body, const char* key) {
   return it->get<std::string>();
 }
 
-json LimitArg(const RouteContext& c, json args, int fallback) {
+int RequestedLimit(const RouteContext& c, int fallback) {
   auto it = c.query.find("limit");
-  int limit = fallback;
-  if (it != c.query.end()) {
-    try {
-      limit = std::stoi(it->second);
-    } catch (const std::exception&) {
-      throw ApiError(400, "bad_request", "limit must be a number");
-    }
+  if (it == c.query.end()) return fallback;
+  int limit = 0;
+  try {
+    limit = std::stoi(it->second);
+  } catch (const std::exception&) {
+    throw ApiError(400, "bad_request", "limit must be a number");
   }
-  args["limit"] = limit;
-  return args;
+  if (limit < 1 || limit > 10000) throw ApiError(400, "bad_request", "limit must be 1..10000");
+  return limit;
 }
 
-// Filters a list of objects to those whose `key` school the principal may see.
-json Scoped(const Api& api, const Principal& p, const json& items, const char* key, int limit) {
+std::string QueryValue(const RouteContext& c, const char* key) {
+  auto it = c.query.find(key);
+  return it == c.query.end() ? "" : it->second;
+}
+
+json Scoped(const ApiContext& api, const Principal& p, const json& items, const char* key,
+            int limit) {
   json out = json::array();
   for (const json& item : items) {
     if (static_cast<int>(out.size()) >= limit) break;
@@ -57,8 +51,10 @@ json Scoped(const Api& api, const Principal& p, const json& items, const char* k
   return out;
 }
 
+namespace {
+
 // The alert, or 404 when it does not exist or lies outside a leader's subtree.
-json VisibleAlert(const Api& api, const Principal& p, const std::string& id) {
+json VisibleAlert(const ApiContext& api, const Principal& p, const std::string& id) {
   json alert = api.backend.command("alert.show", {{"id", id}});
   if (!api.Visible(p, alert.value("school_id", ""))) {
     throw ApiError(404, "not_found", "no alert " + id);
@@ -66,11 +62,9 @@ json VisibleAlert(const Api& api, const Principal& p, const std::string& id) {
   return alert;
 }
 
-int RequestedLimit(const RouteContext& c, int fallback) {
-  return LimitArg(c, json::object(), fallback)["limit"].get<int>();
-}
+}  // namespace
 
-void AddSessionRoutes(Router& r, std::shared_ptr<Api> api) {
+void AddSessionRoutes(Router& r, ApiPtr api) {
   r.Add({"POST", "/api/v1/login", Permission::kPublic, true, [api](const RouteContext& c) {
            const json body = Body(c);
            auto result = api->auth.Login(Text(body, "name"), Text(body, "password"),
@@ -101,7 +95,7 @@ void AddSessionRoutes(Router& r, std::shared_ptr<Api> api) {
   r.Add({"GET", "/api/v1/session", Permission::kSession, false, [](const RouteContext& c) {
            const Principal& p = *c.principal;
            json permissions = json::array();
-           for (int i = 0; i <= static_cast<int>(Permission::kViewAudit); ++i) {
+           for (int i = 0; i <= static_cast<int>(kLastPermission); ++i) {
              const auto perm = static_cast<Permission>(i);
              if (RoleHas(p.role, perm)) permissions.push_back(PermissionName(perm));
            }
@@ -113,30 +107,7 @@ void AddSessionRoutes(Router& r, std::shared_ptr<Api> api) {
          }});
 }
 
-void AddOverviewRoutes(Router& r, std::shared_ptr<Api> api) {
-  r.Add({"GET", "/api/v1/status", Permission::kViewStatus, false, [api](const RouteContext&) {
-           return JsonResponse(200, api->backend.command("status", json::object()));
-         }});
-  r.Add({"GET", "/api/v1/board", Permission::kViewStatus, false, [api](const RouteContext& c) {
-           json args = json::object();
-           if (auto it = c.query.find("date"); it != c.query.end()) args["date"] = it->second;
-           return JsonResponse(200, api->backend.command("ledger.today", args));
-         }});
-  r.Add({"GET", "/api/v1/deadlines", Permission::kViewAlerts, false, [api](const RouteContext& c) {
-           return JsonResponse(200,
-                               api->backend.command("deadlines.next", LimitArg(c, json{}, 10)));
-         }});
-  r.Add({"GET", "/api/v1/missing", Permission::kViewAlerts, false, [api](const RouteContext& c) {
-           const int limit = RequestedLimit(c, 200);
-           const Principal& p = *c.principal;
-           // Leaders: ask for more and keep those in scope.
-           json args{{"limit", p.role == Role::kLeader ? 10000 : limit}};
-           return JsonResponse(
-               200, Scoped(*api, p, api->backend.command("missing", args), "school_id", limit));
-         }});
-}
-
-void AddAlertRoutes(Router& r, std::shared_ptr<Api> api) {
+void AddAlertRoutes(Router& r, ApiPtr api) {
   r.Add({"GET", "/api/v1/alerts", Permission::kViewAlerts, false, [api](const RouteContext& c) {
            const int limit = RequestedLimit(c, 100);
            const Principal& p = *c.principal;
@@ -159,7 +130,7 @@ void AddAlertRoutes(Router& r, std::shared_ptr<Api> api) {
            const json done = api->backend.command(
                "alert.ack",
                {{"id", id}, {"who", c.principal->name}, {"comment", Text(body, "comment")}});
-           if (api->backend.on_alert_changed) api->backend.on_alert_changed("alert.updated", id);
+           api->Changed("alert.updated", id);
            return JsonResponse(202, done);
          }});
   r.Add({"POST", "/api/v1/alerts/{id}/resolve", Permission::kActOnAlerts, true,
@@ -172,12 +143,10 @@ void AddAlertRoutes(Router& r, std::shared_ptr<Api> api) {
                                                       {"who", c.principal->name},
                                                       {"reason", Text(body, "reason")},
                                                       {"comment", Text(body, "comment")}});
-           if (api->backend.on_alert_changed) api->backend.on_alert_changed("alert.updated", id);
+           api->Changed("alert.updated", id);
            return JsonResponse(202, done);
          }});
 }
-
-}  // namespace
 
 std::string SessionCookie(const std::string& token, bool secure) {
   std::string cookie = std::string(kSessionCookie) + "=" + token +
@@ -187,13 +156,11 @@ std::string SessionCookie(const std::string& token, bool secure) {
 }
 
 void RegisterApiRoutes(Router& router, AuthService& auth, ApiBackend backend) {
-  auto api = std::make_shared<Api>(Api{auth, std::move(backend)});
+  auto api = std::make_shared<ApiContext>(ApiContext{auth, std::move(backend)});
   AddSessionRoutes(router, api);
   AddOverviewRoutes(router, api);
   AddAlertRoutes(router, api);
-  AddRecordRoutes(
-      router, auth, api->backend.database_path,
-      [api](const Principal& p, const std::string& school) { return api->Visible(p, school); });
+  AddIncidentRoutes(router, api);
 }
 
 }  // namespace pingan::console

@@ -1,4 +1,8 @@
-#include "daemon/console/incident_route.h"
+// Routes that read stored records directly: GET /api/v1/incidents/{report_id} (the
+// facts of an incident report; its protected summary only for roles allowed to read
+// it, each read written to the audit log) and GET /api/v1/audit (the audit log, newest
+// first). Each request opens a read-only connection (WAL: beside the writer).
+#include "daemon/console/api_context.h"
 
 #include "daemon/core/local_time.h"
 #include "daemon/store/audit_log.h"
@@ -13,14 +17,14 @@ using nlohmann::json;
 // Retention only matters for inserts; reading needs none.
 constexpr core::Millis kNoRetention{0};
 
-Response Incident(AuthService& auth, const std::string& path, const VisibleFn& visible,
-                  const RouteContext& c) {
+Response Incident(const ApiContext& api, const RouteContext& c) {
+  const std::string& path = api.backend.database_path;
   const std::string id = c.params.at("report_id");
   store::Database db(path, store::OpenMode::kReadOnly);
   store::ReportRepository reports(db.sql(), kNoRetention);
   auto stored = reports.Find(id);
   // Outside a leader's subtree is answered exactly like "does not exist".
-  if (!stored || !stored->report.incident || !visible(*c.principal, stored->report.school_id)) {
+  if (!stored || !stored->report.incident || !api.Visible(*c.principal, stored->report.school_id)) {
     throw ApiError(404, "not_found", "no incident report " + id);
   }
   const core::Report& r = stored->report;
@@ -39,7 +43,7 @@ Response Incident(AuthService& auth, const std::string& path, const VisibleFn& v
   if (RoleHas(c.principal->role, Permission::kReadIncidentText)) {
     auto text = reports.ReadIncidentText(id);
     out["summary"] = text ? json(*text) : json();  // null once purged
-    auth.Audit(c.principal->Actor(), "incident.text.read", id, "");
+    api.auth.Audit(c.principal->Actor(), "incident.text.read", id, "");
   }
   return JsonResponse(200, out);
 }
@@ -68,14 +72,11 @@ Response Audit(const std::string& path, const RouteContext& c) {
 
 }  // namespace
 
-void AddRecordRoutes(Router& router, AuthService& auth, const std::string& database_path,
-                     VisibleFn visible) {
+void AddIncidentRoutes(Router& router, ApiPtr api) {
   router.Add({"GET", "/api/v1/incidents/{report_id}", Permission::kViewIncidents, false,
-              [&auth, database_path, visible](const RouteContext& c) {
-                return Incident(auth, database_path, visible, c);
-              }});
+              [api](const RouteContext& c) { return Incident(*api, c); }});
   router.Add({"GET", "/api/v1/audit", Permission::kViewAudit, false,
-              [database_path](const RouteContext& c) { return Audit(database_path, c); }});
+              [api](const RouteContext& c) { return Audit(api->backend.database_path, c); }});
 }
 
 }  // namespace pingan::console

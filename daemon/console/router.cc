@@ -39,6 +39,10 @@ std::string_view PermissionName(Permission p) {
       return "read_incident_text";
     case Permission::kViewAudit:
       return "view_audit";
+    case Permission::kActOnIncidents:
+      return "act_on_incidents";
+    case Permission::kAdmin:
+      return "admin";
   }
   return "?";
 }
@@ -53,10 +57,13 @@ bool RoleHas(Role role, Permission p) {
     case Permission::kViewStatus:
       return role != Role::kLeader;  // counts of everyone
     case Permission::kActOnAlerts:
+    case Permission::kActOnIncidents:
     case Permission::kReadIncidentText:
       return role != Role::kAuditor;  // auditors read only
     case Permission::kViewAudit:
       return role == Role::kAdmin || role == Role::kAuditor;
+    case Permission::kAdmin:
+      return role == Role::kAdmin;
   }
   return false;
 }

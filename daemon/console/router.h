@@ -30,7 +30,10 @@ enum class Permission {
   kViewIncidents,     // incident facts (counts, category, severity)
   kReadIncidentText,  // the protected summary; every read is audited
   kViewAudit,
+  kActOnIncidents,  // case owner (包案), follow-up notes, closure (leaders: subtree)
+  kAdmin,           // users, tokens, school keys, school import, drill clock
 };
+inline constexpr Permission kLastPermission = Permission::kAdmin;
 std::string_view PermissionName(Permission p);
 bool RoleHas(Role role, Permission p);
 

@@ -19,6 +19,13 @@ std::string Fill(const std::string& pattern, const std::string& value) {
   return out;
 }
 
+// District B's object for a route pattern: its incident report, its school, or its alert.
+std::string DistrictBObject(const std::string& pattern) {
+  if (pattern.find("/incidents/") != std::string::npos) return "report-b";
+  if (pattern.find("/schools/") != std::string::npos) return "b1";
+  return "alert-b";
+}
+
 class AccessControlTest : public ApiFixture {};
 
 TEST_F(AccessControlTest, TheRouteTableHasEveryApiRoute) {
@@ -108,15 +115,14 @@ TEST_F(AccessControlTest, LeaderOfDistrictAGetsNothingOfDistrictB) {
   int checked = 0;
   for (const Route& route : router_.routes()) {
     if (route.pattern.find('{') == std::string::npos) continue;
-    const std::string b_object =
-        route.pattern.find("incidents") != std::string::npos ? "report-b" : "alert-b";
+    const std::string b_object = DistrictBObject(route.pattern);
     const Response res = router_.Handle(
         WithSession(Make(route.method, Fill(route.pattern, b_object), body.dump()), cookie, csrf));
     EXPECT_TRUE(res.status == 404 || res.status == 403) << route.pattern << " " << res.status;
     EXPECT_EQ(res.body.find("protected text"), std::string::npos);
     ++checked;
   }
-  EXPECT_EQ(checked, 4);
+  EXPECT_GE(checked, 4);
   for (const std::string& c : commands_) {
     EXPECT_NE(c, "alert.ack") << "an action on B reached the backend";
     EXPECT_NE(c, "alert.resolve");

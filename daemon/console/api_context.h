@@ -1,0 +1,54 @@
+// ApiContext: what every /api/v1 route group shares — the AuthService, the daemon
+// backend (control commands, subtree test, database path, change notifications) — and
+// the small helpers the handlers use to read bodies and queries and to scope lists to
+// a leader's subtree. Each route group lives in its own file and registers itself
+// through one Add*Routes(Router&, ApiPtr) function; RegisterApiRoutes calls them all.
+// Handlers run on the io thread (the Router's thread).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "daemon/console/api_routes.h"
+#include "daemon/console/auth.h"
+#include "daemon/console/router.h"
+
+namespace pingan::console {
+
+struct ApiContext {
+  AuthService& auth;
+  ApiBackend backend;
+
+  // Whether the principal may see objects of `school_id` (leaders: their subtree only).
+  bool Visible(const Principal& p, const std::string& school_id) const {
+    return p.role != Role::kLeader || backend.in_subtree(school_id, p.scope);
+  }
+  // Tells open consoles that an object changed ("alert.updated", id); no-op when the
+  // daemon did not wire it (tests of single routes).
+  void Changed(const std::string& event, const std::string& id) const {
+    if (backend.on_alert_changed) backend.on_alert_changed(event, id);
+  }
+};
+using ApiPtr = std::shared_ptr<ApiContext>;
+
+// The request body as a JSON object ({} when empty); 400 otherwise.
+nlohmann::json Body(const RouteContext& c);
+// body[key] as non-empty text; 400 naming the key otherwise.
+std::string Text(const nlohmann::json& body, const char* key);
+// ?limit=N (1..10000), or `fallback`; 400 when it is not a number in range.
+int RequestedLimit(const RouteContext& c, int fallback);
+// The query value, or "" when absent.
+std::string QueryValue(const RouteContext& c, const char* key);
+// The items whose `key` school the principal may see, at most `limit` of them.
+nlohmann::json Scoped(const ApiContext& api, const Principal& p, const nlohmann::json& items,
+                      const char* key, int limit);
+
+// Route groups (one file each).
+void AddSessionRoutes(Router& r, ApiPtr api);   // api_routes.cc
+void AddAlertRoutes(Router& r, ApiPtr api);     // api_routes.cc
+void AddOverviewRoutes(Router& r, ApiPtr api);  // overview_routes.cc
+void AddIncidentRoutes(Router& r, ApiPtr api);  // incident_route.cc (incidents, audit)
+
+}  // namespace pingan::console
