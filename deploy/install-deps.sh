@@ -14,6 +14,7 @@ packages=(
   libsqlite3-dev libsqlitecpp-dev sqlite3
   libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
   libcurl4-openssl-dev libsodium-dev
+  libssl-dev                   # OpenSSL 3: HTTPS of the console (Asio ssl), test certs
   libhowardhinnant-date-dev    # time zones: g++ 12 has no std::chrono tzdb
   libical-dev                  # iCalendar import of holiday calendars and rosters
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -54,6 +54,7 @@ json AlertSummary(const core::Alert& a, const ScheduleSource& schedules) {
               {"school_name", SchoolName(schedules, a.school_id)},
               {"requirement_id", a.requirement_id},
               {"window_id", a.window_id},
+              {"report_id", a.report_id},
               {"severity", a.severity ? json(core::SeverityName(*a.severity)) : json()},
               {"state", core::AlertStateName(a.state)},
               {"created_at", core::FormatInstantUtc(a.created_at)},

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "daemon/console/http_server.h"
+#include "daemon/console/tls_context.h"
 
 namespace pingan::app {
 namespace {
@@ -68,18 +69,38 @@ Reader::Handler Positive(const Reader& r, auto& out) {
   };
 }
 
-std::optional<ConfigError> CheckHttp(const Reader& r, const YAML::Node& root,
-                                     const HttpSettings& h) {
-  const YAML::Node node = root["http"];
-  if (!h.listen.empty() && !console::ParseListen(h.listen)) {
-    return r.Error(node["listen"], "http.listen", "must be host:port like 127.0.0.1:8080");
+// TLS needs both files or neither; both are loaded here exactly as the server will,
+// so that --check-config catches a missing file or a key of another certificate.
+std::optional<ConfigError> CheckTls(const Reader& r, const YAML::Node& node,
+                                    const DaemonConfig& c) {
+  const HttpSettings& h = c.http;
+  if (h.tls_cert_file.empty() && h.tls_key_file.empty()) return std::nullopt;
+  // For the line number; `http:` may be absent when the values came from the base.
+  auto at = [&node](const char* key) { return node.IsMap() ? node[key] : node; };
+  if (h.tls_key_file.empty()) {
+    return r.Error(at("tls_cert"), "http.tls_key",
+                   "tls_cert is set but tls_key is not: set both (HTTPS) or neither (HTTP)");
   }
-  if (!h.tls_cert_file.empty() || !h.tls_key_file.empty()) {
-    return r.Error(node, "http.tls_cert",
-                   "TLS is not built into pingand yet: leave tls_cert and tls_key empty and "
-                   "terminate TLS in a reverse proxy on the same host");
+  if (h.tls_cert_file.empty()) {
+    return r.Error(at("tls_key"), "http.tls_cert",
+                   "tls_key is set but tls_cert is not: set both (HTTPS) or neither (HTTP)");
+  }
+  auto loaded =
+      console::LoadTlsContext(c.ConfigPath(h.tls_cert_file), c.ConfigPath(h.tls_key_file));
+  if (auto* err = std::get_if<console::TlsError>(&loaded)) {
+    const char* key = err->file == console::TlsFile::kCert ? "tls_cert" : "tls_key";
+    return r.Error(at(key), std::string("http.") + key, err->message);
   }
   return std::nullopt;
+}
+
+std::optional<ConfigError> CheckHttp(const Reader& r, const YAML::Node& root,
+                                     const DaemonConfig& c) {
+  const YAML::Node node = root["http"];
+  if (!c.http.listen.empty() && !console::ParseListen(c.http.listen)) {
+    return r.Error(node["listen"], "http.listen", "must be host:port like 127.0.0.1:8080");
+  }
+  return CheckTls(r, node, c);
 }
 
 std::optional<ConfigError> ReadAll(const Reader& r, const YAML::Node& root, DaemonConfig& c) {
@@ -142,7 +163,7 @@ std::optional<ConfigError> ReadAll(const Reader& r, const YAML::Node& root, Daem
                     {"escalation", escalation},
                     {"http", http}});
   if (err) return err;
-  if (auto http_err = CheckHttp(r, root, c.http)) return http_err;
+  if (auto http_err = CheckHttp(r, root, c)) return http_err;
   c.limits.max_future_skew = std::chrono::seconds{skew_seconds};
   if (c.listen.find("://") == std::string::npos) {
     return r.Error(root["listen"], "listen", "must be a ZeroMQ endpoint like tcp://0.0.0.0:7450");
@@ -195,12 +216,11 @@ std::variant<DaemonConfig, ConfigError> LoadConfigFile(const std::string& path) 
   if (!in) return ConfigError{path, 0, "", "cannot be read"};
   std::stringstream text;
   text << in.rdbuf();
-  auto result = ParseConfig(text.str(), path, DefaultConfig());
-  if (auto* config = std::get_if<DaemonConfig>(&result)) {
-    const auto dir = fs::path(path).parent_path();
-    config->config_dir = dir.empty() ? "." : dir.string();
-  }
-  return result;
+  // Set before parsing: files named in the config (TLS) are checked while parsing.
+  DaemonConfig base = DefaultConfig();
+  const auto dir = fs::path(path).parent_path();
+  base.config_dir = dir.empty() ? "." : dir.string();
+  return ParseConfig(text.str(), path, std::move(base));
 }
 
 }  // namespace pingan::app

@@ -22,10 +22,14 @@ namespace pingan::app {
 // "ingest.backlog") and message.
 using ConfigError = LoadError;
 
-// The HTTP API (`http:`): where it listens, sessions and login throttling.
+// The HTTP API (`http:`): where it listens (optionally over TLS), sessions and login
+// throttling.
 struct HttpSettings {
   std::string listen = "127.0.0.1:8080";  // "host:port"; "" = no HTTP API
-  std::string tls_cert_file;              // TLS is not built in yet: must stay empty
+  // HTTPS on `listen` when both are set (PEM chain, PEM unencrypted key; relative to
+  // the config file's directory). Parsing loads them: one without the other, an
+  // unreadable file or a key of another certificate is a ConfigError.
+  std::string tls_cert_file;
   std::string tls_key_file;
   int session_idle_minutes = 30;
   int session_absolute_hours = 12;

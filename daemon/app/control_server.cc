@@ -19,7 +19,8 @@ json ErrorAnswer(const std::string& code, const std::string& message) {
 ControlServer::ControlServer(boost::asio::io_context& io, zmq::context_t& context)
     : socket_(context, zmq::socket_type::rep), io_(io) {
   socket_.set(zmq::sockopt::linger, 0);
-  socket_.set(zmq::sockopt::maxmsgsize, int64_t{1} << 20);
+  // Room for a city's school list (schools.import); only the daemon's user can connect.
+  socket_.set(zmq::sockopt::maxmsgsize, int64_t{16} << 20);
 }
 
 ControlServer::~ControlServer() {

@@ -5,10 +5,16 @@
 #include <boost/asio/post.hpp>
 #include <filesystem>
 
+#include "daemon/app/admin_commands.h"
 #include "daemon/app/alert_commands.h"
+#include "daemon/app/board_commands.h"
 #include "daemon/app/control_handlers.h"
+#include "daemon/app/duty_commands.h"
+#include "daemon/app/incident_commands.h"
 #include "daemon/app/ledger_recorder.h"
 #include "daemon/app/schedule_loader.h"
+#include "daemon/app/school_commands.h"
+#include "daemon/app/school_import.h"
 #include "daemon/ingest/curve_keys.h"
 #include "daemon/store/ledger_repository.h"
 
@@ -22,6 +28,7 @@ Daemon::~Daemon() {
   // (no longer running) io_context and dropped; then the parts those jobs referenced.
   if (writer_) writer_->Stop();
   sweeper_.reset();
+  text_retention_.reset();
   escalation_runner_.reset();
   outbox_worker_.reset();  // joins its pool (sends are bounded by channel timeouts)
   http_api_.reset();
@@ -69,6 +76,7 @@ std::string Daemon::Start() {
           // The console's board counts changed: pages refetch it.
           if (http_api_ && !outcomes.empty()) {
             http_api_->events().Publish("ledger.updated", "", {{"reports", outcomes.size()}});
+            http_api_->PublishNewIncidents(outcomes);
           }
         });
       });
@@ -80,6 +88,8 @@ std::string Daemon::Start() {
   StartControl();
   http_api_ = std::make_unique<HttpApi>(io_, config_, real_clock_, *writer_, *control_, schedules_);
   StartRosterGapWatch();
+  text_retention_ = std::make_unique<TextRetention>(io_, *writer_, clock_);
+  text_retention_->Start();
   return endpoint_;
 }
 
@@ -209,6 +219,21 @@ void Daemon::StartControl() {
   RegisterAlertCommands(*control_, AlertCommandContext{clock_, config_.DataPath(config_.database),
                                                        *writer_, schedules_, escalation_});
   RegisterRosterCommands(*control_, RosterCommandContext{clock_, schedules_, escalation_});
+  const ConsoleQueryContext queries{clock_, schedules_, config_.DataPath(config_.database),
+                                    escalation_};
+  RegisterBoardCommands(*control_, queries);
+  RegisterSchoolCommands(*control_, queries);
+  RegisterDutyCommands(*control_, queries);
+  RegisterIncidentCommands(
+      *control_,
+      IncidentCommandContext{clock_, config_.DataPath(config_.database), *writer_, schedules_,
+                             std::chrono::hours{24 * config_.incident_text_retention_days}});
+  // Users list, school keys, school import, ledger export (admin_commands.h).
+  RegisterAdminCommands(
+      *control_,
+      AdminCommandContext{clock_, real_clock_, config_.DataPath(config_.database), *writer_,
+                          schedules_, config_.DataPath(config_.school_keys),
+                          config_.DataPath(kImportedSchoolsFile), [this] { ReloadKeys(); }});
   control_->Bind(control_socket_path());
 }
 
@@ -256,6 +281,7 @@ void Daemon::Stop() {
     if (escalation_runner_) escalation_runner_->Stop();
     if (outbox_worker_) outbox_worker_->Stop();
     if (roster_gaps_) roster_gaps_->Stop();
+    if (text_retention_) text_retention_->Stop();
     io_.stop();
   });
 }

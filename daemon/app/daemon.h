@@ -24,6 +24,7 @@
 #include "daemon/app/roster_gaps.h"
 #include "daemon/app/schedule_bundle.h"
 #include "daemon/app/system_clock.h"
+#include "daemon/app/text_retention.h"
 #include "daemon/core/clock.h"
 #include "daemon/core/drill_clock.h"
 #include "daemon/ingest/report_server.h"
@@ -88,8 +89,9 @@ class Daemon {
   std::unique_ptr<EscalationRunner> escalation_runner_;
   std::unique_ptr<OutboxWorker> outbox_worker_;
   std::unique_ptr<ControlServer> control_;
-  std::unique_ptr<HttpApi> http_api_;            // /api/v1; uses control_ and writer_
-  std::unique_ptr<RosterGapWatch> roster_gaps_;  // daily roster gap warnings
+  std::unique_ptr<HttpApi> http_api_;              // /api/v1; uses control_ and writer_
+  std::unique_ptr<RosterGapWatch> roster_gaps_;    // daily roster gap warnings
+  std::unique_ptr<TextRetention> text_retention_;  // purges protected incident text
   std::string endpoint_;
 };
 

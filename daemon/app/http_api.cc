@@ -3,9 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <SQLiteCpp/Transaction.h>
+#include <boost/asio/post.hpp>
 
 #include "daemon/console/web_assets.h"
 #include "daemon/store/database.h"
+#include "daemon/store/incident_case_repository.h"
 
 namespace pingan::app {
 namespace {
@@ -33,6 +35,46 @@ std::string Arg(const json& args, const char* key, bool required) {
 json Done(const std::optional<std::string>& error, json result) {
   if (error) throw ControlError("refused", *error);
   return result;
+}
+
+// Publishes "incident.updated" for one incident: its school (the leaders' filter), case
+// state and owner, never free text. Unknown incidents are skipped.
+void PublishIncident(const console::ApiBackend& backend, console::EventHub& events,
+                     const std::string& report_id) {
+  json incident;
+  try {
+    incident = backend.command("incident.show", {{"id", report_id}, {"with_text", false}});
+  } catch (const std::exception& e) {
+    spdlog::warn("events: incident {} not published: {}", report_id, e.what());
+    return;
+  }
+  const std::string school = incident.value("school_id", "");
+  const json the_case = incident.value("case", json());
+  const bool has_case = the_case.is_object();
+  events.Publish("incident.updated", school,
+                 {{"report_id", report_id},
+                  {"school_id", school},
+                  {"case_state", has_case ? the_case.value("state", "open") : "open"},
+                  {"owner", has_case ? the_case.value("owner", json()) : json()}});
+}
+
+// The HTTPS context of http.tls_cert / http.tls_key; null when both are empty. Throws
+// naming the key and the file when they cannot serve (the config loader checked them
+// already; this catches files changed since). Never falls back to plain HTTP.
+console::TlsContextPtr TlsContextFrom(const DaemonConfig& config) {
+  const HttpSettings& http = config.http;
+  if (http.tls_cert_file.empty() && http.tls_key_file.empty()) return nullptr;
+  if (http.tls_cert_file.empty() || http.tls_key_file.empty()) {
+    throw std::runtime_error("http.tls_cert and http.tls_key: set both or neither");
+  }
+  auto loaded = console::LoadTlsContext(config.ConfigPath(http.tls_cert_file),
+                                        config.ConfigPath(http.tls_key_file));
+  if (auto* err = std::get_if<console::TlsError>(&loaded)) {
+    throw std::runtime_error(
+        std::string(err->file == console::TlsFile::kCert ? "http.tls_cert: " : "http.tls_key: ") +
+        err->message);
+  }
+  return std::get<console::TlsContextPtr>(std::move(loaded));
 }
 
 }  // namespace
@@ -109,16 +151,26 @@ HttpApi::HttpApi(boost::asio::io_context& io, const DaemonConfig& config, const 
       backend_(MakeApiBackend(control, schedules, config.DataPath(config.database))),
       heartbeat_(io),
       router_(auth_) {
+  // First: unusable TLS files stop the start before anything is armed.
+  console::TlsContextPtr tls = TlsContextFrom(config);
   const std::string database_path = config.DataPath(config.database);
   {
     store::Database db(database_path, store::OpenMode::kReadOnly);
     auth_.Load(db.sql());
   }
+  backend_.time_zone = config.time_zone;
   backend_.on_alert_changed = [this](const std::string& event, const std::string& id) {
     PublishAlert(event, id);
   };
+  // Published once the writer ran the change (its jobs run in order), so that the event
+  // carries the new state.
+  backend_.on_incident_changed = [this, &io, &writer](const std::string& report_id) {
+    writer.Post([this, &io, report_id](store::Database&) {
+      boost::asio::post(io, [this, report_id] { PublishIncident(backend_, events_, report_id); });
+    });
+  };
   console::RegisterApiRoutes(router_, auth_, backend_);
-  console::RegisterEventRoute(router_, events_, backend_.in_subtree);
+  console::RegisterEventRoute(router_, events_, auth_, backend_.in_subtree);
   console::RegisterWebRoutes(router_);
   RegisterUserCommands(control, auth_);
   Heartbeat();
@@ -131,10 +183,14 @@ HttpApi::HttpApi(boost::asio::io_context& io, const DaemonConfig& config, const 
   console::HttpServerOptions options;
   options.address = where->first;
   options.port = where->second;
+  // A school list of a whole city (POST /api/v1/schools/import) runs to a few MB.
+  options.body_limit = 8 * 1024 * 1024;
+  options.tls = std::move(tls);
   server_ = std::make_unique<console::HttpServer>(io, router_, options);
   try {
     server_->Start();
-    spdlog::info("HTTP API on http://{}:{}/api/v1", options.address, server_->port());
+    spdlog::info("HTTP API on {}://{}:{}/api/v1", options.tls ? "https" : "http", options.address,
+                 server_->port());
   } catch (const std::exception& e) {
     spdlog::error("{}; continuing without the HTTP API", e.what());
     server_.reset();
@@ -169,6 +225,22 @@ void HttpApi::PublishAlert(const std::string& name, const std::string& alert_id)
                    {"severity", alert.value("severity", json())},
                    {"school_id", school},
                    {"school_name", alert.value("school_name", "")}});
+}
+
+void HttpApi::PublishNewIncidents(const std::vector<store::WriteOutcome>& committed) {
+  std::vector<std::string> alert_ids;
+  try {
+    std::optional<store::Database> db;
+    for (const store::WriteOutcome& o : committed) {
+      if (!o.new_incident) continue;
+      if (!db) db.emplace(backend_.database_path, store::OpenMode::kReadOnly);
+      auto row = store::IncidentCaseRepository(db->sql(), core::Millis{0}).Find(o.report_id);
+      if (row && !row->alert_id.empty()) alert_ids.push_back(row->alert_id);
+    }
+  } catch (const std::exception& e) {
+    spdlog::warn("events: new incidents not published: {}", e.what());
+  }
+  for (const std::string& id : alert_ids) PublishAlert("alert.opened", id);
 }
 
 }  // namespace pingan::app

@@ -41,7 +41,8 @@ class HttpApi {
  public:
   // Loads users, sessions and tokens, registers the routes and the user commands, and
   // (unless config.http.listen is empty) starts listening. A failed bind is logged and
-  // the daemon goes on without the API: report intake matters more.
+  // the daemon goes on without the API: report intake matters more. Unusable TLS files
+  // throw instead, naming the file: falling back to plain HTTP is not an option.
   HttpApi(boost::asio::io_context& io, const DaemonConfig& config, const core::Clock& clock,
           store::StoreWriter& writer, ControlServer& control, const ScheduleSource& schedules);
   ~HttpApi();
@@ -55,6 +56,10 @@ class HttpApi {
   // Publishes `name` ("alert.opened", "alert.updated") for one alert, looked up for its
   // school (leaders' filter), kind, state and severity. Unknown alerts are skipped.
   void PublishAlert(const std::string& name, const std::string& alert_id);
+  // Publishes "alert.opened" for the incident alert of each newly stored incident report
+  // in a committed batch (the duty room's sound and notification). Others are skipped
+  // without a query, so the ingest path pays nothing for all-clears.
+  void PublishNewIncidents(const std::vector<store::WriteOutcome>& committed);
 
  private:
   void Heartbeat();

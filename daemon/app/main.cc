@@ -37,6 +37,7 @@ struct Flags {
   std::string endpoint_file;
   std::string org_file;
   std::string calendars_file;
+  std::string escalation_file;
   std::optional<std::string> http_listen;
 };
 
@@ -135,6 +136,8 @@ int main(int argc, char** argv) {
   app.add_option("--data-dir", flags.data_dir, "Overrides data_dir");
   app.add_option("--org", flags.org_file, "Overrides org.file (organisation YAML)");
   app.add_option("--calendars", flags.calendars_file, "Overrides calendars.file");
+  app.add_option("--escalation", flags.escalation_file,
+                 "Overrides escalation.file (policies, rosters, channels)");
   app.add_option("--endpoint-file", flags.endpoint_file,
                  "Write the bound endpoint here once listening (for scripts and tests)");
   CLI11_PARSE(app, argc, argv);
@@ -160,6 +163,9 @@ int main(int argc, char** argv) {
   if (!flags.log_level.empty()) config.log_level = flags.log_level;
   // Paths given on the command line are relative to the working directory.
   if (!flags.org_file.empty()) config.org_file = std::filesystem::absolute(flags.org_file);
+  if (!flags.escalation_file.empty()) {
+    config.escalation_file = std::filesystem::absolute(flags.escalation_file);
+  }
   if (!flags.calendars_file.empty()) {
     config.calendars_file = std::filesystem::absolute(flags.calendars_file);
   }

@@ -169,10 +169,18 @@ class CsvOrgReader {
  public:
   explicit CsvOrgReader(const std::string& file) : file_(file) { out_.file = file; }
 
-  std::variant<OrgUnits, LoadError> Read(std::string_view text) {
+  // With `row_errors`, a bad row is recorded there and the parse goes on.
+  std::variant<OrgUnits, LoadError> Read(std::string_view text,
+                                         std::vector<LoadError>* row_errors = nullptr) {
     if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // UTF-8 BOM
-    auto e = ForEachRecord(text, file_, [this](int line, const std::vector<std::string>& f) {
-      return header_read_ ? Row(line, f) : Header(line, f);
+    auto e = ForEachRecord(text, file_, [&](int line, const std::vector<std::string>& f) {
+      if (!header_read_) return Header(line, f);
+      auto bad = Row(line, f);
+      if (bad && row_errors != nullptr) {
+        row_errors->push_back(std::move(*bad));
+        return std::optional<LoadError>();
+      }
+      return bad;
     });
     if (e) return *e;
     if (!header_read_) return LoadError{file_, 0, "", "no header row"};
@@ -265,6 +273,17 @@ class CsvOrgReader {
 
 std::variant<OrgUnits, LoadError> ParseOrgCsv(std::string_view text, const std::string& file) {
   return CsvOrgReader(file).Read(text);
+}
+
+OrgCsvResult ParseOrgCsvCollecting(std::string_view text, const std::string& file) {
+  OrgCsvResult result;
+  auto read = CsvOrgReader(file).Read(text, &result.errors);
+  if (auto* e = std::get_if<LoadError>(&read)) {
+    result.errors.push_back(std::move(*e));
+  } else {
+    result.units = std::get<OrgUnits>(std::move(read));
+  }
+  return result;
 }
 
 std::variant<OrgUnits, LoadError> ImportOrgCsv(const std::string& path) {

@@ -51,6 +51,14 @@ std::variant<OrgUnits, LoadError> ParseOrgUnitsYaml(const std::string& text,
 // CSV as described above.
 std::variant<OrgUnits, LoadError> ImportOrgCsv(const std::string& path);
 std::variant<OrgUnits, LoadError> ParseOrgCsv(std::string_view text, const std::string& file);
+// Like ParseOrgCsv, but a bad row does not end the parse: each row's error is kept (in
+// line order) beside the good rows, so that an import can list all its problems at
+// once. A bad header or broken quoting still ends it (that error comes last).
+struct OrgCsvResult {
+  OrgUnits units;
+  std::vector<LoadError> errors;
+};
+OrgCsvResult ParseOrgCsvCollecting(std::string_view text, const std::string& file);
 
 // Concatenates the parts (e.g. bureaus from YAML, schools from CSV) and builds the tree.
 // A duplicate id across parts, an unknown parent or a cycle names the offending line.

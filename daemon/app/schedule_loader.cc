@@ -4,6 +4,7 @@
 
 #include "daemon/app/calendar_loader.h"
 #include "daemon/app/org_loader.h"
+#include "daemon/app/school_import.h"
 
 namespace pingan::app {
 
@@ -24,6 +25,10 @@ std::variant<SharedSchedule, std::string> LoadSchedule(const DaemonConfig& confi
     auto units = ImportOrgCsv(config.ConfigPath(config.schools_csv));
     if (auto* err = std::get_if<LoadError>(&units)) return err->ToString();
     parts.push_back(std::get<OrgUnits>(std::move(units)));
+  }
+  // Schools imported while running (pinganctl schools import) replace configured ones.
+  if (auto err = OverlayImportedSchools(config.DataPath(kImportedSchoolsFile), parts)) {
+    return err->ToString();
   }
   auto tree = BuildOrgTree(std::move(parts));
   if (auto* err = std::get_if<LoadError>(&tree)) return err->ToString();

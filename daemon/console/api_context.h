@@ -44,11 +44,16 @@ std::string QueryValue(const RouteContext& c, const char* key);
 // The items whose `key` school the principal may see, at most `limit` of them.
 nlohmann::json Scoped(const ApiContext& api, const Principal& p, const nlohmann::json& items,
                       const char* key, int limit);
+// The unit a scoped page is about: ?unit= or, for a leader, their scope ("" for others:
+// the command's default); 404 when a leader asks for a unit outside their subtree.
+std::string ViewedUnit(const ApiContext& api, const RouteContext& c);  // overview_routes.cc
 
 // Route groups (one file each).
 void AddSessionRoutes(Router& r, ApiPtr api);   // api_routes.cc
 void AddAlertRoutes(Router& r, ApiPtr api);     // api_routes.cc
 void AddOverviewRoutes(Router& r, ApiPtr api);  // overview_routes.cc
 void AddIncidentRoutes(Router& r, ApiPtr api);  // incident_route.cc (incidents, audit)
+void AddSchoolRoutes(Router& r, ApiPtr api);    // school_routes.cc (schools, calendars, rosters)
+void AddAdminRoutes(Router& r, ApiPtr api);     // admin_routes.cc (users, keys, import, export)
 
 }  // namespace pingan::console

@@ -92,7 +92,7 @@ void AddSessionRoutes(Router& r, ApiPtr api) {
            res.headers.emplace_back("Set-Cookie", SessionCookie("", c.request.tls));
            return res;
          }});
-  r.Add({"GET", "/api/v1/session", Permission::kSession, false, [](const RouteContext& c) {
+  r.Add({"GET", "/api/v1/session", Permission::kSession, false, [api](const RouteContext& c) {
            const Principal& p = *c.principal;
            json permissions = json::array();
            for (int i = 0; i <= static_cast<int>(kLastPermission); ++i) {
@@ -103,6 +103,7 @@ void AddSessionRoutes(Router& r, ApiPtr api) {
                                      {"role", RoleName(p.role)},
                                      {"scope", p.scope},
                                      {"csrf_token", p.csrf_token},
+                                     {"time_zone", api->backend.time_zone},
                                      {"permissions", permissions}});
          }});
 }
@@ -161,6 +162,8 @@ void RegisterApiRoutes(Router& router, AuthService& auth, ApiBackend backend) {
   AddOverviewRoutes(router, api);
   AddAlertRoutes(router, api);
   AddIncidentRoutes(router, api);
+  AddSchoolRoutes(router, api);
+  AddAdminRoutes(router, api);
 }
 
 }  // namespace pingan::console

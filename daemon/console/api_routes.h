@@ -28,9 +28,15 @@ struct ApiBackend {
   std::function<bool(const std::string& unit_id, const std::string& scope)> in_subtree;
   // The database, opened read-only per request for incidents and the audit log.
   std::string database_path;
+  // The organisation's default time zone (IANA name): the console shows times in it,
+  // not in the browser's zone, so that every duty room reads the same clock.
+  std::string time_zone = "Asia/Shanghai";
   // Called after an alert was acknowledged or resolved through the API ("alert.updated",
   // id), so that other pages update live. Optional.
   std::function<void(const std::string& event, const std::string& alert_id)> on_alert_changed;
+  // Called after an incident's case changed through the API (owner, note, closure), so
+  // that open consoles update live. Optional.
+  std::function<void(const std::string& report_id)> on_incident_changed;
 };
 
 // Registers every /api/v1 route. `auth` and the backend outlive the router.

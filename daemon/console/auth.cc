@@ -1,5 +1,7 @@
 #include "daemon/console/auth.h"
 
+#include <vector>
+
 #include <SQLiteCpp/Statement.h>
 
 #include "daemon/store/audit_log.h"
@@ -222,7 +224,7 @@ std::variant<LoginOk, LoginRefused> AuthService::Login(const std::string& name,
   });
   Audit("user:" + name, "login", client_address, "");
   const User& u = it->second;
-  return LoginOk{token, Principal{name, u.role, u.scope, true, s.csrf, hash}};
+  return LoginOk{token, Principal{name, u.role, u.scope, true, s.csrf, hash, ""}};
 }
 
 std::optional<Principal> AuthService::FromSession(const std::string& session_token) {
@@ -232,17 +234,17 @@ std::optional<Principal> AuthService::FromSession(const std::string& session_tok
   if (it == sessions_.end()) return std::nullopt;
   Session& s = it->second;
   const core::Instant now = clock_.Now();
-  auto user = users_.find(s.user);
-  if (now >= s.expires || now - s.last_seen >= options_.idle_timeout || user == users_.end() ||
-      user->second.disabled) {
+  if (!Live(s, now)) {
     sessions_.erase(it);
     persist_([hash](store::Database& db) {
       SQLite::Statement del(db.sql(), "DELETE FROM sessions WHERE token_hash = ?");
       del.bind(1, hash);
       del.exec();
     });
+    Ended(hash);
     return std::nullopt;
   }
+  auto user = users_.find(s.user);
   s.last_seen = now;
   if (now - s.persisted_seen >= options_.last_seen_write_interval) {
     s.persisted_seen = now;  // lazily: at most one write per session per interval
@@ -254,14 +256,36 @@ std::optional<Principal> AuthService::FromSession(const std::string& session_tok
       update.exec();
     });
   }
-  return Principal{s.user, user->second.role, user->second.scope, true, s.csrf, hash};
+  return Principal{s.user, user->second.role, user->second.scope, true, s.csrf, hash, ""};
 }
 
 std::optional<Principal> AuthService::FromApiToken(const std::string& token) {
   if (token.empty()) return std::nullopt;
   auto it = tokens_.find(TokenHash(token));
   if (it == tokens_.end()) return std::nullopt;
-  return Principal{"token:" + it->second.label, it->second.role, it->second.scope, false, "", ""};
+  return Principal{
+      "token:" + it->second.label, it->second.role, it->second.scope, false, "", "", it->first};
+}
+
+bool AuthService::Live(const Session& s, core::Instant now) const {
+  auto user = users_.find(s.user);
+  return now < s.expires && now - s.last_seen < options_.idle_timeout && user != users_.end() &&
+         !user->second.disabled;
+}
+
+bool AuthService::StillValid(const Principal& principal) const {
+  if (!principal.via_cookie) return tokens_.count(principal.token_hash) > 0;
+  auto it = sessions_.find(principal.session_hash);
+  return it != sessions_.end() && Live(it->second, clock_.Now());
+}
+
+void AuthService::SetSessionEndedListener(
+    std::function<void(const std::string& session_hash)> listener) {
+  on_session_ended_ = std::move(listener);
+}
+
+void AuthService::Ended(const std::string& session_hash) const {
+  if (on_session_ended_) on_session_ended_(session_hash);
 }
 
 void AuthService::Logout(const Principal& principal) {
@@ -273,15 +297,22 @@ void AuthService::Logout(const Principal& principal) {
     del.exec();
   });
   Audit(principal.Actor(), "logout", "", "");
+  Ended(principal.session_hash);
 }
 
 void AuthService::DropSessionsOf(const std::string& user) {
-  std::erase_if(sessions_, [&user](const auto& kv) { return kv.second.user == user; });
+  std::vector<std::string> ended;
+  std::erase_if(sessions_, [&](const auto& kv) {
+    if (kv.second.user != user) return false;
+    ended.push_back(kv.first);
+    return true;
+  });
   persist_([user](store::Database& db) {
     SQLite::Statement del(db.sql(), "DELETE FROM sessions WHERE user_name = ?");
     del.bind(1, user);
     del.exec();
   });
+  for (const std::string& hash : ended) Ended(hash);
 }
 
 void AuthService::Audit(const std::string& actor, const std::string& action,

@@ -42,7 +42,10 @@ struct Principal {
   bool via_cookie = false;
   std::string csrf_token;  // cookie sessions only
   std::string session_hash;
+  std::string token_hash;  // API tokens only
   std::string Actor() const { return via_cookie ? "user:" + name : name; }
+  // What ends this principal's access: the session, or the API token.
+  const std::string& Credential() const { return via_cookie ? session_hash : token_hash; }
 };
 
 struct AuthOptions {
@@ -90,6 +93,16 @@ class AuthService {
   std::optional<Principal> FromApiToken(const std::string& token);
   void Logout(const Principal& principal);
 
+  // Whether the principal's session (or API token) still grants access now. Unlike
+  // FromSession it does NOT refresh the idle timer: long-lived connections (event
+  // streams) ask it again and again, and holding a stream open is not activity.
+  bool StillValid(const Principal& principal) const;
+  // Called with the session hash whenever a session ends by logout, a disabled user,
+  // a changed password, or a request finding it expired; the event hub closes that
+  // session's streams with it. Expiry with no request in between is not announced:
+  // StillValid answers false then. One listener; the last set wins.
+  void SetSessionEndedListener(std::function<void(const std::string& session_hash)> listener);
+
   // Appends an audit entry (through `persist`).
   void Audit(const std::string& actor, const std::string& action, const std::string& object,
              const std::string& detail);
@@ -118,6 +131,8 @@ class AuthService {
   std::optional<std::string> CheckRoleScope(const std::string& role, const std::string& scope,
                                             Role* parsed) const;
   void DropSessionsOf(const std::string& user);
+  bool Live(const Session& s, core::Instant now) const;
+  void Ended(const std::string& session_hash) const;
 
   const core::Clock& clock_;
   AuthOptions options_;
@@ -127,6 +142,7 @@ class AuthService {
   std::map<std::string, User> users_;
   std::map<std::string, Session> sessions_;  // by token hash
   std::map<std::string, Token> tokens_;      // by token hash
+  std::function<void(const std::string&)> on_session_ended_;
 };
 
 }  // namespace pingan::console

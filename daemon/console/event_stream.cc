@@ -24,7 +24,7 @@ uint64_t EventHub::Publish(std::string name, std::string school_id, nlohmann::js
   if (ring_.size() > capacity_) ring_.pop_front();
   const std::string text = FormatEvent(event);
   std::erase_if(subscribers_, [&](Subscriber& s) {
-    if (!s.sink->open()) return true;
+    if (Gone(s)) return true;
     if (s.filter && !s.filter(event)) return false;
     return !s.sink->Send(text);
   });
@@ -45,7 +45,7 @@ std::optional<std::vector<Event>> EventHub::Since(uint64_t last_id) const {
 }
 
 void EventHub::Subscribe(std::shared_ptr<StreamSink> sink, Filter filter,
-                         std::optional<uint64_t> last_id) {
+                         std::optional<uint64_t> last_id, StreamOwner owner) {
   // Tell the page how soon to reconnect, and start the body at once.
   if (!sink->Send("retry: 3000\n\n")) return;
   if (last_id) {
@@ -60,12 +60,34 @@ void EventHub::Subscribe(std::shared_ptr<StreamSink> sink, Filter filter,
       }
     }
   }
-  subscribers_.push_back({std::move(sink), std::move(filter)});
+  subscribers_.push_back({std::move(sink), std::move(filter), std::move(owner)});
 }
 
 void EventHub::Heartbeat() {
   std::erase_if(subscribers_,
-                [](Subscriber& s) { return !s.sink->open() || !s.sink->Send(": heartbeat\n\n"); });
+                [](Subscriber& s) { return Gone(s) || !s.sink->Send(": heartbeat\n\n"); });
+}
+
+void EventHub::EndStreamsOf(const std::string& credential) {
+  if (credential.empty()) return;
+  std::erase_if(subscribers_, [&credential](Subscriber& s) {
+    if (s.owner.credential != credential) return false;
+    End(s);
+    return true;
+  });
+}
+
+bool EventHub::Gone(Subscriber& s) {
+  if (!s.sink->open()) return true;
+  if (!s.owner.still_valid || s.owner.still_valid()) return false;
+  End(s);
+  return true;
+}
+
+void EventHub::End(Subscriber& s) {
+  // A last word for the page, so that it can tell "signed out" from a network error.
+  s.sink->Send(FormatEvent({0, "session.ended", "", nlohmann::json::object()}));
+  s.sink->Close();
 }
 
 namespace {
@@ -88,10 +110,11 @@ std::optional<uint64_t> LastEventId(const RouteContext& c) {
 
 }  // namespace
 
-void RegisterEventRoute(Router& router, EventHub& hub,
+void RegisterEventRoute(Router& router, EventHub& hub, AuthService& auth,
                         std::function<bool(const std::string&, const std::string&)> in_subtree) {
+  auth.SetSessionEndedListener([&hub](const std::string& hash) { hub.EndStreamsOf(hash); });
   router.Add({"GET", "/api/v1/events", Permission::kViewAlerts, false,
-              [&hub, in_subtree](const RouteContext& c) {
+              [&hub, &auth, in_subtree](const RouteContext& c) {
                 Response res;
                 res.headers = {{"Content-Type", "text/event-stream; charset=utf-8"},
                                {"Cache-Control", "no-store"},
@@ -102,8 +125,11 @@ void RegisterEventRoute(Router& router, EventHub& hub,
                     return e.school_id.empty() || in_subtree(e.school_id, scope);
                   };
                 }
-                res.stream = [&hub, filter, last = LastEventId(c)](std::shared_ptr<StreamSink> s) {
-                  hub.Subscribe(std::move(s), filter, last);
+                StreamOwner owner{c.principal->Credential(),
+                                  [&auth, p = *c.principal] { return auth.StillValid(p); }};
+                res.stream = [&hub, filter, owner,
+                              last = LastEventId(c)](std::shared_ptr<StreamSink> s) {
+                  hub.Subscribe(std::move(s), filter, last, owner);
                 };
                 return res;
               }});

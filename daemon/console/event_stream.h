@@ -6,6 +6,21 @@
 // When a page's last id is older than the ring (or from an earlier daemon run), it gets
 // one `reload` event instead. Slow peers are the server's business: a sink whose
 // queue overflows answers false and is dropped here.
+//
+// A stream lives no longer than the session that opened it. Each subscriber carries a
+// `still_valid` check (AuthService::StillValid, which does not refresh the idle
+// timer), asked before every event and every heartbeat (15 s in the daemon), and the
+// session's hash: logout, disabling the user and changing the password end the
+// session's streams at once (AuthService's session-ended listener -> EndStreamsOf),
+// idle and absolute expiry at the next event or heartbeat. An ended stream gets one
+// last `session.ended` event, then the server closes it; the page's reconnect then
+// meets 401. API-token streams end once the token no longer authenticates.
+// What counts as activity: every API request with the cookie (the Router's lookup
+// refreshes the idle timer), not the open stream. The console page calls the API
+// whenever an event arrives, so a page left open in the duty room stays signed in
+// while anything happens; after `session_idle_minutes` of total quiet it is signed
+// out, and after `session_absolute_hours` in any case (the duty officer signs in
+// again at the next shift).
 // Threading: io thread only (publishers post onto it), like the Router.
 #pragma once
 
@@ -34,6 +49,12 @@ struct Event {
 // "id: 7\nevent: alert.opened\ndata: {...}\n\n"
 std::string FormatEvent(const Event& event);
 
+// Who a stream belongs to: what ends it.
+struct StreamOwner {
+  std::string credential;             // the session (or token) hash; "" = tied to nothing
+  std::function<bool()> still_valid;  // null: always
+};
+
 class EventHub {
  public:
   using Filter = std::function<bool(const Event&)>;
@@ -51,11 +72,15 @@ class EventHub {
 
   // Opens a stream: replays what the page missed (or a reload event), then forwards
   // matching events until the sink closes. `last_id` nullopt: a fresh page, no replay.
-  void Subscribe(std::shared_ptr<StreamSink> sink, Filter filter, std::optional<uint64_t> last_id);
+  void Subscribe(std::shared_ptr<StreamSink> sink, Filter filter, std::optional<uint64_t> last_id,
+                 StreamOwner owner = {});
 
   // Sends an SSE comment to every stream (keeps proxies and the page's timer happy);
-  // drops closed streams.
+  // drops closed streams and ends those whose owner is no longer valid.
   void Heartbeat();
+
+  // Ends every stream of `credential` now (its session ended).
+  void EndStreamsOf(const std::string& credential);
 
   size_t subscribers() const { return subscribers_.size(); }
   uint64_t last_id() const { return next_id_ - 1; }
@@ -64,7 +89,11 @@ class EventHub {
   struct Subscriber {
     std::shared_ptr<StreamSink> sink;
     Filter filter;
+    StreamOwner owner;
   };
+  // True when `s` is to be forgotten: closed, or ended here because its owner expired.
+  static bool Gone(Subscriber& s);
+  static void End(Subscriber& s);
 
   size_t capacity_;
   uint64_t first_id_;
@@ -75,8 +104,9 @@ class EventHub {
 
 // Registers GET /api/v1/events (permission kViewAlerts). Leaders get only events of
 // schools inside their scope (`in_subtree(unit, scope)`) plus events tied to no school.
-// The hub outlives the router.
-void RegisterEventRoute(Router& router, EventHub& hub,
+// Each stream is owned by the caller's session or token (see above); this also sets
+// `auth`'s session-ended listener to the hub. The hub and `auth` outlive the router.
+void RegisterEventRoute(Router& router, EventHub& hub, AuthService& auth,
                         std::function<bool(const std::string&, const std::string&)> in_subtree);
 
 }  // namespace pingan::console

@@ -2,11 +2,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdint>
 #include <deque>
+#include <type_traits>
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 namespace pingan::console {
 namespace {
@@ -16,7 +20,17 @@ namespace http = beast::http;
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-Request ToRequest(const http::request<http::string_body>& in, const std::string& client) {
+// The two transports the session template is instantiated for.
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+template <class Stream>
+constexpr bool kIsTls = std::is_same_v<Stream, TlsStream>;
+
+// Browsers that once saw HTTPS here refuse plain HTTP for a year: a downgrade by a
+// man in the middle then fails instead of leaking the session cookie.
+constexpr const char* kHsts = "max-age=31536000";
+
+Request ToRequest(const http::request<http::string_body>& in, const std::string& client, bool tls) {
   Request r;
   r.method = std::string(in.method_string());
   r.target = std::string(in.target());
@@ -27,12 +41,15 @@ Request ToRequest(const http::request<http::string_body>& in, const std::string&
   }
   r.body = in.body();
   r.client_address = client;
+  r.tls = tls;
   return r;
 }
 
-http::response<http::string_body> ToBeast(const Response& in, unsigned version, bool keep_alive) {
+http::response<http::string_body> ToBeast(const Response& in, unsigned version, bool keep_alive,
+                                          bool tls) {
   http::response<http::string_body> out{static_cast<http::status>(in.status), version};
   out.set(http::field::server, "pingand");
+  if (tls) out.set(http::field::strict_transport_security, kHsts);
   for (const auto& [name, value] : in.headers) out.insert(name, value);
   out.body() = in.body;
   out.keep_alive(keep_alive);
@@ -40,23 +57,49 @@ http::response<http::string_body> ToBeast(const Response& in, unsigned version, 
   return out;
 }
 
+std::string StreamHead(const Response& res, bool tls) {
+  std::string head = "HTTP/1.1 " + std::to_string(res.status) + " " +
+                     std::string(http::obsolete_reason(static_cast<http::status>(res.status))) +
+                     "\r\nServer: pingand\r\nConnection: close\r\n";
+  if (tls) head += std::string("Strict-Transport-Security: ") + kHsts + "\r\n";
+  for (const auto& [name, value] : res.headers) head += name + ": " + value + "\r\n";
+  return head + "\r\n";
+}
+
+// Ends the TCP connection under either transport at once. TLS streams get no
+// close_notify: it would be a second write racing the one in flight, and an event
+// stream has no length that a truncation could falsify.
+void CloseSocket(beast::tcp_stream& lowest) {
+  beast::error_code ec;
+  lowest.socket().shutdown(tcp::socket::shutdown_both, ec);
+  lowest.socket().close(ec);
+}
+
 // A Server-Sent Events connection after its headers: a queue of chunks with one write
 // in flight. A peer that falls behind by more than kMaxQueued bytes, or does not take
-// a write within the timeout, is dropped, so it cannot hold memory without bound.
-class SseSink : public StreamSink, public std::enable_shared_from_this<SseSink> {
+// a write within the timeout, is dropped, so it cannot hold memory without bound. A
+// quiet peer is fine: the stream has no read timeout.
+// Close() (the hub ending a stream whose session ended) lets queued bytes go out
+// first, within the same write timeout, then closes.
+template <class Stream>
+class SseSink : public StreamSink, public std::enable_shared_from_this<SseSink<Stream>> {
  public:
   static constexpr size_t kMaxQueued = 256 * 1024;
 
-  SseSink(beast::tcp_stream stream, std::chrono::seconds timeout)
-      : stream_(std::move(stream)), timeout_(timeout) {}
+  SseSink(Stream stream, std::chrono::seconds timeout)
+      : stream_(std::move(stream)), write_timer_(stream_.get_executor()), timeout_(timeout) {}
 
   void Start(std::string head) {
-    Send(std::move(head));
+    // The stream's own timeouts stay off: tcp_stream arms a pending read with the
+    // expiry set for the writes, which would end every quiet stream after `timeout`.
+    // Writes are timed by write_timer_ instead; the read lasts as long as the peer.
+    beast::get_lowest_layer(stream_).expires_never();
     // Nothing is expected from the peer; a read notices when it goes away.
-    stream_.socket().async_read_some(asio::buffer(scratch_),
-                                     [self = shared_from_this()](beast::error_code ec, size_t) {
-                                       if (ec) self->Close();
-                                     });
+    stream_.async_read_some(asio::buffer(scratch_),
+                            [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                              if (ec) self->Abort();
+                            });
+    Send(std::move(head));
   }
 
   bool Send(std::string bytes) override {
@@ -64,7 +107,7 @@ class SseSink : public StreamSink, public std::enable_shared_from_this<SseSink> 
     queued_ += bytes.size();
     if (queued_ > kMaxQueued) {
       spdlog::warn("events: dropping a slow client ({} bytes queued)", queued_);
-      Close();
+      Abort();
       return false;
     }
     queue_.push_back(std::move(bytes));
@@ -74,88 +117,121 @@ class SseSink : public StreamSink, public std::enable_shared_from_this<SseSink> 
 
   bool open() const override { return open_; }
 
+  void Close() override {
+    if (!open_) return;
+    open_ = false;
+    if (queue_.empty()) CloseSocket(beast::get_lowest_layer(stream_));
+    // else: the write completion closes once the queue is drained.
+  }
+
  private:
   void WriteNext() {
-    stream_.expires_after(timeout_);
+    const uint64_t write = ++writes_started_;
+    write_timer_.expires_after(timeout_);
+    write_timer_.async_wait([self = this->shared_from_this(), write](beast::error_code ec) {
+      if (!ec && self->writes_done_ < write) self->Abort();  // the peer stopped reading
+    });
     asio::async_write(stream_, asio::buffer(queue_.front()),
-                      [self = shared_from_this()](beast::error_code ec, size_t) {
-                        if (ec) return self->Close();
+                      [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                        ++self->writes_done_;
+                        self->write_timer_.cancel();
+                        if (ec) return self->Abort();
                         self->queued_ -= self->queue_.front().size();
                         self->queue_.pop_front();
-                        if (!self->queue_.empty()) self->WriteNext();
+                        if (!self->queue_.empty()) return self->WriteNext();
+                        if (!self->open_) CloseSocket(beast::get_lowest_layer(self->stream_));
                       });
   }
 
-  void Close() {
-    if (!open_) return;
+  void Abort() {
+    if (aborted_) return;
+    aborted_ = true;
     open_ = false;
+    write_timer_.cancel();
     // The queue stays: a write may still be in flight on its front (it ends aborted).
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.socket().close(ec);
+    CloseSocket(beast::get_lowest_layer(stream_));
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
+  asio::steady_timer write_timer_;
   std::chrono::seconds timeout_;
+  uint64_t writes_started_ = 0;
+  uint64_t writes_done_ = 0;
   std::deque<std::string> queue_;
   size_t queued_ = 0;
   bool open_ = true;
+  bool aborted_ = false;
   char scratch_[64];
 };
 
-std::string StreamHead(const Response& res) {
-  std::string head = "HTTP/1.1 " + std::to_string(res.status) + " " +
-                     std::string(http::obsolete_reason(static_cast<http::status>(res.status))) +
-                     "\r\nServer: pingand\r\nConnection: close\r\n";
-  for (const auto& [name, value] : res.headers) head += name + ": " + value + "\r\n";
-  return head + "\r\n";
-}
-
-// One connection: read a request, answer it, repeat while keep-alive.
-class HttpSession : public std::enable_shared_from_this<HttpSession> {
+// One connection: (TLS handshake,) read a request, answer it, repeat while keep-alive.
+template <class Stream>
+class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
  public:
-  HttpSession(tcp::socket socket, const Router& router, const HttpServerOptions& options)
-      : stream_(std::move(socket)), router_(router), options_(options) {
+  HttpSession(Stream stream, const Router& router, const HttpServerOptions& options)
+      : stream_(std::move(stream)), router_(router), options_(options) {
     beast::error_code ec;
-    const auto peer = stream_.socket().remote_endpoint(ec);
+    const auto peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
     client_ = ec ? "" : peer.address().to_string();
   }
 
-  void Run() { DoRead(); }
+  void Run() {
+    if constexpr (kIsTls<Stream>) {
+      // Bounded: a peer that connects and says nothing (or speaks plain HTTP) is
+      // dropped without holding anything but its own socket.
+      beast::get_lowest_layer(stream_).expires_after(options_.handshake_timeout);
+      stream_.async_handshake(asio::ssl::stream_base::server,
+                              beast::bind_front_handler(&HttpSession::OnHandshake, Self()));
+    } else {
+      DoRead();
+    }
+  }
 
  private:
+  std::shared_ptr<HttpSession> Self() { return this->shared_from_this(); }
+
+  void OnHandshake(beast::error_code ec) {
+    if (ec) {
+      spdlog::debug("https: handshake with {} failed: {}", client_, ec.message());
+      return CloseSocket(beast::get_lowest_layer(stream_));
+    }
+    DoRead();
+  }
+
   void DoRead() {
     parser_.emplace();
     parser_->body_limit(options_.body_limit);
-    stream_.expires_after(options_.timeout);
+    beast::get_lowest_layer(stream_).expires_after(options_.timeout);
     http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&HttpSession::OnRead, shared_from_this()));
+                     beast::bind_front_handler(&HttpSession::OnRead, Self()));
   }
 
   void OnRead(beast::error_code ec, size_t) {
+    constexpr bool tls = kIsTls<Stream>;
     if (ec == http::error::end_of_stream) return Close();
     if (ec == http::error::body_limit) {
-      return Write(ToBeast(ErrorResponse(413, "too_large", "request body too large"), 11, false));
+      return Write(
+          ToBeast(ErrorResponse(413, "too_large", "request body too large"), 11, false, tls));
     }
     if (ec) return;  // timeout or reset: the socket closes with this session
     const auto& req = parser_->get();
-    const Response res = router_.Handle(ToRequest(req, client_));
+    const Response res = router_.Handle(ToRequest(req, client_, tls));
     if (res.stream) {
       // The connection now belongs to the stream; this session ends here.
-      auto sink = std::make_shared<SseSink>(std::move(stream_), options_.timeout);
-      sink->Start(StreamHead(res));
+      auto sink = std::make_shared<SseSink<Stream>>(std::move(stream_), options_.timeout);
+      sink->Start(StreamHead(res, tls));
       return res.stream(sink);
     }
-    Write(ToBeast(res, req.version(), req.keep_alive()));
+    Write(ToBeast(res, req.version(), req.keep_alive(), tls));
   }
 
   void Write(http::response<http::string_body> res) {
     // One write in flight: the next read starts only when this write completed.
     response_ = std::make_shared<http::response<http::string_body>>(std::move(res));
-    stream_.expires_after(options_.timeout);
-    http::async_write(stream_, *response_,
-                      beast::bind_front_handler(&HttpSession::OnWrite, shared_from_this(),
-                                                response_->keep_alive()));
+    beast::get_lowest_layer(stream_).expires_after(options_.timeout);
+    http::async_write(
+        stream_, *response_,
+        beast::bind_front_handler(&HttpSession::OnWrite, Self(), response_->keep_alive()));
   }
 
   void OnWrite(bool keep_alive, beast::error_code ec, size_t) {
@@ -166,16 +242,22 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   }
 
   void Close() {
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if constexpr (kIsTls<Stream>) {
+      // close_notify, then the socket closes with this session (bounded by the timeout).
+      beast::get_lowest_layer(stream_).expires_after(options_.timeout);
+      stream_.async_shutdown([self = Self()](beast::error_code) {});
+    } else {
+      beast::error_code ec;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    }
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<http::response<http::string_body>> response_;
   const Router& router_;
-  const HttpServerOptions options_;
+  const HttpServerOptions options_;  // a copy: sessions may outlive the listener
   std::string client_;
 };
 
@@ -215,7 +297,15 @@ class HttpServer::Listener : public std::enable_shared_from_this<Listener> {
 
   void OnAccept(beast::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted) return;  // closed
-    if (!ec) std::make_shared<HttpSession>(std::move(socket), router_, options_)->Run();
+    if (ec) return DoAccept();
+    if (options_.tls) {
+      std::make_shared<HttpSession<TlsStream>>(TlsStream(std::move(socket), *options_.tls), router_,
+                                               options_)
+          ->Run();
+    } else {
+      std::make_shared<HttpSession<PlainStream>>(PlainStream(std::move(socket)), router_, options_)
+          ->Run();
+    }
     DoAccept();
   }
 

@@ -3,19 +3,29 @@
 // One Listener accepts; each connection gets an HttpSession (do_read/on_read, one
 // write in flight, keep-alive) that hands each request to the Router, a pure function,
 // and writes its answer. Bodies are limited (64 KiB) and every read and write has a
-// timeout, so a slow or silent peer cannot hold a connection. Plain HTTP only: TLS is
-// expected from a reverse proxy for now (the config refuses tls keys, see config.h).
+// timeout, so a slow or silent peer cannot hold a connection.
+//
+// TLS: with `options.tls` set the listener speaks HTTPS only (no plain HTTP on the same
+// port). The session code is one template over the stream type (plain TCP or TLS over
+// TCP), so both behave alike; a TLS connection first completes its handshake within
+// `handshake_timeout`, and a failed or silent handshake (say, a plain-HTTP client)
+// just closes that one connection. Requests then carry `tls = true` (cookies get
+// Secure) and every answer, event streams included, carries Strict-Transport-Security.
 // Threading: everything runs on the io_context's one thread; the Router must outlive
 // the server.
 #pragma once
 
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
 #include "daemon/console/router.h"
+#include "daemon/console/tls_context.h"
 
 namespace pingan::console {
 
@@ -24,6 +34,9 @@ struct HttpServerOptions {
   unsigned short port = 8080;  // 0: any free port (tests)
   size_t body_limit = 64 * 1024;
   std::chrono::seconds timeout{30};
+  // HTTPS when set (see tls_context.h); null: plain HTTP.
+  TlsContextPtr tls;
+  std::chrono::milliseconds handshake_timeout{std::chrono::seconds{10}};
 };
 
 class HttpServer {

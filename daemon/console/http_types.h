@@ -37,6 +37,9 @@ class StreamSink {
   // long (the server then closes it): the caller should forget this sink.
   virtual bool Send(std::string bytes) = 0;
   virtual bool open() const = 0;
+  // Ends the stream from our side (its session ended): bytes already queued still go
+  // out, then the connection closes. open() is false from now on.
+  virtual void Close() = 0;
 };
 
 struct Response {

@@ -1,63 +1,94 @@
-// Routes that read stored records directly: GET /api/v1/incidents/{report_id} (the
-// facts of an incident report; its protected summary only for roles allowed to read
-// it, each read written to the audit log) and GET /api/v1/audit (the audit log, newest
-// first). Each request opens a read-only connection (WAL: beside the writer).
+// Incident routes and the audit log:
+//
+//   GET  /api/v1/incidents?state=&school=&limit=     the incident list (command "incidents")
+//   GET  /api/v1/incidents/{report_id}               facts, case, owner history, notes
+//   POST /api/v1/incidents/{report_id}/assign {owner, owner_role?}   case owner (包案)
+//   POST /api/v1/incidents/{report_id}/notes  {text}                 follow-up note
+//   POST /api/v1/incidents/{report_id}/close  {outcome, comment?}    closure (办结)
+//   GET  /api/v1/audit?limit=                        the audit log, newest first
+//
+// Free text (the summary, note texts, closing comments) reaches only roles allowed to
+// read it, each read written to the audit log ("incident.text.read"). Leaders see and
+// act only inside their subtree: anything else answers 404, as if it did not exist, and
+// their scope is checked before any text is read. The audit log is read from a
+// read-only connection per request (WAL: beside the writer).
 #include "daemon/console/api_context.h"
 
 #include "daemon/core/local_time.h"
 #include "daemon/store/audit_log.h"
 #include "daemon/store/database.h"
-#include "daemon/store/report_repository.h"
 
 namespace pingan::console {
 namespace {
 
 using nlohmann::json;
 
-// Retention only matters for inserts; reading needs none.
-constexpr core::Millis kNoRetention{0};
-
-Response Incident(const ApiContext& api, const RouteContext& c) {
-  const std::string& path = api.backend.database_path;
-  const std::string id = c.params.at("report_id");
-  store::Database db(path, store::OpenMode::kReadOnly);
-  store::ReportRepository reports(db.sql(), kNoRetention);
-  auto stored = reports.Find(id);
-  // Outside a leader's subtree is answered exactly like "does not exist".
-  if (!stored || !stored->report.incident || !api.Visible(*c.principal, stored->report.school_id)) {
+// The incident (with its free text when `with_text`), or 404 when it does not exist or
+// lies outside a leader's subtree.
+json VisibleIncident(const ApiContext& api, const Principal& p, const std::string& id,
+                     bool with_text) {
+  auto show = [&](bool text) {
+    return api.backend.command("incident.show", {{"id", id}, {"with_text", text}});
+  };
+  const bool scoped = p.role == Role::kLeader;  // see ApiContext::Visible
+  json incident = show(with_text && !scoped);
+  if (!api.Visible(p, incident.value("school_id", ""))) {
     throw ApiError(404, "not_found", "no incident report " + id);
   }
-  const core::Report& r = stored->report;
-  const core::Incident& i = *r.incident;
-  json out{{"report_id", r.report_id},
-           {"school_id", r.school_id},
-           {"covers", core::FormatDate(r.covers)},
-           {"received_at", core::FormatInstantUtc(stored->received_at)},
-           {"category", core::IncidentCategoryName(i.category)},
-           {"severity", core::SeverityName(i.severity)},
-           {"occurred_at", core::FormatInstantUtc(i.occurred_at)},
-           {"injured", i.injured},
-           {"dead", i.dead},
-           {"missing", i.missing},
-           {"needs_leader_attention", i.needs_leader_attention}};
-  if (RoleHas(c.principal->role, Permission::kReadIncidentText)) {
-    auto text = reports.ReadIncidentText(id);
-    out["summary"] = text ? json(*text) : json();  // null once purged
+  return with_text && scoped ? show(true) : incident;
+}
+
+Response Show(const ApiContext& api, const RouteContext& c) {
+  const std::string id = c.params.at("report_id");
+  const bool with_text = RoleHas(c.principal->role, Permission::kReadIncidentText);
+  json out = VisibleIncident(api, *c.principal, id, with_text);
+  if (with_text) {
     api.auth.Audit(c.principal->Actor(), "incident.text.read", id, "");
+  } else {
+    // Whatever the backend answered, no free text leaves for this role.
+    out.erase("summary");
+    if (out.contains("notes")) {
+      for (json& note : out["notes"]) note["text"] = nullptr;
+    }
   }
   return JsonResponse(200, out);
 }
 
-Response Audit(const std::string& path, const RouteContext& c) {
-  int limit = 200;
-  if (auto it = c.query.find("limit"); it != c.query.end()) {
-    try {
-      limit = std::stoi(it->second);
-    } catch (const std::exception&) {
-      limit = 0;
-    }
+Response List(const ApiContext& api, const RouteContext& c) {
+  const int limit = RequestedLimit(c, 100);
+  const Principal& p = *c.principal;
+  // Leaders: the newest of everything, then their subtree's share of it.
+  json args{{"limit", p.role == Role::kLeader ? 10000 : limit}};
+  for (const char* key : {"state", "school"}) {
+    if (auto it = c.query.find(key); it != c.query.end()) args[key] = it->second;
   }
-  if (limit < 1 || limit > 10000) throw ApiError(400, "bad_request", "limit must be 1..10000");
+  return JsonResponse(200,
+                      Scoped(api, p, api.backend.command("incidents", args), "school_id", limit));
+}
+
+// body[key] as text, "" when absent or null; 400 when it is something else.
+std::string OptionalText(const json& body, const char* key) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return "";
+  if (!it->is_string()) throw ApiError(400, "bad_request", std::string("'") + key + "' is text");
+  return it->get<std::string>();
+}
+
+// Runs a case change for a visible incident and tells open consoles.
+Response Act(const ApiContext& api, const RouteContext& c, const std::string& command,
+             const std::function<json(const json& body)>& args_of) {
+  const std::string id = c.params.at("report_id");
+  VisibleIncident(api, *c.principal, id, false);
+  json args = args_of(Body(c));
+  args["id"] = id;
+  args["who"] = c.principal->name;
+  const json done = api.backend.command(command, args);
+  if (api.backend.on_incident_changed) api.backend.on_incident_changed(id);
+  return JsonResponse(202, done);
+}
+
+Response Audit(const std::string& path, const RouteContext& c) {
+  const int limit = RequestedLimit(c, 200);
   store::Database db(path, store::OpenMode::kReadOnly);
   json out = json::array();
   for (const store::AuditEntry& e : store::RecentAudit(db.sql(), limit)) {
@@ -73,8 +104,30 @@ Response Audit(const std::string& path, const RouteContext& c) {
 }  // namespace
 
 void AddIncidentRoutes(Router& router, ApiPtr api) {
+  router.Add({"GET", "/api/v1/incidents", Permission::kViewIncidents, false,
+              [api](const RouteContext& c) { return List(*api, c); }});
   router.Add({"GET", "/api/v1/incidents/{report_id}", Permission::kViewIncidents, false,
-              [api](const RouteContext& c) { return Incident(*api, c); }});
+              [api](const RouteContext& c) { return Show(*api, c); }});
+  router.Add({"POST", "/api/v1/incidents/{report_id}/assign", Permission::kActOnIncidents, true,
+              [api](const RouteContext& c) {
+                return Act(*api, c, "incident.assign", [](const json& body) {
+                  return json{{"owner", Text(body, "owner")},
+                              {"owner_role", OptionalText(body, "owner_role")}};
+                });
+              }});
+  router.Add({"POST", "/api/v1/incidents/{report_id}/notes", Permission::kActOnIncidents, true,
+              [api](const RouteContext& c) {
+                return Act(*api, c, "incident.note", [](const json& body) {
+                  return json{{"text", Text(body, "text")}};
+                });
+              }});
+  router.Add({"POST", "/api/v1/incidents/{report_id}/close", Permission::kActOnIncidents, true,
+              [api](const RouteContext& c) {
+                return Act(*api, c, "incident.close", [](const json& body) {
+                  return json{{"outcome", Text(body, "outcome")},
+                              {"comment", OptionalText(body, "comment")}};
+                });
+              }});
   router.Add({"GET", "/api/v1/audit", Permission::kViewAudit, false,
               [api](const RouteContext& c) { return Audit(api->backend.database_path, c); }});
 }

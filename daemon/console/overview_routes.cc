@@ -1,19 +1,63 @@
-// The overview routes: daemon status, today's board, the next deadlines and the list
-// of schools that missed one.
+// The overview routes: daemon status, the board (a day's windows with counts per child
+// unit) and its drill-down to schools, the next deadlines, the schools that missed one
+// and the shift hand-over summary. Leaders see their subtree: the commands get their
+// unit, and every list is filtered again here by school.
 #include "daemon/console/api_context.h"
 
 namespace pingan::console {
+namespace {
 
 using nlohmann::json;
+
+// The items of `list` whose `key` school the principal may see.
+json VisibleItems(const ApiContext& api, const Principal& p, const json& list, const char* key) {
+  return Scoped(api, p, list, key, static_cast<int>(list.size()) + 1);
+}
+
+// The hand-over with every list cut to the principal's view and the counts made to match.
+json ScopedHandover(const ApiContext& api, const Principal& p, json handover) {
+  if (p.role != Role::kLeader) return handover;
+  for (const char* list : {"opened", "acknowledged", "resolved", "incidents", "still_open"}) {
+    handover[list] = VisibleItems(api, p, handover.value(list, json::array()), "school_id");
+    handover["counts"][list] = handover[list].size();
+  }
+  return handover;
+}
+
+}  // namespace
+
+std::string ViewedUnit(const ApiContext& api, const RouteContext& c) {
+  const Principal& p = *c.principal;
+  const std::string unit = QueryValue(c, "unit");
+  if (p.role != Role::kLeader) return unit;
+  // A leader without a scope would otherwise fall back to the whole organisation.
+  if (p.scope.empty()) throw ApiError(403, "forbidden", "this leader has no scope");
+  if (unit.empty()) return p.scope;
+  if (!api.backend.in_subtree(unit, p.scope)) throw ApiError(404, "not_found", "no unit " + unit);
+  return unit;
+}
 
 void AddOverviewRoutes(Router& r, ApiPtr api) {
   r.Add({"GET", "/api/v1/status", Permission::kViewStatus, false, [api](const RouteContext&) {
            return JsonResponse(200, api->backend.command("status", json::object()));
          }});
-  r.Add({"GET", "/api/v1/board", Permission::kViewStatus, false, [api](const RouteContext& c) {
+  r.Add({"GET", "/api/v1/board", Permission::kViewAlerts, false, [api](const RouteContext& c) {
            json args = json::object();
            if (auto date = QueryValue(c, "date"); !date.empty()) args["date"] = date;
-           return JsonResponse(200, api->backend.command("ledger.today", args));
+           if (auto unit = ViewedUnit(*api, c); !unit.empty()) args["unit"] = unit;
+           return JsonResponse(200, api->backend.command("board", args));
+         }});
+  r.Add({"GET", "/api/v1/board/schools", Permission::kViewAlerts, false,
+         [api](const RouteContext& c) {
+           const int limit = RequestedLimit(c, 10000);
+           json args{{"limit", limit}};
+           for (const char* key : {"window", "requirement", "status"}) {
+             if (auto v = QueryValue(c, key); !v.empty()) args[key] = v;
+           }
+           if (auto unit = ViewedUnit(*api, c); !unit.empty()) args["unit"] = unit;
+           return JsonResponse(
+               200, Scoped(*api, *c.principal, api->backend.command("board.schools", args),
+                           "school_id", limit));
          }});
   r.Add({"GET", "/api/v1/deadlines", Permission::kViewAlerts, false, [api](const RouteContext& c) {
            return JsonResponse(
@@ -26,6 +70,13 @@ void AddOverviewRoutes(Router& r, ApiPtr api) {
            json args{{"limit", p.role == Role::kLeader ? 10000 : limit}};
            return JsonResponse(
                200, Scoped(*api, p, api->backend.command("missing", args), "school_id", limit));
+         }});
+  r.Add({"GET", "/api/v1/handover", Permission::kViewAlerts, false, [api](const RouteContext& c) {
+           json args = json::object();
+           if (auto since = QueryValue(c, "since"); !since.empty()) args["since"] = since;
+           if (auto unit = ViewedUnit(*api, c); !unit.empty()) args["unit"] = unit;
+           return JsonResponse(
+               200, ScopedHandover(*api, *c.principal, api->backend.command("handover", args)));
          }});
 }
 

@@ -209,6 +209,58 @@ CREATE TABLE api_tokens (
   revoked       INTEGER NOT NULL DEFAULT 0
 ) WITHOUT ROWID;
 )sql"},
+      {5, "incident cases (case owner, closure) and follow-up notes", R"sql(
+-- One case per incident report (包案): who owns it, and whether and how it was closed.
+-- A row exists once somebody was assigned or the case was closed; no row = open and
+-- unowned. owner / owner_role are '' when not set. outcome: handled (办结), false_report
+-- (虚报, the report proved untrue) or transferred (移交, handed to another authority).
+CREATE TABLE incident_cases (
+  report_id      TEXT PRIMARY KEY REFERENCES reports (report_id),
+  owner          TEXT NOT NULL DEFAULT '',
+  owner_role     TEXT NOT NULL DEFAULT '',
+  assigned_by    TEXT NOT NULL DEFAULT '',
+  assigned_at_ms INTEGER,
+  state          TEXT NOT NULL CHECK (state IN ('open', 'closed')),
+  closed_by      TEXT NOT NULL DEFAULT '',
+  closed_at_ms   INTEGER,
+  outcome        TEXT CHECK (outcome IN ('handled', 'false_report', 'transferred'))
+) WITHOUT ROWID;
+
+-- Every assignment of a case owner, oldest first (seq), so that a reassignment keeps
+-- who owned the case before.
+CREATE TABLE incident_case_owners (
+  report_id      TEXT NOT NULL REFERENCES reports (report_id),
+  seq            INTEGER NOT NULL,
+  owner          TEXT NOT NULL,
+  owner_role     TEXT NOT NULL DEFAULT '',
+  assigned_by    TEXT NOT NULL,
+  assigned_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (report_id, seq)
+) WITHOUT ROWID;
+
+-- Follow-up notes (回访) and closing comments. Their text may name people: it is
+-- protected exactly like the incident summary (scoped, audited reads) and shares the
+-- summary's purge date; a purge sets text and purge_after_ms to NULL and keeps who
+-- wrote when. kind: 'note' or 'closure' (the comment given when the case was closed).
+CREATE TABLE incident_notes (
+  report_id      TEXT NOT NULL REFERENCES reports (report_id),
+  seq            INTEGER NOT NULL,
+  at_ms          INTEGER NOT NULL,
+  author         TEXT NOT NULL,
+  kind           TEXT NOT NULL CHECK (kind IN ('note', 'closure')),
+  text           TEXT,
+  purge_after_ms INTEGER,
+  PRIMARY KEY (report_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX incident_notes_by_purge ON incident_notes (purge_after_ms)
+  WHERE purge_after_ms IS NOT NULL;
+
+-- The incident list (newest first) without scanning every all-clear, and the incident
+-- alert of a report.
+CREATE INDEX reports_incidents_by_time ON reports (received_at_ms, report_id)
+  WHERE kind = 'incident';
+CREATE INDEX alerts_by_incident_report ON alerts (report_id) WHERE kind = 'incident';
+)sql"},
   };
   return kMigrations;
 }

@@ -90,16 +90,21 @@ std::vector<WriteOutcome> StoreWriter::WriteBatch(std::vector<WriteRequest>& bat
       if (status == InsertStatus::kStored) {
         for (auto& observer : observers_) observer->OnStored(db_->sql(), req.incoming);
       }
-      outcomes.push_back(WriteOutcome{
-          std::move(req.reply_to), req.incoming.report.report_id,
-          status == InsertStatus::kStored ? WriteStatus::kStored : WriteStatus::kDuplicate});
+      const bool stored = status == InsertStatus::kStored;
+      outcomes.push_back(
+          WriteOutcome{std::move(req.reply_to), req.incoming.report.report_id,
+                       stored ? WriteStatus::kStored : WriteStatus::kDuplicate,
+                       stored && req.incoming.report.kind == core::ReportKind::kIncident});
     }
     tx.commit();
   } catch (const std::exception& e) {
     // The transaction rolled back: nothing of this batch is stored, so none may be acked
     // as stored. A report that appeared twice in the batch is failed too (both copies).
     spdlog::error("store: batch of {} reports not committed: {}", batch.size(), e.what());
-    for (size_t i = 0; i < outcomes.size(); ++i) outcomes[i].status = WriteStatus::kFailed;
+    for (WriteOutcome& o : outcomes) {
+      o.status = WriteStatus::kFailed;
+      o.new_incident = false;
+    }
     for (size_t i = outcomes.size(); i < batch.size(); ++i) {
       outcomes.push_back(WriteOutcome{std::move(batch[i].reply_to),
                                       batch[i].incoming.report.report_id, WriteStatus::kFailed});

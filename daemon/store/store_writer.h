@@ -45,6 +45,7 @@ struct WriteOutcome {
   std::string reply_to;
   std::string report_id;
   WriteStatus status;
+  bool new_incident = false;  // a newly stored incident report (its alert was opened)
 };
 
 struct StoreWriterOptions {

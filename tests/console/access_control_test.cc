@@ -31,11 +31,49 @@ class AccessControlTest : public ApiFixture {};
 TEST_F(AccessControlTest, TheRouteTableHasEveryApiRoute) {
   std::set<std::string> have;
   for (const Route& r : router_.routes()) have.insert(r.method + " " + r.pattern);
-  for (const char* want : {"POST /api/v1/login", "POST /api/v1/logout", "GET /api/v1/session",
-                           "GET /api/v1/status", "GET /api/v1/board", "GET /api/v1/deadlines",
-                           "GET /api/v1/missing", "GET /api/v1/alerts", "GET /api/v1/alerts/{id}",
-                           "POST /api/v1/alerts/{id}/ack", "POST /api/v1/alerts/{id}/resolve",
-                           "GET /api/v1/incidents/{report_id}", "GET /api/v1/audit"}) {
+  for (const char* want : {"POST /api/v1/login",
+                           "POST /api/v1/logout",
+                           "GET /api/v1/session",
+                           "GET /api/v1/status",
+                           "GET /api/v1/board",
+                           "GET /api/v1/deadlines",
+                           "GET /api/v1/missing",
+                           "GET /api/v1/alerts",
+                           "GET /api/v1/alerts/{id}",
+                           "POST /api/v1/alerts/{id}/ack",
+                           "POST /api/v1/alerts/{id}/resolve",
+                           "GET /api/v1/incidents/{report_id}",
+                           "GET /api/v1/audit",
+                           "GET /api/v1/board/schools",
+                           "GET /api/v1/schools",
+                           "GET /api/v1/schools/{id}",
+                           "GET /api/v1/calendars",
+                           "GET /api/v1/rosters",
+                           "GET /api/v1/rosters/gaps",
+                           "GET /api/v1/handover",
+                           "GET /api/v1/users",
+                           "POST /api/v1/users",
+                           "POST /api/v1/users/{name}/password",
+                           "POST /api/v1/users/{name}/disable",
+                           "POST /api/v1/tokens",
+                           "GET /api/v1/clock",
+                           "POST /api/v1/clock/advance",
+                           "GET /api/v1/outbox",
+                           "GET /api/v1/keys",
+                           "POST /api/v1/keys/{school}",
+                           "POST /api/v1/keys/{school}/revoke",
+                           "POST /api/v1/schools/import",
+                           "GET /api/v1/export/ledger"}) {
+    EXPECT_TRUE(have.count(want)) << want;
+  }
+}
+
+TEST_F(AccessControlTest, TheRouteTableHasTheIncidentCaseRoutes) {
+  std::set<std::string> have;
+  for (const Route& r : router_.routes()) have.insert(r.method + " " + r.pattern);
+  for (const char* want :
+       {"GET /api/v1/incidents", "POST /api/v1/incidents/{report_id}/assign",
+        "POST /api/v1/incidents/{report_id}/notes", "POST /api/v1/incidents/{report_id}/close"}) {
     EXPECT_TRUE(have.count(want)) << want;
   }
 }
@@ -126,12 +164,15 @@ TEST_F(AccessControlTest, LeaderOfDistrictAGetsNothingOfDistrictB) {
   for (const std::string& c : commands_) {
     EXPECT_NE(c, "alert.ack") << "an action on B reached the backend";
     EXPECT_NE(c, "alert.resolve");
+    for (const char* action : {"incident.assign", "incident.note", "incident.close"}) {
+      EXPECT_NE(c, action) << "an action on report-b reached the backend";
+    }
   }
   // District A's own objects are reachable, and lists hold only A's schools.
   EXPECT_EQ(router_.Handle(WithSession(Make("GET", "/api/v1/alerts/alert-a"), cookie)).status, 200);
   EXPECT_EQ(router_.Handle(WithSession(Make("GET", "/api/v1/incidents/report-a"), cookie)).status,
             200);
-  for (const char* list : {"/api/v1/alerts", "/api/v1/missing"}) {
+  for (const char* list : {"/api/v1/alerts", "/api/v1/missing", "/api/v1/incidents"}) {
     const json items = json::parse(router_.Handle(WithSession(Make("GET", list), cookie)).body);
     ASSERT_EQ(items.size(), 1u) << list;
     EXPECT_EQ(items[0]["school_id"], "a1");

@@ -18,6 +18,7 @@
 #include "daemon/store/audit_log.h"
 #include "daemon/store/database.h"
 #include "daemon/store/report_repository.h"
+#include "tests/console/console_query_fakes.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/temp_dir.h"
 
@@ -86,6 +87,8 @@ class ApiFixture : public ::testing::Test {
 
   nlohmann::json FakeCommand(const std::string& command, const nlohmann::json& args) {
     commands_.push_back(command);
+    if (auto answer = custom_command_ ? custom_command_(command, args) : std::nullopt)
+      return *answer;
     auto alert_json = [](const std::string& id, const std::string& school) {
       return nlohmann::json{{"id", id}, {"school_id", school}, {"state", "open"}};
     };
@@ -102,6 +105,29 @@ class ApiFixture : public ::testing::Test {
     if (command == "alert.ack" || command == "alert.resolve") {
       return nlohmann::json{{"accepted", true}, {"id", args.at("id")}, {"who", args.at("who")}};
     }
+    if (command == "incidents" || command.starts_with("incident.")) {
+      // report-a at a1, report-b at b1 (as stored above); the summary only with_text.
+      const std::map<std::string, std::string> incidents{{"report-a", "a1"}, {"report-b", "b1"}};
+      auto incident_json = [&](const std::string& id, const std::string& school) {
+        nlohmann::json out{{"report_id", id},
+                           {"school_id", school},
+                           {"severity", "III"},
+                           {"case", nullptr},
+                           {"notes", nlohmann::json::array()}};
+        if (args.value("with_text", false)) out["summary"] = "protected text of " + id;
+        return out;
+      };
+      if (command == "incidents") {
+        nlohmann::json out = nlohmann::json::array();
+        for (const auto& [id, school] : incidents) out.push_back(incident_json(id, school));
+        return out;
+      }
+      auto it = incidents.find(args.at("id").get<std::string>());
+      if (it == incidents.end()) throw ApiError(404, "not_found", "no incident report");
+      if (command == "incident.show") return incident_json(it->first, it->second);
+      return nlohmann::json{{"accepted", true}, {"report_id", it->first}, {"who", args.at("who")}};
+    }
+    if (auto answer = FakeConsoleQuery(command, args)) return *answer;
     return nlohmann::json{{"command", command}};
   }
 
@@ -146,6 +172,9 @@ class ApiFixture : public ::testing::Test {
   std::map<std::string, std::string> parent_;
   std::map<std::string, std::string> alerts_;
   std::vector<std::string> commands_;
+  // A test's own answers (and a look at the arguments); nullopt: the defaults above.
+  std::function<std::optional<nlohmann::json>(const std::string&, const nlohmann::json&)>
+      custom_command_;
 };
 
 }  // namespace pingan::console

@@ -1,6 +1,8 @@
 // The live-update feed: EventHub ring and replay as pure logic (a fake sink), the
-// /api/v1/events route's permission and leader filter through the Router, the embedded
-// web page's routes, and one real socket reading Server-Sent Events from the server.
+// /api/v1/events route's permission and leader filter through the Router, streams
+// ending with their session (logout, idle and absolute expiry on the FakeClock,
+// disabled user, new password), the embedded web page's routes, and one real socket
+// reading Server-Sent Events from the server.
 #include <gtest/gtest.h>
 
 #include <sys/socket.h>
@@ -8,6 +10,7 @@
 
 #include <thread>
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -34,7 +37,7 @@ class FakeSink : public StreamSink {
     return true;
   }
   bool open() const override { return open_; }
-  void Close() { open_ = false; }
+  void Close() override { open_ = false; }
 
   std::string text;
   size_t limit = 1 << 20;
@@ -118,7 +121,7 @@ TEST(EventHubTest, FiltersAndDropsClosedOrSlowStreams) {
 class EventRouteTest : public ApiFixture {
  protected:
   EventRouteTest() : hub_(100, 1) {
-    RegisterEventRoute(router_, hub_, [](const std::string& unit, const std::string& scope) {
+    RegisterEventRoute(router_, hub_, auth_, [](const std::string& unit, const std::string& scope) {
       return (unit == "a1" && scope == "district-a") || (unit == "b1" && scope == "district-b");
     });
     RegisterWebRoutes(router_);
@@ -128,8 +131,111 @@ class EventRouteTest : public ApiFixture {
     if (!cookie.empty()) r = WithSession(r, cookie);
     return router_.Handle(r);
   }
+  // Opens a stream as the server would: the route's answer, handed a sink.
+  std::shared_ptr<FakeSink> Open(const Request& request) {
+    const Response res = router_.Handle(request);
+    EXPECT_EQ(res.status, 200) << res.body;
+    auto sink = std::make_shared<FakeSink>();
+    if (res.stream) res.stream(sink);
+    return sink;
+  }
+  std::shared_ptr<FakeSink> Open(const std::string& cookie) {
+    return Open(WithSession(Make("GET", "/api/v1/events"), cookie));
+  }
+  static bool Ended(const FakeSink& sink) {
+    return !sink.open() && sink.text.find("event: session.ended\n") != std::string::npos;
+  }
   EventHub hub_;
 };
+
+TEST_F(EventRouteTest, LogoutEndsThatSessionsStreamsAtOnce) {
+  std::string csrf;
+  const std::string mine = Login("duty", &csrf);
+  const std::string other_desk = Login("duty");  // the same user, another session
+  auto tab1 = Open(mine);
+  auto tab2 = Open(mine);
+  auto other = Open(other_desk);
+  const Response out = router_.Handle(WithSession(Make("POST", "/api/v1/logout"), mine, csrf));
+  ASSERT_EQ(out.status, 200) << out.body;
+  EXPECT_TRUE(Ended(*tab1));
+  EXPECT_TRUE(Ended(*tab2));
+  EXPECT_TRUE(other->open());
+  EXPECT_EQ(hub_.subscribers(), 1u);
+  hub_.Publish("ledger.updated", "", {{"reports", 1}});
+  EXPECT_NE(other->text.find("event: ledger.updated"), std::string::npos);
+  EXPECT_EQ(tab1->text.find("event: ledger.updated"), std::string::npos);
+  EXPECT_EQ(Get("/api/v1/events", mine).status, 401) << "the page's reconnect is refused";
+}
+
+TEST_F(EventRouteTest, IdleExpiryEndsTheStreamAtTheNextHeartbeatButApiCallsKeepItAlive) {
+  const std::string quiet_cookie = Login("duty");
+  const std::string busy_cookie = Login("leader-a");
+  auto quiet = Open(quiet_cookie);
+  auto busy = Open(busy_cookie);
+  const core::Millis idle = auth_.options().idle_timeout;
+  clock_.Advance(idle - std::chrono::minutes{1});
+  // The busy page refreshes its data through the API: that is activity.
+  EXPECT_EQ(Get("/api/v1/alerts", busy_cookie).status, 200);
+  hub_.Heartbeat();
+  EXPECT_TRUE(quiet->open());
+  clock_.Advance(std::chrono::minutes{2});  // quiet: past the idle timeout; busy: 2 min
+  EXPECT_TRUE(quiet->open()) << "nothing runs between heartbeats";
+  hub_.Heartbeat();
+  EXPECT_TRUE(Ended(*quiet));
+  EXPECT_TRUE(busy->open());
+  EXPECT_NE(busy->text.find(": heartbeat\n\n"), std::string::npos);
+  EXPECT_EQ(Get("/api/v1/events", quiet_cookie).status, 401);
+
+  // Heartbeats on the open stream are not activity: with no API call the busy page
+  // too goes idle, one idle timeout after its last request.
+  clock_.Advance(idle - std::chrono::minutes{3});
+  hub_.Heartbeat();
+  EXPECT_TRUE(busy->open());
+  clock_.Advance(std::chrono::minutes{1});
+  hub_.Heartbeat();
+  EXPECT_TRUE(Ended(*busy));
+}
+
+TEST_F(EventRouteTest, AbsoluteExpiryEndsAnActiveSessionsStreamAtTheNextEvent) {
+  const std::string cookie = Login("duty");
+  auto sink = Open(cookie);
+  const core::Instant expires = clock_.Now() + auth_.options().absolute_timeout;
+  while (clock_.Now() + std::chrono::minutes{20} < expires) {
+    clock_.Advance(std::chrono::minutes{20});
+    ASSERT_EQ(Get("/api/v1/session", cookie).status, 200);  // busy all shift
+  }
+  hub_.Publish("ledger.updated", "", {{"reports", 1}});
+  EXPECT_TRUE(sink->open());
+  clock_.Set(expires);
+  hub_.Publish("alert.opened", "a1", {{"id", "alert-a"}});
+  EXPECT_TRUE(Ended(*sink));
+  EXPECT_EQ(sink->text.find("alert-a"), std::string::npos) << "no event after the session ended";
+}
+
+TEST_F(EventRouteTest, DisablingTheUserOrChangingThePasswordEndsTheirStreams) {
+  auto duty = Open(Login("duty"));
+  auto leader = Open(Login("leader-a"));
+  auto admin = Open(Login("admin"));
+  EXPECT_EQ(auth_.SetPassword("duty", "a new long password"), std::nullopt);
+  EXPECT_TRUE(Ended(*duty));
+  EXPECT_TRUE(leader->open());
+  EXPECT_EQ(auth_.DisableUser("leader-a"), std::nullopt);
+  EXPECT_TRUE(Ended(*leader));
+  EXPECT_TRUE(admin->open());
+  EXPECT_EQ(hub_.subscribers(), 1u);
+}
+
+TEST_F(EventRouteTest, ApiTokenStreamsLastWhileTheTokenAuthenticates) {
+  auto made = auth_.CreateToken("wallboard", "auditor", "");
+  ASSERT_EQ(made.index(), 0u);
+  Request r = Make("GET", "/api/v1/events");
+  r.headers["authorization"] = "Bearer " + std::get<0>(made);
+  auto sink = Open(r);
+  clock_.Advance(auth_.options().absolute_timeout * 2);  // tokens have no session timeouts
+  hub_.Heartbeat();
+  EXPECT_TRUE(sink->open());
+  EXPECT_NE(sink->text.find(": heartbeat"), std::string::npos);
+}
 
 TEST_F(EventRouteTest, NeedsASessionAndLeadersSeeOnlyTheirSubtree) {
   EXPECT_EQ(Get("/api/v1/events").status, 401);
@@ -180,6 +286,7 @@ TEST_F(EventRouteTest, StreamsOverARealSocket) {
   boost::asio::io_context io;
   HttpServerOptions options;
   options.port = 0;
+  options.timeout = std::chrono::seconds{1};  // the shortest; the stream must outlast it
   HttpServer server(io, router_, options);
   server.Start();
   const std::string cookie = Login("duty");
@@ -210,7 +317,15 @@ TEST_F(EventRouteTest, StreamsOverARealSocket) {
   ASSERT_TRUE(read_until("retry: 3000\n\n")) << got;
   EXPECT_NE(got.find("HTTP/1.1 200 OK\r\n"), std::string::npos);
   EXPECT_NE(got.find("Content-Type: text/event-stream"), std::string::npos);
-  boost::asio::post(io, [this] { hub_.Publish("alert.opened", "a1", {{"id", "alert-a"}}); });
+  // A quiet stream is not a timed-out one: the event comes after the server's 1 s
+  // read/write timeout (a regression: the stream's idle read used to expire with it).
+  boost::asio::steady_timer later(io);
+  boost::asio::post(io, [&] {
+    later.expires_after(std::chrono::milliseconds{1500});
+    later.async_wait([this](boost::system::error_code ec) {
+      if (!ec) hub_.Publish("alert.opened", "a1", {{"id", "alert-a"}});
+    });
+  });
   ASSERT_TRUE(read_until("\"alert-a\"}\n\n")) << got;
   EXPECT_NE(got.find("event: alert.opened\n"), std::string::npos);
 

@@ -75,7 +75,7 @@ TEST_F(HttpServerTest, AnswersOverARealSocketWithKeepAlive) {
   loop.join();
 }
 
-TEST(HttpConfigTest, ParsesTheHttpSectionAndRefusesTls) {
+TEST(HttpConfigTest, ParsesTheHttpSectionAndChecksTlsFiles) {
   auto parsed = app::ParseConfig("http:\n  listen: \"0.0.0.0:9090\"\n  session_idle_minutes: 5\n",
                                  "test.yaml", app::DefaultConfig());
   ASSERT_TRUE(std::holds_alternative<app::DaemonConfig>(parsed));
@@ -85,10 +85,13 @@ TEST(HttpConfigTest, ParsesTheHttpSectionAndRefusesTls) {
   EXPECT_EQ(http.session_absolute_hours, 12);  // the default kept
   EXPECT_EQ(app::DefaultConfig().http.listen, "127.0.0.1:8080");
 
-  auto tls = app::ParseConfig("http:\n  tls_cert: cert.pem\n  tls_key: key.pem\n", "test.yaml",
-                              app::DefaultConfig());
+  // TLS files are loaded while parsing (tls_test.cc has the details).
+  auto tls = app::ParseConfig("http:\n  tls_cert: /nonexistent/cert.pem\n  tls_key: key.pem\n",
+                              "test.yaml", app::DefaultConfig());
   ASSERT_TRUE(std::holds_alternative<app::ConfigError>(tls));
-  EXPECT_NE(std::get<app::ConfigError>(tls).message.find("TLS is not built"), std::string::npos);
+  EXPECT_EQ(std::get<app::ConfigError>(tls).key, "http.tls_cert");
+  EXPECT_NE(std::get<app::ConfigError>(tls).message.find("/nonexistent/cert.pem"),
+            std::string::npos);
   auto bad = app::ParseConfig("http:\n  listen: nowhere\n", "test.yaml", app::DefaultConfig());
   ASSERT_TRUE(std::holds_alternative<app::ConfigError>(bad));
   EXPECT_EQ(std::get<app::ConfigError>(bad).key, "http.listen");

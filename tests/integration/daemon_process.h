@@ -37,8 +37,9 @@ class DaemonProcess {
     std::vector<std::string> args = {PINGAND_PATH,  "--data-dir",  data_dir_,
                                      "--listen",    listen_,       "--endpoint-file",
                                      endpoint_file, "--log-level", "warn"};
-    // No HTTP API: test daemons running in parallel must not compete for its port.
-    args.insert(args.end(), {"--http-listen", ""});
+    // No HTTP API unless a test asks for one (set_http_listen, on a port it found free):
+    // test daemons running in parallel must not compete for a fixed port.
+    args.insert(args.end(), {"--http-listen", http_listen_});
     args.insert(args.end(), extra.begin(), extra.end());
     pid_ = ::fork();
     if (pid_ == 0) {
@@ -92,10 +93,13 @@ class DaemonProcess {
     return answer["result"];
   }
   const std::string& data_dir() const { return data_dir_; }
+  // "127.0.0.1:<port>" turns the HTTP API on at the next Start.
+  void set_http_listen(std::string listen) { http_listen_ = std::move(listen); }
 
  private:
   std::string data_dir_;
   std::string listen_ = "tcp://127.0.0.1:*";
+  std::string http_listen_;
   pid_t pid_ = -1;
 };
 

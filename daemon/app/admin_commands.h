@@ -1,0 +1,46 @@
+// Control-channel commands for administration and exports (pinganctl users list, keys,
+// schools import, export; the HTTP API's admin routes run the same commands):
+//
+//   users.list      {}  -> [{name, role, scope, disabled, created_at}] as stored (a
+//                   change made a moment ago shows once the writer ran it: milliseconds)
+//   keys.list       {}  -> [{school_id, school_name, in_org, public_key, fingerprint,
+//                           enrolled_at}]
+//   keys.enroll     {school, public_key, actor?} -> {school_id, fingerprint, replaced,
+//                   previous_fingerprint?, unchanged}
+//   keys.revoke     {school, actor?} -> {school_id, fingerprint, revoked: true, note}
+//   schools.import  {csv, dry_run?, file?, actor?} -> {applied, dry_run, added, updated,
+//                   unchanged, added_ids, updated_ids, errors: [{line, column, message}]}
+//   export.ledger   {from, to, unit?, scope?} -> {csv, rows, from, to}
+//
+// `actor` names who asked in the audit log (the HTTP routes pass the signed-in user or
+// token; "control" otherwise). Key changes and imports take effect at once: the ZAP
+// handler is reloaded (on_keys_changed) and the new schedule is swapped into the
+// ScheduleSource. An already open CURVE session of a revoked school is not cut: it
+// lasts until that agent reconnects (agents close idle connections on their own).
+// Audit entries are written by the StoreWriter thread. Handlers run on the io thread.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "daemon/app/control_server.h"
+#include "daemon/app/schedule_bundle.h"
+#include "daemon/core/clock.h"
+#include "daemon/store/store_writer.h"
+
+namespace pingan::app {
+
+struct AdminCommandContext {
+  const core::Clock& clock;       // the daemon's clock (a drill clock in drills): exports
+  const core::Clock& wall_clock;  // real time: audit entries, names of revoked key files
+  std::string database_path;
+  store::StoreWriter& writer;
+  ScheduleSource& schedules;
+  std::string school_keys;                // key directory (or list file), config `school_keys`
+  std::string imported_schools;           // <data_dir>/schools.imported.csv
+  std::function<void()> on_keys_changed;  // reload the ZAP handler's keys
+};
+
+void RegisterAdminCommands(ControlServer& server, const AdminCommandContext& context);
+
+}  // namespace pingan::app

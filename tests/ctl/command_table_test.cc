@@ -1,0 +1,155 @@
+// pinganctl's command table: every HTTP route it names exists in the daemon's router
+// with the same method, and requests are built as the routes read them.
+#include "daemon/app/ctl/command_table.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <sstream>
+
+#include "daemon/app/ctl/output.h"
+#include "daemon/console/api_routes.h"
+#include "tests/fakes/fake_clock.h"
+
+namespace pingan::ctl {
+namespace {
+
+using nlohmann::json;
+
+TEST(CommandTableTest, EveryHttpRouteOfTheTableExistsInTheApi) {
+  pingan::testing::FakeClock clock(core::FromUnixMillis(1'780'000'000'000));
+  console::AuthService auth(clock, {}, [](console::AuthService::Job) {});
+  console::Router router(auth);
+  console::ApiBackend backend;
+  backend.command = [](const std::string&, const json&) { return json::object(); };
+  backend.in_subtree = [](const std::string&, const std::string&) { return true; };
+  console::RegisterApiRoutes(router, auth, backend);
+  int checked = 0;
+  for (const CtlCommand& c : Commands()) {
+    if (!c.http) continue;
+    std::string path = c.http->path;
+    for (size_t open; (open = path.find('{')) != std::string::npos;) {
+      path.replace(open, path.find('}', open) - open + 1, "x");
+    }
+    bool found = false;
+    for (const console::Route& r : router.routes()) {
+      std::map<std::string, std::string> params;
+      found =
+          found || (r.method == c.http->method && console::MatchPattern(r.pattern, path, &params));
+    }
+    EXPECT_TRUE(found) << c.words << ": " << c.http->method << " " << c.http->path;
+    ++checked;
+  }
+  EXPECT_GE(checked, 24);
+}
+
+TEST(CommandTableTest, WordsAndControlCommandsAreUnique) {
+  std::set<std::string> words, controls;
+  for (const CtlCommand& c : Commands()) {
+    EXPECT_TRUE(words.insert(c.words).second) << c.words;
+    EXPECT_TRUE(controls.insert(c.control).second) << c.control;
+    EXPECT_FALSE(c.help.empty()) << c.words;
+    EXPECT_EQ(FindCommand(c.control), &c);
+  }
+  EXPECT_EQ(FindCommand("nope"), nullptr);
+}
+
+HttpCall Build(const std::string& control, const json& args) {
+  const CtlCommand* c = FindCommand(control);
+  EXPECT_NE(c, nullptr) << control;
+  auto built = BuildHttpCall(*c->http, args);
+  EXPECT_TRUE(std::holds_alternative<HttpCall>(built)) << std::get<std::string>(built);
+  return std::get<HttpCall>(built);
+}
+
+TEST(BuildHttpCallTest, GetsCarryTheArgumentsInTheQuery) {
+  const HttpCall list = Build("alerts", {{"state", "open"}, {"school", "第一 小学"}, {"limit", 5}});
+  EXPECT_EQ(list.method, "GET");
+  EXPECT_EQ(list.target,
+            "/api/v1/alerts?limit=5&school=%E7%AC%AC%E4%B8%80%20%E5%B0%8F%E5%AD%A6"
+            "&state=open");
+  EXPECT_TRUE(list.body.empty());
+  EXPECT_EQ(Build("alert.show", {{"id", "a/1"}}).target, "/api/v1/alerts/a%2F1");
+  EXPECT_EQ(Build("export.ledger", {{"from", "2026-10-01"}, {"to", "2026-10-07"}}).target,
+            "/api/v1/export/ledger?from=2026-10-01&to=2026-10-07");
+  EXPECT_EQ(FindCommand("export.ledger")->http->reply, Reply::kCsv);
+}
+
+TEST(BuildHttpCallTest, PostsSendTheRestAsJsonWithoutLocalOnlyArguments) {
+  const HttpCall ack = Build("alert.ack", {{"id", "a1"}, {"comment", "on it"}, {"who", "wang"}});
+  EXPECT_EQ(ack.method, "POST");
+  EXPECT_EQ(ack.target, "/api/v1/alerts/a1/ack");
+  EXPECT_EQ(ack.content_type, "application/json");
+  EXPECT_EQ(json::parse(ack.body), (json{{"comment", "on it"}}));  // the token names who
+  const HttpCall passwd = Build("users.passwd", {{"name", "wang"}, {"password", "secret pw"}});
+  EXPECT_EQ(passwd.target, "/api/v1/users/wang/password");
+  EXPECT_EQ(json::parse(passwd.body), (json{{"password", "secret pw"}}));
+  EXPECT_EQ(Build("users.disable", {{"name", "wang"}}).body, "{}");
+  const CtlCommand* revoke = FindCommand("keys.revoke");
+  auto missing = BuildHttpCall(*revoke->http, json::object());
+  ASSERT_TRUE(std::holds_alternative<std::string>(missing));
+  EXPECT_NE(std::get<std::string>(missing).find("school"), std::string::npos);
+}
+
+TEST(BuildHttpCallTest, AnImportSendsTheCsvItselfAndTheDryRunInTheQuery) {
+  const std::string csv = "id,name\nb2,乙二小学\n";
+  const HttpCall dry =
+      Build("schools.import", {{"csv", csv}, {"dry_run", true}, {"file", "x.csv"}});
+  EXPECT_EQ(dry.target, "/api/v1/schools/import?dry_run=1");
+  EXPECT_EQ(dry.content_type, "text/csv; charset=utf-8");
+  EXPECT_EQ(dry.body, csv);
+  EXPECT_EQ(Build("schools.import", {{"csv", csv}}).target, "/api/v1/schools/import");
+}
+
+TEST(ArgsFromTest, SendsOnlyWhatWasGiven) {
+  CtlInputs in;
+  in.text["state"] = "open";
+  in.text["kind"] = "";
+  in.limit = 7;
+  EXPECT_EQ(ArgsFrom(in), (json{{"state", "open"}, {"limit", 7}}));
+  in.dry_run = true;
+  in.days = 3;
+  EXPECT_EQ(ArgsFrom(in), (json{{"state", "open"}, {"limit", 7}, {"days", 3}, {"dry_run", true}}));
+}
+
+TEST(OutputTest, TablesAlignChineseTextByItsWidth) {
+  EXPECT_EQ(DisplayWidth("甲一小学"), 8u);
+  EXPECT_EQ(DisplayWidth("a1"), 2u);
+  std::ostringstream out;
+  PrintTable(
+      out,
+      json::array({json{{"id", "a1"}, {"name", "甲一小学"}}, json{{"id", "b22"}, {"name", "x"}}}),
+      {"id", "name"});
+  EXPECT_EQ(out.str(),
+            "id   name      \n"
+            "a1   甲一小学  \n"
+            "b22  x         \n");
+}
+
+TEST(OutputTest, ImportProblemsAreListedWithTheirLines) {
+  std::ostringstream out;
+  PrintHuman(out, "schools.import",
+             json{{"applied", false},
+                  {"dry_run", false},
+                  {"added", 0},
+                  {"updated", 0},
+                  {"unchanged", 0},
+                  {"errors",
+                   json::array({json{
+                       {"line", 4}, {"column", "parent"}, {"message", "unknown parent 'x'"}}})}});
+  EXPECT_NE(out.str().find("not applied"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("4     parent  unknown parent 'x'"), std::string::npos) << out.str();
+}
+
+TEST(OutputTest, AnObjectPrintsItsFieldsAndItsListsAsTables) {
+  std::ostringstream out;
+  PrintObject(out, json{{"report_id", "r1"},
+                        {"case", {{"owner", "李"}}},
+                        {"notes", json::array({json{{"at", "t1"}, {"text", "n1"}}})}});
+  EXPECT_NE(out.str().find("report_id: r1\n"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("case.owner: 李\n"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("\nnotes\nat  text  \nt1  n1    \n"), std::string::npos) << out.str();
+}
+
+}  // namespace
+}  // namespace pingan::ctl
