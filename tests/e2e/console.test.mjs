@@ -17,6 +17,7 @@ import { chromium } from 'playwright-core';
 
 const PINGAND = process.env.PINGAND_PATH;
 const PINGANCTL = process.env.PINGANCTL_PATH;
+const AGENT = process.env.PINGAN_AGENT_PATH;
 const SHOTS = process.env.E2E_SCREENSHOT_DIR || os.tmpdir();
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const PASSWORD = 'e2e correct horse battery';
@@ -56,6 +57,14 @@ function ctl(args, input) {
     { input, timeout: 10_000, encoding: 'utf8' });
 }
 
+// A school's agent sending one report (plain text: the daemon runs --insecure-dev).
+function agent(school, args) {
+  const endpoint = fs.readFileSync(path.join(dir, 'endpoint'), 'utf8').trim();
+  return execFileSync(AGENT, ['--school', school, '--spool', path.join(dir, `${school}.spool`),
+    '--endpoint', endpoint, '--insecure-dev', ...args, '--wait', '10'],
+  { timeout: 20_000, encoding: 'utf8' });
+}
+
 function writeConfig(port) {
   fs.writeFileSync(path.join(dir, 'org.yaml'), `units:
   - id: district
@@ -84,14 +93,15 @@ requirements:
 }
 
 before(async () => {
-  assert.ok(PINGAND && PINGANCTL, 'PINGAND_PATH and PINGANCTL_PATH must be set');
+  assert.ok(PINGAND && PINGANCTL && AGENT,
+    'PINGAND_PATH, PINGANCTL_PATH and PINGAN_AGENT_PATH must be set');
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pingan-e2e-'));
   const port = await freePort();
   writeConfig(port);
   baseUrl = `http://127.0.0.1:${port}`;
   daemon = spawn(PINGAND, [
     '-c', path.join(dir, 'pingand.yaml'), '--data-dir', path.join(dir, 'data'),
-    '--insecure-dev', '--listen', 'tcp://127.0.0.1:*',
+    '--insecure-dev', '--listen', 'tcp://127.0.0.1:*', '--endpoint-file', path.join(dir, 'endpoint'),
     '--org', path.join(dir, 'org.yaml'), '--calendars', path.join(dir, 'calendars.yaml'),
     '--clock', 'drill', '--start', '2026-10-01T15:00:00+08:00', '--speed', '1',
     '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -189,5 +199,71 @@ test('duty officer sees a missed report appear live and acknowledges it', async 
   await page.click('#lang');
   assert.equal(await page.textContent('#nav a[href="#alerts"]'), 'Alerts');
   assert.equal(await page.evaluate(() => window.e2eMarker), 'same page');
+  await page.close();
+});
+
+test('an incident gets a case owner, a follow-up note and is closed', async () => {
+  // A severity-II incident from school 2; the duty officer's page is open on the board.
+  const page = await signIn({ width: 1280, height: 900 });
+  await page.waitForSelector('#view-board article.window');
+  agent('s2', ['incident', '--date', '2026-10-01', '--category', 'food_safety',
+    '--severity', 'II', '--injured', '3', '--occurred-at', '2026-10-01T16:50:00+08:00',
+    '--summary', '午餐后三名学生腹痛，已送医观察']);
+  // It arrives live, with the duty room's sound and notification (marked on the body).
+  await until('the incident alert', async () =>
+    (await page.getAttribute('body', 'data-last-alert')) !== null);
+
+  await page.click('#nav a[href="#incidents"]');
+  await page.waitForSelector('#incident-list a');
+  assert.match(await page.textContent('#incident-list'), /食品安全/);
+  await page.click('#incident-list a');
+  await page.waitForSelector('#view-incident #incident-summary');
+  assert.match(await page.textContent('#incident-summary'), /腹痛/);  // protected, audited
+  assert.match(await page.textContent('#case-owner'), /尚未指定/);
+
+  await page.fill('#assign-form input[name=owner]', '李副局长');
+  await page.fill('#assign-form input[name=owner_role]', '分管副局长');
+  await page.click('#assign-form button[type=submit]');
+  await until('the case owner', async () =>
+    (await page.textContent('#case-owner')).includes('李副局长'));
+  await page.fill('#note-form textarea[name=text]', '已到医院了解情况，三名学生无大碍');
+  await page.click('#note-form button[type=submit]');
+  await page.waitForSelector('#incident-notes li:has-text("无大碍")');
+  await page.screenshot({ path: path.join(SHOTS, 'e2e-incident.png'), fullPage: true });
+
+  await page.selectOption('#close-form select[name=outcome]', 'handled');
+  await page.fill('#close-form textarea[name=comment]', '家长已接回，食堂留样送检');
+  await page.click('#close-form button[type=submit]');
+  await until('the closed case', async () =>
+    (await page.textContent('#case-owner')).includes('已办结'));
+  assert.equal(await page.locator('#assign-form').count(), 0, 'a closed case takes no owner');
+  await page.close();
+});
+
+test('calendar, school, hand-over and big-screen pages', async () => {
+  const page = await signIn({ width: 1280, height: 900 });
+  await page.waitForSelector('#view-board article.window');
+  await page.click('#nav a[href="#calendar"]');
+  await page.waitForSelector('#next-deadlines table');
+  assert.match(await page.textContent('#view-calendar'), /国庆节/);
+
+  await page.click('#nav a[href="#schools"]');
+  await page.waitForSelector('#school-list a');
+  await page.click('#school-list a:has-text("第一小学")');
+  await page.waitForSelector('#on-time-rate');
+  // School 1 missed the one deadline so far: 0 % on time, and the history says so.
+  assert.equal(await page.textContent('#on-time-rate'), '0.0%');
+  assert.match(await page.textContent('#school-history'), /漏报/);
+
+  await page.click('#nav a[href="#handover"]');
+  await page.waitForSelector('#handover-counts');
+  assert.equal(await page.textContent('#handover-counts [data-count=incidents] dd'), '1');
+
+  await page.click('#nav a[href="#wall"]');
+  await page.waitForSelector('body.wall #view-wall .wall-window');
+  assert.equal(await page.isVisible('#nav'), false);
+  await page.screenshot({ path: path.join(SHOTS, 'e2e-wall.png') });
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('#view-board');
   await page.close();
 });

@@ -1,0 +1,83 @@
+// Calendar (日历): the next deadlines, the periods (holidays, major events, terms) and
+// the reporting requirements; Rosters (值班表): who is on duty now and next, and the
+// gaps with nobody on duty in coming holidays and major events.
+import { api, el, query, section, t, time, fullTime, label, table } from '/static/lib.js';
+
+function deadlines(rows) {
+  return el('div', { id: 'next-deadlines' }, table([
+    { title: t('deadline'), cell: (d) => fullTime(d.deadline) },
+    { title: t('requirement'), cell: (d) => d.requirement_name || d.requirement_id },
+    { title: t('covers'), cell: (d) => d.covers_first === d.covers_last ? d.covers_first :
+      d.covers_first + ' – ' + d.covers_last },
+    { title: t('grace_end'), cell: (d) => time(d.grace_end) },
+    { title: t('schools'), key: 'schools' },
+  ], rows, t('no_deadlines')));
+}
+
+function periods(calendars) {
+  const rows = [];
+  for (const c of calendars || []) {
+    for (const p of c.periods || []) rows.push({ ...p, calendar: c.name, zone: c.time_zone });
+  }
+  rows.sort((a, b) => (a.first || '').localeCompare(b.first || ''));
+  return table([
+    { title: t('period'), key: 'name' },
+    { title: t('kind'), cell: (p) => label('p_', p.kind) },
+    { title: t('from'), key: 'first' },
+    { title: t('to'), key: 'last' },
+    { title: t('scope'), cell: (p) => p.scope || t('whole_org') },
+    { title: t('calendar'), key: 'calendar' },
+  ], rows, t('no_periods'));
+}
+
+function workingDays(calendars) {
+  const days = (calendars || []).flatMap((c) => c.adjusted_working_days || []);
+  if (days.length === 0) return null;
+  return el('p', {}, t('adjusted_working_days') + ': ' + days.join(', '));
+}
+
+function requirements(list) {
+  return table([
+    { title: t('requirement'), key: 'name' },
+    { title: t('kind'), cell: (r) => label('rk_', r.kind) },
+    { title: t('grace'), key: 'grace' },
+    { title: t('scope'), cell: (r) => r.scope || t('whole_org') },
+    { title: t('status'), cell: (r) => r.disabled ? t('disabled') : '' },
+  ], list);
+}
+
+export async function renderCalendar() {
+  const c = await api('GET', '/calendars');
+  return section('calendar', t('calendar_title'),
+    el('h3', {}, t('next_deadlines')), deadlines(c.next_deadlines),
+    el('h3', {}, t('periods')), periods(c.calendars), workingDays(c.calendars),
+    el('h3', {}, t('requirements')), requirements(c.requirements),
+    el('p', { class: 'muted' }, t('time_zone') + ': ' + (c.time_zone || '')));
+}
+
+function person(p) {
+  if (!p) return el('span', { class: 'warn' }, t('nobody'));
+  return el('span', {}, el('strong', {}, p.name || ''), p.phone ? [' ', el('a', { href: 'tel:' + p.phone }, p.phone)] : '',
+    p.from || p.to ? el('span', { class: 'muted' }, ' ' + time(p.from) + ' – ' + time(p.to)) : '');
+}
+
+export async function renderRosters() {
+  const [now, gaps] = await Promise.all([api('GET', '/rosters'),
+    api('GET', '/rosters/gaps' + query({ days: 14 }))]);
+  const units = Array.isArray(now) ? now : (now.units || []);
+  return section('rosters', t('rosters_title'),
+    el('h3', {}, t('on_duty_now')),
+    el('div', { id: 'roster-now' }, table([
+      { title: t('unit'), cell: (u) => u.unit_name || u.unit_id },
+      { title: t('on_duty'), cell: (u) => person(u.on_duty) },
+      { title: t('next_shift'), cell: (u) => u.next ? person(u.next) : '' },
+    ], units, now.escalation === false ? t('no_escalation') : t('no_rosters'))),
+    el('h3', {}, t('roster_gaps')),
+    table([
+      { title: t('unit'), cell: (g) => g.unit_name || g.unit_id },
+      { title: t('from'), key: 'from_local' },
+      { title: t('to'), key: 'to_local' },
+      { title: t('hours'), key: 'hours' },
+      { title: t('period'), key: 'period' },
+    ], gaps.gaps, t('no_gaps')));
+}
