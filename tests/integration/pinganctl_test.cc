@@ -66,11 +66,13 @@ class PinganctlTest : public ::testing::Test {
     endpoint_ =
         daemon_->Start({"--org", dir_.File("org.yaml"), "--calendars", dir_.File("calendars.yaml"),
                         "--clock", "drill", "--start", "2026-10-01T08:00:00+08:00"});
-    // The bootstrap path: an admin token over the local control socket.
-    const CtlRun made = Ctl({"--data-dir", daemon_->data_dir(), "--json", "tokens", "create", "ops",
-                             "--role", "admin"});
+    // The bootstrap path: an admin token over the local control socket, its printed
+    // answer used as the token file as it is (`tokens create ... > file`).
+    const CtlRun made =
+        Ctl({"--data-dir", daemon_->data_dir(), "tokens", "create", "ops", "--role", "admin"});
     ASSERT_EQ(made.exit, 0) << made.err;
-    WriteToken("admin.token", json::parse(made.out)["token"]);
+    std::ofstream(dir_.File("admin.token")) << made.out;
+    ::chmod(dir_.File("admin.token").c_str(), 0600);
   }
 
   void WriteToken(const std::string& name, const std::string& token) {

@@ -148,7 +148,8 @@ void PrintErrors(std::ostream& out, const json& errors) {
 
 void PrintHuman(std::ostream& out, const std::string& control, const json& result) {
   if (control == "tokens.create") {
-    out << "API token " << Cell(result["label"]) << " (shown only this once):\n"
+    // The comment line lets `tokens create ... > file` make a ready token file.
+    out << "# API token " << Cell(result["label"]) << " (shown only this once):\n"
         << Cell(result["token"]) << "\n";
   } else if (control == "deadlines.next") {
     PrintTable(out, result, {"deadline", "requirement_id", "window_id", "time_zone", "schools"});
