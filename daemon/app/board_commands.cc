@@ -23,20 +23,6 @@ using RowsBySchool = std::unordered_map<std::string, store::LedgerRow>;
 // School id -> the covered dates of its incident reports.
 using IncidentDays = std::unordered_map<std::string, std::vector<date::sys_days>>;
 
-core::BoardStatus ToBoardStatus(store::LedgerRowStatus s) {
-  switch (s) {
-    case store::LedgerRowStatus::kOnTime:
-      return core::BoardStatus::kOnTime;
-    case store::LedgerRowStatus::kLate:
-      return core::BoardStatus::kLate;
-    case store::LedgerRowStatus::kMissing:
-      return core::BoardStatus::kMissing;
-    case store::LedgerRowStatus::kExcused:
-      return core::BoardStatus::kExcused;
-  }
-  return core::BoardStatus::kOutstanding;
-}
-
 RowsBySchool RowsOf(store::LedgerRepository& ledger, const core::Window& w) {
   RowsBySchool out;
   for (store::LedgerRow& row : ledger.ForWindow(w.requirement_id, w.window_id)) {
@@ -49,7 +35,7 @@ RowsBySchool RowsOf(store::LedgerRepository& ledger, const core::Window& w) {
 core::BoardStatus StatusOf(const RowsBySchool& rows, const core::Unit& school, bool paused) {
   auto it = rows.find(school.id);
   return core::SchoolBoardStatus(
-      it == rows.end() ? std::nullopt : std::optional(ToBoardStatus(it->second.status)), paused);
+      it == rows.end() ? std::nullopt : std::optional(BoardStatusOf(it->second.status)), paused);
 }
 
 IncidentDays IncidentsCovering(SQLite::Database& db, date::sys_days first, date::sys_days last) {

@@ -4,6 +4,7 @@
 
 #include <SQLiteCpp/Transaction.h>
 
+#include "daemon/app/query_support.h"
 #include "daemon/core/local_time.h"
 #include "daemon/core/report.h"
 #include "daemon/core/text.h"
@@ -15,10 +16,6 @@ namespace pingan::app {
 namespace {
 
 using nlohmann::json;
-
-json Time(const std::optional<core::Instant>& t) {
-  return t ? json(core::FormatInstantUtc(*t)) : json();
-}
 
 json OrNull(const std::string& s) {
   return s.empty() ? json() : json(s);
@@ -51,47 +48,21 @@ std::string CheckedText(const json& args, const char* key, size_t max_bytes, boo
   return text;
 }
 
-int Limit(const json& args, int fallback) {
-  const json v = args.is_object() ? args.value("limit", json(fallback)) : json(fallback);
-  if (!v.is_number_integer() || v.get<int>() < 1 || v.get<int>() > 10000) {
-    throw ControlError("bad_request", "limit must be 1..10000");
-  }
-  return v.get<int>();
-}
-
-std::string SchoolName(const ScheduleSource& schedules, const std::string& id) {
-  SharedSchedule b = schedules.Get();
-  const core::Unit* u = b ? b->tree.Find(id) : nullptr;
-  return u != nullptr ? u->name : "";
-}
-
 json CaseSummary(const store::IncidentCase& c) {
   return json{{"owner", OrNull(c.owner)},
               {"owner_role", OrNull(c.owner_role)},
               {"state", store::CaseStateName(c.state)},
-              {"assigned_at", Time(c.assigned_at)},
-              {"closed_at", Time(c.closed_at)},
+              {"assigned_at", TimeOrNull(c.assigned_at)},
+              {"closed_at", TimeOrNull(c.closed_at)},
               {"outcome", c.outcome ? json(store::CaseOutcomeName(*c.outcome)) : json()}};
 }
 
 // The facts of the incident and its case: no free text.
 json IncidentSummary(const store::IncidentRow& row, const ScheduleSource& schedules) {
-  const core::Report& r = row.report.report;
-  const core::Incident& i = *r.incident;
-  return json{{"report_id", r.report_id},
-              {"school_id", r.school_id},
-              {"school_name", SchoolName(schedules, r.school_id)},
-              {"covers", core::FormatDate(r.covers)},
-              {"received_at", core::FormatInstantUtc(row.report.received_at)},
-              {"category", core::IncidentCategoryName(i.category)},
-              {"severity", core::SeverityName(i.severity)},
-              {"occurred_at", core::FormatInstantUtc(i.occurred_at)},
-              {"injured", i.injured},
-              {"dead", i.dead},
-              {"missing", i.missing},
-              {"needs_leader_attention", i.needs_leader_attention},
-              {"alert_id", OrNull(row.alert_id)},
-              {"case", row.the_case ? CaseSummary(*row.the_case) : json()}};
+  json out = IncidentFactsJson(schedules.Get().get(), row.report);
+  out["alert_id"] = OrNull(row.alert_id);
+  out["case"] = row.the_case ? CaseSummary(*row.the_case) : json();
+  return out;
 }
 
 json ListIncidents(const IncidentCommandContext& c, const json& args) {
@@ -101,7 +72,7 @@ json ListIncidents(const IncidentCommandContext& c, const json& args) {
     if (!filter.state) throw ControlError("bad_request", "state must be open or closed");
   }
   filter.school_id = Arg(args, "school");
-  filter.limit = Limit(args, 100);
+  filter.limit = IntArg(args, "limit", 100, 1, 10000);
   store::Database db(c.database_path, store::OpenMode::kReadOnly);
   json out = json::array();
   for (const auto& row : store::IncidentCaseRepository(db.sql(), c.text_retention).List(filter)) {

@@ -157,4 +157,18 @@ json IncidentFactsJson(const ScheduleBundle* b, const store::StoredReport& store
               {"needs_leader_attention", i.needs_leader_attention}};
 }
 
+core::BoardStatus BoardStatusOf(store::LedgerRowStatus s) {
+  switch (s) {
+    case store::LedgerRowStatus::kOnTime:
+      return core::BoardStatus::kOnTime;
+    case store::LedgerRowStatus::kLate:
+      return core::BoardStatus::kLate;
+    case store::LedgerRowStatus::kMissing:
+      return core::BoardStatus::kMissing;
+    case store::LedgerRowStatus::kExcused:
+      return core::BoardStatus::kExcused;
+  }
+  return core::BoardStatus::kOutstanding;
+}
+
 }  // namespace pingan::app

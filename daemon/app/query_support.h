@@ -15,7 +15,9 @@
 #include "daemon/app/control_server.h"
 #include "daemon/app/escalation_config.h"
 #include "daemon/app/schedule_bundle.h"
+#include "daemon/core/board.h"
 #include "daemon/core/clock.h"
+#include "daemon/store/ledger_repository.h"
 #include "daemon/store/report_repository.h"
 
 namespace pingan::app {
@@ -57,6 +59,8 @@ std::string RequirementName(const ScheduleBundle& b, std::string_view id);
 // the zone is unknown.
 std::string LocalText(core::Instant t, const std::string& zone, const char* format);
 nlohmann::json TimeOrNull(const std::optional<core::Instant>& t);
+// How the board shows a stored ledger row.
+core::BoardStatus BoardStatusOf(store::LedgerRowStatus s);
 // Whole minutes, rounded up: a report 20 s late is "1 minute" late, not 0.
 int64_t CeilMinutes(core::Millis d);
 

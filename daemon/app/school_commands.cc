@@ -73,20 +73,6 @@ struct HistoryItem {
   std::optional<core::Millis> lateness;
 };
 
-core::BoardStatus FromRow(store::LedgerRowStatus s) {
-  switch (s) {
-    case store::LedgerRowStatus::kOnTime:
-      return core::BoardStatus::kOnTime;
-    case store::LedgerRowStatus::kLate:
-      return core::BoardStatus::kLate;
-    case store::LedgerRowStatus::kMissing:
-      return core::BoardStatus::kMissing;
-    case store::LedgerRowStatus::kExcused:
-      return core::BoardStatus::kExcused;
-  }
-  return core::BoardStatus::kOutstanding;
-}
-
 // The school's windows with a deadline after `from`: ledger rows, then the schedule's
 // windows without a row that are due or cover a day up to today (newest first).
 std::vector<HistoryItem> History(const ScheduleBundle& b, const core::Unit& school,
@@ -101,7 +87,7 @@ std::vector<HistoryItem> History(const ScheduleBundle& b, const core::Unit& scho
                     row.window_id,
                     "",
                     row.deadline,
-                    FromRow(row.status),
+                    BoardStatusOf(row.status),
                     row.received_at,
                     received ? std::optional(row.lateness) : std::nullopt};
   }
