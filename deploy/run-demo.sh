@@ -42,17 +42,17 @@ district() {  # id name leader phone-prefix ids... -- names...
   echo "        name: $name"
   echo "        kind: district"
   echo "        contacts:"
-  echo "          - {role: duty_contact, name: ${name}值班室, phone: \"${prefix}000\", email: duty@$id.example.cn}"
-  echo "          - {role: supervising_leader, name: $leader, phone: \"${prefix}001\", email: leader@$id.example.cn}"
-  echo "          - {role: primary_accountable, name: ${name}局长, phone: \"${prefix}002\", email: head@$id.example.cn}"
+  echo "          - {role: duty_contact, name: ${name}值班室, phone: \"${prefix}0000\", email: duty@$id.example.cn}"
+  echo "          - {role: supervising_leader, name: $leader, phone: \"${prefix}0001\", email: leader@$id.example.cn}"
+  echo "          - {role: primary_accountable, name: ${name}局长, phone: \"${prefix}0002\", email: head@$id.example.cn}"
   echo "        children:"
   for i in "${!ids[@]}"; do
     echo "          - id: ${ids[$i]}"
     echo "            name: ${name%%教育局}${labels[$i]}"
     echo "            kind: school"
     echo "            contacts:"
-    echo "              - {role: duty_contact, name: ${labels[$i]}总务处, phone: \"${prefix}1$i\", email: duty@${ids[$i]}.example.cn}"
-    echo "              - {role: primary_accountable, name: ${labels[$i]}校长, phone: \"${prefix}2$i\", email: head@${ids[$i]}.example.cn}"
+    echo "              - {role: duty_contact, name: ${labels[$i]}总务处, phone: \"${prefix}1${i}01\", email: duty@${ids[$i]}.example.cn}"
+    echo "              - {role: primary_accountable, name: ${labels[$i]}校长, phone: \"${prefix}1${i}02\", email: head@${ids[$i]}.example.cn}"
   done
 }
 {
@@ -61,8 +61,8 @@ district() {  # id name leader phone-prefix ids... -- names...
   echo "    name: 福州市教育局"
   echo "    kind: city"
   echo "    contacts:"
-  echo "      - {role: duty_contact, name: 市教育局值班室, phone: \"1380000000\", email: duty@fz.example.cn}"
-  echo "      - {role: supervising_leader, name: 陈副局长, phone: \"1380000001\", email: leader@fz.example.cn}"
+  echo "      - {role: duty_contact, name: 市教育局值班室, phone: \"13800000000\", email: duty@fz.example.cn}"
+  echo "      - {role: supervising_leader, name: 陈副局长, phone: \"13800000001\", email: leader@fz.example.cn}"
   echo "    children:"
   district fz-gl 鼓楼区教育局 林副局长 1391000 "${gl[@]}" -- "${gl_names[@]}"
   district fz-tj 台江区教育局 王副局长 1392000 "${tj[@]}" -- "${tj_names[@]}"
@@ -89,10 +89,10 @@ YAML
 {
   for day in 01 02 03 04 05 06 07 08; do
     next=$(printf %02d $((10#$day + 1)))
-    echo "fz-gl,2026-10-$day 08:00,2026-10-$day 20:00,郑值班员,13910009$day,zheng@fz-gl.example.cn,值班员"
-    echo "fz-gl,2026-10-$day 20:00,2026-10-$next 08:00,黄值班员,13910008$day,huang@fz-gl.example.cn,值班员"
-    echo "fz-tj,2026-10-$day 08:00,2026-10-$day 20:00,吴值班员,13920009$day,wu@fz-tj.example.cn,值班员"
-    echo "fz-tj,2026-10-$day 20:00,2026-10-$next 08:00,周值班员,13920008$day,zhou@fz-tj.example.cn,值班员"
+    echo "fz-gl,2026-10-$day 08:00,2026-10-$day 20:00,郑值班员,139100090$day,zheng@fz-gl.example.cn,值班员"
+    echo "fz-gl,2026-10-$day 20:00,2026-10-$next 08:00,黄值班员,139100080$day,huang@fz-gl.example.cn,值班员"
+    echo "fz-tj,2026-10-$day 08:00,2026-10-$day 20:00,吴值班员,139200090$day,wu@fz-tj.example.cn,值班员"
+    echo "fz-tj,2026-10-$day 20:00,2026-10-$next 08:00,周值班员,139200080$day,zhou@fz-tj.example.cn,值班员"
   done
 } >"$demo/roster.csv"
 sed -e "s|@SMTP@|smtp://127.0.0.1:2525|" -e "s|@HTTP@|http://127.0.0.1:2526|" \

@@ -34,8 +34,9 @@ std::optional<core::ResolveReason> ReasonFrom(const json& j) {
 }
 
 std::optional<core::MessageKind> ParseMessageKind(std::string_view name) {
-  for (auto k : {core::MessageKind::kAlert, core::MessageKind::kReminder,
-                 core::MessageKind::kReopened, core::MessageKind::kResolved}) {
+  for (auto k :
+       {core::MessageKind::kAlert, core::MessageKind::kReminder, core::MessageKind::kReopened,
+        core::MessageKind::kResolved, core::MessageKind::kDueSoon}) {
     if (core::MessageKindName(k) == name) return k;
   }
   return std::nullopt;
@@ -88,7 +89,7 @@ std::variant<core::RenderedMessage, std::string> RenderReminder(const store::Out
                                                                 const json& p,
                                                                 const RenderContext& c) {
   core::MessageInput input;
-  input.message = core::MessageKind::kReminder;
+  input.message = core::MessageKind::kDueSoon;
   input.alert_kind = core::AlertKind::kMissing;
   const std::string school = Text(p, "school_id");
   if (school.empty()) return std::string("the reminder payload names no school");

@@ -216,6 +216,8 @@ std::string_view MessageKindName(MessageKind kind) {
       return "reopened";
     case MessageKind::kResolved:
       return "resolved";
+    case MessageKind::kDueSoon:
+      return "due_soon";
   }
   return "unknown";
 }

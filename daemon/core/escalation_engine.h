@@ -27,6 +27,7 @@ enum class MessageKind {
   kReminder,  // a later pass of the policy (repeat)
   kReopened,  // an acknowledgement lapsed and escalation continues
   kResolved,  // the alert was resolved (sent to everyone notified before)
+  kDueSoon,   // before a deadline: the school has not reported yet (no alert exists)
 };
 std::string_view MessageKindName(MessageKind kind);  // "alert", "reminder", ...
 

@@ -42,6 +42,8 @@ std::string Prefix(const MessageInput& in, Locale l) {
       return Zh(l) ? "[再次提醒] " : "[Reminder] ";
     case MessageKind::kReopened:
       return Zh(l) ? "[确认超时, 继续上报] " : "[Acknowledgement lapsed] ";
+    case MessageKind::kDueSoon:
+      return Zh(l) ? "[提醒] " : "[Due soon] ";
     case MessageKind::kResolved:
       if (!in.resolve_reason) return Zh(l) ? "[已解除] " : "[Resolved] ";
       return std::string(Zh(l) ? "[已解除: " : "[Resolved: ") +
@@ -65,7 +67,11 @@ std::string WindowPhrase(const MessageInput& in, Locale l) {
   const std::string label =
       !in.report_label.empty() ? in.report_label : (Zh(l) ? "报平安" : "all-clear report");
   std::string text = Subject(in, l);
-  if (in.alert_kind == AlertKind::kMissing) {
+  if (in.message == MessageKind::kDueSoon) {
+    // Nothing is late yet: a nudge before the deadline.
+    text += Zh(l) ? "尚未" + label
+                  : (one ? " has not yet sent the " : " have not yet sent the ") + label;
+  } else if (in.alert_kind == AlertKind::kMissing) {
     text += Zh(l) ? "未按时" + label : (one ? " has not sent the " : " have not sent the ") + label;
   } else {
     text += Zh(l) ? "迟报" + label : " sent the " + label + " late";

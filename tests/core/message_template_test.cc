@@ -113,6 +113,20 @@ TEST(MessageTemplateTest, KindsOfMessageArePrefixed) {
   EXPECT_NE(RenderMessage(in, En()).sms.find("[Acknowledgement lapsed]"), std::string::npos);
 }
 
+// A reminder before the deadline must not read like a missed report or a repeat.
+TEST(MessageTemplateTest, ADueSoonReminderSaysNotYetReported) {
+  MessageInput in = Single();
+  in.message = MessageKind::kDueSoon;
+  const std::string zh = RenderMessage(in, Zh()).sms;
+  EXPECT_NE(zh.find("[提醒]"), std::string::npos) << zh;
+  EXPECT_NE(zh.find("尚未报平安"), std::string::npos) << zh;
+  EXPECT_EQ(zh.find("未按时"), std::string::npos) << zh;
+  EXPECT_EQ(zh.find("再次提醒"), std::string::npos) << zh;
+  const std::string en = RenderMessage(in, En()).sms;
+  EXPECT_NE(en.find("[Due soon]"), std::string::npos) << en;
+  EXPECT_NE(en.find("has not yet sent"), std::string::npos) << en;
+}
+
 TEST(MessageTemplateTest, DeadlineInTheSchoolsTimeZone) {
   EXPECT_EQ(FormatDeadline(Cst(3, 16), "Asia/Shanghai", Locale::kZhCN), "10月3日 16:00");
   EXPECT_EQ(FormatDeadline(Cst(3, 16), "Asia/Urumqi", Locale::kEnUS), "3 Oct 14:00");
