@@ -5,8 +5,8 @@
 // missing alerts. The ledger rows of the reporting schools are written straight into
 // the store before start (agents for 15,000 schools would dominate the setup); the
 // missing alerts are made by the daemon's own sweep, on a drill clock placed after the
-// grace end. Start(), then WaitForAlerts(), which also adds a duty officer account:
-// log in over HTTP to get a session.
+// grace end. Start(), WaitForAlerts(), then AddDutyOfficer(): log in over HTTP to get
+// a session.
 //
 // Threading: construct, Start and Stop from one thread; the daemon's io loop runs on a
 // thread owned here. Everything else talks to it over loopback (HTTP, control socket).
@@ -103,9 +103,9 @@ class ConsoleWorld {
     loop_ = std::thread([this] { daemon_->Run(); });
   }
 
-  // Waits (bounded) until the sweep's alerts are open, then adds the duty officer.
-  // The status command runs on the io thread, so this also waits for the publishing
-  // of the sweep's alert.opened events.
+  // Waits (bounded) until the sweep's alerts are open. The status command runs on the
+  // io thread, so this mostly also waits for the publishing of the sweep's events (not
+  // always: a status request may be served between the sweep's commit and them).
   void WaitForAlerts() const {
     const auto until = std::chrono::steady_clock::now() + std::chrono::minutes{3};
     while (!AlertsOpen()) {
@@ -114,6 +114,11 @@ class ConsoleWorld {
       }
       std::this_thread::sleep_for(std::chrono::milliseconds{100});
     }
+  }
+
+  // Adds the duty officer (its password hash runs on the io thread): log in over HTTP
+  // to get a session.
+  void AddDutyOfficer() const {
     const auto added = Control(
         "users.add", {{"name", kDutyUser}, {"role", "duty_officer"}, {"password", kDutyPassword}});
     if (!added.value("ok", false)) throw std::runtime_error("users.add: " + added.dump());

@@ -86,7 +86,8 @@ std::string Daemon::Start() {
   StartSchedule();
   StartEscalation();
   StartControl();
-  http_api_ = std::make_unique<HttpApi>(io_, config_, real_clock_, *writer_, *control_, schedules_);
+  http_api_ = std::make_unique<HttpApi>(io_, config_, real_clock_, *writer_, *control_, schedules_,
+                                        &clock_);
   StartRosterGapWatch();
   text_retention_ = std::make_unique<TextRetention>(io_, *writer_, clock_);
   text_retention_->Start();
@@ -249,7 +250,8 @@ void Daemon::StartRosterGapWatch() {
 
 void Daemon::PublishSweep(const SweepOutcome& o) {
   if (!http_api_) return;
-  for (const std::string& id : o.new_alert_ids) http_api_->PublishAlert("alert.opened", id);
+  // One read for all new alerts; many of them become one bulk event (kBulkAlertEvents).
+  http_api_->PublishAlerts("alert.opened", o.new_alert_ids);
   if (o.windows > 0) http_api_->events().Publish("ledger.updated", "", {{"deadlines", o.windows}});
 }
 

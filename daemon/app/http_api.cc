@@ -4,8 +4,13 @@
 
 #include <SQLiteCpp/Transaction.h>
 #include <boost/asio/post.hpp>
+#include <map>
+#include <tuple>
 
+#include "daemon/app/query_support.h"
 #include "daemon/console/web_assets.h"
+#include "daemon/core/alert.h"
+#include "daemon/store/alert_repository.h"
 #include "daemon/store/database.h"
 #include "daemon/store/incident_case_repository.h"
 
@@ -56,6 +61,31 @@ void PublishIncident(const console::ApiBackend& backend, console::EventHub& even
                   {"school_id", school},
                   {"case_state", has_case ? the_case.value("state", "open") : "open"},
                   {"owner", has_case ? the_case.value("owner", json()) : json()}});
+}
+
+// An alert event's data: what the page shows and sounds for, never free text.
+json AlertEventData(const core::Alert& a, const ScheduleBundle* bundle) {
+  return json{{"id", a.id},
+              {"kind", core::AlertKindName(a.kind)},
+              {"state", core::AlertStateName(a.state)},
+              {"severity", a.severity ? json(core::SeverityName(*a.severity)) : json()},
+              {"school_id", a.school_id},
+              {"school_name", UnitName(bundle, a.school_id)}};
+}
+
+// One "alerts.opened" per (kind, requirement, window) of `alerts`; its schools are the
+// leaders' filter and stay out of the data.
+void PublishOpenedInBulk(console::EventHub& events, const std::vector<core::Alert>& alerts) {
+  std::map<std::tuple<std::string, std::string, std::string>, std::vector<std::string>> groups;
+  for (const core::Alert& a : alerts) {
+    groups[{std::string(core::AlertKindName(a.kind)), a.requirement_id, a.window_id}].push_back(
+        a.school_id);
+  }
+  for (auto& [group, schools] : groups) {
+    const auto& [kind, requirement, window] = group;
+    events.PublishBulk("alerts.opened", std::move(schools),
+                       {{"kind", kind}, {"requirement_id", requirement}, {"window_id", window}});
+  }
 }
 
 // The HTTPS context of http.tls_cert / http.tls_key; null when both are empty. Throws
@@ -132,8 +162,10 @@ void RegisterUserCommands(ControlServer& control, console::AuthService& auth) {
 
 HttpApi::HttpApi(boost::asio::io_context& io, const DaemonConfig& config, const core::Clock& clock,
                  store::StoreWriter& writer, ControlServer& control,
-                 const ScheduleSource& schedules)
-    : auth_(clock, AuthOptionsFrom(config.http),
+                 const ScheduleSource& schedules, const core::Clock* data_clock)
+    : schedules_(schedules),
+      data_clock_(data_clock != nullptr ? *data_clock : clock),
+      auth_(clock, AuthOptionsFrom(config.http),
             [&writer](console::AuthService::Job job) {
               // Each change in its own transaction on the writer thread.
               writer.Post([job = std::move(job)](store::Database& db) {
@@ -159,16 +191,21 @@ HttpApi::HttpApi(boost::asio::io_context& io, const DaemonConfig& config, const 
     auth_.Load(db.sql());
   }
   backend_.time_zone = config.time_zone;
-  backend_.on_alert_changed = [this](const std::string& event, const std::string& id) {
-    PublishAlert(event, id);
+  // Both published once the writer ran the change (its jobs run in order), so that the
+  // event carries the new state and moves the data version only after the change is
+  // visible: a board computed between the two would otherwise be cached as current.
+  backend_.on_alert_changed = [this, &io, &writer](const std::string& event,
+                                                   const std::string& id) {
+    writer.Post([this, &io, event, id](store::Database&) {
+      boost::asio::post(io, [this, event, id] { PublishAlert(event, id); });
+    });
   };
-  // Published once the writer ran the change (its jobs run in order), so that the event
-  // carries the new state.
   backend_.on_incident_changed = [this, &io, &writer](const std::string& report_id) {
     writer.Post([this, &io, report_id](store::Database&) {
       boost::asio::post(io, [this, report_id] { PublishIncident(backend_, events_, report_id); });
     });
   };
+  backend_.data_version = [this] { return DataVersion(); };
   console::RegisterApiRoutes(router_, auth_, backend_);
   console::RegisterEventRoute(router_, events_, auth_, backend_.in_subtree);
   console::RegisterWebRoutes(router_);
@@ -209,22 +246,46 @@ void HttpApi::Heartbeat() {
   });
 }
 
+uint64_t HttpApi::DataVersion() {
+  const uint64_t event = events_.last_id();
+  const SharedSchedule schedule = schedules_.Get();
+  const int64_t minute =
+      std::chrono::floor<std::chrono::minutes>(data_clock_.Now().time_since_epoch()).count();
+  if (event != seen_event_ || schedule != seen_schedule_.lock() || minute != seen_minute_) {
+    seen_event_ = event;
+    seen_schedule_ = schedule;
+    seen_minute_ = minute;
+    ++data_version_;
+  }
+  return data_version_;
+}
+
 void HttpApi::PublishAlert(const std::string& name, const std::string& alert_id) {
-  json alert;
+  PublishAlerts(name, {alert_id});
+}
+
+void HttpApi::PublishAlerts(const std::string& name, const std::vector<std::string>& alert_ids) {
+  if (alert_ids.empty()) return;
+  std::vector<core::Alert> alerts;
   try {
-    alert = backend_.command("alert.show", {{"id", alert_id}});
+    store::Database db(backend_.database_path, store::OpenMode::kReadOnly);
+    alerts = store::AlertRepository(db.sql()).FindMany(alert_ids);
   } catch (const std::exception& e) {
-    spdlog::warn("events: alert {} not published: {}", alert_id, e.what());
+    spdlog::warn("events: {} alerts not published: {}", alert_ids.size(), e.what());
     return;
   }
-  const std::string school = alert.value("school_id", "");
-  events_.Publish(name, school,
-                  {{"id", alert_id},
-                   {"kind", alert.value("kind", "")},
-                   {"state", alert.value("state", "")},
-                   {"severity", alert.value("severity", json())},
-                   {"school_id", school},
-                   {"school_name", alert.value("school_name", "")}});
+  if (alerts.size() < alert_ids.size()) {
+    spdlog::warn("events: {} of {} alerts not found, not published",
+                 alert_ids.size() - alerts.size(), alert_ids.size());
+  }
+  if (name == "alert.opened" && alerts.size() > kBulkAlertEvents) {
+    PublishOpenedInBulk(events_, alerts);
+    return;
+  }
+  const SharedSchedule bundle = schedules_.Get();
+  for (const core::Alert& a : alerts) {
+    events_.Publish(name, a.school_id, AlertEventData(a, bundle.get()));
+  }
 }
 
 void HttpApi::PublishNewIncidents(const std::vector<store::WriteOutcome>& committed) {
@@ -240,7 +301,7 @@ void HttpApi::PublishNewIncidents(const std::vector<store::WriteOutcome>& commit
   } catch (const std::exception& e) {
     spdlog::warn("events: new incidents not published: {}", e.what());
   }
-  for (const std::string& id : alert_ids) PublishAlert("alert.opened", id);
+  PublishAlerts("alert.opened", alert_ids);
 }
 
 }  // namespace pingan::app

@@ -12,7 +12,10 @@
 // and destroy before them.
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -37,14 +40,23 @@ console::ApiBackend MakeApiBackend(const ControlServer& control, const ScheduleS
 // Registers users.* and tokens.create on `control`.
 void RegisterUserCommands(ControlServer& control, console::AuthService& auth);
 
+// More new alerts than this in one go (a sweep, a batch of incident reports) are
+// announced as bulk "alerts.opened" events instead of one "alert.opened" each: thousands
+// of events would overflow every console's stream queue and the replay ring.
+inline constexpr size_t kBulkAlertEvents = 50;
+
 class HttpApi {
  public:
   // Loads users, sessions and tokens, registers the routes and the user commands, and
   // (unless config.http.listen is empty) starts listening. A failed bind is logged and
   // the daemon goes on without the API: report intake matters more. Unusable TLS files
   // throw instead, naming the file: falling back to plain HTTP is not an option.
+  // `clock` runs the sessions (real time); `data_clock` is the clock the board reads (the
+  // daemon's, a drill clock during drills; null: `clock`), whose minute is part of the
+  // data version.
   HttpApi(boost::asio::io_context& io, const DaemonConfig& config, const core::Clock& clock,
-          store::StoreWriter& writer, ControlServer& control, const ScheduleSource& schedules);
+          store::StoreWriter& writer, ControlServer& control, const ScheduleSource& schedules,
+          const core::Clock* data_clock = nullptr);
   ~HttpApi();
 
   console::AuthService& auth() { return auth_; }
@@ -56,14 +68,30 @@ class HttpApi {
   // Publishes `name` ("alert.opened", "alert.updated") for one alert, looked up for its
   // school (leaders' filter), kind, state and severity. Unknown alerts are skipped.
   void PublishAlert(const std::string& name, const std::string& alert_id);
+  // The same for many alerts, read on one read-only connection: data {id, kind, state,
+  // severity, school_id, school_name}. "alert.opened" for more than kBulkAlertEvents
+  // alerts becomes one "alerts.opened" per (kind, requirement, window) instead, with
+  // data {kind, requirement_id, window_id} only (no school, no count: leaders get it
+  // when one of its schools is theirs, and must learn nothing of the others).
+  void PublishAlerts(const std::string& name, const std::vector<std::string>& alert_ids);
   // Publishes "alert.opened" for the incident alert of each newly stored incident report
   // in a committed batch (the duty room's sound and notification). Others are skipped
   // without a query, so the ingest path pays nothing for all-clears.
   void PublishNewIncidents(const std::vector<store::WriteOutcome>& committed);
 
+  // ApiBackend::data_version: moves when an event was published since the last call,
+  // the organisation was replaced, or the data clock entered another minute.
+  uint64_t DataVersion();
+
  private:
   void Heartbeat();
 
+  const ScheduleSource& schedules_;
+  const core::Clock& data_clock_;
+  uint64_t data_version_ = 0;
+  uint64_t seen_event_ = 0;
+  std::weak_ptr<const ScheduleBundle> seen_schedule_;  // weak: a freed bundle is "changed"
+  int64_t seen_minute_ = -1;
   console::AuthService auth_;
   console::EventHub events_;
   console::ApiBackend backend_;

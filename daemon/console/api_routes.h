@@ -8,6 +8,7 @@
 // run on the io thread (the Router's thread).
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -37,6 +38,13 @@ struct ApiBackend {
   // Called after an incident's case changed through the API (owner, note, closure), so
   // that open consoles update live. Optional.
   std::function<void(const std::string& report_id)> on_incident_changed;
+  // A number that changes whenever anything the board reads may have changed: the
+  // daemon publishes an event after every such change (ledger.updated after each
+  // committed report batch and each sweep, alert.* and incident.updated once the change
+  // is stored), and also moves it when the organisation is reloaded and when its clock
+  // enters a new minute (the board's default day and "now"). The board and its
+  // drill-down keep their answers while it stays the same. Optional: null, no caching.
+  std::function<uint64_t()> data_version;
 };
 
 // Registers every /api/v1 route. `auth` and the backend outlive the router.

@@ -19,7 +19,15 @@ EventHub::EventHub(size_t capacity, uint64_t first_id)
       next_id_(first_id_) {}
 
 uint64_t EventHub::Publish(std::string name, std::string school_id, nlohmann::json data) {
-  Event event{next_id_++, std::move(name), std::move(school_id), std::move(data)};
+  return Deliver({next_id_++, std::move(name), std::move(school_id), std::move(data)});
+}
+
+uint64_t EventHub::PublishBulk(std::string name, std::vector<std::string> school_ids,
+                               nlohmann::json data) {
+  return Deliver({next_id_++, std::move(name), "", std::move(data), std::move(school_ids)});
+}
+
+uint64_t EventHub::Deliver(Event event) {
   ring_.push_back(event);
   if (ring_.size() > capacity_) ring_.pop_front();
   const std::string text = FormatEvent(event);
@@ -113,26 +121,30 @@ std::optional<uint64_t> LastEventId(const RouteContext& c) {
 void RegisterEventRoute(Router& router, EventHub& hub, AuthService& auth,
                         std::function<bool(const std::string&, const std::string&)> in_subtree) {
   auth.SetSessionEndedListener([&hub](const std::string& hash) { hub.EndStreamsOf(hash); });
-  router.Add({"GET", "/api/v1/events", Permission::kViewAlerts, false,
-              [&hub, &auth, in_subtree](const RouteContext& c) {
-                Response res;
-                res.headers = {{"Content-Type", "text/event-stream; charset=utf-8"},
-                               {"Cache-Control", "no-store"},
-                               {"X-Accel-Buffering", "no"}};
-                EventHub::Filter filter;
-                if (c.principal->role == Role::kLeader) {
-                  filter = [in_subtree, scope = c.principal->scope](const Event& e) {
-                    return e.school_id.empty() || in_subtree(e.school_id, scope);
-                  };
-                }
-                StreamOwner owner{c.principal->Credential(),
-                                  [&auth, p = *c.principal] { return auth.StillValid(p); }};
-                res.stream = [&hub, filter, owner,
-                              last = LastEventId(c)](std::shared_ptr<StreamSink> s) {
-                  hub.Subscribe(std::move(s), filter, last, owner);
-                };
-                return res;
-              }});
+  router.Add(
+      {"GET", "/api/v1/events", Permission::kViewAlerts, false,
+       [&hub, &auth, in_subtree](const RouteContext& c) {
+         Response res;
+         res.headers = {{"Content-Type", "text/event-stream; charset=utf-8"},
+                        {"Cache-Control", "no-store"},
+                        {"X-Accel-Buffering", "no"}};
+         EventHub::Filter filter;
+         if (c.principal->role == Role::kLeader) {
+           filter = [in_subtree, scope = c.principal->scope](const Event& e) {
+             if (!e.school_ids.empty()) {
+               return std::any_of(e.school_ids.begin(), e.school_ids.end(),
+                                  [&](const std::string& id) { return in_subtree(id, scope); });
+             }
+             return e.school_id.empty() || in_subtree(e.school_id, scope);
+           };
+         }
+         StreamOwner owner{c.principal->Credential(),
+                           [&auth, p = *c.principal] { return auth.StillValid(p); }};
+         res.stream = [&hub, filter, owner, last = LastEventId(c)](std::shared_ptr<StreamSink> s) {
+           hub.Subscribe(std::move(s), filter, last, owner);
+         };
+         return res;
+       }});
 }
 
 }  // namespace pingan::console

@@ -1,11 +1,12 @@
 // EventHub: the live-update feed of the duty console (GET /api/v1/events, Server-Sent
 // Events). The daemon publishes small events (alert.opened, alert.updated,
-// ledger.updated) with increasing ids; the hub keeps the last `capacity` of them in a
-// ring so that a page reconnecting with `Last-Event-ID` misses nothing, and forwards
-// each new event to the open streams whose filter accepts it (leaders: their subtree).
-// When a page's last id is older than the ring (or from an earlier daemon run), it gets
-// one `reload` event instead. Slow peers are the server's business: a sink whose
-// queue overflows answers false and is dropped here.
+// ledger.updated; alerts.opened for many new alerts at once) with increasing ids; the
+// hub keeps the last `capacity` of them in a ring so that a page reconnecting with
+// `Last-Event-ID` misses nothing, and forwards each new event to the open streams whose
+// filter accepts it (leaders: their subtree). When a page's last id is older than the
+// ring (or from an earlier daemon run), it gets one `reload` event instead. Slow peers
+// are the server's business: a sink whose queue overflows answers false and is dropped
+// here.
 //
 // A stream lives no longer than the session that opened it. Each subscriber carries a
 // `still_valid` check (AuthService::StillValid, which does not refresh the idle
@@ -44,6 +45,10 @@ struct Event {
   std::string name;       // "alert.opened", "alert.updated", "ledger.updated", "reload"
   std::string school_id;  // empty: not tied to one school (sent to every viewer)
   nlohmann::json data;    // never holds protected incident text
+  // A bulk event's schools ("alerts.opened": one event for many alerts): a leader's
+  // stream gets it when any of them lies in the leader's subtree. Used for filtering
+  // only, never sent, so that a leader learns nothing of other districts' schools.
+  std::vector<std::string> school_ids{};
 };
 
 // "id: 7\nevent: alert.opened\ndata: {...}\n\n"
@@ -65,6 +70,8 @@ class EventHub {
 
   // Stores the event in the ring and sends it to every matching stream. Returns its id.
   uint64_t Publish(std::string name, std::string school_id, nlohmann::json data);
+  // The same for a bulk event concerning many schools (see Event::school_ids).
+  uint64_t PublishBulk(std::string name, std::vector<std::string> school_ids, nlohmann::json data);
 
   // Events after `last_id`, oldest first; nullopt when some of them are no longer in
   // the ring or `last_id` was never issued by this hub (the page must reload).
@@ -91,6 +98,8 @@ class EventHub {
     Filter filter;
     StreamOwner owner;
   };
+  // Rings `event` and hands it to every matching stream.
+  uint64_t Deliver(Event event);
   // True when `s` is to be forgotten: closed, or ended here because its owner expired.
   static bool Gone(Subscriber& s);
   static void End(Subscriber& s);
@@ -103,7 +112,8 @@ class EventHub {
 };
 
 // Registers GET /api/v1/events (permission kViewAlerts). Leaders get only events of
-// schools inside their scope (`in_subtree(unit, scope)`) plus events tied to no school.
+// schools inside their scope (`in_subtree(unit, scope)`; bulk events: of any of their
+// schools) plus events tied to no school.
 // Each stream is owned by the caller's session or token (see above); this also sets
 // `auth`'s session-ended listener to the hub. The hub and `auth` outlive the router.
 void RegisterEventRoute(Router& router, EventHub& hub, AuthService& auth,

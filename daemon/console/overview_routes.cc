@@ -1,13 +1,42 @@
 // The overview routes: daemon status, the board (a day's windows with counts per child
 // unit) and its drill-down to schools, the next deadlines, the schools that missed one
 // and the shift hand-over summary. Leaders see their subtree: the commands get their
-// unit, and every list is filtered again here by school.
+// unit, and every list is filtered again here by school. The board and its drill-down
+// are answered from an AnswerCache while the daemon's data version stays the same.
+#include <functional>
+#include <memory>
+
+#include "daemon/console/answer_cache.h"
 #include "daemon/console/api_context.h"
 
 namespace pingan::console {
 namespace {
 
 using nlohmann::json;
+
+// Enough for the dates, units and drill-downs that open pages show at once, times the
+// leaders' scopes; a drill-down of 10,000 schools is about 2 MB.
+constexpr size_t kCachedAnswers = 64;
+constexpr size_t kCachedBytes = 32 * 1024 * 1024;
+
+// The viewer's part of a cache key: a leader's answers are cut to their subtree, so
+// leaders of different scopes never share one; every other role sees the same.
+std::string ViewerKey(const Principal& p) {
+  return p.role == Role::kLeader ? "leader:" + p.scope : "all";
+}
+
+// `compute()`'s answer for `key`, kept while the data version is unchanged. The version
+// is read before computing: data that changes meanwhile publishes an event and so moves
+// the version, which keeps this answer from being served after it.
+Response Cached(const ApiContext& api, AnswerCache& cache, const std::string& key,
+                const std::function<Response()>& compute) {
+  if (!api.backend.data_version) return compute();
+  const uint64_t version = api.backend.data_version();
+  if (auto hit = cache.Find(key, version)) return std::move(*hit);
+  Response answer = compute();
+  cache.Put(key, version, answer);
+  return answer;
+}
 
 // The items of `list` whose `key` school the principal may see.
 json VisibleItems(const ApiContext& api, const Principal& p, const json& list, const char* key) {
@@ -41,23 +70,30 @@ void AddOverviewRoutes(Router& r, ApiPtr api) {
   r.Add({"GET", "/api/v1/status", Permission::kViewStatus, false, [api](const RouteContext&) {
            return JsonResponse(200, api->backend.command("status", json::object()));
          }});
-  r.Add({"GET", "/api/v1/board", Permission::kViewAlerts, false, [api](const RouteContext& c) {
-           json args = json::object();
-           if (auto date = QueryValue(c, "date"); !date.empty()) args["date"] = date;
-           if (auto unit = ViewedUnit(*api, c); !unit.empty()) args["unit"] = unit;
-           return JsonResponse(200, api->backend.command("board", args));
-         }});
+  // The key: the command's arguments (normalised: what the query and the viewer's
+  // scope made of them) and the viewer.
+  auto cache = std::make_shared<AnswerCache>(kCachedAnswers, kCachedBytes);
+  r.Add(
+      {"GET", "/api/v1/board", Permission::kViewAlerts, false, [api, cache](const RouteContext& c) {
+         json args = json::object();
+         if (auto date = QueryValue(c, "date"); !date.empty()) args["date"] = date;
+         if (auto unit = ViewedUnit(*api, c); !unit.empty()) args["unit"] = unit;
+         return Cached(*api, *cache, "board " + args.dump() + " " + ViewerKey(*c.principal),
+                       [&] { return JsonResponse(200, api->backend.command("board", args)); });
+       }});
   r.Add({"GET", "/api/v1/board/schools", Permission::kViewAlerts, false,
-         [api](const RouteContext& c) {
+         [api, cache](const RouteContext& c) {
            const int limit = RequestedLimit(c, 10000);
            json args{{"limit", limit}};
            for (const char* key : {"window", "requirement", "status"}) {
              if (auto v = QueryValue(c, key); !v.empty()) args[key] = v;
            }
            if (auto unit = ViewedUnit(*api, c); !unit.empty()) args["unit"] = unit;
-           return JsonResponse(
-               200, Scoped(*api, *c.principal, api->backend.command("board.schools", args),
-                           "school_id", limit));
+           const Principal& p = *c.principal;
+           return Cached(*api, *cache, "board.schools " + args.dump() + " " + ViewerKey(p), [&] {
+             return JsonResponse(200, Scoped(*api, p, api->backend.command("board.schools", args),
+                                             "school_id", limit));
+           });
          }});
   r.Add({"GET", "/api/v1/deadlines", Permission::kViewAlerts, false, [api](const RouteContext& c) {
            return JsonResponse(

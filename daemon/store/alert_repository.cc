@@ -226,6 +226,18 @@ std::optional<core::Alert> AlertRepository::Find(const std::string& alert_id) {
   return std::move(found.front());
 }
 
+std::vector<core::Alert> AlertRepository::FindMany(const std::vector<std::string>& alert_ids) {
+  SQLite::Statement s(db_, std::string(kColumns) + "WHERE alert_id = ?1");
+  std::vector<core::Alert> out;
+  out.reserve(alert_ids.size());
+  for (const std::string& id : alert_ids) {
+    s.reset();
+    s.bind(1, id);
+    if (s.executeStep()) out.push_back(ReadAlert(s));
+  }
+  return out;
+}
+
 std::optional<core::Alert> AlertRepository::FindMissing(const std::string& school_id,
                                                         const std::string& requirement_id,
                                                         const std::string& window_id) {

@@ -46,6 +46,10 @@ class AlertRepository {
   // Writes the alert's current state and appends timeline entries not yet stored.
   void Save(const core::Alert& alert);
   std::optional<core::Alert> Find(const std::string& alert_id);
+  // The alerts of `alert_ids` that exist, in the order given, WITHOUT their timelines:
+  // one prepared statement for all of them (the live-update events of a sweep's many
+  // new alerts need only the rows).
+  std::vector<core::Alert> FindMany(const std::vector<std::string>& alert_ids);
   std::optional<core::Alert> FindMissing(const std::string& school_id,
                                          const std::string& requirement_id,
                                          const std::string& window_id);

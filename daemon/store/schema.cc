@@ -261,6 +261,19 @@ CREATE INDEX reports_incidents_by_time ON reports (received_at_ms, report_id)
   WHERE kind = 'incident';
 CREATE INDEX alerts_by_incident_report ON alerts (report_id) WHERE kind = 'incident';
 )sql"},
+      {6, "alert indexes for the newest-first list, one school's alerts and the hand-over",
+       R"sql(
+-- The alert list without a state filter (ORDER BY created_at_ms DESC, alert_id DESC
+-- LIMIT n) walks this index from its end instead of sorting every alert; the state
+-- filter already has alerts_by_state. (alert_id, the key, ends every index entry of a
+-- WITHOUT ROWID table, so both orders are complete.)
+CREATE INDEX alerts_by_time ON alerts (created_at_ms);
+-- One school's alerts, newest first (the school page), without scanning the others.
+CREATE INDEX alerts_by_school ON alerts (school_id, created_at_ms);
+-- The hand-over's "resolved since": with alerts_by_state for the unresolved ones, it
+-- reads only what concerns the shift, not every alert ever resolved.
+CREATE INDEX alerts_by_resolved ON alerts (resolved_at_ms) WHERE resolved_at_ms IS NOT NULL;
+)sql"},
   };
   return kMigrations;
 }

@@ -51,6 +51,7 @@ class ApiFixture : public ::testing::Test {
       return it != parent_.end() && (it->second == scope || scope == "city");
     };
     backend.database_path = dir_.File("pingan.db");
+    backend.data_version = [this] { return data_version_; };
     RegisterApiRoutes(router_, auth_, backend);
     for (auto [name, role, scope] :
          {std::tuple{"admin", "admin", ""}, std::tuple{"duty", "duty_officer", ""},
@@ -172,6 +173,8 @@ class ApiFixture : public ::testing::Test {
   std::map<std::string, std::string> parent_;
   std::map<std::string, std::string> alerts_;
   std::vector<std::string> commands_;
+  // ApiBackend::data_version: tests move it to stand for changed data.
+  uint64_t data_version_ = 1;
   // A test's own answers (and a look at the arguments); nullopt: the defaults above.
   std::function<std::optional<nlohmann::json>(const std::string&, const nlohmann::json&)>
       custom_command_;

@@ -253,6 +253,33 @@ TEST_F(EventRouteTest, NeedsASessionAndLeadersSeeOnlyTheirSubtree) {
   EXPECT_NE(sink->text.find("ledger.updated"), std::string::npos);
 }
 
+// A sweep's many new alerts arrive as one bulk event: a leader's stream gets it when
+// one of its schools is theirs, live and in a replay, and it names none of them.
+TEST_F(EventRouteTest, ABulkEventReachesLeadersOfAnyOfItsSchoolsAndNamesNone) {
+  ASSERT_EQ(auth_.AddUser("leader-b", "leader", "district-b", kPassword), std::nullopt);
+  ASSERT_EQ(auth_.AddUser("leader-c", "leader", "district-c", kPassword), std::nullopt);
+  auto leader_a = Open(Login("leader-a"));
+  auto leader_c = Open(Login("leader-c"));
+  auto duty = Open(Login("duty"));
+  hub_.PublishBulk("alerts.opened", {"b1", "a1"},
+                   {{"kind", "missing"}, {"requirement_id", "daily"}, {"window_id", "2026-10-03"}});
+  EXPECT_NE(leader_a->text.find("event: alerts.opened\n"), std::string::npos)
+      << "a1 lies in district A";
+  EXPECT_NE(duty->text.find("event: alerts.opened\n"), std::string::npos);
+  EXPECT_EQ(leader_c->text.find("alerts.opened"), std::string::npos)
+      << "neither school lies in district C";
+  for (const char* school : {"\"a1\"", "\"b1\""}) {
+    EXPECT_EQ(leader_a->text.find(school), std::string::npos) << "schools filter, never sent";
+  }
+  // A page reconnecting with Last-Event-ID is replayed through the same filter.
+  for (const auto& [user, expected] : {std::pair{"leader-b", true}, std::pair{"leader-c", false}}) {
+    Request r = WithSession(Make("GET", "/api/v1/events"), Login(user));
+    r.headers["last-event-id"] = "0";
+    auto replayed = Open(r);
+    EXPECT_EQ(replayed->text.find("event: alerts.opened\n") != std::string::npos, expected) << user;
+  }
+}
+
 TEST_F(EventRouteTest, LastEventIdHeaderReplays) {
   hub_.Publish("alert.opened", "a1", {{"id", "first"}});
   hub_.Publish("alert.opened", "b1", {{"id", "second"}});

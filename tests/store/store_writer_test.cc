@@ -121,11 +121,18 @@ class FailingObserver : public ReportObserver {
 TEST(StoreWriter, FailedCommitAcksNothingAsStoredAndKeepsNothing) {
   testing::TempDir dir;
   Outcomes outcomes;
+  std::promise<void> started;
   std::promise<void> release;
   {
     StoreWriter writer(Options(dir), outcomes.Callback());
     writer.AddObserver(std::make_shared<FailingObserver>());
-    writer.Post([f = release.get_future().share()](Database&) { f.wait(); });
+    writer.Post([&started, f = release.get_future().share()](Database&) {
+      started.set_value();
+      f.wait();
+    });
+    // Only once the writer is held inside the job do the reports queue up, so that
+    // all seven land in one batch (otherwise the first could be committed alone).
+    started.get_future().wait();
     for (int i = 0; i < 7; ++i) writer.Submit({{MakeReport(i), kNow}, ""});
     release.set_value();
     for (const auto& o : outcomes.WaitFor(7)) EXPECT_EQ(o.status, WriteStatus::kFailed);

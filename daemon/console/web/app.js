@@ -119,7 +119,7 @@ function notify(a) {
   beep();
   if ('Notification' in window && Notification.permission === 'granted') {
     const what = t('k_' + a.kind) + (a.severity ? ' · ' + a.severity : '');
-    new Notification(t('new_alert'), { body: (a.school_name || a.school_id) + ' · ' + what });
+    new Notification(t('new_alert'), { body: (a.school_name || a.school_id || '') + ' · ' + what });
   }
   document.body.dataset.lastAlert = a.id;
 }
@@ -144,6 +144,13 @@ function connectEvents() {
     const a = JSON.parse(msg.data);
     if (!live.knownAlerts.has(a.id)) notify(a);
     live.knownAlerts.add(a.id);
+    refreshSoon();
+  });
+  // Many schools missing one deadline come as one event (no names: a leader's stream
+  // gets it when any of them is in the leader's area).
+  es.addEventListener('alerts.opened', (msg) => {
+    const bulk = JSON.parse(msg.data);
+    notify({ kind: bulk.kind || 'missing', id: 'bulk-' + msg.lastEventId, school_name: t('many_schools') });
     refreshSoon();
   });
   for (const name of ['alert.updated', 'ledger.updated', 'incident.updated']) {

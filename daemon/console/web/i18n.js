@@ -4,7 +4,7 @@ export const I18N = {
   zh: {
     title: '平安值班台', logout: '退出', login: '登录', user: '用户名', password: '密码',
     signin: '登录', live: '实时', offline: '离线', bad_login: '用户名或密码错误',
-    throttled: '失败次数过多，请稍后再试', new_alert: '新告警', session_ended: '会话已结束，请重新登录', loading: '加载中…',
+    throttled: '失败次数过多，请稍后再试', new_alert: '新告警', session_ended: '会话已结束，请重新登录', many_schools: '多所学校', loading: '加载中…',
     not_found: '未找到，或不在您的管辖范围内', forbidden: '您的角色无权执行此操作',
     required: '请填写', none: '无', all: '全部', yes: '是', no: '否', filter: '筛选',
     nav_board: '看板', nav_alerts: '告警', nav_incidents: '突发事件', nav_schools: '学校',
@@ -83,7 +83,7 @@ export const I18N = {
     title: 'pingan duty console', logout: 'Sign out', login: 'Sign in', user: 'User',
     password: 'Password', signin: 'Sign in', live: 'Live', offline: 'Offline',
     bad_login: 'Wrong name or password', throttled: 'Too many failed logins; wait',
-    new_alert: 'New alert', session_ended: 'Your session ended; sign in again', loading: 'Loading…', not_found: 'Not found, or outside your area',
+    new_alert: 'New alert', session_ended: 'Your session ended; sign in again', many_schools: 'Several schools', loading: 'Loading…', not_found: 'Not found, or outside your area',
     forbidden: 'Your role may not do this', required: 'Required', none: 'None', all: 'All',
     yes: 'Yes', no: 'No', filter: 'Filter',
     nav_board: 'Board', nav_alerts: 'Alerts', nav_incidents: 'Incidents', nav_schools: 'Schools',
