@@ -10,6 +10,7 @@
 #include "daemon/app/incident_commands.h"
 #include "daemon/store/alert_repository.h"
 #include "daemon/store/report_repository.h"
+#include "tests/app/http_api_support.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/temp_dir.h"
 
@@ -67,19 +68,8 @@ class IncidentEventsTest : public ::testing::Test {
     r.headers["authorization"] = "Bearer " + token_;
     return api_->router().Handle(r).status;
   }
-  // Lets the writer run what was posted, then the io thread's handlers it posted back.
-  void Settle() {
-    std::promise<void> done;
-    writer_->Post([&done](store::Database&) { done.set_value(); });
-    ASSERT_EQ(done.get_future().wait_for(10s), std::future_status::ready);
-    io_.poll();
-    io_.restart();
-  }
-  std::vector<console::Event> EventsSince(uint64_t id) {
-    auto events = api_->events().Since(id);
-    EXPECT_TRUE(events.has_value());
-    return events.value_or(std::vector<console::Event>{});
-  }
+  void Settle() { app::Settle(*writer_, io_); }
+  std::vector<console::Event> EventsSince(uint64_t id) { return app::EventsSince(*api_, id); }
 
   testing::TempDir dir_;
   testing::FakeClock clock_;

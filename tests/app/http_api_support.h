@@ -1,0 +1,35 @@
+// Helpers for tests that drive an HttpApi together with a real StoreWriter and the io
+// context by hand: run what was posted to the writer and what it posted back, and read
+// the events the API published.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <future>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+
+#include "daemon/app/http_api.h"
+#include "daemon/store/store_writer.h"
+
+namespace pingan::app {
+
+// Lets the writer run what was posted, then the io thread's handlers it posted back.
+inline void Settle(store::StoreWriter& writer, boost::asio::io_context& io) {
+  std::promise<void> done;
+  writer.Post([&done](store::Database&) { done.set_value(); });
+  ASSERT_EQ(done.get_future().wait_for(std::chrono::seconds{10}), std::future_status::ready);
+  io.poll();
+  io.restart();
+}
+
+// The events published after `id`, oldest first (fails the test when they are gone).
+inline std::vector<console::Event> EventsSince(HttpApi& api, uint64_t id) {
+  auto events = api.events().Since(id);
+  EXPECT_TRUE(events.has_value());
+  return events.value_or(std::vector<console::Event>{});
+}
+
+}  // namespace pingan::app
