@@ -225,6 +225,20 @@ json Resolve(const AlertCommandContext& c, const json& args) {
   return json{{"accepted", true}, {"id", id}, {"state", "resolved"}, {"reason", reason_text}};
 }
 
+json AddComment(const AlertCommandContext& c, const json& args) {
+  const std::string id = Arg(args, "id", true);
+  const std::string who = Arg(args, "who", true);
+  const std::string comment = Arg(args, "comment", true);
+  const core::AlertResult check = core::Comment(FindAlert(c, id), who, comment, c.clock.Now());
+  if (auto* err = std::get_if<core::AlertError>(&check))
+    throw ControlError("refused", err->message);
+  ApplyLater(c, id, who, "alert.comment", "",
+             [who, comment](const core::Alert& now_a, core::Instant now) {
+               return core::Comment(now_a, who, comment, now);
+             });
+  return json{{"accepted", true}, {"id", id}};
+}
+
 json ListOutbox(const AlertCommandContext& c, const json& args) {
   std::optional<store::OutboxState> state;
   if (const std::string s = Arg(args, "state"); !s.empty()) {
@@ -255,6 +269,8 @@ void RegisterAlertCommands(ControlServer& server, const AlertCommandContext& con
   server.Register("alert.show", [context](const json& args) { return ShowAlert(context, args); });
   server.Register("alert.ack", [context](const json& args) { return Acknowledge(context, args); });
   server.Register("alert.resolve", [context](const json& args) { return Resolve(context, args); });
+  server.Register("alert.comment",
+                  [context](const json& args) { return AddComment(context, args); });
   server.Register("outbox", [context](const json& args) { return ListOutbox(context, args); });
 }
 

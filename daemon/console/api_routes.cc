@@ -134,6 +134,16 @@ void AddAlertRoutes(Router& r, ApiPtr api) {
            api->Changed("alert.updated", id);
            return JsonResponse(202, done);
          }});
+  r.Add({"POST", "/api/v1/alerts/{id}/comment", Permission::kActOnAlerts, true,
+         [api](const RouteContext& c) {
+           const std::string id = c.params.at("id");
+           VisibleAlert(*api, *c.principal, id);
+           const json done = api->backend.command(
+               "alert.comment",
+               {{"id", id}, {"who", c.principal->name}, {"comment", Text(Body(c), "comment")}});
+           api->Changed("alert.updated", id);
+           return JsonResponse(202, done);
+         }});
   r.Add({"POST", "/api/v1/alerts/{id}/resolve", Permission::kActOnAlerts, true,
          [api](const RouteContext& c) {
            const std::string id = c.params.at("id");

@@ -98,6 +98,14 @@ AlertResult Acknowledge(const Alert& alert, std::string_view who, std::string_vi
   return a;
 }
 
+AlertResult Comment(const Alert& alert, std::string_view who, std::string_view comment,
+                    Instant now) {
+  if (auto problem = CheckActorAndComment(who, comment)) return Error(alert, *problem);
+  Alert a = alert;
+  a.timeline.push_back({now, std::string(TrimSpace(who)), "commented", std::string(comment)});
+  return a;
+}
+
 AlertResult Resolve(const Alert& alert, ResolveReason reason, std::string_view who,
                     std::string_view comment, Instant now) {
   if (alert.state == AlertState::kResolved) return Error(alert, "the alert is already resolved");

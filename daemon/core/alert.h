@@ -114,6 +114,11 @@ AlertResult Acknowledge(const Alert& alert, std::string_view who, std::string_vi
 AlertResult Resolve(const Alert& alert, ResolveReason reason, std::string_view who,
                     std::string_view comment, Instant now);
 
+// A note on the alert's timeline ("called the principal, no answer yet") without
+// changing its state or escalation; allowed in every state. `who` and `comment` required.
+AlertResult Comment(const Alert& alert, std::string_view who, std::string_view comment,
+                    Instant now);
+
 // A missing alert's report arrived after all: resolve it and remember the report.
 AlertResult ResolveByLateReport(const Alert& alert, std::string_view report_id, Instant now);
 

@@ -178,6 +178,14 @@ TEST_F(IncidentCommandsTest, NoteTextOnlyWithTextAndNeverInTheAuditLog) {
 TEST_F(IncidentCommandsTest, CloseRecordsOutcomeAndRefusesLaterChanges) {
   EXPECT_EQ(ErrorCode("incident.close", {{"id", "inc-1"}, {"outcome", "resolved"}, {"who", "d"}}),
             "bad_request");
+  // Hold the writer so that both closes below are accepted before it runs either.
+  std::promise<void> held;
+  std::promise<void> release;
+  writer_->Post([&held, f = release.get_future().share()](store::Database&) {
+    held.set_value();
+    f.wait();
+  });
+  held.get_future().wait();
   const json closed = Ok("incident.close", {{"id", "inc-1"},
                                             {"outcome", "false_report"},
                                             {"who", "duty"},
@@ -185,6 +193,7 @@ TEST_F(IncidentCommandsTest, CloseRecordsOutcomeAndRefusesLaterChanges) {
   EXPECT_EQ(closed["state"], "closed");
   // Accepted before the writer ran: the writer checks again and applies only the first.
   Ok("incident.close", {{"id", "inc-1"}, {"outcome", "handled"}, {"who", "other"}});
+  release.set_value();
   Flush();
   const json shown = Ok("incident.show", {{"id", "inc-1"}, {"with_text", true}});
   EXPECT_EQ(shown["case"]["state"], "closed");

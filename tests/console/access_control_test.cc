@@ -42,6 +42,7 @@ TEST_F(AccessControlTest, TheRouteTableHasEveryApiRoute) {
                            "GET /api/v1/alerts/{id}",
                            "POST /api/v1/alerts/{id}/ack",
                            "POST /api/v1/alerts/{id}/resolve",
+                           "POST /api/v1/alerts/{id}/comment",
                            "GET /api/v1/incidents/{report_id}",
                            "GET /api/v1/audit",
                            "GET /api/v1/board/schools",
@@ -164,6 +165,7 @@ TEST_F(AccessControlTest, LeaderOfDistrictAGetsNothingOfDistrictB) {
   for (const std::string& c : commands_) {
     EXPECT_NE(c, "alert.ack") << "an action on B reached the backend";
     EXPECT_NE(c, "alert.resolve");
+    EXPECT_NE(c, "alert.comment");
     for (const char* action : {"incident.assign", "incident.note", "incident.close"}) {
       EXPECT_NE(c, action) << "an action on report-b reached the backend";
     }

@@ -118,6 +118,24 @@ TEST_F(AlertActionsTest, AcknowledgeAndResolveAreAppliedAndAudited) {
   ASSERT_TRUE(by_action.count("login"));
 }
 
+TEST_F(AlertActionsTest, ACommentIsAppendedToTheTimelineAndAudited) {
+  const Response res =
+      router_.Handle(Post("/api/v1/alerts/alert-1/comment", {{"comment", "电话未接通"}}));
+  ASSERT_EQ(res.status, 202) << res.body;
+  EXPECT_EQ(router_.Handle(Post("/api/v1/alerts/alert-1/comment", {{"comment", ""}})).status, 400);
+  EXPECT_EQ(router_.Handle(Post("/api/v1/alerts/nope/comment", {{"comment", "x"}})).status, 404);
+  Drain();
+  const core::Alert a = Read("alert-1");
+  EXPECT_EQ(a.state, core::AlertState::kOpen) << "a comment is not an acknowledgement";
+  ASSERT_FALSE(a.timeline.empty());
+  EXPECT_EQ(a.timeline.back().what, "commented");
+  EXPECT_EQ(a.timeline.back().actor, "duty");
+  EXPECT_EQ(a.timeline.back().comment, "电话未接通");
+  bool audited = false;
+  for (const auto& e : Audit()) audited |= e.action == "alert.comment" && e.object == "alert-1";
+  EXPECT_TRUE(audited);
+}
+
 TEST_F(AlertActionsTest, ControlErrorsBecomeHttpStatuses) {
   EXPECT_EQ(router_.Handle(Post("/api/v1/alerts/none/ack", {{"comment", "x"}})).status, 404);
   EXPECT_EQ(

@@ -103,7 +103,7 @@ class ApiFixture : public ::testing::Test {
       if (it == alerts_.end()) throw ApiError(404, "not_found", "no alert");
       return alert_json(it->first, it->second);
     }
-    if (command == "alert.ack" || command == "alert.resolve") {
+    if (command == "alert.ack" || command == "alert.resolve" || command == "alert.comment") {
       return nlohmann::json{{"accepted", true}, {"id", args.at("id")}, {"who", args.at("who")}};
     }
     if (command == "incidents" || command.starts_with("incident.")) {

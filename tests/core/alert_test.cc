@@ -45,6 +45,26 @@ TEST(AlertTest, AcknowledgeNeedsActorAndComment) {
       std::holds_alternative<AlertError>(Acknowledge(a, "王五", "\xff\xfe", Cst(3, 16, 5), 0ms)));
 }
 
+TEST(AlertTest, ACommentGoesOnTheTimelineAndChangesNothingElse) {
+  const Alert a = Missing();
+  auto commented = Comment(a, "王五", "电话未接通, 稍后再打", Cst(3, 16, 5));
+  ASSERT_TRUE(std::holds_alternative<Alert>(commented));
+  const Alert& c = std::get<Alert>(commented);
+  EXPECT_EQ(c.state, a.state);
+  EXPECT_EQ(c.escalation.next_step_at, a.escalation.next_step_at) << "escalation goes on";
+  ASSERT_EQ(c.timeline.size(), a.timeline.size() + 1);
+  EXPECT_EQ(c.timeline.back().what, "commented");
+  EXPECT_EQ(c.timeline.back().actor, "王五");
+  EXPECT_EQ(c.timeline.back().comment, "电话未接通, 稍后再打");
+  // Also on a resolved alert (a follow-up), never without actor or text.
+  auto resolved = Resolve(a, ResolveReason::kHandled, "王五", "已处置", Cst(3, 16, 6));
+  ASSERT_TRUE(std::holds_alternative<Alert>(resolved));
+  EXPECT_TRUE(std::holds_alternative<Alert>(
+      Comment(std::get<Alert>(resolved), "李四", "回访: 一切正常", Cst(3, 17, 0))));
+  EXPECT_TRUE(std::holds_alternative<AlertError>(Comment(a, "王五", " ", Cst(3, 16, 5))));
+  EXPECT_TRUE(std::holds_alternative<AlertError>(Comment(a, "", "x", Cst(3, 16, 5))));
+}
+
 TEST(AlertTest, AcknowledgeStopsEscalationAndSetsExpiry) {
   Alert a = Missing();
   a.escalation.started = true;

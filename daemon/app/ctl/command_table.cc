@@ -74,6 +74,12 @@ std::vector<CtlCommand> MakeCommands() {
                  Text(a, in, "--comment", "comment", "What you are doing about it")->required();
                  who(a, in);
                }});
+  c.push_back({"alert comment", "alert.comment", "Add a note to the timeline; nothing else changes",
+               Post("/api/v1/alerts/{id}/comment", {"who"}), [who](CLI::App& a, CtlInputs& in) {
+                 Text(a, in, "id", "id", "Alert id")->required();
+                 Text(a, in, "--comment", "comment", "The note")->required();
+                 who(a, in);
+               }});
   c.push_back({"alert resolve", "alert.resolve", "Resolve; those told are informed",
                Post("/api/v1/alerts/{id}/resolve", {"who"}), [who](CLI::App& a, CtlInputs& in) {
                  Text(a, in, "id", "id", "Alert id")->required();

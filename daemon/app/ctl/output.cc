@@ -168,10 +168,11 @@ void PrintHuman(std::ostream& out, const std::string& control, const json& resul
                 "next_wakeup", "notified"});
   } else if (control == "alert.show") {
     PrintAlert(out, result);
-  } else if (control == "alert.ack" || control == "alert.resolve") {
+  } else if (control == "alert.ack" || control == "alert.resolve" || control == "alert.comment") {
     // Written by the daemon's store thread right after this answer; `alert show` then
     // shows it on the timeline.
-    out << "alert " << Cell(result["id"]) << ": " << Cell(result["state"]) << " (accepted)\n";
+    out << "alert " << Cell(result["id"]) << ": " << Cell(result.value("state", "commented"))
+        << " (accepted)\n";
   } else if (control == "outbox") {
     out << "counts " << result["counts"].dump() << "\n";
     PrintTable(out, result["rows"],

@@ -68,17 +68,21 @@ function head(a) {
 }
 
 function actions(a, reload) {
-  if (!can('act_on_alerts') || a.state === 'resolved') return null;
+  if (!can('act_on_alerts')) return null;
   const post = (what) => async (body) => {
     await api('POST', `/alerts/${encodeURIComponent(a.id)}/${what}`, body);
     await reload();
   };
+  const open = a.state !== 'resolved';
   return el('div', { class: 'actions' },
     a.state === 'open' ? actionForm({ id: 'ack-form', title: t('ack'), required: ['comment'],
       fields: [textArea('comment')], onDone: post('ack') }) : null,
-    actionForm({ id: 'resolve-form', title: t('resolve'), required: ['comment'],
+    // A note for the timeline (a call that went unanswered, a follow-up) changes nothing else.
+    actionForm({ id: 'comment-form', title: t('add_comment'), required: ['comment'],
+      fields: [textArea('comment')], onDone: post('comment') }),
+    open ? actionForm({ id: 'resolve-form', title: t('resolve'), required: ['comment'],
       fields: [select('reason', [['handled', t('r_handled')], ['false_alarm', t('r_false_alarm')]]),
-        textArea('comment')], onDone: post('resolve') }));
+        textArea('comment')], onDone: post('resolve') }) : null);
 }
 
 function timeline(a) {

@@ -93,11 +93,18 @@ function busy() {
 function refreshSoon() {
   live.pending = true;
   clearTimeout(live.timer);
-  // A sweep publishes many events at once: render once after they settle.
-  live.timer = setTimeout(() => {
-    if (busy()) return;
+  // A sweep publishes many events at once: render once after they settle. While the
+  // officer types, look again shortly (a form being sent is also "typing" until the
+  // page it reloads replaced it).
+  const tick = () => {
+    if (!live.pending) return;
+    if (busy()) {
+      live.timer = setTimeout(tick, 500);
+      return;
+    }
     route();
-  }, 250);
+  };
+  live.timer = setTimeout(tick, 250);
 }
 
 function beep() {
