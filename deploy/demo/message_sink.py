@@ -20,9 +20,13 @@ import time
 from aiosmtpd.controller import Controller
 
 
+_print_lock = threading.Lock()
+
+
 def say(channel, to, text):
     stamp = time.strftime("%H:%M:%S")
-    print(f"{stamp} [{channel}] -> {to}: {text}", flush=True)
+    with _print_lock:  # the HTTP server answers on several threads at once
+        print(f"{stamp} [{channel}] -> {to}: {text}", flush=True)
 
 
 class MailHandler:
