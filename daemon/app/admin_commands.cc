@@ -18,15 +18,13 @@ using nlohmann::json;
 
 constexpr size_t kMaxListedIds = 200;  // of added / updated schools in an answer
 
+// TextArg, with empty text counted as absent (names and keys must not be "").
 std::string Arg(const json& args, const char* key, bool required = false) {
-  auto it = args.find(key);
-  if (it == args.end() || it->is_null() || (it->is_string() && it->get<std::string>().empty())) {
-    if (required) throw ControlError("bad_request", std::string("'") + key + "' is required");
-    return "";
+  const std::string text = TextArg(args, key);
+  if (text.empty() && required) {
+    throw ControlError("bad_request", std::string("'") + key + "' is required");
   }
-  if (!it->is_string())
-    throw ControlError("bad_request", std::string("'") + key + "' must be text");
-  return it->get<std::string>();
+  return text;
 }
 
 // true, 1, "1", "true", "yes"

@@ -22,25 +22,6 @@ json Time(const std::optional<core::Instant>& t) {
   return t ? json(core::FormatInstantUtc(*t)) : json();
 }
 
-std::string Arg(const json& args, const char* key, bool required = false) {
-  auto it = args.find(key);
-  if (it == args.end() || it->is_null()) {
-    if (required) throw ControlError("bad_request", std::string("'") + key + "' is required");
-    return "";
-  }
-  if (!it->is_string())
-    throw ControlError("bad_request", std::string("'") + key + "' must be text");
-  return it->get<std::string>();
-}
-
-int Limit(const json& args, int fallback) {
-  const json v = args.is_object() ? args.value("limit", json(fallback)) : json(fallback);
-  if (!v.is_number_integer() || v.get<int>() < 1 || v.get<int>() > 10000) {
-    throw ControlError("bad_request", "limit must be 1..10000");
-  }
-  return v.get<int>();
-}
-
 std::string SchoolName(const ScheduleSource& schedules, const std::string& id) {
   SharedSchedule b = schedules.Get();
   const core::Unit* u = b ? b->tree.Find(id) : nullptr;
@@ -98,19 +79,19 @@ core::Alert FindAlert(const AlertCommandContext& c, const std::string& id) {
 
 json ListAlerts(const AlertCommandContext& c, const json& args) {
   store::AlertFilter filter;
-  if (const std::string s = Arg(args, "state"); !s.empty()) {
+  if (const std::string s = TextArg(args, "state"); !s.empty()) {
     filter.state = core::ParseAlertState(s);
     if (!filter.state)
       throw ControlError("bad_request", "state must be open, acknowledged or resolved");
   }
-  if (const std::string k = Arg(args, "kind"); !k.empty()) {
+  if (const std::string k = TextArg(args, "kind"); !k.empty()) {
     filter.kind = core::ParseAlertKind(k);
     if (!filter.kind) throw ControlError("bad_request", "kind must be missing, late or incident");
   }
-  filter.school_id = Arg(args, "school");
-  filter.requirement_id = Arg(args, "requirement");
-  filter.window_id = Arg(args, "window");
-  filter.limit = Limit(args, 100);
+  filter.school_id = TextArg(args, "school");
+  filter.requirement_id = TextArg(args, "requirement");
+  filter.window_id = TextArg(args, "window");
+  filter.limit = IntArg(args, "limit", 100, 1, 10000);
   store::Database db(c.database_path, store::OpenMode::kReadOnly);
   json out = json::array();
   for (const core::Alert& a : store::AlertRepository(db.sql()).List(filter)) {
@@ -120,7 +101,7 @@ json ListAlerts(const AlertCommandContext& c, const json& args) {
 }
 
 json ShowAlert(const AlertCommandContext& c, const json& args) {
-  const core::Alert a = FindAlert(c, Arg(args, "id", true));
+  const core::Alert a = FindAlert(c, TextArg(args, "id", true));
   json out = AlertSummary(a, c.schedules);
   json timeline = json::array();
   for (const core::TimelineEntry& e : a.timeline) {
@@ -186,9 +167,9 @@ void ApplyLater(const AlertCommandContext& c, const std::string& id, const std::
 }
 
 json Acknowledge(const AlertCommandContext& c, const json& args) {
-  const std::string id = Arg(args, "id", true);
-  const std::string who = Arg(args, "who", true);
-  const std::string comment = Arg(args, "comment", true);
+  const std::string id = TextArg(args, "id", true);
+  const std::string who = TextArg(args, "who", true);
+  const std::string comment = TextArg(args, "comment", true);
   const core::Alert a = FindAlert(c, id);
   const core::Millis timeout = AckTimeout(c, a);
   const core::AlertResult check = core::Acknowledge(a, who, comment, c.clock.Now(), timeout);
@@ -206,10 +187,10 @@ json Acknowledge(const AlertCommandContext& c, const json& args) {
 }
 
 json Resolve(const AlertCommandContext& c, const json& args) {
-  const std::string id = Arg(args, "id", true);
-  const std::string who = Arg(args, "who", true);
-  const std::string comment = Arg(args, "comment", true);
-  const std::string reason_text = Arg(args, "reason", true);
+  const std::string id = TextArg(args, "id", true);
+  const std::string who = TextArg(args, "who", true);
+  const std::string comment = TextArg(args, "comment", true);
+  const std::string reason_text = TextArg(args, "reason", true);
   const auto reason = core::ParseResolveReason(reason_text);
   if (!reason || *reason == core::ResolveReason::kLateReportReceived) {
     throw ControlError("bad_request", "reason must be handled or false_alarm");
@@ -226,9 +207,9 @@ json Resolve(const AlertCommandContext& c, const json& args) {
 }
 
 json AddComment(const AlertCommandContext& c, const json& args) {
-  const std::string id = Arg(args, "id", true);
-  const std::string who = Arg(args, "who", true);
-  const std::string comment = Arg(args, "comment", true);
+  const std::string id = TextArg(args, "id", true);
+  const std::string who = TextArg(args, "who", true);
+  const std::string comment = TextArg(args, "comment", true);
   const core::AlertResult check = core::Comment(FindAlert(c, id), who, comment, c.clock.Now());
   if (auto* err = std::get_if<core::AlertError>(&check))
     throw ControlError("refused", err->message);
@@ -241,7 +222,7 @@ json AddComment(const AlertCommandContext& c, const json& args) {
 
 json ListOutbox(const AlertCommandContext& c, const json& args) {
   std::optional<store::OutboxState> state;
-  if (const std::string s = Arg(args, "state"); !s.empty()) {
+  if (const std::string s = TextArg(args, "state"); !s.empty()) {
     for (auto st : {store::OutboxState::kPending, store::OutboxState::kLeased,
                     store::OutboxState::kDelivered, store::OutboxState::kFailed}) {
       if (store::OutboxStateName(st) == s) state = st;
@@ -252,7 +233,8 @@ json ListOutbox(const AlertCommandContext& c, const json& args) {
   store::Database db(c.database_path, store::OpenMode::kReadOnly);
   store::OutboxRepository outbox(db.sql());
   json rows = json::array();
-  for (const auto& r : outbox.List(state, Limit(args, 200))) rows.push_back(OutboxRowJson(r));
+  for (const auto& r : outbox.List(state, IntArg(args, "limit", 200, 1, 10000)))
+    rows.push_back(OutboxRowJson(r));
   json counts = json::object();
   for (auto st : {store::OutboxState::kPending, store::OutboxState::kLeased,
                   store::OutboxState::kDelivered, store::OutboxState::kFailed}) {

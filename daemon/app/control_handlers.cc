@@ -33,12 +33,6 @@ SharedSchedule RequireSchedule(const ControlContext& c) {
   return bundle;
 }
 
-int Limit(const json& args, int fallback) {
-  const int limit = args.value("limit", fallback);
-  if (limit < 1 || limit > 10000) throw ControlError("bad_request", "limit must be 1..10000");
-  return limit;
-}
-
 // The local date `args.date` (YYYY-MM-DD), or today in the default zone.
 date::year_month_day DayArg(const json& args, const ControlContext& c, const ScheduleBundle& b) {
   if (args.contains("date")) {
@@ -126,8 +120,8 @@ json CalendarShow(const ControlContext& c) {
 json DeadlinesNext(const ControlContext& c, const json& args) {
   SharedSchedule b = RequireSchedule(c);
   json out = json::array();
-  for (const core::Window& w :
-       b->schedule.UpcomingDeadlines(c.clock.Now(), static_cast<size_t>(Limit(args, 10)))) {
+  for (const core::Window& w : b->schedule.UpcomingDeadlines(
+           c.clock.Now(), static_cast<size_t>(IntArg(args, "limit", 10, 1, 10000)))) {
     json item = WindowJson(w);
     item["schools"] = b->schedule.SchoolCount(w.requirement_id);
     out.push_back(item);
@@ -174,7 +168,7 @@ json Missing(const ControlContext& c, const json& args) {
   SharedSchedule b = c.schedules.Get();
   json out = json::array();
   for (const store::LedgerRow& row :
-       ledger.WithStatus(store::LedgerRowStatus::kMissing, Limit(args, 200))) {
+       ledger.WithStatus(store::LedgerRowStatus::kMissing, IntArg(args, "limit", 200, 1, 10000))) {
     auto alert = alerts.FindMissing(row.school_id, row.requirement_id, row.window_id);
     const core::Unit* unit = b ? b->tree.Find(row.school_id) : nullptr;
     out.push_back({{"school_id", row.school_id},

@@ -6,6 +6,29 @@
 #include <stdexcept>
 
 namespace pingan::app {
+
+std::string TextArg(const nlohmann::json& args, const char* key, bool required) {
+  auto it = args.is_object() ? args.find(key) : args.end();
+  if (!args.is_object() || it == args.end() || it->is_null()) {
+    if (required) throw ControlError("bad_request", std::string("'") + key + "' is required");
+    return "";
+  }
+  if (!it->is_string()) {
+    throw ControlError("bad_request", std::string("'") + key + "' must be text");
+  }
+  return it->get<std::string>();
+}
+
+int IntArg(const nlohmann::json& args, const char* key, int fallback, int lo, int hi) {
+  if (!args.is_object()) return fallback;
+  auto it = args.find(key);
+  if (it == args.end() || it->is_null()) return fallback;
+  if (!it->is_number_integer() || it->get<int64_t>() < lo || it->get<int64_t>() > hi) {
+    throw ControlError("bad_request", std::string(key) + " must be " + std::to_string(lo) + ".." +
+                                          std::to_string(hi));
+  }
+  return it->get<int>();
+}
 namespace {
 
 using nlohmann::json;

@@ -28,6 +28,12 @@ struct ControlError : std::runtime_error {
   std::string code;
 };
 
+// Arguments of a command. args[key] as text: "" when absent or null; ControlError
+// bad_request when it is not text, or when `required` and it is absent.
+std::string TextArg(const nlohmann::json& args, const char* key, bool required = false);
+// args[key] as an integer in [lo, hi], or `fallback` when absent; bad_request otherwise.
+int IntArg(const nlohmann::json& args, const char* key, int fallback, int lo, int hi);
+
 class ControlServer {
  public:
   using Handler = std::function<nlohmann::json(const nlohmann::json& args)>;

@@ -27,16 +27,6 @@ int StatusFor(const std::string& code) {
   return 500;
 }
 
-std::string Arg(const json& args, const char* key, bool required) {
-  auto it = args.find(key);
-  if (it == args.end() || it->is_null()) {
-    if (required) throw ControlError("bad_request", std::string("'") + key + "' is required");
-    return "";
-  }
-  if (!it->is_string()) throw ControlError("bad_request", std::string("'") + key + "' is text");
-  return it->get<std::string>();
-}
-
 json Done(const std::optional<std::string>& error, json result) {
   if (error) throw ControlError("refused", *error);
   return result;
@@ -139,22 +129,22 @@ console::ApiBackend MakeApiBackend(const ControlServer& control, const ScheduleS
 
 void RegisterUserCommands(ControlServer& control, console::AuthService& auth) {
   control.Register("users.add", [&auth](const json& args) {
-    const std::string name = Arg(args, "name", true);
-    return Done(auth.AddUser(name, Arg(args, "role", true), Arg(args, "scope", false),
-                             Arg(args, "password", true)),
+    const std::string name = TextArg(args, "name", true);
+    return Done(auth.AddUser(name, TextArg(args, "role", true), TextArg(args, "scope", false),
+                             TextArg(args, "password", true)),
                 {{"added", name}});
   });
   control.Register("users.passwd", [&auth](const json& args) {
-    const std::string name = Arg(args, "name", true);
-    return Done(auth.SetPassword(name, Arg(args, "password", true)), {{"changed", name}});
+    const std::string name = TextArg(args, "name", true);
+    return Done(auth.SetPassword(name, TextArg(args, "password", true)), {{"changed", name}});
   });
   control.Register("users.disable", [&auth](const json& args) {
-    const std::string name = Arg(args, "name", true);
+    const std::string name = TextArg(args, "name", true);
     return Done(auth.DisableUser(name), {{"disabled", name}});
   });
   control.Register("tokens.create", [&auth](const json& args) {
-    const std::string label = Arg(args, "label", true);
-    auto made = auth.CreateToken(label, Arg(args, "role", true), Arg(args, "scope", false));
+    const std::string label = TextArg(args, "label", true);
+    auto made = auth.CreateToken(label, TextArg(args, "role", true), TextArg(args, "scope", false));
     if (made.index() == 1) throw ControlError("refused", std::get<1>(made));
     return json{{"label", label}, {"token", std::get<0>(made)}};
   });

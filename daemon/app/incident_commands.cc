@@ -21,21 +21,10 @@ json OrNull(const std::string& s) {
   return s.empty() ? json() : json(s);
 }
 
-std::string Arg(const json& args, const char* key, bool required = false) {
-  auto it = args.find(key);
-  if (it == args.end() || it->is_null()) {
-    if (required) throw ControlError("bad_request", std::string("'") + key + "' is required");
-    return "";
-  }
-  if (!it->is_string())
-    throw ControlError("bad_request", std::string("'") + key + "' must be text");
-  return it->get<std::string>();
-}
-
 // args[key] trimmed, valid UTF-8 of at most `max_bytes`; "" when absent and optional.
 // Messages never quote the text: it may be protected.
 std::string CheckedText(const json& args, const char* key, size_t max_bytes, bool required) {
-  const std::string raw = Arg(args, key, required);
+  const std::string raw = TextArg(args, key, required);
   const std::string text(core::TrimSpace(raw));
   if (required && text.empty())
     throw ControlError("bad_request", std::string("'") + key + "' must not be empty");
@@ -67,11 +56,11 @@ json IncidentSummary(const store::IncidentRow& row, const ScheduleSource& schedu
 
 json ListIncidents(const IncidentCommandContext& c, const json& args) {
   store::IncidentFilter filter;
-  if (const std::string s = Arg(args, "state"); !s.empty()) {
+  if (const std::string s = TextArg(args, "state"); !s.empty()) {
     filter.state = store::ParseCaseState(s);
     if (!filter.state) throw ControlError("bad_request", "state must be open or closed");
   }
-  filter.school_id = Arg(args, "school");
+  filter.school_id = TextArg(args, "school");
   filter.limit = IntArg(args, "limit", 100, 1, 10000);
   store::Database db(c.database_path, store::OpenMode::kReadOnly);
   json out = json::array();
@@ -82,7 +71,7 @@ json ListIncidents(const IncidentCommandContext& c, const json& args) {
 }
 
 json ShowIncident(const IncidentCommandContext& c, const json& args) {
-  const std::string id = Arg(args, "id", true);
+  const std::string id = TextArg(args, "id", true);
   const json with = args.value("with_text", json(false));
   if (!with.is_boolean()) throw ControlError("bad_request", "'with_text' must be true or false");
   const bool with_text = with.get<bool>();
@@ -151,7 +140,7 @@ void ApplyLater(const IncidentCommandContext& c, const std::string& id, const st
 }
 
 json Assign(const IncidentCommandContext& c, const json& args) {
-  const std::string id = Arg(args, "id", true);
+  const std::string id = TextArg(args, "id", true);
   const std::string who = CheckedText(args, "who", kMaxOwnerBytes, true);
   const std::string owner = CheckedText(args, "owner", kMaxOwnerBytes, true);
   const std::string role = CheckedText(args, "owner_role", kMaxOwnerBytes, false);
@@ -168,7 +157,7 @@ json Assign(const IncidentCommandContext& c, const json& args) {
 }
 
 json AddNote(const IncidentCommandContext& c, const json& args) {
-  const std::string id = Arg(args, "id", true);
+  const std::string id = TextArg(args, "id", true);
   const std::string who = CheckedText(args, "who", kMaxOwnerBytes, true);
   const std::string text = CheckedText(args, "text", kMaxNoteBytes, true);
   CheckChangeable(c, id);
@@ -180,9 +169,9 @@ json AddNote(const IncidentCommandContext& c, const json& args) {
 }
 
 json Close(const IncidentCommandContext& c, const json& args) {
-  const std::string id = Arg(args, "id", true);
+  const std::string id = TextArg(args, "id", true);
   const std::string who = CheckedText(args, "who", kMaxOwnerBytes, true);
-  const std::string outcome_text = Arg(args, "outcome", true);
+  const std::string outcome_text = TextArg(args, "outcome", true);
   const auto outcome = store::ParseCaseOutcome(outcome_text);
   if (!outcome) {
     throw ControlError("bad_request", "outcome must be handled, false_report or transferred");

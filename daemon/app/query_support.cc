@@ -17,25 +17,6 @@ SharedSchedule RequireSchedule(const ConsoleQueryContext& c) {
   return bundle;
 }
 
-std::string TextArg(const json& args, const char* key) {
-  if (!args.is_object()) return "";
-  auto it = args.find(key);
-  if (it == args.end() || it->is_null()) return "";
-  if (!it->is_string()) throw ControlError("bad_request", std::string("'") + key + "' is text");
-  return it->get<std::string>();
-}
-
-int IntArg(const json& args, const char* key, int fallback, int lo, int hi) {
-  if (!args.is_object()) return fallback;
-  auto it = args.find(key);
-  if (it == args.end() || it->is_null()) return fallback;
-  if (!it->is_number_integer() || it->get<int64_t>() < lo || it->get<int64_t>() > hi) {
-    throw ControlError("bad_request", std::string(key) + " must be " + std::to_string(lo) + ".." +
-                                          std::to_string(hi));
-  }
-  return it->get<int>();
-}
-
 std::optional<core::Instant> ParseInstantText(std::string_view text) {
   for (const char* format : {"%FT%TZ", "%FT%T%Ez"}) {
     std::istringstream in{std::string(text)};

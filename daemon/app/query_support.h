@@ -32,10 +32,6 @@ struct ConsoleQueryContext {
 // The current schedule; ControlError no_schedule when none is configured.
 SharedSchedule RequireSchedule(const ConsoleQueryContext& c);
 
-// args[key] as text; "" when absent or null; bad_request when not text.
-std::string TextArg(const nlohmann::json& args, const char* key);
-// args[key] as an integer in [lo, hi], or `fallback` when absent; bad_request otherwise.
-int IntArg(const nlohmann::json& args, const char* key, int fallback, int lo, int hi);
 // "2026-10-03T08:00:00Z", with optional fractional seconds, or with an offset
 // ("+08:00") instead of Z.
 std::optional<core::Instant> ParseInstantText(std::string_view text);
