@@ -9,6 +9,7 @@
 
 #include "daemon/app/admin_commands.h"
 #include "daemon/store/audit_log.h"
+#include "tests/fakes/drain_writer.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/temp_dir.h"
 
@@ -102,9 +103,7 @@ class AdminCommandsFixture : public ::testing::Test {
   }
   // Audit entries (oldest first) once the writer ran everything posted so far.
   std::vector<store::AuditEntry> Audit() {
-    std::promise<void> done;
-    writer_->Post([&](store::Database&) { done.set_value(); });
-    EXPECT_EQ(done.get_future().wait_for(10s), std::future_status::ready);
+    pingan::testing::DrainWriter(*writer_);
     store::Database db(dir_.File("pingan.db"), store::OpenMode::kReadOnly);
     auto entries = store::RecentAudit(db.sql(), 100);
     std::reverse(entries.begin(), entries.end());

@@ -7,6 +7,7 @@
 #include "daemon/app/escalation_runner.h"
 #include "daemon/store/audit_log.h"
 #include "tests/app/escalation_support.h"
+#include "tests/fakes/drain_writer.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/temp_dir.h"
 
@@ -47,11 +48,7 @@ class AlertCommandsTest : public ::testing::Test {
     return answer["error"].value("code", "");
   }
   // Waits until the writer ran everything posted so far.
-  void Flush() {
-    std::promise<void> done;
-    writer_->Post([&](store::Database&) { done.set_value(); });
-    ASSERT_EQ(done.get_future().wait_for(10s), std::future_status::ready);
-  }
+  void Flush() { pingan::testing::DrainWriter(*writer_); }
 
   testing::TempDir dir_;
   testing::FakeClock clock_;

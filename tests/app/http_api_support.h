@@ -13,14 +13,13 @@
 
 #include "daemon/app/http_api.h"
 #include "daemon/store/store_writer.h"
+#include "tests/fakes/drain_writer.h"
 
 namespace pingan::app {
 
 // Lets the writer run what was posted, then the io thread's handlers it posted back.
 inline void Settle(store::StoreWriter& writer, boost::asio::io_context& io) {
-  std::promise<void> done;
-  writer.Post([&done](store::Database&) { done.set_value(); });
-  ASSERT_EQ(done.get_future().wait_for(std::chrono::seconds{10}), std::future_status::ready);
+  pingan::testing::DrainWriter(writer);
   io.poll();
   io.restart();
 }

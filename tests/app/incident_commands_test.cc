@@ -11,6 +11,7 @@
 #include "daemon/store/audit_log.h"
 #include "daemon/store/report_repository.h"
 #include "tests/app/escalation_support.h"
+#include "tests/fakes/drain_writer.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/temp_dir.h"
 
@@ -81,11 +82,7 @@ class IncidentCommandsTest : public ::testing::Test {
     return answer["error"].value("code", "");
   }
   // Waits until the writer ran everything posted so far.
-  void Flush() {
-    std::promise<void> done;
-    writer_->Post([&](store::Database&) { done.set_value(); });
-    ASSERT_EQ(done.get_future().wait_for(10s), std::future_status::ready);
-  }
+  void Flush() { pingan::testing::DrainWriter(*writer_); }
   std::vector<store::AuditEntry> Audit() {
     store::Database db(dir_.File("pingan.db"), store::OpenMode::kReadOnly);
     return store::RecentAudit(db.sql(), 100);

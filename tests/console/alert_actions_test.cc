@@ -10,6 +10,7 @@
 #include "daemon/core/alert.h"
 #include "daemon/store/alert_repository.h"
 #include "daemon/store/audit_log.h"
+#include "tests/fakes/drain_writer.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/temp_dir.h"
 
@@ -55,11 +56,7 @@ class AlertActionsTest : public ::testing::Test {
   }
 
   // Waits (without sleeping) until every job posted so far ran on the writer thread.
-  void Drain() {
-    std::promise<void> done;
-    writer_.Post([&done](store::Database&) { done.set_value(); });
-    done.get_future().wait();
-  }
+  void Drain() { pingan::testing::DrainWriter(writer_); }
 
   Request Post(const std::string& path, const json& body) {
     Request r;

@@ -9,6 +9,7 @@
 #include "daemon/app/http_api.h"
 #include "daemon/app/incident_commands.h"
 #include "tests/console/api_fixture.h"
+#include "tests/fakes/drain_writer.h"
 
 namespace pingan::console {
 namespace {
@@ -36,11 +37,7 @@ class IncidentRoutesTest : public ApiFixture {
   ~IncidentRoutesTest() override { writer_.Stop(); }
 
   // Waits (without sleeping) until every job posted so far ran on the writer thread.
-  void Drain() {
-    std::promise<void> done;
-    writer_.Post([&done](store::Database&) { done.set_value(); });
-    done.get_future().wait();
-  }
+  void Drain() { pingan::testing::DrainWriter(writer_); }
 
   struct Session {
     std::string cookie;
