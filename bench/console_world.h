@@ -31,6 +31,7 @@
 #include "daemon/app/deadline_sweep.h"
 #include "daemon/app/system_clock.h"
 #include "daemon/core/drill_clock.h"
+#include "daemon/ingest/curve_keys.h"
 #include "daemon/store/database.h"
 #include "daemon/store/ledger_repository.h"
 
@@ -81,6 +82,18 @@ class ConsoleWorld {
     std::filesystem::remove_all(dir_);
   }
 
+  // Enrols CURVE keys for schools 0..n-1 (call before Start) and returns them: agents
+  // of those schools can then report over the product's encrypted path.
+  std::vector<wire::CurveKeyPair> AddAgentKeys(int n) const {
+    std::filesystem::create_directories(dir_ / "schools");
+    std::vector<wire::CurveKeyPair> keys;
+    for (int i = 0; i < n; ++i) {
+      keys.push_back(wire::GenerateCurveKeyPair());
+      (void)wire::WriteKeyPair((dir_ / "schools" / SchoolId(i)).string(), keys.back());
+    }
+    return keys;
+  }
+
   // Writes the org and calendar files and the ledger and starts the daemon, whose
   // first sweep then opens the alerts (see WaitForAlerts). Throws std::runtime_error.
   void Start() {
@@ -99,13 +112,12 @@ class ConsoleWorld {
     app::DaemonOptions options;
     options.drill = &drill_;
     daemon_ = std::make_unique<app::Daemon>(config, drill_, options);
-    daemon_->Start();
+    endpoint_ = daemon_->Start();
     loop_ = std::thread([this] { daemon_->Run(); });
   }
 
-  // Waits (bounded) until the sweep's alerts are open. The status command runs on the
-  // io thread, so this mostly also waits for the publishing of the sweep's events (not
-  // always: a status request may be served between the sweep's commit and them).
+  // Waits (bounded) until the sweep's alerts are open (their events may still be on
+  // their way to the consoles).
   void WaitForAlerts() const {
     const auto until = std::chrono::steady_clock::now() + std::chrono::minutes{3};
     while (!AlertsOpen()) {
@@ -116,8 +128,8 @@ class ConsoleWorld {
     }
   }
 
-  // Adds the duty officer (its password hash runs on the io thread): log in over HTTP
-  // to get a session.
+  // Adds the duty officer (the command hashes its password on a worker): log in over
+  // HTTP to get a session.
   void AddDutyOfficer() const {
     const auto added = Control(
         "users.add", {{"name", kDutyUser}, {"role", "duty_officer"}, {"password", kDutyPassword}});
@@ -132,6 +144,13 @@ class ConsoleWorld {
   }
 
   unsigned short port() const { return port_; }
+  // The report socket (tcp://127.0.0.1:N) and the daemon's CURVE public key.
+  const std::string& endpoint() const { return endpoint_; }
+  std::string ServerPublicKey() const {
+    return std::get<std::string>(wire::ReadPublicKeyFile((dir_ / "daemon.pub").string()));
+  }
+  // The daemon's clock (a drill clock: reports must cover its day).
+  core::Instant Now() const { return drill_.Now(); }
   const ConsoleWorldSize& size() const { return size_; }
 
   nlohmann::json Control(const std::string& command, const nlohmann::json& args) const {
@@ -218,6 +237,7 @@ class ConsoleWorld {
   core::DrillClock drill_;
   std::unique_ptr<app::Daemon> daemon_;
   std::thread loop_;
+  std::string endpoint_;
   unsigned short port_ = 0;
 };
 

@@ -35,8 +35,15 @@ inline double Percentile(std::vector<double> v, double p) {
   return v[i];
 }
 
-inline tcp::socket ConnectLoopback(boost::asio::io_context& io, unsigned short port) {
+// `source`: the local address to connect from (any of 127.0.0.0/8, so that a bench can
+// stand for many clients); "" lets the kernel choose.
+inline tcp::socket ConnectLoopback(boost::asio::io_context& io, unsigned short port,
+                                   const std::string& source = "") {
   tcp::socket socket(io);
+  if (!source.empty()) {
+    socket.open(tcp::v4());
+    socket.bind({boost::asio::ip::make_address(source), 0});
+  }
   socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
   socket.set_option(tcp::no_delay(true));
   return socket;
@@ -50,7 +57,8 @@ struct HttpReply {
 
 class HttpClient {
  public:
-  explicit HttpClient(unsigned short port) : socket_(ConnectLoopback(io_, port)) {}
+  explicit HttpClient(unsigned short port, const std::string& source = "")
+      : socket_(ConnectLoopback(io_, port, source)) {}
 
   // Signs in as `name` (POST /api/v1/login) and keeps the cookie and CSRF token.
   void Login(const std::string& name, const std::string& password);

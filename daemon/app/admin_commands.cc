@@ -57,7 +57,7 @@ void Audit(const AdminCommandContext& c, const json& args, const std::string& ac
 }
 
 json UsersList(const AdminCommandContext& c) {
-  store::Database db(c.database_path, store::OpenMode::kReadOnly);
+  auto db = c.reads.Acquire();
   SQLite::Statement s(db.sql(),
                       "SELECT name, role, scope_unit, disabled, created_at_ms FROM users "
                       "ORDER BY name");
@@ -206,7 +206,7 @@ json ExportLedger(const AdminCommandContext& c, const json& args) {
   request.scope = Arg(args, "scope");
   SharedSchedule bundle = c.schedules.Get();
   if (!bundle) throw ControlError("no_schedule", "no organisation and calendars are configured");
-  store::Database db(c.database_path, store::OpenMode::kReadOnly);
+  auto db = c.reads.Acquire();
   auto exported = ExportLedgerCsv(*bundle, db.sql(), request, c.clock.Now());
   if (auto* e = std::get_if<ExportError>(&exported)) throw ControlError(e->code, e->message);
   ExportResult& result = std::get<ExportResult>(exported);

@@ -17,7 +17,7 @@
 // handler is reloaded (on_keys_changed) and the new schedule is swapped into the
 // ScheduleSource. An already open CURVE session of a revoked school is not cut: it
 // lasts until that agent reconnects (agents close idle connections on their own).
-// Audit entries are written by the StoreWriter thread. Handlers run on the io thread.
+// Audit entries are written by the StoreWriter thread. Handlers run on a read-pool worker.
 #pragma once
 
 #include <functional>
@@ -26,6 +26,7 @@
 #include "daemon/app/control_server.h"
 #include "daemon/app/schedule_bundle.h"
 #include "daemon/core/clock.h"
+#include "daemon/store/read_connections.h"
 #include "daemon/store/store_writer.h"
 
 namespace pingan::app {
@@ -33,7 +34,7 @@ namespace pingan::app {
 struct AdminCommandContext {
   const core::Clock& clock;       // the daemon's clock (a drill clock in drills): exports
   const core::Clock& wall_clock;  // real time: audit entries, names of revoked key files
-  std::string database_path;
+  store::ReadPool reads;          // read-only connections, shared
   store::StoreWriter& writer;
   ScheduleSource& schedules;
   std::string school_keys;                // key directory (or list file), config `school_keys`

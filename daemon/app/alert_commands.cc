@@ -71,7 +71,7 @@ json OutboxRowJson(const store::OutboxRow& r) {
 }
 
 core::Alert FindAlert(const AlertCommandContext& c, const std::string& id) {
-  store::Database db(c.database_path, store::OpenMode::kReadOnly);
+  auto db = c.reads.Acquire();
   auto alert = store::AlertRepository(db.sql()).Find(id);
   if (!alert) throw ControlError("not_found", "no alert " + id);
   return std::move(*alert);
@@ -92,7 +92,7 @@ json ListAlerts(const AlertCommandContext& c, const json& args) {
   filter.requirement_id = TextArg(args, "requirement");
   filter.window_id = TextArg(args, "window");
   filter.limit = IntArg(args, "limit", 100, 1, 10000);
-  store::Database db(c.database_path, store::OpenMode::kReadOnly);
+  auto db = c.reads.Acquire();
   json out = json::array();
   for (const core::Alert& a : store::AlertRepository(db.sql()).List(filter)) {
     out.push_back(AlertSummary(a, c.schedules));
@@ -120,7 +120,7 @@ json ShowAlert(const AlertCommandContext& c, const json& args) {
                     {"first_at", core::FormatInstantUtc(n.first_at)}});
   }
   out["notified"] = told;
-  store::Database db(c.database_path, store::OpenMode::kReadOnly);
+  auto db = c.reads.Acquire();
   json rows = json::array();
   for (const auto& r : store::OutboxRepository(db.sql()).ListForAlert(a.id, 200)) {
     rows.push_back(OutboxRowJson(r));
@@ -230,7 +230,7 @@ json ListOutbox(const AlertCommandContext& c, const json& args) {
     if (!state)
       throw ControlError("bad_request", "state must be pending, leased, delivered or failed");
   }
-  store::Database db(c.database_path, store::OpenMode::kReadOnly);
+  auto db = c.reads.Acquire();
   store::OutboxRepository outbox(db.sql());
   json rows = json::array();
   for (const auto& r : outbox.List(state, IntArg(args, "limit", 200, 1, 10000)))

@@ -8,12 +8,13 @@
 //                  get a "resolved" notice
 //   outbox         {state?, limit?}  rows with attempts, next attempt, lease, last error
 //
-// Reads use a fresh read-only connection on the io thread (small indexed queries).
+// Reads lease a connection of the shared read-only pool (small indexed queries).
 // Acknowledge and resolve are checked at once against the current row, so bad input is
 // answered with an app::ControlError, and then written by the StoreWriter thread (the
 // only writer), which applies the transition again to the row as it is then and records
 // it in the audit log: the answer is {"accepted": true, ...} and the change is visible
-// to queries once that job ran (milliseconds). Handlers run on the io thread.
+// to queries once that job ran (milliseconds). Handlers run on a read-pool worker,
+// several at once.
 #pragma once
 
 #include <string>
@@ -22,13 +23,14 @@
 #include "daemon/app/escalation_config.h"
 #include "daemon/app/schedule_bundle.h"
 #include "daemon/core/clock.h"
+#include "daemon/store/read_connections.h"
 #include "daemon/store/store_writer.h"
 
 namespace pingan::app {
 
 struct AlertCommandContext {
   const core::Clock& clock;
-  std::string database_path;
+  store::ReadPool reads;  // read-only connections, shared
   store::StoreWriter& writer;
   const ScheduleSource& schedules;
   SharedEscalation escalation;  // null when escalation is not configured

@@ -122,7 +122,7 @@ json Board(const ConsoleQueryContext& c, const json& args) {
     first = std::min(first, date::sys_days{due.window.covers_first});
     last = std::max(last, date::sys_days{due.window.covers_last});
   }
-  store::Database db(c.database_path, store::OpenMode::kReadOnly);
+  auto db = c.reads.Acquire();
   store::LedgerRepository ledger(db.sql());
   const IncidentDays incidents = IncidentsCovering(db.sql(), first, last);
   json out_windows = json::array();
@@ -213,7 +213,7 @@ json BoardSchools(const ConsoleQueryContext& c, const json& args) {
   const int limit = IntArg(args, "limit", 10000, 1, 10000);
   const std::string viewed = ViewedUnitId(*b, args);
   const auto windows = FindWindow(*b, TextArg(args, "requirement"), window_id);
-  store::Database db(c.database_path, store::OpenMode::kReadOnly);
+  auto db = c.reads.Acquire();
   store::LedgerRepository ledger(db.sql());
   store::AlertRepository alerts(db.sql());
   const RowsBySchool rows = RowsOf(ledger, windows.front().window);

@@ -19,7 +19,7 @@
 //
 // `unit` defaults to the root; callers scope leaders by passing their unit. Incidents
 // count incident reports covering the window's dates that arrived up to a week after
-// them. Handlers run on the io thread with a fresh read-only connection each.
+// them. Handlers run on read-pool workers with a leased read-only connection each.
 #pragma once
 
 #include "daemon/app/control_server.h"

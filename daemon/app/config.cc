@@ -147,7 +147,8 @@ std::optional<ConfigError> ReadAll(const Reader& r, const YAML::Node& root, Daem
                   {"session_absolute_hours", Positive(r, h.session_absolute_hours)},
                   {"login_free_failures", Positive(r, h.login_free_failures)},
                   {"login_lockout_seconds", Positive(r, h.login_lockout_seconds)},
-                  {"login_max_lockout_minutes", Positive(r, h.login_max_lockout_minutes)}});
+                  {"login_max_lockout_minutes", Positive(r, h.login_max_lockout_minutes)},
+                  {"read_workers", Positive(r, h.read_workers)}});
   };
   auto err = r.Map(root, "",
                    {{"listen", Bind(r, c.listen)},

@@ -36,6 +36,8 @@ struct HttpSettings {
   int login_free_failures = 5;
   int login_lockout_seconds = 30;
   int login_max_lockout_minutes = 15;
+  // Threads that run the API's database reads and commands (the read pool).
+  int read_workers = 2;
 };
 
 // Member initializers only make a value well-formed; the defaults that count are

@@ -46,7 +46,7 @@ date::year_month_day DayArg(const json& args, const ControlContext& c, const Sch
 }
 
 json Status(const ControlContext& c) {
-  store::Database db(c.database_path, store::OpenMode::kReadOnly);
+  auto db = c.reads.Acquire();
   store::AlertRepository alerts(db.sql());
   store::OutboxRepository outbox(db.sql());
   const core::Instant now = c.clock.Now();
@@ -136,7 +136,7 @@ json LedgerToday(const ControlContext& c, const json& args) {
   // Windows covering the day end within a few days of it, in any zone.
   const core::Instant from = d - date::days{2};
   const core::Instant to = d + date::days{40};
-  store::Database db(c.database_path, store::OpenMode::kReadOnly);
+  auto db = c.reads.Acquire();
   store::LedgerRepository ledger(db.sql());
   const core::Instant now = c.clock.Now();
   json windows = json::array();
@@ -162,7 +162,7 @@ json LedgerToday(const ControlContext& c, const json& args) {
 }
 
 json Missing(const ControlContext& c, const json& args) {
-  store::Database db(c.database_path, store::OpenMode::kReadOnly);
+  auto db = c.reads.Acquire();
   store::LedgerRepository ledger(db.sql());
   store::AlertRepository alerts(db.sql());
   SharedSchedule b = c.schedules.Get();

@@ -5,6 +5,8 @@
 
 #include <stdexcept>
 
+#include <boost/asio/post.hpp>
+
 namespace pingan::app {
 
 std::string TextArg(const nlohmann::json& args, const char* key, bool required) {
@@ -89,12 +91,27 @@ json ControlServer::Dispatch(const std::string& request_text) const {
   }
 }
 
+void ControlServer::SetOffload(std::function<bool(std::function<void()>)> pool) {
+  offload_ = std::move(pool);
+}
+
 void ControlServer::Serve() {
+  if (answering_) return;  // REP: the answer to the last request goes first
   zmq::message_t request;
   if (!socket_.recv(request, zmq::recv_flags::dontwait)) return;
-  const std::string answer = Dispatch(request.to_string()).dump();
+  if (!offload_) return Reply(Dispatch(request.to_string()).dump());
+  answering_ = true;
+  const bool queued = offload_([this, text = request.to_string()] {
+    std::string answer = Dispatch(text).dump();
+    boost::asio::post(io_, [this, answer = std::move(answer)] { Reply(answer); });
+  });
+  if (!queued) Reply(ErrorAnswer("busy", "the daemon is busy; try again").dump());
+}
+
+void ControlServer::Reply(const std::string& answer) {
+  answering_ = false;
   socket_.send(zmq::buffer(answer), zmq::send_flags::none);
-  watcher_->Kick();
+  watcher_->Kick();  // a request that arrived meanwhile
 }
 
 json ControlRequest(const std::string& socket_path, const std::string& command, const json& args,

@@ -5,7 +5,11 @@
 // (the HTTP API with sessions and tokens replaces it for remote use). A request is a
 // JSON object {"command": "...", "args": {...}}; the answer is {"ok": true,
 // "result": ...} or {"ok": false, "error": {"code": "...", "message": "..."}}.
-// Handlers are registered by name and run on the io_context thread; not thread-safe.
+// Handlers are registered by name before the io_context runs. They run on the io
+// thread, or on a pool once SetOffload() gave one (the daemon passes the HTTP API's
+// read pool): then the socket holds the next request until the answer of this one is
+// back (REP answers in order), and a full pool answers {"code": "busy"}. Dispatch() is
+// const and may run on several threads at once; handlers must allow that.
 #pragma once
 
 #include <functional>
@@ -44,16 +48,22 @@ class ControlServer {
   void Register(const std::string& command, Handler handler);
   // Binds ipc://<path> and restricts the socket file to its owner.
   void Bind(const std::string& socket_path);
+  // Runs commands through `pool` from now on (false from it: busy). Its jobs must be
+  // finished before this server is destroyed.
+  void SetOffload(std::function<bool(std::function<void()>)> pool);
   // Pure dispatch, for tests and for the HTTP API to reuse.
   nlohmann::json Dispatch(const std::string& request_text) const;
 
  private:
   void Serve();
+  void Reply(const std::string& answer);
 
   zmq::socket_t socket_;
   boost::asio::io_context& io_;
   std::unique_ptr<ingest::ZmqWatcher> watcher_;
   std::map<std::string, Handler> handlers_;
+  std::function<bool(std::function<void()>)> offload_;
+  bool answering_ = false;  // a request is with the pool
 };
 
 // Client side (pinganctl): one request, one answer, bounded wait. Throws

@@ -12,6 +12,7 @@
 #include "daemon/app/duty_commands.h"
 #include "daemon/app/incident_commands.h"
 #include "daemon/app/ledger_recorder.h"
+#include "daemon/app/run_on_io.h"
 #include "daemon/app/schedule_loader.h"
 #include "daemon/app/school_commands.h"
 #include "daemon/app/school_import.h"
@@ -81,13 +82,14 @@ std::string Daemon::Start() {
         });
       });
   writer_->AddObserver(std::make_shared<LedgerRecorder>(schedules_));
+  reads_ = store::ReadPool(store_options.database_path);  // the writer created the file
   ResumeDrillClock();
   StartIngest();
   StartSchedule();
   StartEscalation();
   StartControl();
   http_api_ = std::make_unique<HttpApi>(io_, config_, real_clock_, *writer_, *control_, schedules_,
-                                        &clock_);
+                                        reads_, &clock_);
   StartRosterGapWatch();
   text_retention_ = std::make_unique<TextRetention>(io_, *writer_, clock_);
   text_retention_->Start();
@@ -98,8 +100,7 @@ void Daemon::ResumeDrillClock() {
   if (options_.drill == nullptr) return;
   // A drill restarted with the same --start continues where the sweep had got to, so
   // that simulated time never runs backwards over decided deadlines.
-  store::Database db(config_.DataPath(config_.database), store::OpenMode::kReadOnly);
-  const auto position = store::LedgerRepository(db.sql()).GetState(kSweepPositionKey);
+  const auto position = store::LedgerRepository(reads_.Acquire().sql()).GetState(kSweepPositionKey);
   if (!position) return;
   const core::Instant last = core::FromUnixMillis(std::stoll(*position));
   const core::Instant now = options_.drill->Now();
@@ -198,43 +199,45 @@ void Daemon::StartEscalation() {
 
 void Daemon::StartControl() {
   control_ = std::make_unique<ControlServer>(io_, zmq_context_);
-  ControlContext context{clock_,
-                         options_.drill,
-                         schedules_,
-                         config_.DataPath(config_.database),
-                         [this] {
-                           const auto& s = report_server_->stats();
-                           return nlohmann::json{{"received", s.received},
-                                                 {"stored", s.stored},
-                                                 {"duplicates", s.duplicates},
-                                                 {"rejected", s.rejected},
-                                                 {"store_failures", s.store_failures}};
-                         },
-                         [this] {
-                           sweeper_->Kick();
-                           // After the sweep (writer jobs run in order): new alerts, due steps.
-                           if (escalation_runner_) escalation_runner_->Kick();
-                           if (outbox_worker_) outbox_worker_->Poke();
-                         }};
+  // Commands run on the read pool; the parts that live on the io thread are reached
+  // through RunOnIo.
+  auto ingest_stats = [this] {
+    return RunOnIo(io_, [this] {
+      const auto& s = report_server_->stats();
+      return nlohmann::json{{"received", s.received},
+                            {"stored", s.stored},
+                            {"duplicates", s.duplicates},
+                            {"rejected", s.rejected},
+                            {"store_failures", s.store_failures}};
+    });
+  };
+  auto on_clock_moved = [this] {
+    RunOnIo(io_, [this] {
+      sweeper_->Kick();
+      // After the sweep (writer jobs run in order): new alerts, due steps.
+      if (escalation_runner_) escalation_runner_->Kick();
+      if (outbox_worker_) outbox_worker_->Poke();
+    });
+  };
+  ControlContext context{clock_, options_.drill, schedules_, reads_, ingest_stats, on_clock_moved};
   RegisterControlHandlers(*control_, context);
-  RegisterAlertCommands(*control_, AlertCommandContext{clock_, config_.DataPath(config_.database),
-                                                       *writer_, schedules_, escalation_});
+  RegisterAlertCommands(*control_,
+                        AlertCommandContext{clock_, reads_, *writer_, schedules_, escalation_});
   RegisterRosterCommands(*control_, RosterCommandContext{clock_, schedules_, escalation_});
-  const ConsoleQueryContext queries{clock_, schedules_, config_.DataPath(config_.database),
-                                    escalation_};
+  const ConsoleQueryContext queries{clock_, schedules_, reads_, escalation_};
   RegisterBoardCommands(*control_, queries);
   RegisterSchoolCommands(*control_, queries);
   RegisterDutyCommands(*control_, queries);
   RegisterIncidentCommands(
       *control_,
-      IncidentCommandContext{clock_, config_.DataPath(config_.database), *writer_, schedules_,
+      IncidentCommandContext{clock_, reads_, *writer_, schedules_,
                              std::chrono::hours{24 * config_.incident_text_retention_days}});
   // Users list, school keys, school import, ledger export (admin_commands.h).
-  RegisterAdminCommands(
-      *control_,
-      AdminCommandContext{clock_, real_clock_, config_.DataPath(config_.database), *writer_,
-                          schedules_, config_.DataPath(config_.school_keys),
-                          config_.DataPath(kImportedSchoolsFile), [this] { ReloadKeys(); }});
+  RegisterAdminCommands(*control_,
+                        AdminCommandContext{clock_, real_clock_, reads_, *writer_, schedules_,
+                                            config_.DataPath(config_.school_keys),
+                                            config_.DataPath(kImportedSchoolsFile),
+                                            [this] { RunOnIo(io_, [this] { ReloadKeys(); }); }});
   control_->Bind(control_socket_path());
 }
 

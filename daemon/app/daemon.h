@@ -29,6 +29,7 @@
 #include "daemon/core/drill_clock.h"
 #include "daemon/ingest/report_server.h"
 #include "daemon/ingest/zap_authenticator.h"
+#include "daemon/store/read_connections.h"
 #include "daemon/store/store_writer.h"
 
 namespace pingan::app {
@@ -59,6 +60,8 @@ class Daemon {
   boost::asio::io_context& io() { return io_; }
   const ingest::ReportServer& report_server() const { return *report_server_; }
   std::string control_socket_path() const;
+  // The HTTP API (null before Start); tests reach its pools and events through it.
+  HttpApi* http_api() { return http_api_.get(); }
 
  private:
   std::string LoadServerSecretKey();
@@ -84,6 +87,7 @@ class Daemon {
   std::unique_ptr<ingest::ZapAuthenticator> zap_;
   std::unique_ptr<ingest::ReportServer> report_server_;
   ScheduleSource schedules_;
+  store::ReadPool reads_;  // read-only connections shared by every query
   std::unique_ptr<DeadlineSweeper> sweeper_;
   SharedEscalation escalation_;  // null: escalation not configured
   std::unique_ptr<EscalationRunner> escalation_runner_;

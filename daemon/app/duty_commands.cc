@@ -132,7 +132,7 @@ json Handover(const ConsoleQueryContext& c, const json& args) {
     throw ControlError("bad_request", "since must lie within 31 days of now");
   }
   auto in_span = [&](core::Instant t) { return t >= since && t <= until; };
-  store::Database db(c.database_path, store::OpenMode::kReadOnly);
+  auto db = c.reads.Acquire();
   store::AlertRepository alerts(db.sql());
   json opened = json::array(), acknowledged = json::array(), resolved = json::array(),
        still_open = json::array(), incidents = json::array();

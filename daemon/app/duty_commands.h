@@ -17,7 +17,7 @@
 //
 // The hand-over reads the alerts' stored timelines (every acknowledgement and
 // resolution is a timeline entry). `unit` restricts everything to a subtree (callers
-// pass a leader's scope). Handlers run on the io thread.
+// pass a leader's scope). Handlers run on a read-pool worker.
 #pragma once
 
 #include "daemon/app/control_server.h"

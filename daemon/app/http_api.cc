@@ -32,27 +32,6 @@ json Done(const std::optional<std::string>& error, json result) {
   return result;
 }
 
-// Publishes "incident.updated" for one incident: its school (the leaders' filter), case
-// state and owner, never free text. Unknown incidents are skipped.
-void PublishIncident(const console::ApiBackend& backend, console::EventHub& events,
-                     const std::string& report_id) {
-  json incident;
-  try {
-    incident = backend.command("incident.show", {{"id", report_id}, {"with_text", false}});
-  } catch (const std::exception& e) {
-    spdlog::warn("events: incident {} not published: {}", report_id, e.what());
-    return;
-  }
-  const std::string school = incident.value("school_id", "");
-  const json the_case = incident.value("case", json());
-  const bool has_case = the_case.is_object();
-  events.Publish("incident.updated", school,
-                 {{"report_id", report_id},
-                  {"school_id", school},
-                  {"case_state", has_case ? the_case.value("state", "open") : "open"},
-                  {"owner", has_case ? the_case.value("owner", json()) : json()}});
-}
-
 // An alert event's data: what the page shows and sounds for, never free text.
 json AlertEventData(const core::Alert& a, const ScheduleBundle* bundle) {
   return json{{"id", a.id},
@@ -110,7 +89,7 @@ console::AuthOptions AuthOptionsFrom(const HttpSettings& http) {
 }
 
 console::ApiBackend MakeApiBackend(const ControlServer& control, const ScheduleSource& schedules,
-                                   const std::string& database_path) {
+                                   store::ReadPool reads) {
   console::ApiBackend backend;
   backend.command = [&control](const std::string& command, const json& args) {
     const json answer = control.Dispatch(json{{"command", command}, {"args", args}}.dump());
@@ -123,7 +102,7 @@ console::ApiBackend MakeApiBackend(const ControlServer& control, const ScheduleS
     SharedSchedule bundle = schedules.Get();
     return bundle != nullptr && !unit.empty() && bundle->tree.IsInSubtree(unit, scope);
   };
-  backend.database_path = database_path;
+  backend.reads = std::move(reads);
   return backend;
 }
 
@@ -152,9 +131,12 @@ void RegisterUserCommands(ControlServer& control, console::AuthService& auth) {
 
 HttpApi::HttpApi(boost::asio::io_context& io, const DaemonConfig& config, const core::Clock& clock,
                  store::StoreWriter& writer, ControlServer& control,
-                 const ScheduleSource& schedules, const core::Clock* data_clock)
-    : schedules_(schedules),
+                 const ScheduleSource& schedules, store::ReadPool reads,
+                 const core::Clock* data_clock)
+    : io_(io),
+      schedules_(schedules),
       data_clock_(data_clock != nullptr ? *data_clock : clock),
+      reads_(reads),
       auth_(clock, AuthOptionsFrom(config.http),
             [&writer](console::AuthService::Job job) {
               // Each change in its own transaction on the writer thread.
@@ -170,16 +152,27 @@ HttpApi::HttpApi(boost::asio::io_context& io, const DaemonConfig& config, const 
           1000,
           static_cast<uint64_t>(core::ToUnixMillis(
               std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now())))),
-      backend_(MakeApiBackend(control, schedules, config.DataPath(config.database))),
+      backend_(MakeApiBackend(control, schedules, reads)),
       heartbeat_(io),
-      router_(auth_) {
+      router_(auth_),
+      read_pool_("http-read", static_cast<size_t>(config.http.read_workers), kReadQueue),
+      // One thread, niced: a flood of logins costs one core at low priority at most,
+      // and report intake keeps the other.
+      hash_pool_("http-hash", 1, kHashQueue, /*nice_increment=*/10) {
+  executors_.read_pool = [this](console::Executors::Job job) {
+    return read_pool_.TryPost(std::move(job));
+  };
+  executors_.hash_pool = [this](console::Executors::Job job) {
+    return hash_pool_.TryPost(std::move(job));
+  };
+  executors_.io = [&io](console::Executors::Job job) { boost::asio::post(io, std::move(job)); };
   // First: unusable TLS files stop the start before anything is armed.
   console::TlsContextPtr tls = TlsContextFrom(config);
-  const std::string database_path = config.DataPath(config.database);
-  {
-    store::Database db(database_path, store::OpenMode::kReadOnly);
-    auth_.Load(db.sql());
-  }
+  auth_.Load(reads_.Acquire().sql());
+  // The hash unknown users are checked against, off the start path.
+  hash_pool_.Post([this] { auth_.WarmUp(); });
+  // pinganctl's commands run where the API's do; the socket answers one at a time.
+  control.SetOffload(executors_.read_pool);
   backend_.time_zone = config.time_zone;
   // Both published once the writer ran the change (its jobs run in order), so that the
   // event carries the new state and moves the data version only after the change is
@@ -192,12 +185,12 @@ HttpApi::HttpApi(boost::asio::io_context& io, const DaemonConfig& config, const 
   };
   backend_.on_incident_changed = [this, &io, &writer](const std::string& report_id) {
     writer.Post([this, &io, report_id](store::Database&) {
-      boost::asio::post(io, [this, report_id] { PublishIncident(backend_, events_, report_id); });
+      boost::asio::post(io, [this, report_id] { PublishIncident(report_id); });
     });
   };
   backend_.data_version = [this] { return DataVersion(); };
   console::RegisterApiRoutes(router_, auth_, backend_);
-  console::RegisterEventRoute(router_, events_, auth_, backend_.in_subtree);
+  console::RegisterEventRoute(router_, events_, auth_, backend_.in_subtree, executors_.io);
   console::RegisterWebRoutes(router_);
   RegisterUserCommands(control, auth_);
   Heartbeat();
@@ -213,6 +206,7 @@ HttpApi::HttpApi(boost::asio::io_context& io, const DaemonConfig& config, const 
   // A school list of a whole city (POST /api/v1/schools/import) runs to a few MB.
   options.body_limit = 8 * 1024 * 1024;
   options.tls = std::move(tls);
+  options.executors = executors_;
   server_ = std::make_unique<console::HttpServer>(io, router_, options);
   try {
     server_->Start();
@@ -237,6 +231,7 @@ void HttpApi::Heartbeat() {
 }
 
 uint64_t HttpApi::DataVersion() {
+  std::lock_guard lock(version_mu_);
   const uint64_t event = events_.last_id();
   const SharedSchedule schedule = schedules_.Get();
   const int64_t minute =
@@ -256,18 +251,24 @@ void HttpApi::PublishAlert(const std::string& name, const std::string& alert_id)
 
 void HttpApi::PublishAlerts(const std::string& name, const std::vector<std::string>& alert_ids) {
   if (alert_ids.empty()) return;
-  std::vector<core::Alert> alerts;
-  try {
-    store::Database db(backend_.database_path, store::OpenMode::kReadOnly);
-    alerts = store::AlertRepository(db.sql()).FindMany(alert_ids);
-  } catch (const std::exception& e) {
-    spdlog::warn("events: {} alerts not published: {}", alert_ids.size(), e.what());
-    return;
-  }
-  if (alerts.size() < alert_ids.size()) {
-    spdlog::warn("events: {} of {} alerts not found, not published",
-                 alert_ids.size() - alerts.size(), alert_ids.size());
-  }
+  read_pool_.Post([this, name, alert_ids] {
+    std::vector<core::Alert> alerts;
+    try {
+      alerts = store::AlertRepository(reads_.Acquire().sql()).FindMany(alert_ids);
+    } catch (const std::exception& e) {
+      spdlog::warn("events: {} alerts not published: {}", alert_ids.size(), e.what());
+      return;
+    }
+    if (alerts.size() < alert_ids.size()) {
+      spdlog::warn("events: {} of {} alerts not found, not published",
+                   alert_ids.size() - alerts.size(), alert_ids.size());
+    }
+    boost::asio::post(io_,
+                      [this, name, alerts = std::move(alerts)] { PublishLoaded(name, alerts); });
+  });
+}
+
+void HttpApi::PublishLoaded(const std::string& name, const std::vector<core::Alert>& alerts) {
   if (name == "alert.opened" && alerts.size() > kBulkAlertEvents) {
     PublishOpenedInBulk(events_, alerts);
     return;
@@ -279,19 +280,48 @@ void HttpApi::PublishAlerts(const std::string& name, const std::vector<std::stri
 }
 
 void HttpApi::PublishNewIncidents(const std::vector<store::WriteOutcome>& committed) {
-  std::vector<std::string> alert_ids;
-  try {
-    std::optional<store::Database> db;
-    for (const store::WriteOutcome& o : committed) {
-      if (!o.new_incident) continue;
-      if (!db) db.emplace(backend_.database_path, store::OpenMode::kReadOnly);
-      auto row = store::IncidentCaseRepository(db->sql(), core::Millis{0}).Find(o.report_id);
-      if (row && !row->alert_id.empty()) alert_ids.push_back(row->alert_id);
-    }
-  } catch (const std::exception& e) {
-    spdlog::warn("events: new incidents not published: {}", e.what());
+  std::vector<std::string> report_ids;
+  for (const store::WriteOutcome& o : committed) {
+    if (o.new_incident) report_ids.push_back(o.report_id);
   }
-  PublishAlerts("alert.opened", alert_ids);
+  if (report_ids.empty()) return;  // all-clears cost the ingest path nothing here
+  read_pool_.Post([this, report_ids] {
+    std::vector<std::string> alert_ids;
+    try {
+      auto db = reads_.Acquire();
+      store::IncidentCaseRepository cases(db.sql(), core::Millis{0});
+      for (const std::string& id : report_ids) {
+        auto row = cases.Find(id);
+        if (row && !row->alert_id.empty()) alert_ids.push_back(row->alert_id);
+      }
+    } catch (const std::exception& e) {
+      spdlog::warn("events: new incidents not published: {}", e.what());
+      return;
+    }
+    boost::asio::post(io_, [this, alert_ids] { PublishAlerts("alert.opened", alert_ids); });
+  });
+}
+
+void HttpApi::PublishIncident(const std::string& report_id) {
+  read_pool_.Post([this, report_id] {
+    std::optional<store::IncidentRow> row;
+    try {
+      row = store::IncidentCaseRepository(reads_.Acquire().sql(), core::Millis{0}).Find(report_id);
+    } catch (const std::exception& e) {
+      spdlog::warn("events: incident {} not published: {}", report_id, e.what());
+      return;
+    }
+    if (!row) return;
+    const std::string school = row->report.report.school_id;
+    const auto& the_case = row->the_case;
+    json data{{"report_id", report_id},
+              {"school_id", school},
+              {"case_state", the_case ? store::CaseStateName(the_case->state) : "open"},
+              {"owner", the_case && !the_case->owner.empty() ? json(the_case->owner) : json()}};
+    boost::asio::post(io_, [this, school, data = std::move(data)] {
+      events_.Publish("incident.updated", school, data);
+    });
+  });
 }
 
 }  // namespace pingan::app

@@ -8,12 +8,17 @@
 //   users.disable  {name}                  ends the user's sessions
 //   tokens.create  {label, role, scope?}   answers the token, shown this once
 //
-// Everything runs on the io thread. Create after the ControlServer and the StoreWriter
-// and destroy before them.
+// Threads: the io thread accepts, parses, authenticates and writes answers; the read
+// pool (http.read_workers threads) runs the routes' database reads and commands and
+// the control socket's commands; the hash pool (one thread, lower CPU priority) runs
+// password hashing. Both pools are bounded (503 when full). Events are built on the
+// read pool and published on the io thread. Create after the ControlServer and the
+// StoreWriter and destroy before them.
 #pragma once
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -27,6 +32,9 @@
 #include "daemon/console/auth.h"
 #include "daemon/console/event_stream.h"
 #include "daemon/console/http_server.h"
+#include "daemon/console/worker_pool.h"
+#include "daemon/core/alert.h"
+#include "daemon/store/read_connections.h"
 #include "daemon/store/store_writer.h"
 
 namespace pingan::app {
@@ -35,7 +43,7 @@ console::AuthOptions AuthOptionsFrom(const HttpSettings& http);
 
 // Runs control commands for the HTTP routes, mapping control error codes to statuses.
 console::ApiBackend MakeApiBackend(const ControlServer& control, const ScheduleSource& schedules,
-                                   const std::string& database_path);
+                                   store::ReadPool reads);
 
 // Registers users.* and tokens.create on `control`.
 void RegisterUserCommands(ControlServer& control, console::AuthService& auth);
@@ -44,6 +52,11 @@ void RegisterUserCommands(ControlServer& control, console::AuthService& auth);
 // announced as bulk "alerts.opened" events instead of one "alert.opened" each: thousands
 // of events would overflow every console's stream queue and the replay ring.
 inline constexpr size_t kBulkAlertEvents = 50;
+// Requests that may wait for a pool thread before the API answers 503 (Retry-After: 1):
+// enough for every open console to refetch after an event, little enough that a flood
+// is refused in milliseconds instead of queueing for minutes.
+inline constexpr size_t kReadQueue = 512;
+inline constexpr size_t kHashQueue = 64;
 
 class HttpApi {
  public:
@@ -56,7 +69,7 @@ class HttpApi {
   // data version.
   HttpApi(boost::asio::io_context& io, const DaemonConfig& config, const core::Clock& clock,
           store::StoreWriter& writer, ControlServer& control, const ScheduleSource& schedules,
-          const core::Clock* data_clock = nullptr);
+          store::ReadPool reads, const core::Clock* data_clock = nullptr);
   ~HttpApi();
 
   console::AuthService& auth() { return auth_; }
@@ -65,6 +78,13 @@ class HttpApi {
 
   // Live updates for the console (GET /api/v1/events). Io thread only.
   console::EventHub& events() { return events_; }
+  // The pools (tests wait for them; the daemon's commands may use them).
+  console::WorkerPool& read_pool() { return read_pool_; }
+  console::WorkerPool& hash_pool() { return hash_pool_; }
+  const console::Executors& executors() const { return executors_; }
+
+  // The Publish* functions are called on the io thread; they read on the read pool and
+  // publish back on the io thread.
   // Publishes `name` ("alert.opened", "alert.updated") for one alert, looked up for its
   // school (leaders' filter), kind, state and severity. Unknown alerts are skipped.
   void PublishAlert(const std::string& name, const std::string& alert_id);
@@ -79,15 +99,23 @@ class HttpApi {
   // without a query, so the ingest path pays nothing for all-clears.
   void PublishNewIncidents(const std::vector<store::WriteOutcome>& committed);
 
+  // Publishes "incident.updated" for one incident: its school (the leaders' filter),
+  // case state and owner, never free text. Unknown incidents are skipped.
+  void PublishIncident(const std::string& report_id);
+
   // ApiBackend::data_version: moves when an event was published since the last call,
-  // the organisation was replaced, or the data clock entered another minute.
+  // the organisation was replaced, or the data clock entered another minute. Any thread.
   uint64_t DataVersion();
 
  private:
   void Heartbeat();
+  void PublishLoaded(const std::string& name, const std::vector<core::Alert>& alerts);
 
+  boost::asio::io_context& io_;
   const ScheduleSource& schedules_;
   const core::Clock& data_clock_;
+  store::ReadPool reads_;
+  std::mutex version_mu_;  // guards the data version and what it was computed from
   uint64_t data_version_ = 0;
   uint64_t seen_event_ = 0;
   std::weak_ptr<const ScheduleBundle> seen_schedule_;  // weak: a freed bundle is "changed"
@@ -98,6 +126,10 @@ class HttpApi {
   boost::asio::steady_timer heartbeat_;
   console::Router router_;
   std::unique_ptr<console::HttpServer> server_;
+  // Last: destroyed first, so that no job still runs when the rest goes.
+  console::WorkerPool read_pool_;
+  console::WorkerPool hash_pool_;
+  console::Executors executors_;
 };
 
 }  // namespace pingan::app

@@ -62,7 +62,7 @@ json ListIncidents(const IncidentCommandContext& c, const json& args) {
   }
   filter.school_id = TextArg(args, "school");
   filter.limit = IntArg(args, "limit", 100, 1, 10000);
-  store::Database db(c.database_path, store::OpenMode::kReadOnly);
+  auto db = c.reads.Acquire();
   json out = json::array();
   for (const auto& row : store::IncidentCaseRepository(db.sql(), c.text_retention).List(filter)) {
     out.push_back(IncidentSummary(row, c.schedules));
@@ -75,7 +75,7 @@ json ShowIncident(const IncidentCommandContext& c, const json& args) {
   const json with = args.value("with_text", json(false));
   if (!with.is_boolean()) throw ControlError("bad_request", "'with_text' must be true or false");
   const bool with_text = with.get<bool>();
-  store::Database db(c.database_path, store::OpenMode::kReadOnly);
+  auto db = c.reads.Acquire();
   store::IncidentCaseRepository cases(db.sql(), c.text_retention);
   const auto row = cases.Find(id);
   if (!row) throw ControlError("not_found", "no incident report " + id);
@@ -110,7 +110,7 @@ json ShowIncident(const IncidentCommandContext& c, const json& args) {
 
 // Refuses at once what the current rows refuse (the writer checks again later).
 void CheckChangeable(const IncidentCommandContext& c, const std::string& id) {
-  store::Database db(c.database_path, store::OpenMode::kReadOnly);
+  auto db = c.reads.Acquire();
   const auto row = store::IncidentCaseRepository(db.sql(), c.text_retention).Find(id);
   if (!row) throw ControlError("not_found", "no incident report " + id);
   if (row->the_case && row->the_case->state == store::CaseState::kClosed) {

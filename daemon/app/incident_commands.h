@@ -10,15 +10,15 @@
 //   incident.close   {id, outcome: handled|false_report|transferred, who, comment?}
 //
 // Errors: not_found (no incident report with that id), refused (the case is closed),
-// bad_request (missing or malformed arguments). Reads open a fresh read-only connection
-// on the io thread. Changes are checked at once against the current rows and answered
+// bad_request (missing or malformed arguments). Reads lease a read-only connection from
+// the shared pool. Changes are checked at once against the current rows and answered
 // {"accepted": true, ...}; the StoreWriter thread then applies them again to the rows
 // as they are then, with an audit entry ("incident.assign", "incident.note",
 // "incident.close"; never the note text), in one transaction.
 //
 // incident.show does not audit: a caller that shows note texts or the summary to a
 // person must check that person's scope first and audit the read (the HTTP route does).
-// Handlers run on the io thread.
+// Handlers run on a read-pool worker, several at once.
 #pragma once
 
 #include <string>
@@ -26,6 +26,7 @@
 #include "daemon/app/control_server.h"
 #include "daemon/app/schedule_bundle.h"
 #include "daemon/core/clock.h"
+#include "daemon/store/read_connections.h"
 #include "daemon/store/store_writer.h"
 
 namespace pingan::app {
@@ -37,7 +38,7 @@ inline constexpr size_t kMaxOwnerBytes = 200;
 
 struct IncidentCommandContext {
   const core::Clock& clock;
-  std::string database_path;
+  store::ReadPool reads;  // read-only connections, shared
   store::StoreWriter& writer;
   const ScheduleSource& schedules;
   // incident_text_retention_days: notes share their incident summary's purge date.

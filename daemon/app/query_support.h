@@ -1,8 +1,8 @@
 // What the duty console's read commands (board_commands, school_commands,
 // duty_commands) share: their context, argument parsing that answers ControlError
 // bad_request, the viewed unit of a scoped list, and the JSON of windows, units and
-// incident facts. Handlers run on the io thread; each opens its own read-only
-// database connection.
+// incident facts. Handlers run on read-pool workers, several at once; each leases a
+// read-only connection from the shared pool (ReadPool).
 #pragma once
 
 #include <optional>
@@ -18,6 +18,7 @@
 #include "daemon/core/board.h"
 #include "daemon/core/clock.h"
 #include "daemon/store/ledger_repository.h"
+#include "daemon/store/read_connections.h"
 #include "daemon/store/report_repository.h"
 
 namespace pingan::app {
@@ -25,7 +26,7 @@ namespace pingan::app {
 struct ConsoleQueryContext {
   const core::Clock& clock;  // the daemon's clock (a drill clock during drills)
   const ScheduleSource& schedules;
-  std::string database_path;
+  store::ReadPool reads;        // read-only connections, shared
   SharedEscalation escalation;  // null when escalation is not configured
 };
 

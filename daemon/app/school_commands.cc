@@ -183,7 +183,7 @@ json ShowSchool(const ConsoleQueryContext& c, const json& args) {
   }
   const int days = IntArg(args, "days", 30, 1, 366);
   const core::Instant now = c.clock.Now();
-  store::Database db(c.database_path, store::OpenMode::kReadOnly);
+  auto db = c.reads.Acquire();
   store::LedgerRepository ledger(db.sql());
   store::AlertRepository alerts(db.sql());
   const auto history = History(*b, *school, ledger, now - date::days{days}, now, days);

@@ -16,7 +16,7 @@
 // History holds the windows of the last `days` days: what the ledger recorded, and the
 // windows the schedule names that have no row yet (outstanding, or excused while the
 // school is paused). Stats count decided windows only. Callers scope leaders (the
-// school must lie in their subtree). Handlers run on the io thread.
+// school must lie in their subtree). Handlers run on a read-pool worker.
 #pragma once
 
 #include "daemon/app/control_server.h"

@@ -48,7 +48,8 @@ void AddUserRoutes(Router& r, ApiPtr api) {
   r.Add({"GET", "/api/v1/users", Permission::kAdmin, false, [api](const RouteContext&) {
            return JsonResponse(200, Run(*api, "users.list", json::object()));
          }});
-  r.Add({"POST", "/api/v1/users", Permission::kAdmin, true, [api](const RouteContext& c) {
+  r.Add({"POST", "/api/v1/users", Permission::kAdmin, true,
+         [api](const RouteContext& c) {
            const json body = Body(c);
            const std::string name = Text(body, "name");
            const json done = Run(*api, "users.add",
@@ -58,7 +59,8 @@ void AddUserRoutes(Router& r, ApiPtr api) {
                                   {"password", Text(body, "password")}});
            api->auth.Audit(c.principal->Actor(), "user.add", name, "over the HTTP API");
            return JsonResponse(201, done);
-         }});
+         },
+         Runs::kHashPool});
   r.Add({"POST", "/api/v1/users/{name}/password", Permission::kAdmin, true,
          [api](const RouteContext& c) {
            const std::string name = c.params.at("name");
@@ -66,7 +68,8 @@ void AddUserRoutes(Router& r, ApiPtr api) {
                Run(*api, "users.passwd", {{"name", name}, {"password", Text(Body(c), "password")}});
            api->auth.Audit(c.principal->Actor(), "user.passwd", name, "over the HTTP API");
            return JsonResponse(200, done);
-         }});
+         },
+         Runs::kHashPool});
   r.Add({"POST", "/api/v1/users/{name}/disable", Permission::kAdmin, true,
          [api](const RouteContext& c) {
            const std::string name = c.params.at("name");

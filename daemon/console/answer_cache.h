@@ -12,11 +12,14 @@
 // query and the viewer's scope (see overview_routes.cc). Bounded by entry count and
 // bytes: when full, new answers are simply not kept until the version moves.
 //
-// Threading: io thread only, like the Router that owns its routes.
+// Threading: thread-safe (the board routes run on the read pool, several at once).
+// Versions only move forward: a lookup with an older version than the newest seen (a
+// reader that started before a change) misses without emptying the cache.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -33,15 +36,18 @@ class AnswerCache {
   // The answer stored under `key` at `version`; nullopt otherwise. A version other than
   // the stored one (newer data) drops every entry.
   std::optional<Response> Find(const std::string& key, uint64_t version);
-  // Keeps `answer` for `key` at `version`, unless the cache is full.
+  // Keeps `answer` for `key` at `version`, unless the cache is full or has moved on.
   void Put(const std::string& key, uint64_t version, const Response& answer);
 
-  size_t size() const { return entries_.size(); }
-  uint64_t hits() const { return hits_; }
-  uint64_t misses() const { return misses_; }
+  size_t size() const;
+  uint64_t hits() const;
+  uint64_t misses() const;
 
  private:
-  void MoveTo(uint64_t version);
+  // With mu_ held: empties the cache for a newer version; false for an older one.
+  bool MoveTo(uint64_t version);
+
+  mutable std::mutex mu_;
 
   size_t max_entries_;
   size_t max_bytes_;

@@ -65,7 +65,8 @@ json VisibleAlert(const ApiContext& api, const Principal& p, const std::string& 
 }  // namespace
 
 void AddSessionRoutes(Router& r, ApiPtr api) {
-  r.Add({"POST", "/api/v1/login", Permission::kPublic, true, [api](const RouteContext& c) {
+  r.Add({"POST", "/api/v1/login", Permission::kPublic, true,
+         [api](const RouteContext& c) {
            const json body = Body(c);
            auto result = api->auth.Login(Text(body, "name"), Text(body, "password"),
                                          c.request.client_address);
@@ -85,14 +86,18 @@ void AddSessionRoutes(Router& r, ApiPtr api) {
                                              {"csrf_token", ok.principal.csrf_token}});
            res.headers.emplace_back("Set-Cookie", SessionCookie(ok.session_token, c.request.tls));
            return res;
-         }});
-  r.Add({"POST", "/api/v1/logout", Permission::kSession, true, [api](const RouteContext& c) {
+         },
+         Runs::kHashPool});
+  r.Add({"POST", "/api/v1/logout", Permission::kSession, true,
+         [api](const RouteContext& c) {
            api->auth.Logout(*c.principal);
            Response res = JsonResponse(200, {{"signed_out", true}});
            res.headers.emplace_back("Set-Cookie", SessionCookie("", c.request.tls));
            return res;
-         }});
-  r.Add({"GET", "/api/v1/session", Permission::kSession, false, [api](const RouteContext& c) {
+         },
+         Runs::kIo});
+  r.Add({"GET", "/api/v1/session", Permission::kSession, false,
+         [api](const RouteContext& c) {
            const Principal& p = *c.principal;
            json permissions = json::array();
            for (int i = 0; i <= static_cast<int>(kLastPermission); ++i) {
@@ -105,7 +110,8 @@ void AddSessionRoutes(Router& r, ApiPtr api) {
                                      {"csrf_token", p.csrf_token},
                                      {"time_zone", api->backend.time_zone},
                                      {"permissions", permissions}});
-         }});
+         },
+         Runs::kIo});
 }
 
 void AddAlertRoutes(Router& r, ApiPtr api) {

@@ -17,6 +17,7 @@
 #include "daemon/console/auth.h"
 #include "daemon/console/router.h"
 #include "daemon/core/clock.h"
+#include "daemon/store/read_connections.h"
 
 namespace pingan::console {
 
@@ -27,8 +28,9 @@ struct ApiBackend {
   std::function<nlohmann::json(const std::string& command, const nlohmann::json& args)> command;
   // Whether `unit_id` lies in the subtree rooted at `scope` (false when unknown).
   std::function<bool(const std::string& unit_id, const std::string& scope)> in_subtree;
-  // The database, opened read-only per request for incidents and the audit log.
-  std::string database_path;
+  // Read-only connections (the audit log; the commands have their own handle on the
+  // same pool).
+  store::ReadPool reads;
   // The organisation's default time zone (IANA name): the console shows times in it,
   // not in the browser's zone, so that every duty room reads the same clock.
   std::string time_zone = "Asia/Shanghai";

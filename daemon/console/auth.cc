@@ -46,13 +46,22 @@ std::optional<Role> ParseRole(std::string_view name) {
 }
 
 AuthService::AuthService(const core::Clock& clock, AuthOptions options, Persist persist)
-    : clock_(clock),
-      options_(options),
-      persist_(std::move(persist)),
-      throttle_(options.throttle),
-      dummy_hash_(HashPassword(RandomToken(16), options.cost)) {}
+    : clock_(clock), options_(options), persist_(std::move(persist)), throttle_(options.throttle) {}
+
+const std::string& AuthService::DummyHash() const {
+  // Computed once, when first needed or by WarmUp() on a worker: never on the start
+  // path, where it would hold up report intake for a few hundred milliseconds.
+  std::call_once(dummy_once_,
+                 [this] { dummy_hash_ = HashPassword(RandomToken(16), options_.cost); });
+  return dummy_hash_;
+}
+
+void AuthService::WarmUp() const {
+  DummyHash();
+}
 
 void AuthService::Load(SQLite::Database& db) {
+  std::lock_guard lock(mu_);
   SQLite::Statement users(db, "SELECT name, password_hash, role, scope_unit, disabled FROM users");
   while (users.executeStep()) {
     auto role = ParseRole(users.getColumn(2).getString());
@@ -105,12 +114,15 @@ std::optional<std::string> AuthService::AddUser(const std::string& name, const s
                                                 const std::string& scope,
                                                 const std::string& password) {
   if (!ValidName(name)) return "user names are 1-64 of A-Z a-z 0-9 _ - .";
-  if (users_.count(name)) return "user '" + name + "' exists";
   Role r;
   if (auto err = CheckRoleScope(role, scope, &r)) return err;
   if (password.size() < 10) return "passwords need at least 10 characters";
-  User user{HashPassword(password, options_.cost), r, scope, false};
-  users_[name] = user;
+  if (HasUser(name)) return "user '" + name + "' exists";
+  User user{HashPassword(password, options_.cost), r, scope, false};  // slow: unlocked
+  {
+    std::lock_guard lock(mu_);
+    if (!users_.emplace(name, user).second) return "user '" + name + "' exists";
+  }
   const int64_t now = Ms(clock_.Now());
   persist_([name, user, now, role](store::Database& db) {
     SQLite::Statement insert(db.sql(),
@@ -129,12 +141,19 @@ std::optional<std::string> AuthService::AddUser(const std::string& name, const s
 
 std::optional<std::string> AuthService::SetPassword(const std::string& name,
                                                     const std::string& password) {
-  auto it = users_.find(name);
-  if (it == users_.end()) return "no user '" + name + "'";
+  if (!HasUser(name)) return "no user '" + name + "'";
   if (password.size() < 10) return "passwords need at least 10 characters";
-  it->second.hash = HashPassword(password, options_.cost);
-  DropSessionsOf(name);  // a changed password ends every session of the user
-  persist_([name, hash = it->second.hash](store::Database& db) {
+  const std::string hash = HashPassword(password, options_.cost);  // slow: unlocked
+  std::vector<std::string> ended;
+  {
+    std::lock_guard lock(mu_);
+    auto it = users_.find(name);
+    if (it == users_.end()) return "no user '" + name + "'";
+    it->second.hash = hash;
+    ended = DropSessionsOf(name);  // a changed password ends every session of the user
+  }
+  Ended(ended);
+  persist_([name, hash](store::Database& db) {
     SQLite::Statement update(db.sql(), "UPDATE users SET password_hash = ? WHERE name = ?");
     update.bind(1, hash);
     update.bind(2, name);
@@ -145,10 +164,15 @@ std::optional<std::string> AuthService::SetPassword(const std::string& name,
 }
 
 std::optional<std::string> AuthService::DisableUser(const std::string& name) {
-  auto it = users_.find(name);
-  if (it == users_.end()) return "no user '" + name + "'";
-  it->second.disabled = true;
-  DropSessionsOf(name);
+  std::vector<std::string> ended;
+  {
+    std::lock_guard lock(mu_);
+    auto it = users_.find(name);
+    if (it == users_.end()) return "no user '" + name + "'";
+    it->second.disabled = true;
+    ended = DropSessionsOf(name);
+  }
+  Ended(ended);
   persist_([name](store::Database& db) {
     SQLite::Statement update(db.sql(), "UPDATE users SET disabled = 1 WHERE name = ?");
     update.bind(1, name);
@@ -163,14 +187,17 @@ std::variant<std::string, std::string> AuthService::CreateToken(const std::strin
                                                                 const std::string& scope) {
   using Result = std::variant<std::string, std::string>;
   if (!ValidName(label)) return Result(std::in_place_index<1>, "labels are 1-64 of A-Za-z0-9_-.");
-  for (const auto& [hash, t] : tokens_) {
-    if (t.label == label) return Result(std::in_place_index<1>, "token '" + label + "' exists");
-  }
   Role r;
   if (auto err = CheckRoleScope(role, scope, &r)) return Result(std::in_place_index<1>, *err);
   const std::string token = "pgt_" + RandomToken(32);
   const std::string hash = TokenHash(token);
-  tokens_[hash] = Token{label, r, scope};
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [other, t] : tokens_) {
+      if (t.label == label) return Result(std::in_place_index<1>, "token '" + label + "' exists");
+    }
+    tokens_[hash] = Token{label, r, scope};
+  }
   const int64_t now = Ms(clock_.Now());
   persist_([hash, label, role, scope, now](store::Database& db) {
     SQLite::Statement insert(db.sql(),
@@ -191,24 +218,39 @@ std::variant<LoginOk, LoginRefused> AuthService::Login(const std::string& name,
                                                        const std::string& password,
                                                        const std::string& client_address) {
   const core::Instant now = clock_.Now();
-  if (auto wait = throttle_.RetryAfter(name, client_address, now); wait.count() > 0) {
-    Audit("user:" + name, "login.throttled", client_address, "");
-    return LoginRefused{true, wait};
+  std::string stored_hash;  // empty: no such user, or disabled
+  {
+    std::lock_guard lock(mu_);
+    if (auto wait = throttle_.RetryAfter(name, client_address, now); wait.count() > 0) {
+      Audit("user:" + name, "login.throttled", client_address, "");
+      return LoginRefused{true, wait};
+    }
+    auto it = users_.find(name);
+    if (it != users_.end() && !it->second.disabled) stored_hash = it->second.hash;
   }
-  auto it = users_.find(name);
-  const bool known = it != users_.end() && !it->second.disabled;
-  // Unknown users cost one verification too, so timing does not tell names apart.
-  const bool ok = VerifyPassword(known ? it->second.hash : dummy_hash_, password) && known;
-  if (!ok) {
-    throttle_.RecordFailure(name, client_address, now);
-    Audit("user:" + name, "login.failed", client_address, known ? "" : "unknown or disabled");
-    return LoginRefused{false, core::Millis{0}};
-  }
-  throttle_.RecordSuccess(name, client_address);
+  // The slow part, without the lock: other requests authenticate meanwhile. Unknown
+  // users cost one verification too, so timing does not tell names apart.
+  const bool known = !stored_hash.empty();
+  const bool verified = VerifyPassword(known ? stored_hash : DummyHash(), password) && known;
   const std::string token = RandomToken(32);
   const std::string hash = TokenHash(token);
   Session s{name, RandomToken(32), now, now, now, now + options_.absolute_timeout};
-  sessions_[hash] = s;
+  Principal principal;
+  {
+    std::lock_guard lock(mu_);
+    auto it = users_.find(name);
+    // The user may have been disabled or given a new password while we verified.
+    const bool ok =
+        verified && it != users_.end() && !it->second.disabled && it->second.hash == stored_hash;
+    if (!ok) {
+      throttle_.RecordFailure(name, client_address, now);
+      Audit("user:" + name, "login.failed", client_address, known ? "" : "unknown or disabled");
+      return LoginRefused{false, core::Millis{0}};
+    }
+    throttle_.RecordSuccess(name, client_address);
+    sessions_[hash] = s;
+    principal = Principal{name, it->second.role, it->second.scope, true, s.csrf, hash, ""};
+  }
   persist_([hash, s](store::Database& db) {
     SQLite::Statement insert(
         db.sql(),
@@ -223,25 +265,26 @@ std::variant<LoginOk, LoginRefused> AuthService::Login(const std::string& name,
     insert.exec();
   });
   Audit("user:" + name, "login", client_address, "");
-  const User& u = it->second;
-  return LoginOk{token, Principal{name, u.role, u.scope, true, s.csrf, hash, ""}};
+  return LoginOk{token, std::move(principal)};
 }
 
 std::optional<Principal> AuthService::FromSession(const std::string& session_token) {
   if (session_token.empty()) return std::nullopt;
   const std::string hash = TokenHash(session_token);
+  const core::Instant now = clock_.Now();
+  std::unique_lock lock(mu_);
   auto it = sessions_.find(hash);
   if (it == sessions_.end()) return std::nullopt;
   Session& s = it->second;
-  const core::Instant now = clock_.Now();
   if (!Live(s, now)) {
     sessions_.erase(it);
+    lock.unlock();
     persist_([hash](store::Database& db) {
       SQLite::Statement del(db.sql(), "DELETE FROM sessions WHERE token_hash = ?");
       del.bind(1, hash);
       del.exec();
     });
-    Ended(hash);
+    Ended({hash});
     return std::nullopt;
   }
   auto user = users_.find(s.user);
@@ -261,7 +304,9 @@ std::optional<Principal> AuthService::FromSession(const std::string& session_tok
 
 std::optional<Principal> AuthService::FromApiToken(const std::string& token) {
   if (token.empty()) return std::nullopt;
-  auto it = tokens_.find(TokenHash(token));
+  const std::string hash = TokenHash(token);
+  std::lock_guard lock(mu_);
+  auto it = tokens_.find(hash);
   if (it == tokens_.end()) return std::nullopt;
   return Principal{
       "token:" + it->second.label, it->second.role, it->second.scope, false, "", "", it->first};
@@ -274,6 +319,7 @@ bool AuthService::Live(const Session& s, core::Instant now) const {
 }
 
 bool AuthService::StillValid(const Principal& principal) const {
+  std::lock_guard lock(mu_);
   if (!principal.via_cookie) return tokens_.count(principal.token_hash) > 0;
   auto it = sessions_.find(principal.session_hash);
   return it != sessions_.end() && Live(it->second, clock_.Now());
@@ -281,26 +327,41 @@ bool AuthService::StillValid(const Principal& principal) const {
 
 void AuthService::SetSessionEndedListener(
     std::function<void(const std::string& session_hash)> listener) {
+  std::lock_guard lock(mu_);
   on_session_ended_ = std::move(listener);
 }
 
-void AuthService::Ended(const std::string& session_hash) const {
-  if (on_session_ended_) on_session_ended_(session_hash);
+void AuthService::Ended(const std::vector<std::string>& session_hashes) const {
+  std::function<void(const std::string&)> listener;
+  {
+    std::lock_guard lock(mu_);
+    listener = on_session_ended_;
+  }
+  if (!listener) return;
+  for (const std::string& hash : session_hashes) listener(hash);
+}
+
+bool AuthService::HasUser(const std::string& name) const {
+  std::lock_guard lock(mu_);
+  return users_.count(name) > 0;
 }
 
 void AuthService::Logout(const Principal& principal) {
   if (principal.session_hash.empty()) return;
-  sessions_.erase(principal.session_hash);
+  {
+    std::lock_guard lock(mu_);
+    sessions_.erase(principal.session_hash);
+  }
   persist_([hash = principal.session_hash](store::Database& db) {
     SQLite::Statement del(db.sql(), "DELETE FROM sessions WHERE token_hash = ?");
     del.bind(1, hash);
     del.exec();
   });
   Audit(principal.Actor(), "logout", "", "");
-  Ended(principal.session_hash);
+  Ended({principal.session_hash});
 }
 
-void AuthService::DropSessionsOf(const std::string& user) {
+std::vector<std::string> AuthService::DropSessionsOf(const std::string& user) {
   std::vector<std::string> ended;
   std::erase_if(sessions_, [&](const auto& kv) {
     if (kv.second.user != user) return false;
@@ -312,7 +373,7 @@ void AuthService::DropSessionsOf(const std::string& user) {
     del.bind(1, user);
     del.exec();
   });
-  for (const std::string& hash : ended) Ended(hash);
+  return ended;
 }
 
 void AuthService::Audit(const std::string& actor, const std::string& action,

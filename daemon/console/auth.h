@@ -10,16 +10,21 @@
 // Jobs run in order on the writer thread; a change is answered as accepted when posted
 // (like alert.ack), and a change lost in a crash costs a re-login, never a wrong grant.
 //
-// Threading: everything runs on the io thread (HTTP requests and control commands);
-// not thread-safe. Argon2id verification runs on the io thread too (tens of ms at the
-// interactive cost; throttling bounds how often).
+// Threading: thread-safe. The io thread authenticates every request (FromSession,
+// FromApiToken: a map lookup) while the hash pool logs users in and the read pool runs
+// user commands; one mutex guards the maps and the throttle and is never held while
+// Argon2id runs (tens of ms at the interactive cost), so a login in progress does not
+// hold up anyone else's request. The session-ended listener is called without the lock,
+// on whichever thread ended the session.
 #pragma once
 
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include <SQLiteCpp/Database.h>
 
@@ -74,6 +79,9 @@ class AuthService {
 
   // Reads users, live sessions and tokens (once, at start).
   void Load(SQLite::Database& db);
+  // Computes the dummy hash that unknown users are verified against; call on a worker
+  // at start (otherwise the first such login computes it).
+  void WarmUp() const;
 
   // User and token management (control channel). Errors are messages for the operator.
   std::optional<std::string> AddUser(const std::string& name, const std::string& role,
@@ -130,15 +138,20 @@ class AuthService {
   };
   std::optional<std::string> CheckRoleScope(const std::string& role, const std::string& scope,
                                             Role* parsed) const;
-  void DropSessionsOf(const std::string& user);
-  bool Live(const Session& s, core::Instant now) const;
-  void Ended(const std::string& session_hash) const;
+  // With mu_ held: removes the user's sessions and returns their hashes.
+  std::vector<std::string> DropSessionsOf(const std::string& user);
+  bool Live(const Session& s, core::Instant now) const;              // with mu_ held
+  void Ended(const std::vector<std::string>& session_hashes) const;  // without mu_
+  bool HasUser(const std::string& name) const;
+  const std::string& DummyHash() const;
 
   const core::Clock& clock_;
   AuthOptions options_;
   Persist persist_;
+  mutable std::once_flag dummy_once_;
+  mutable std::string dummy_hash_;  // verified against for unknown users (same timing)
+  mutable std::mutex mu_;           // guards what follows
   LoginThrottle throttle_;
-  std::string dummy_hash_;  // verified against for unknown users (same timing)
   std::map<std::string, User> users_;
   std::map<std::string, Session> sessions_;  // by token hash
   std::map<std::string, Token> tokens_;      // by token hash

@@ -43,7 +43,7 @@ std::optional<std::vector<Event>> EventHub::Since(uint64_t last_id) const {
   // Ids this hub never issued (an earlier run, or the future): the page cannot know
   // what it missed.
   if (last_id + 1 < first_id_ || last_id >= next_id_) return std::nullopt;
-  const uint64_t oldest = ring_.empty() ? next_id_ : ring_.front().id;
+  const uint64_t oldest = ring_.empty() ? next_id_.load() : ring_.front().id;
   if (last_id + 1 < oldest) return std::nullopt;  // fell out of the ring
   std::vector<Event> out;
   for (const Event& e : ring_) {
@@ -119,8 +119,12 @@ std::optional<uint64_t> LastEventId(const RouteContext& c) {
 }  // namespace
 
 void RegisterEventRoute(Router& router, EventHub& hub, AuthService& auth,
-                        std::function<bool(const std::string&, const std::string&)> in_subtree) {
-  auth.SetSessionEndedListener([&hub](const std::string& hash) { hub.EndStreamsOf(hash); });
+                        std::function<bool(const std::string&, const std::string&)> in_subtree,
+                        std::function<void(Executors::Job)> to_io) {
+  auth.SetSessionEndedListener([&hub, to_io](const std::string& hash) {
+    if (!to_io) return hub.EndStreamsOf(hash);
+    to_io([&hub, hash] { hub.EndStreamsOf(hash); });
+  });
   router.Add(
       {"GET", "/api/v1/events", Permission::kViewAlerts, false,
        [&hub, &auth, in_subtree](const RouteContext& c) {
@@ -144,7 +148,8 @@ void RegisterEventRoute(Router& router, EventHub& hub, AuthService& auth,
            hub.Subscribe(std::move(s), filter, last, owner);
          };
          return res;
-       }});
+       },
+       Runs::kIo});
 }
 
 }  // namespace pingan::console

@@ -25,6 +25,7 @@
 // Threading: io thread only (publishers post onto it), like the Router.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -67,6 +68,16 @@ class EventHub {
   // `first_id`: the id of the first event; the daemon uses its start time in ms so that
   // ids of an earlier run are recognised as foreign (they are smaller than the ring).
   explicit EventHub(size_t capacity = 1000, uint64_t first_id = 1);
+  // Moving is for set-up and tests, never while another thread reads last_id().
+  EventHub(EventHub&& other) noexcept { *this = std::move(other); }
+  EventHub& operator=(EventHub&& other) noexcept {
+    capacity_ = other.capacity_;
+    first_id_ = other.first_id_;
+    next_id_ = other.next_id_.load();
+    ring_ = std::move(other.ring_);
+    subscribers_ = std::move(other.subscribers_);
+    return *this;
+  }
 
   // Stores the event in the ring and sends it to every matching stream. Returns its id.
   uint64_t Publish(std::string name, std::string school_id, nlohmann::json data);
@@ -90,7 +101,8 @@ class EventHub {
   void EndStreamsOf(const std::string& credential);
 
   size_t subscribers() const { return subscribers_.size(); }
-  uint64_t last_id() const { return next_id_ - 1; }
+  // Any thread (the read pool reads it for the data version).
+  uint64_t last_id() const { return next_id_.load() - 1; }
 
  private:
   struct Subscriber {
@@ -104,9 +116,9 @@ class EventHub {
   static bool Gone(Subscriber& s);
   static void End(Subscriber& s);
 
-  size_t capacity_;
-  uint64_t first_id_;
-  uint64_t next_id_;
+  size_t capacity_ = 0;
+  uint64_t first_id_ = 1;
+  std::atomic<uint64_t> next_id_{1};
   std::deque<Event> ring_;
   std::vector<Subscriber> subscribers_;
 };
@@ -115,8 +127,12 @@ class EventHub {
 // schools inside their scope (`in_subtree(unit, scope)`; bulk events: of any of their
 // schools) plus events tied to no school.
 // Each stream is owned by the caller's session or token (see above); this also sets
-// `auth`'s session-ended listener to the hub. The hub and `auth` outlive the router.
+// `auth`'s session-ended listener to the hub. Sessions end on whatever thread changed
+// them (a login or a user command on a worker); `to_io` brings the hub's part to the
+// io thread (null: call at once, for single-threaded tests). The hub and `auth`
+// outlive the router.
 void RegisterEventRoute(Router& router, EventHub& hub, AuthService& auth,
-                        std::function<bool(const std::string&, const std::string&)> in_subtree);
+                        std::function<bool(const std::string&, const std::string&)> in_subtree,
+                        std::function<void(Executors::Job)> to_io = nullptr);
 
 }  // namespace pingan::console

@@ -215,14 +215,21 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     }
     if (ec) return;  // timeout or reset: the socket closes with this session
     const auto& req = parser_->get();
-    const Response res = router_.Handle(ToRequest(req, client_, tls));
+    router_.HandleAsync(ToRequest(req, client_, tls), options_.executors,
+                        [self = Self(), version = req.version(), keep_alive = req.keep_alive()](
+                            Response res) { self->Answer(std::move(res), version, keep_alive); });
+  }
+
+  // On the io thread, once the Router has the answer.
+  void Answer(Response res, unsigned version, bool keep_alive) {
+    constexpr bool tls = kIsTls<Stream>;
     if (res.stream) {
       // The connection now belongs to the stream; this session ends here.
       auto sink = std::make_shared<SseSink<Stream>>(std::move(stream_), options_.timeout);
       sink->Start(StreamHead(res, tls));
       return res.stream(sink);
     }
-    Write(ToBeast(res, req.version(), req.keep_alive(), tls));
+    Write(ToBeast(res, version, keep_alive, tls));
   }
 
   void Write(http::response<http::string_body> res) {

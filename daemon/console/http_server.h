@@ -1,9 +1,12 @@
 // HttpServer: the Boost.Beast listener of the HTTP API, on the daemon's io_context.
 //
 // One Listener accepts; each connection gets an HttpSession (do_read/on_read, one
-// write in flight, keep-alive) that hands each request to the Router, a pure function,
-// and writes its answer. Bodies are limited (64 KiB) and every read and write has a
-// timeout, so a slow or silent peer cannot hold a connection.
+// write in flight, keep-alive) that hands each request to the Router and writes its
+// answer when the Router hands it back (at once for io routes, later for routes its
+// worker pools run: the session reads nothing more meanwhile). Bodies are limited
+// (`body_limit`: 64 KiB unless set; the daemon allows 8 MiB for school imports) and
+// every read and write has a timeout, so a slow or silent peer cannot hold a
+// connection.
 //
 // TLS: with `options.tls` set the listener speaks HTTPS only (no plain HTTP on the same
 // port). The session code is one template over the stream type (plain TCP or TLS over
@@ -11,8 +14,9 @@
 // `handshake_timeout`, and a failed or silent handshake (say, a plain-HTTP client)
 // just closes that one connection. Requests then carry `tls = true` (cookies get
 // Secure) and every answer, event streams included, carries Strict-Transport-Security.
-// Threading: everything runs on the io_context's one thread; the Router must outlive
-// the server.
+// Threading: sockets, sessions and the Router's matching run on the io_context's one
+// thread; route handlers run where `executors` put them. The Router and the executors'
+// pools must outlive the server.
 #pragma once
 
 #include <chrono>
@@ -37,6 +41,8 @@ struct HttpServerOptions {
   // HTTPS when set (see tls_context.h); null: plain HTTP.
   TlsContextPtr tls;
   std::chrono::milliseconds handshake_timeout{std::chrono::seconds{10}};
+  // Where pool routes run (see router.h); Inline: on the io thread (tests).
+  Executors executors = Executors::Inline();
 };
 
 class HttpServer {

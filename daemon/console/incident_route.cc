@@ -17,6 +17,7 @@
 #include "daemon/core/local_time.h"
 #include "daemon/store/audit_log.h"
 #include "daemon/store/database.h"
+#include "daemon/store/read_connections.h"
 
 namespace pingan::console {
 namespace {
@@ -87,9 +88,9 @@ Response Act(const ApiContext& api, const RouteContext& c, const std::string& co
   return JsonResponse(202, done);
 }
 
-Response Audit(const std::string& path, const RouteContext& c) {
+Response Audit(const store::ReadPool& reads, const RouteContext& c) {
   const int limit = RequestedLimit(c, 200);
-  store::Database db(path, store::OpenMode::kReadOnly);
+  auto db = reads.Acquire();
   json out = json::array();
   for (const store::AuditEntry& e : store::RecentAudit(db.sql(), limit)) {
     out.push_back({{"at", core::FormatInstantUtc(e.at)},
@@ -129,7 +130,7 @@ void AddIncidentRoutes(Router& router, ApiPtr api) {
                 });
               }});
   router.Add({"GET", "/api/v1/audit", Permission::kViewAudit, false,
-              [api](const RouteContext& c) { return Audit(api->backend.database_path, c); }});
+              [api](const RouteContext& c) { return Audit(api->backend.reads, c); }});
 }
 
 }  // namespace pingan::console

@@ -19,6 +19,46 @@ std::vector<std::string> Split(const std::string& path) {
   return parts;
 }
 
+// A request with what was found out about it, kept together while a pool runs the
+// handler (the RouteContext refers into it).
+struct PendingRequest {
+  Request request;
+  std::optional<Principal> principal;
+  std::map<std::string, std::string> params;
+  std::map<std::string, std::string> query;
+};
+
+// Why an authenticated route refuses the caller, or nullopt when it may go on.
+std::optional<Response> Refusal(const Route& route, const Request& request,
+                                const std::optional<Principal>& principal) {
+  if (!principal) return ErrorResponse(401, "unauthenticated", "sign in first");
+  // Cookies ride along with any request the browser makes; the CSRF header proves the
+  // page itself sent it. Bearer tokens are not ambient, so they are exempt.
+  if (route.changes_state && principal->via_cookie &&
+      !SameSecret(request.Header("x-csrf-token"), principal->csrf_token)) {
+    return ErrorResponse(403, "csrf", "missing or wrong X-CSRF-Token header");
+  }
+  if (!RoleHas(principal->role, *route.permission)) {
+    return ErrorResponse(403, "forbidden", "your role may not do this");
+  }
+  return std::nullopt;
+}
+
+// The handler's answer; its errors become JSON error answers.
+Response RunHandler(const Route& route, const PendingRequest& p) {
+  const RouteContext context{p.request, p.principal ? &*p.principal : nullptr, p.params, p.query};
+  try {
+    return route.handler(context);
+  } catch (const ApiError& e) {
+    return ErrorResponse(e.status, e.code, e.what());
+  } catch (const nlohmann::json::exception& e) {
+    return ErrorResponse(400, "bad_request", std::string("bad JSON: ") + e.what());
+  } catch (const std::exception& e) {
+    spdlog::error("{} {} failed: {}", p.request.method, route.pattern, e.what());
+    return ErrorResponse(500, "internal", "internal error");
+  }
+}
+
 }  // namespace
 
 std::string_view PermissionName(Permission p) {
@@ -109,44 +149,59 @@ std::optional<Principal> Router::Authenticate(const Request& request) const {
   return auth_.FromSession(cookie);
 }
 
-Response Router::Handle(const Request& request) const {
+Executors Executors::Inline() {
+  Executors e;
+  e.read_pool = [](Job job) {
+    job();
+    return true;
+  };
+  e.hash_pool = e.read_pool;
+  e.io = [](Job job) { job(); };
+  return e;
+}
+
+void Router::HandleAsync(Request request, const Executors& executors,
+                         std::function<void(Response)> done) const {
   const size_t q = request.target.find('?');
   const std::string path = request.target.substr(0, q);
+  auto pending = std::make_shared<PendingRequest>();
+  const Route* route = nullptr;
   bool path_known = false;
-  for (const Route& route : routes_) {
-    std::map<std::string, std::string> params;
-    if (!MatchPattern(route.pattern, path, &params)) continue;
+  for (const Route& r : routes_) {
+    if (!MatchPattern(r.pattern, path, &pending->params)) continue;
     path_known = true;
-    if (route.method != request.method) continue;
-    std::optional<Principal> principal;
-    if (*route.permission != Permission::kPublic) {
-      principal = Authenticate(request);
-      if (!principal) return ErrorResponse(401, "unauthenticated", "sign in first");
-      // Cookies ride along with any request the browser makes; the CSRF header proves
-      // the page itself sent it. Bearer tokens are not ambient, so they are exempt.
-      if (route.changes_state && principal->via_cookie &&
-          !SameSecret(request.Header("x-csrf-token"), principal->csrf_token)) {
-        return ErrorResponse(403, "csrf", "missing or wrong X-CSRF-Token header");
-      }
-      if (!RoleHas(principal->role, *route.permission)) {
-        return ErrorResponse(403, "forbidden", "your role may not do this");
-      }
-    }
-    RouteContext context{request, principal ? &*principal : nullptr, std::move(params),
-                         ParseQuery(q == std::string::npos ? "" : request.target.substr(q + 1))};
-    try {
-      return route.handler(context);
-    } catch (const ApiError& e) {
-      return ErrorResponse(e.status, e.code, e.what());
-    } catch (const nlohmann::json::exception& e) {
-      return ErrorResponse(400, "bad_request", std::string("bad JSON: ") + e.what());
-    } catch (const std::exception& e) {
-      spdlog::error("{} {} failed: {}", request.method, path, e.what());
-      return ErrorResponse(500, "internal", "internal error");
-    }
+    if (r.method != request.method) continue;
+    route = &r;
+    break;
   }
-  if (path_known) return ErrorResponse(405, "method_not_allowed", "method not allowed here");
-  return ErrorResponse(404, "not_found", "no such resource");
+  if (route == nullptr) {
+    return done(path_known ? ErrorResponse(405, "method_not_allowed", "method not allowed here")
+                           : ErrorResponse(404, "not_found", "no such resource"));
+  }
+  if (*route->permission != Permission::kPublic) {
+    pending->principal = Authenticate(request);
+    if (auto refused = Refusal(*route, request, pending->principal)) return done(*refused);
+  }
+  pending->query = ParseQuery(q == std::string::npos ? "" : request.target.substr(q + 1));
+  pending->request = std::move(request);
+  if (route->runs == Runs::kIo) return done(RunHandler(*route, *pending));
+  const auto& pool = route->runs == Runs::kReadPool ? executors.read_pool : executors.hash_pool;
+  const bool queued = pool([route, pending, io = executors.io, done] {
+    Response answer = RunHandler(*route, *pending);
+    io([done, answer = std::move(answer)]() mutable { done(std::move(answer)); });
+  });
+  if (!queued) {
+    Response busy = ErrorResponse(503, "busy", "the server is busy; try again in a moment");
+    busy.headers.emplace_back("Retry-After", "1");
+    done(std::move(busy));
+  }
+}
+
+Response Router::Handle(const Request& request) const {
+  static const Executors kInline = Executors::Inline();
+  Response answer;
+  HandleAsync(request, kInline, [&answer](Response r) { answer = std::move(r); });
+  return answer;
 }
 
 }  // namespace pingan::console

@@ -1,17 +1,27 @@
-// Router: the API as a pure function from Request to Response, with its route table.
+// Router: the API as a function from Request to Response, with its route table.
 //
 // Each route declares its method, a path pattern ("/api/v1/alerts/{id}"), the
-// permission it needs and whether it changes state. Deny by default: Add() refuses a
-// route without a declared permission (std::logic_error at start-up), and a role has
-// only the permissions RoleHas() lists. Handle() matches the path (404), the method
-// (405), authenticates the caller by session cookie or `Authorization: Bearer` API
-// token (401), checks the CSRF header of cookie requests that change state (403) and
-// the role's permission (403), then runs the handler. Errors are JSON
-// {"error": {"code", "message"}}. Single-threaded (the io thread).
+// permission it needs, whether it changes state, and where its handler runs. Deny by
+// default: Add() refuses a route without a declared permission (std::logic_error at
+// start-up), and a role has only the permissions RoleHas() lists. HandleAsync()
+// matches the path (404), the method (405), authenticates the caller by session cookie
+// or `Authorization: Bearer` API token (401), checks the CSRF header of cookie
+// requests that change state (403) and the role's permission (403), then runs the
+// handler where the route says: on the calling (io) thread for routes that only touch
+// memory owned by it (session, logout, event streams, web assets), or on the read pool
+// (SQLite reads, commands) or the hash pool (Argon2id) — a full pool answers 503 with
+// Retry-After instead of queueing without bound. The answer is handed to `done` on the
+// io thread. Errors are JSON {"error": {"code", "message"}}.
+//
+// Threading: HandleAsync and Handle on the io thread; handlers of pool routes run on
+// pool threads, several at once, and must touch only thread-safe state (the
+// AuthService, ScheduleSource, read connections, StoreWriter::Post, ...). Handle() runs
+// everything inline on the caller's thread (tests, pinganctl-free tools).
 #pragma once
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +49,13 @@ bool RoleHas(Role role, Permission p);
 
 inline constexpr const char* kSessionCookie = "pingan_session";
 
+// Where a route's handler runs (see above).
+enum class Runs {
+  kIo,        // the io thread: memory only, microseconds
+  kReadPool,  // database reads and commands (their writes are posts to the writer)
+  kHashPool,  // password hashing and verification
+};
+
 struct RouteContext {
   const Request& request;
   const Principal* principal;                 // null only on kPublic routes
@@ -54,6 +71,20 @@ struct Route {
   std::optional<Permission> permission;  // must be set: deny by default
   bool changes_state = false;
   RouteHandler handler;
+  // The read pool unless said otherwise: only handlers that touch nothing but memory
+  // owned by the io thread belong there (tests/console/worker_pool_test.cc lists them).
+  Runs runs = Runs::kReadPool;
+};
+
+// How HandleAsync reaches the threads. The pools' functions return false when their
+// queue is full (the request is answered 503); `io` posts to the io thread.
+struct Executors {
+  using Job = std::function<void()>;
+  std::function<bool(Job)> read_pool;
+  std::function<bool(Job)> hash_pool;
+  std::function<void(Job)> io;
+  // Everything at once on the calling thread.
+  static Executors Inline();
 };
 
 class Router {
@@ -62,6 +93,11 @@ class Router {
 
   // Throws std::logic_error for a route without permission or a duplicate.
   void Add(Route route);
+  // `done` gets the answer on the io thread, exactly once (unless the executors drop
+  // the job at shutdown).
+  void HandleAsync(Request request, const Executors& executors,
+                   std::function<void(Response)> done) const;
+  // HandleAsync with Executors::Inline(): the answer at once.
   Response Handle(const Request& request) const;
   const std::vector<Route>& routes() const { return routes_; }
 

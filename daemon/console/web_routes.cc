@@ -40,16 +40,20 @@ std::string_view ContentTypeFor(std::string_view name) {
 }
 
 void RegisterWebRoutes(Router& router) {
-  router.Add({"GET", "/", Permission::kPublic, false, [](const RouteContext&) {
+  router.Add({"GET", "/", Permission::kPublic, false,
+              [](const RouteContext&) {
                 const WebAsset* index = FindAsset("index.html");
                 if (index == nullptr) return ErrorResponse(404, "not_found", "no web page built");
                 return AssetResponse(*index);
-              }});
-  router.Add({"GET", "/static/{name}", Permission::kPublic, false, [](const RouteContext& c) {
+              },
+              Runs::kIo});
+  router.Add({"GET", "/static/{name}", Permission::kPublic, false,
+              [](const RouteContext& c) {
                 const WebAsset* asset = FindAsset(c.params.at("name"));
                 if (asset == nullptr) return ErrorResponse(404, "not_found", "no such file");
                 return AssetResponse(*asset);
-              }});
+              },
+              Runs::kIo});
 }
 
 }  // namespace pingan::console

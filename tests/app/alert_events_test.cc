@@ -81,7 +81,8 @@ class AlertEventsTest : public ::testing::Test {
     writer_ = std::make_unique<store::StoreWriter>(options, [](auto) {});
     RegisterAlertCommands(
         control_, AlertCommandContext{clock_, DatabasePath(), *writer_, schedules_, nullptr});
-    api_ = std::make_unique<HttpApi>(io_, config_, clock_, *writer_, control_, schedules_);
+    api_ = std::make_unique<HttpApi>(io_, config_, clock_, *writer_, control_, schedules_,
+                                     config_.DataPath(config_.database));
   }
   ~AlertEventsTest() override {
     writer_->Stop();
@@ -106,7 +107,7 @@ class AlertEventsTest : public ::testing::Test {
     EXPECT_TRUE(answer.value("ok", false)) << answer;
     return answer["result"];
   }
-  void Settle() { app::Settle(*writer_, io_); }
+  void Settle() { app::Settle(*writer_, io_, api_.get()); }
   std::vector<console::Event> EventsSince(uint64_t id) { return app::EventsSince(*api_, id); }
 
   testing::TempDir dir_;
@@ -135,6 +136,7 @@ TEST_F(AlertEventsTest, ABatchBuildsTheFieldsAlertShowGave) {
 
   const uint64_t before = api_->events().last_id();
   api_->PublishAlerts("alert.updated", {"alert-1", "no-such-alert", "alert-2", "alert-3"});
+  Settle();
   const auto events = EventsSince(before);
   ASSERT_EQ(events.size(), 3u) << "the unknown alert is skipped";
   const std::vector<std::string> ids = {"alert-1", "alert-2", "alert-3"};
@@ -159,6 +161,7 @@ TEST_F(AlertEventsTest, ASweepOfThreeHundredNewAlertsIsOneBulkEventNamingNoSchoo
   ASSERT_EQ(swept.new_alert_ids.size(), static_cast<size_t>(kSchools));
   const uint64_t before = api_->events().last_id();
   api_->PublishAlerts("alert.opened", swept.new_alert_ids);  // as Daemon::PublishSweep does
+  Settle();
   const auto events = EventsSince(before);
   ASSERT_EQ(events.size(), 1u);
   const console::Event& bulk = events[0];
@@ -183,6 +186,7 @@ TEST_F(AlertEventsTest, UpToTheThresholdEachNewAlertHasItsOwnEvent) {
                                      swept.new_alert_ids.begin() + kBulkAlertEvents);
   uint64_t before = api_->events().last_id();
   api_->PublishAlerts("alert.opened", few);
+  Settle();
   auto events = EventsSince(before);
   ASSERT_EQ(events.size(), kBulkAlertEvents);
   EXPECT_EQ(events[0].name, "alert.opened");
@@ -190,6 +194,7 @@ TEST_F(AlertEventsTest, UpToTheThresholdEachNewAlertHasItsOwnEvent) {
   // Changes of many alerts stay single events: only openings come in bulk.
   before = api_->events().last_id();
   api_->PublishAlerts("alert.updated", swept.new_alert_ids);
+  Settle();
   EXPECT_EQ(EventsSince(before).size(), static_cast<size_t>(kSchools));
 }
 

@@ -17,11 +17,21 @@
 
 namespace pingan::app {
 
-// Lets the writer run what was posted, then the io thread's handlers it posted back.
-inline void Settle(store::StoreWriter& writer, boost::asio::io_context& io) {
-  pingan::testing::DrainWriter(writer);
-  io.poll();
-  io.restart();
+// Lets the writer run what was posted, the API's pools what was given to them, and the
+// io thread the handlers they posted back, until nothing is left to run.
+inline void Settle(store::StoreWriter& writer, boost::asio::io_context& io,
+                   HttpApi* api = nullptr) {
+  for (int round = 0; round < 20; ++round) {
+    pingan::testing::DrainWriter(writer);
+    if (api != nullptr) {
+      api->read_pool().WaitIdle();
+      api->hash_pool().WaitIdle();
+    }
+    const size_t ran = io.poll();
+    io.restart();
+    if (ran == 0) return;
+  }
+  ADD_FAILURE() << "Settle: still busy after 20 rounds";
 }
 
 // The events published after `id`, oldest first (fails the test when they are gone).

@@ -50,7 +50,8 @@ class IncidentEventsTest : public ::testing::Test {
     }
     RegisterIncidentCommands(
         control_, IncidentCommandContext{clock_, options.database_path, *writer_, schedules_, 24h});
-    api_ = std::make_unique<HttpApi>(io_, config_, clock_, *writer_, control_, schedules_);
+    api_ = std::make_unique<HttpApi>(io_, config_, clock_, *writer_, control_, schedules_,
+                                     config_.DataPath(config_.database));
     auto token = api_->auth().CreateToken("ops", "duty_officer", "");
     token_ = std::get<0>(token);
   }
@@ -68,7 +69,7 @@ class IncidentEventsTest : public ::testing::Test {
     r.headers["authorization"] = "Bearer " + token_;
     return api_->router().Handle(r).status;
   }
-  void Settle() { app::Settle(*writer_, io_); }
+  void Settle() { app::Settle(*writer_, io_, api_.get()); }
   std::vector<console::Event> EventsSince(uint64_t id) { return app::EventsSince(*api_, id); }
 
   testing::TempDir dir_;
@@ -134,6 +135,7 @@ TEST_F(IncidentEventsTest, ANewIncidentReportPublishesItsAlertAsOpened) {
   api_->PublishNewIncidents(
       {store::WriteOutcome{"peer-1", "inc-1", store::WriteStatus::kStored, true},
        store::WriteOutcome{"peer-2", "all-clear-1", store::WriteStatus::kStored, false}});
+  Settle();
   const auto events = EventsSince(before);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].name, "alert.opened");

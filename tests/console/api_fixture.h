@@ -50,7 +50,7 @@ class ApiFixture : public ::testing::Test {
       auto it = parent_.find(unit);
       return it != parent_.end() && (it->second == scope || scope == "city");
     };
-    backend.database_path = dir_.File("pingan.db");
+    backend.reads = dir_.File("pingan.db");
     backend.data_version = [this] { return data_version_; };
     RegisterApiRoutes(router_, auth_, backend);
     for (auto [name, role, scope] :
