@@ -280,15 +280,6 @@ std::optional<Instant> NextWakeup(const Alert& alert) {
   return std::nullopt;
 }
 
-std::optional<Instant> NextWakeup(const std::vector<Alert>& alerts) {
-  std::optional<Instant> earliest;
-  for (const Alert& a : alerts) {
-    auto t = NextWakeup(a);
-    if (t && (!earliest || *t < *earliest)) earliest = t;
-  }
-  return earliest;
-}
-
 std::vector<Notification> ResolutionNotices(const Alert& alert) {
   std::vector<Notification> out;
   if (alert.state != AlertState::kResolved) return out;
