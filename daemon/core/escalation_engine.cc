@@ -222,6 +222,14 @@ std::string_view MessageKindName(MessageKind kind) {
   return "unknown";
 }
 
+std::optional<MessageKind> ParseMessageKind(std::string_view name) {
+  for (auto k : {MessageKind::kAlert, MessageKind::kReminder, MessageKind::kReopened,
+                 MessageKind::kResolved, MessageKind::kDueSoon}) {
+    if (MessageKindName(k) == name) return k;
+  }
+  return std::nullopt;
+}
+
 EscalationDecision Advance(const Alert& alert, const Policy* policy, const EscalationContext& ctx,
                            Instant now) {
   if (alert.state == AlertState::kResolved) return EscalationDecision{alert, {}, {}};

@@ -32,6 +32,7 @@ enum class MessageKind {
   kDueSoon,   // before a deadline: the school has not reported yet (no alert exists)
 };
 std::string_view MessageKindName(MessageKind kind);  // "alert", "reminder", ...
+std::optional<MessageKind> ParseMessageKind(std::string_view name);
 
 // Pseudo step numbers, so idempotency keys stay distinct from policy steps.
 inline constexpr int kLeaderStep = -1;    // severity I/II fast path

@@ -173,12 +173,12 @@ TEST_F(SweepTest, RemindersGoToDutyContactsOfSchoolsThatHaveNotReported) {
   const SweepOutcome reminded = Sweep(Local(1, 15h));
   EXPECT_EQ(reminded.reminders, 2) << "b and c; a reported, d is paused";
   store::OutboxRepository outbox(db_.sql());
-  const auto rows = outbox.List(store::OutboxState::kPending, 10);
+  const auto rows = outbox.List(core::OutboxStatus::kPending, 10);
   ASSERT_EQ(rows.size(), 2u);
   for (const auto& row : rows) {
-    EXPECT_EQ(row.kind, "reminder");
-    EXPECT_EQ(row.channel, "sms");
-    EXPECT_NE(row.payload_json.find("\"window_id\":\"2026-10-01\""), std::string::npos);
+    EXPECT_EQ(row.message, core::MessageKind::kDueSoon);
+    EXPECT_EQ(core::CurrentChannel(row), core::ChannelKind::kSms);
+    EXPECT_EQ(row.window_id, "2026-10-01");
   }
   EXPECT_EQ(Sweep(Local(1, 15h + 10min)).reminders, 0) << "one reminder per window";
 }
