@@ -183,5 +183,27 @@ TEST_F(SweepTest, RemindersGoToDutyContactsOfSchoolsThatHaveNotReported) {
   EXPECT_EQ(Sweep(Local(1, 15h + 10min)).reminders, 0) << "one reminder per window";
 }
 
+TEST_F(SweepTest, RemindersGoOverTheConfiguredChannelsTheContactsHave) {
+  Sweep(Local(1, 8h));
+  // The duty contacts have phones only: an e-mail-only preference reaches nobody.
+  SweepOutcome none =
+      SweepDeadlines(db_, *schedules_.Get(), Local(1, 15h), {core::ChannelKind::kEmail});
+  EXPECT_EQ(none.reminders, 0);
+  EXPECT_EQ(none.schools_without_contact, 3) << "a, b and c; d is paused";
+  EXPECT_TRUE(store::OutboxRepository(db_.sql()).List(std::nullopt, 10).empty());
+}
+
+TEST_F(SweepTest, RemindersFallBackInTheConfiguredOrder) {
+  Sweep(Local(1, 8h));
+  const SweepOutcome reminded = SweepDeadlines(
+      db_, *schedules_.Get(), Local(1, 15h), {core::ChannelKind::kEmail, core::ChannelKind::kSms});
+  EXPECT_EQ(reminded.reminders, 3);
+  for (const auto& row : store::OutboxRepository(db_.sql()).List(std::nullopt, 10)) {
+    EXPECT_EQ(row.channels, std::vector<core::ChannelKind>{core::ChannelKind::kSms})
+        << "no e-mail address";
+    EXPECT_EQ(row.school.name, row.school.id + "-name");
+  }
+}
+
 }  // namespace
 }  // namespace pingan::app

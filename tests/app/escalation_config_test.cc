@@ -91,6 +91,17 @@ TEST(EscalationConfig, AnEmptyFileMeansNoPoliciesAndTheDeliveryDefaults) {
   EXPECT_EQ(s.delivery.workers, 2);
   EXPECT_EQ(s.delivery.retry.max_attempts_per_channel, 10);
   EXPECT_EQ(s.grouping.window, core::Millis{0});
+  EXPECT_EQ(s.reminder_channels, core::kDefaultReminderChannels);
+}
+
+TEST(EscalationConfig, TheChannelsOfRemindersAreConfigurable) {
+  const EscalationSettings s = Parse("channels:\n  reminders: [email, sms]\n");
+  EXPECT_EQ(s.reminder_channels,
+            (std::vector<core::ChannelKind>{core::ChannelKind::kEmail, core::ChannelKind::kSms}));
+  LoadError e = ParseError("channels:\n  reminders: [fax]\n");
+  EXPECT_EQ(e.key, "channels.reminders");
+  e = ParseError("channels:\n  reminders: []\n");
+  EXPECT_EQ(e.key, "channels.reminders");
 }
 
 TEST(EscalationConfig, TargetsAndUnitReferencesAreRead) {
