@@ -1,8 +1,8 @@
 // The deadline sweep: turns passed grace ends into ledger rows and missing-report
 // alerts, and passed reminder times into outbox rows (core::PlanReminders, enqueued like
-// escalation messages), in ONE transaction together with the sweep's new position. So a deadline
-// that passed while the daemon was down fires at the next start, and exactly once (the
-// swept_windows marks make a repeat a no-op).
+// escalation messages), in ONE transaction together with the sweep's new position. So a
+// deadline that passed while the daemon was down fires at the next start, and exactly
+// once (the swept_windows marks make a repeat a no-op).
 //
 // SweepDeadlines runs on the StoreWriter thread; DeadlineSweeper is its WriterTicker.
 #pragma once
