@@ -64,6 +64,9 @@ DeliveryOutcome OnDeliveryResult(const OutboxRow& row, const DeliveryResult& res
       next.last_error.clear();
       return {std::move(next), std::nullopt};
     case DeliveryStatus::kPermanentFailure:
+      // A message that cannot be read cannot be sent over another channel either.
+      if (!next.unreadable.empty())
+        next.channel_index = std::max<size_t>(next.channels.size(), 1) - 1;
       return FallBack(std::move(next), result.reason, now);
     case DeliveryStatus::kTransientFailure:
       break;

@@ -68,8 +68,9 @@ struct DeliveryOutcome {
 
 // The row's next state after one attempt on its current channel: pending again (a retry
 // or the next channel), delivered or failed. A row already delivered or failed is
-// returned unchanged (a duplicate result is harmless). `row.attempts` counts the attempt
-// being judged (the store counts it when it leases the row).
+// returned unchanged (a duplicate result is harmless); an unreadable row fails for good
+// at its first permanent failure. `row.attempts` counts the attempt being judged (the
+// store counts it when it leases the row).
 DeliveryOutcome OnDeliveryResult(const OutboxRow& row, const DeliveryResult& result,
                                  const RetryPolicy& policy, Instant now, double random01);
 

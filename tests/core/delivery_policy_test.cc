@@ -90,6 +90,16 @@ TEST(DeliveryPolicyTest, PermanentFailureFallsBackToTheNextChannel) {
   EXPECT_FALSE(out.notice->next_channel.has_value());
 }
 
+TEST(DeliveryPolicyTest, AnUnreadableRowFailsWithoutTryingTheOtherChannels) {
+  OutboxRow row = NewOutboxRow(Message(), Cst(3, 16));
+  row.unreadable = "unknown message template 'x'";
+  const auto out =
+      OnDeliveryResult(row, DeliveryResult::Permanent(row.unreadable), kPolicy, Cst(3, 16), 0.5);
+  EXPECT_EQ(out.row.status, OutboxStatus::kFailed);
+  ASSERT_TRUE(out.notice.has_value());
+  EXPECT_FALSE(out.notice->next_channel.has_value());
+}
+
 TEST(DeliveryPolicyTest, TooManyTransientFailuresAlsoFallBack) {
   OutboxRow row = NewOutboxRow(Message(), Cst(3, 16));
   Instant now = Cst(3, 16);
