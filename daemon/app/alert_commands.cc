@@ -5,9 +5,9 @@
 #include <SQLiteCpp/Transaction.h>
 
 #include "daemon/app/escalation_runner.h"
-#include "daemon/app/outbox_message.h"
 #include "daemon/core/escalation_engine.h"
 #include "daemon/core/local_time.h"
+#include "daemon/core/outbox_row.h"
 #include "daemon/store/alert_repository.h"
 #include "daemon/store/audit_log.h"
 #include "daemon/store/database.h"
@@ -50,16 +50,20 @@ json AlertSummary(const core::Alert& a, const ScheduleSource& schedules) {
               {"notified", a.notified.size()}};
 }
 
-json OutboxRowJson(const store::OutboxRow& r) {
-  const core::Recipient who = RecipientFromJson(json::parse(r.recipient_json, nullptr, false));
+json OutboxRowJson(const core::OutboxRow& r) {
+  const std::vector<std::string> alert_ids = core::AlertIds(r);
+  const std::string channel =
+      r.channels.empty() ? "" : std::string(core::ChannelKindName(core::CurrentChannel(r)));
+  json channels = json::array();
+  for (auto c : r.channels) channels.push_back(std::string(core::ChannelKindName(c)));
   return json{{"id", r.id},
-              {"kind", r.kind},
-              {"alert_id", r.alert_id},
-              {"alerts", AlertIdsOf(r).size()},
-              {"recipient", who.name},
-              {"channel", r.channel},
-              {"channels", r.channels.empty() ? std::vector<std::string>{r.channel} : r.channels},
-              {"state", store::OutboxStateName(r.state)},
+              {"kind", core::MessageKindName(r.message)},
+              {"alert_id", alert_ids.empty() ? "" : alert_ids.front()},
+              {"alerts", alert_ids.size()},
+              {"recipient", r.recipient.name},
+              {"channel", channel},
+              {"channels", channels},
+              {"state", core::OutboxStatusName(r.status)},
               {"attempts", r.attempts},
               {"channel_attempts", r.channel_attempts},
               {"next_attempt", core::FormatInstantUtc(r.next_attempt_at)},
@@ -67,7 +71,7 @@ json OutboxRowJson(const store::OutboxRow& r) {
               {"last_error", r.last_error},
               {"created_at", core::FormatInstantUtc(r.created_at)},
               {"delivered_at", Time(r.delivered_at)},
-              {"idempotency_key", r.idempotency_key}};
+              {"idempotency_key", r.key}};
 }
 
 core::Alert FindAlert(const AlertCommandContext& c, const std::string& id) {
@@ -221,12 +225,9 @@ json AddComment(const AlertCommandContext& c, const json& args) {
 }
 
 json ListOutbox(const AlertCommandContext& c, const json& args) {
-  std::optional<store::OutboxState> state;
+  std::optional<core::OutboxStatus> state;
   if (const std::string s = TextArg(args, "state"); !s.empty()) {
-    for (auto st : {store::OutboxState::kPending, store::OutboxState::kLeased,
-                    store::OutboxState::kDelivered, store::OutboxState::kFailed}) {
-      if (store::OutboxStateName(st) == s) state = st;
-    }
+    state = core::ParseOutboxStatus(s);
     if (!state)
       throw ControlError("bad_request", "state must be pending, leased, delivered or failed");
   }
@@ -236,9 +237,9 @@ json ListOutbox(const AlertCommandContext& c, const json& args) {
   for (const auto& r : outbox.List(state, IntArg(args, "limit", 200, 1, 10000)))
     rows.push_back(OutboxRowJson(r));
   json counts = json::object();
-  for (auto st : {store::OutboxState::kPending, store::OutboxState::kLeased,
-                  store::OutboxState::kDelivered, store::OutboxState::kFailed}) {
-    counts[std::string(store::OutboxStateName(st))] = outbox.Count(st);
+  for (auto st : {core::OutboxStatus::kPending, core::OutboxStatus::kLeased,
+                  core::OutboxStatus::kDelivered, core::OutboxStatus::kFailed}) {
+    counts[std::string(core::OutboxStatusName(st))] = outbox.Count(st);
   }
   return json{{"counts", counts}, {"rows", rows}};
 }

@@ -57,7 +57,7 @@ json Status(const ControlContext& c) {
            {"alerts",
             {{"open", alerts.CountByState(core::AlertState::kOpen)},
              {"acknowledged", alerts.CountByState(core::AlertState::kAcknowledged)}}},
-           {"outbox_pending", outbox.Count(store::OutboxState::kPending)},
+           {"outbox_pending", outbox.Count(core::OutboxStatus::kPending)},
            {"ingest", c.ingest_stats ? c.ingest_stats() : json::object()}};
   if (auto position = store::LedgerRepository(db.sql()).GetState(kSweepPositionKey)) {
     const core::Instant swept_to = core::FromUnixMillis(std::stoll(*position));

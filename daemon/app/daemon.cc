@@ -138,7 +138,9 @@ void Daemon::StartIngest() {
 
 void Daemon::StartSchedule() {
   sweeper_ = std::make_unique<DeadlineSweeper>(
-      io_, *writer_, clock_, schedules_, options_.sweep_tick, [this](const SweepOutcome& o) {
+      io_, *writer_, clock_, schedules_, options_.sweep_tick,
+      escalation_ ? escalation_->settings.reminder_channels : core::kDefaultReminderChannels,
+      [this](const SweepOutcome& o) {
         PublishSweep(o);
         if (o.first_run) spdlog::info("deadline sweep starts from now");
         if (o.windows > 0 || o.reminders > 0) {
@@ -148,7 +150,7 @@ void Daemon::StartSchedule() {
               o.windows, o.missing, o.excused, o.reminders);
         }
         if (o.schools_without_contact > 0) {
-          spdlog::warn("{} schools owed a reminder but have no duty contact",
+          spdlog::warn("{} schools owed a reminder but have no reachable duty contact",
                        o.schools_without_contact);
         }
       });

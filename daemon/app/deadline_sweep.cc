@@ -3,19 +3,17 @@
 #include <spdlog/spdlog.h>
 
 #include <SQLiteCpp/Transaction.h>
-#include <nlohmann/json.hpp>
 
 #include "daemon/app/ids.h"
 #include "daemon/core/alert.h"
 #include "daemon/core/ledger.h"
+#include "daemon/core/reminders.h"
 #include "daemon/store/alert_repository.h"
 #include "daemon/store/ledger_repository.h"
 #include "daemon/store/outbox_repository.h"
 
 namespace pingan::app {
 namespace {
-
-using nlohmann::json;
 
 store::LedgerRow RowFor(const core::Unit& school, const core::Window& w,
                         store::LedgerRowStatus status) {
@@ -57,49 +55,34 @@ void DecideDeadline(store::Database& db, const core::DueWindow& due, core::Insta
   ++out.windows;
 }
 
-json ReminderPayload(const core::Unit& school, const core::Window& w) {
-  return json{{"template", "reminder"},     {"school_id", school.id},
-              {"school_name", school.name}, {"requirement_id", w.requirement_id},
-              {"window_id", w.window_id},   {"deadline_ms", core::ToUnixMillis(w.deadline)},
-              {"time_zone", w.time_zone}};
-}
-
+// Reminders (core::PlanReminders) go into the outbox like escalation messages do.
 void QueueReminders(store::Database& db, const ScheduleBundle& bundle, const core::DueWindow& due,
-                    core::Instant now, SweepOutcome& out) {
+                    const std::vector<core::ChannelKind>& channels, core::Instant now,
+                    SweepOutcome& out) {
   store::LedgerRepository ledger(db.sql());
   const std::string key = core::SweepKey(due.window);
   if (ledger.IsSwept(key, store::SweepKind::kReminder)) return;
   const auto known = ledger.SchoolsWithRow(due.window.requirement_id, due.window.window_id);
+  const core::ReminderPlan plan = core::PlanReminders(
+      due, [&](std::string_view id) { return known.contains(std::string(id)); }, bundle.tree,
+      channels, now);
   store::OutboxRepository outbox(db.sql());
   int queued = 0;
-  const auto to_remind = core::SchoolsToRemind(
-      due, [&](std::string_view id) { return known.contains(std::string(id)); });
-  for (const core::Unit* school : to_remind) {
-    const auto contacts = bundle.tree.ContactsFor(*school, core::ContactRole::kDutyContact);
-    if (contacts.empty()) ++out.schools_without_contact;
-    for (const core::Contact* c : contacts) {
-      const std::string channel = !c->phone.empty() ? "sms" : "email";
-      store::OutboxRow row;
-      row.idempotency_key = "reminder|" + key + "|" + school->id + "|" + c->name;
-      row.kind = "reminder";
-      row.recipient_json = json{{"name", c->name}, {"phone", c->phone}, {"email", c->email}}.dump();
-      row.channel = channel;
-      row.payload_json = ReminderPayload(*school, due.window).dump();
-      row.next_attempt_at = now;
-      row.created_at = now;
-      if (outbox.Enqueue(row)) ++queued;
-    }
+  for (const core::OutboxRow& row : plan.rows) {
+    if (outbox.Enqueue(row)) ++queued;
   }
   ledger.MarkSwept(
       {key, store::SweepKind::kReminder, due.window.requirement_id, due.window.window_id,
        due.window.remind_at, static_cast<int>(due.schools.size()), queued},
       now);
   out.reminders += queued;
+  out.schools_without_contact += plan.schools_without_contact;
 }
 
 }  // namespace
 
-SweepOutcome SweepDeadlines(store::Database& db, const ScheduleBundle& bundle, core::Instant now) {
+SweepOutcome SweepDeadlines(store::Database& db, const ScheduleBundle& bundle, core::Instant now,
+                            const std::vector<core::ChannelKind>& reminder_channels) {
   SweepOutcome out;
   SQLite::Transaction tx(db.sql());
   store::LedgerRepository ledger(db.sql());
@@ -115,7 +98,7 @@ SweepOutcome SweepDeadlines(store::Database& db, const ScheduleBundle& bundle, c
   out.from = core::FromUnixMillis(std::stoll(*position));
   out.to = std::max(out.from, now);  // a clock that went back never re-fires deadlines
   for (const core::DueWindow& due : bundle.schedule.RemindersBetween(out.from, out.to)) {
-    QueueReminders(db, bundle, due, now, out);
+    QueueReminders(db, bundle, due, reminder_channels, now, out);
   }
   for (const core::DueWindow& due : bundle.schedule.GraceEndsBetween(out.from, out.to)) {
     DecideDeadline(db, due, now, out);
@@ -127,13 +110,14 @@ SweepOutcome SweepDeadlines(store::Database& db, const ScheduleBundle& bundle, c
 
 DeadlineSweeper::DeadlineSweeper(boost::asio::io_context& io, store::StoreWriter& writer,
                                  const core::Clock& clock, const ScheduleSource& schedules,
-                                 core::Millis tick, OnSwept on_swept)
+                                 core::Millis tick,
+                                 std::vector<core::ChannelKind> reminder_channels, OnSwept on_swept)
     : ticker_(
           io, writer, "deadline sweep", tick,
-          [&clock, &schedules](store::Database& db) {
+          [&clock, &schedules, channels = std::move(reminder_channels)](store::Database& db) {
             // No organisation configured: nothing is owed, nothing to sweep.
             SharedSchedule bundle = schedules.Get();
-            return bundle ? SweepDeadlines(db, *bundle, clock.Now()) : SweepOutcome{};
+            return bundle ? SweepDeadlines(db, *bundle, clock.Now(), channels) : SweepOutcome{};
           },
           [on_swept = std::move(on_swept)](const SweepOutcome& outcome) {
             if (on_swept) on_swept(outcome);

@@ -1,7 +1,8 @@
 // The deadline sweep: turns passed grace ends into ledger rows and missing-report
-// alerts, and passed reminder times into outbox rows, in ONE transaction together with
-// the sweep's new position. So a deadline that passed while the daemon was down fires
-// at the next start, and exactly once (the swept_windows marks make a repeat a no-op).
+// alerts, and passed reminder times into outbox rows (core::PlanReminders, enqueued like
+// escalation messages), in ONE transaction together with the sweep's new position. So a
+// deadline that passed while the daemon was down fires at the next start, and exactly
+// once (the swept_windows marks make a repeat a no-op).
 //
 // SweepDeadlines runs on the StoreWriter thread; DeadlineSweeper is its WriterTicker.
 #pragma once
@@ -13,6 +14,7 @@
 #include "daemon/app/schedule_bundle.h"
 #include "daemon/app/writer_ticker.h"
 #include "daemon/core/clock.h"
+#include "daemon/core/reminders.h"
 #include "daemon/store/store_writer.h"
 
 namespace pingan::app {
@@ -26,12 +28,16 @@ struct SweepOutcome {
   int missing = 0;                  // new missing alerts
   int excused = 0;                  // paused schools recorded as excused
   int reminders = 0;                // reminder notifications queued
-  int schools_without_contact = 0;  // reminders that had nobody to go to
+  int schools_without_contact = 0;  // reminders that had nobody (reachable) to go to
   bool first_run = false;           // the sweep position was only initialised
   std::vector<std::string> new_alert_ids;
 };
 
-SweepOutcome SweepDeadlines(store::Database& db, const ScheduleBundle& bundle, core::Instant now);
+// `reminder_channels`: the preferred channels of reminders (escalation
+// `channels.reminders`), each contact getting those it has an address for.
+SweepOutcome SweepDeadlines(
+    store::Database& db, const ScheduleBundle& bundle, core::Instant now,
+    const std::vector<core::ChannelKind>& reminder_channels = core::kDefaultReminderChannels);
 
 // The sweep's timer: every tick (real time) one SweepDeadlines on the writer thread.
 class DeadlineSweeper {
@@ -39,7 +45,8 @@ class DeadlineSweeper {
   using OnSwept = std::function<void(const SweepOutcome&)>;
 
   DeadlineSweeper(boost::asio::io_context& io, store::StoreWriter& writer, const core::Clock& clock,
-                  const ScheduleSource& schedules, core::Millis tick, OnSwept on_swept);
+                  const ScheduleSource& schedules, core::Millis tick,
+                  std::vector<core::ChannelKind> reminder_channels, OnSwept on_swept);
   void Start() { ticker_.Start(); }
   void Stop() { ticker_.Stop(); }
   // Sweeps now instead of at the next tick (e.g. after a drill clock jumped).

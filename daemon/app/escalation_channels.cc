@@ -186,7 +186,8 @@ std::optional<LoadError> ReadWebhook(const Reader& r, const YAML::Node& n, const
 
 std::optional<LoadError> ReadChannels(const Reader& r, const YAML::Node& n, const std::string& path,
                                       EscalationSettings& out) {
-  if (auto e = r.Keys(n, path, {"smtp", "sms", "webhooks"})) return e;
+  if (auto e = r.Keys(n, path, {"smtp", "sms", "webhooks", "reminders"})) return e;
+  if (auto e = r.Channels(n, path, "reminders", out.reminder_channels)) return e;
   if (n["smtp"].IsDefined() && !n["smtp"].IsNull()) {
     out.smtp.emplace();
     if (auto e = ReadSmtp(r, n["smtp"], KeyPath(path, "smtp"), *out.smtp)) return e;

@@ -344,8 +344,9 @@ bool Configured(const EscalationSettings& s, core::ChannelKind kind) {
   return false;
 }
 
-// Channels named by policies but not configured: each send there fails permanently and
-// falls back, which an administrator wants to know at start, not during an incident.
+// Channels named by policies or reminders but not configured: each send there fails
+// permanently and falls back, which an administrator wants to know at start, not during
+// an incident.
 std::vector<std::string> ChannelWarnings(const EscalationSettings& s) {
   std::vector<std::string> out;
   auto check = [&](const std::vector<core::ChannelKind>& channels, const std::string& where) {
@@ -362,6 +363,7 @@ std::vector<std::string> ChannelWarnings(const EscalationSettings& s) {
     }
   }
   if (s.policies.leaders.enabled) check(s.policies.leaders.channels, "the leader rule");
+  check(s.reminder_channels, "channels.reminders");
   return out;
 }
 

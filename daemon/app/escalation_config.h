@@ -1,8 +1,8 @@
 // Escalation configuration: the YAML file that `escalation.file` in pingand's config
 // names. It holds the escalation policies, named groups, the severity I/II leader rule,
 // the duty rosters (CSV files, core::ImportRosterCsv, or iCalendar files, roster_ics.h),
-// the delivery channels (SMTP, an
-// SMS gateway over HTTP, webhooks), message templates (locale, console link), the
+// the delivery channels (SMTP, an SMS gateway over HTTP, webhooks, the channels of
+// reminders before a deadline), message templates (locale, console link), the
 // grouping window, retries and per-recipient rate limits. Every key is explained in
 // daemon/app/examples/escalation.example.yaml; unknown keys are errors; errors name
 // file, line and key.
@@ -30,6 +30,7 @@
 #include "daemon/core/grouping.h"
 #include "daemon/core/message_template.h"
 #include "daemon/core/org_tree.h"
+#include "daemon/core/reminders.h"
 #include "daemon/core/roster.h"
 #include "daemon/notify/channel.h"
 #include "daemon/notify/sms_gateway_channel.h"
@@ -56,6 +57,9 @@ struct EscalationSettings {
   std::optional<notify::SmtpConfig> smtp;
   std::optional<notify::SmsGatewayConfig> sms;
   std::vector<notify::WebhookEndpoint> webhooks;
+  // `channels.reminders`: the channels of the sweep's reminders before a deadline, in
+  // fallback order; each contact gets those it has an address for (as in a step).
+  std::vector<core::ChannelKind> reminder_channels = core::kDefaultReminderChannels;
   core::TemplateOptions templates;
   core::GroupingOptions grouping;
   DeliverySettings delivery;

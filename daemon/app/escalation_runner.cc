@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <set>
 
-#include "daemon/app/outbox_message.h"
 #include "daemon/core/escalation_engine.h"
 #include "daemon/core/grouping.h"
 #include "daemon/core/local_time.h"
@@ -68,19 +67,16 @@ std::vector<core::GroupedMessage> Group(store::OutboxRepository& outbox,
                                         EscalationRunOutcome& outcome) {
   if (options.window <= core::Millis{0})
     return core::GroupNow(notes, options.max_alerts_per_message);
-  for (const core::Notification& n : notes) {
-    outbox.Hold({0, core::GroupKey(n), now, NotificationToJson(n).dump()});
-  }
+  for (const core::Notification& n : notes) outbox.Hold(n, now);
   core::GroupBuffer buffer;
   const std::vector<store::HeldNotification> held = outbox.Held();
   std::vector<int64_t> broken;
   for (const store::HeldNotification& h : held) {
-    auto n = NotificationFromJson(nlohmann::json::parse(h.notification_json, nullptr, false));
-    if (!n) {
+    if (!h.notification) {
       broken.push_back(h.id);  // unreadable: it would block its group forever
       continue;
     }
-    buffer.pending.push_back({std::move(*n), h.produced_at});
+    buffer.pending.push_back({*h.notification, h.produced_at});
   }
   std::vector<core::GroupedMessage> due = core::TakeDue(buffer, options, now);
   std::set<std::string> still_held;
@@ -96,9 +92,9 @@ std::vector<core::GroupedMessage> Group(store::OutboxRepository& outbox,
   return due;
 }
 
-MessageFacts FactsFor(const core::GroupedMessage& m, store::LedgerRepository& ledger,
-                      const ScheduleBundle* bundle) {
-  MessageFacts facts;
+core::MessageFacts FactsFor(const core::GroupedMessage& m, store::LedgerRepository& ledger,
+                            const ScheduleBundle* bundle) {
+  core::MessageFacts facts;
   if (m.alert_kind != core::AlertKind::kIncident && !m.alerts.empty()) {
     if (auto row = ledger.Find(m.alerts.front().school_id, m.requirement_id, m.window_id)) {
       facts.deadline = row->deadline;
@@ -161,7 +157,7 @@ EscalationRunOutcome RunEscalation(store::Database& db, const ScheduleBundle* bu
   outcome.notifications = static_cast<int>(notes.size());
   for (const core::GroupedMessage& m :
        Group(outbox, std::move(notes), setup.settings.grouping, now, outcome)) {
-    if (outbox.Enqueue(OutboxRowFor(m, FactsFor(m, ledger, bundle), now))) ++outcome.queued;
+    if (outbox.Enqueue(core::NewOutboxRow(m, now, FactsFor(m, ledger, bundle)))) ++outcome.queued;
   }
   tx.commit();
   return outcome;

@@ -6,7 +6,6 @@
 #include <SQLiteCpp/Transaction.h>
 #include <boost/asio/post.hpp>
 
-#include "daemon/app/outbox_message.h"
 #include "daemon/store/alert_repository.h"
 
 namespace pingan::app {
@@ -28,57 +27,53 @@ void NoteOnAlerts(store::AlertRepository& alerts, const std::vector<std::string>
 
 }  // namespace
 
-DeliveryRecord RecordDelivery(store::Database& db, const store::OutboxRow& leased,
+DeliveryRecord RecordDelivery(store::Database& db, const core::OutboxRow& leased,
                               const core::DeliveryResult& result, const core::RetryPolicy& retry,
                               core::Instant now, double random01) {
   DeliveryRecord record;
   SQLite::Transaction tx(db.sql());
   store::OutboxRepository outbox(db.sql());
   const auto current = outbox.Find(leased.id);
-  if (!current || current->state == store::OutboxState::kDelivered ||
-      current->state == store::OutboxState::kFailed) {
+  if (!current || current->status == core::OutboxStatus::kDelivered ||
+      current->status == core::OutboxStatus::kFailed) {
     return record;
   }
   // Another lease took the row meanwhile: only news of a delivery is still worth keeping.
   const bool same_lease =
-      current->state == store::OutboxState::kLeased && current->attempts == leased.attempts;
+      current->status == core::OutboxStatus::kLeased && current->attempts == leased.attempts;
   if (!same_lease && result.status != core::DeliveryStatus::kDelivered) return record;
-  const core::OutboxRow before = ToPolicyRow(*current);
   const core::DeliveryOutcome outcome =
-      core::OnDeliveryResult(before, result, retry, now, random01);
-  const store::AttemptRecord next = ToAttemptRecord(outcome.row);
-  outbox.RecordAttempt(current->id, next);
+      core::OnDeliveryResult(*current, result, retry, now, random01);
+  outbox.RecordAttempt(outcome.row);
   record.applied = true;
-  record.state = next.state;
+  record.status = outcome.row.status;
   if (outcome.notice) {
-    record.notice = core::DescribeNotice(*outcome.notice, before.recipient);
+    record.notice = core::DescribeNotice(*outcome.notice, current->recipient);
     store::AlertRepository alerts(db.sql());
-    NoteOnAlerts(alerts, before.alert_ids, record.notice, now);
+    NoteOnAlerts(alerts, core::AlertIds(*current), record.notice, now);
   }
   tx.commit();
   return record;
 }
 
-core::DeliveryResult SendOutboxRow(const store::OutboxRow& row, notify::Channel& channel,
+core::DeliveryResult SendOutboxRow(const core::OutboxRow& row, notify::Channel& channel,
                                    const ScheduleBundle* bundle,
                                    const core::TemplateOptions& templates) {
-  const core::OutboxRow policy = ToPolicyRow(row);
-  if (policy.channels.empty()) {
-    return core::DeliveryResult::Permanent("no usable channel (row names '" + row.channel + "')");
+  if (!row.unreadable.empty()) return core::DeliveryResult::Permanent(row.unreadable);
+  if (row.channels.empty()) {
+    return core::DeliveryResult::Permanent("no usable channel for " + row.recipient.name);
   }
-  RenderContext context;
-  context.tree = bundle != nullptr ? &bundle->tree : nullptr;
-  context.options = templates;
-  if (bundle != nullptr) context.default_zone = bundle->time_zone;
-  auto rendered = RenderOutboxRow(row, context);
-  if (auto* problem = std::get_if<std::string>(&rendered)) {
+  static const core::OrgTree kNoOrg = std::get<core::OrgTree>(core::OrgTree::Build({}));
+  auto input = core::MessageInputFor(row, bundle != nullptr ? bundle->tree : kNoOrg,
+                                     bundle != nullptr ? bundle->time_zone : "Asia/Shanghai");
+  if (auto* problem = std::get_if<std::string>(&input)) {
     return core::DeliveryResult::Permanent(*problem);
   }
   notify::OutgoingMessage message;
-  message.channel = core::CurrentChannel(policy);
-  message.recipient = policy.recipient;
-  message.idempotency_key = core::IdempotencyKey(policy);
-  message.content = std::get<core::RenderedMessage>(std::move(rendered));
+  message.channel = core::CurrentChannel(row);
+  message.recipient = row.recipient;
+  message.idempotency_key = core::IdempotencyKey(row);
+  message.content = core::RenderMessage(std::get<core::MessageInput>(input), templates);
   try {
     return channel.Send(message);
   } catch (const std::exception& e) {
@@ -134,7 +129,7 @@ void OutboxWorker::Lease() {
   leasing_ = true;
   const core::Millis lease = setup_->settings.delivery.lease;
   writer_.Post([this, skip = in_flight_, free, lease](store::Database& db) {
-    std::vector<store::OutboxRow> rows;
+    std::vector<core::OutboxRow> rows;
     try {
       SQLite::Transaction tx(db.sql());
       rows = store::OutboxRepository(db.sql()).LeaseDue(clock_.Now(), lease, free, skip);
@@ -147,11 +142,11 @@ void OutboxWorker::Lease() {
   });
 }
 
-void OutboxWorker::OnLeased(std::vector<store::OutboxRow> rows) {
+void OutboxWorker::OnLeased(std::vector<core::OutboxRow> rows) {
   leasing_ = false;
   const core::Instant now = clock_.Now();
   const bool full_batch = !rows.empty() && running_;
-  for (store::OutboxRow& row : rows) {
+  for (core::OutboxRow& row : rows) {
     in_flight_.insert(row.id);
     if (RateLimited(row, now)) continue;
     Send(std::move(row));
@@ -160,9 +155,8 @@ void OutboxWorker::OnLeased(std::vector<store::OutboxRow> rows) {
   if (full_batch) Lease();
 }
 
-bool OutboxWorker::RateLimited(const store::OutboxRow& row, core::Instant now) {
-  const std::string key = core::RecipientKey(
-      RecipientFromJson(nlohmann::json::parse(row.recipient_json, nullptr, false)));
+bool OutboxWorker::RateLimited(const core::OutboxRow& row, core::Instant now) {
+  const std::string key = core::RecipientKey(row.recipient);
   const core::RateDecision d =
       core::TakeToken(buckets_[key], setup_->settings.delivery.rate_limit, now);
   buckets_[key] = d.bucket;
@@ -179,7 +173,7 @@ bool OutboxWorker::RateLimited(const store::OutboxRow& row, core::Instant now) {
   return true;
 }
 
-void OutboxWorker::Send(store::OutboxRow row) {
+void OutboxWorker::Send(core::OutboxRow row) {
   ++stats_.attempts;
   boost::asio::post(pool_, [this, row = std::move(row), channel = channel_,
                             bundle = schedules_.Get(), setup = setup_]() mutable {
@@ -191,12 +185,12 @@ void OutboxWorker::Send(store::OutboxRow row) {
   });
 }
 
-void OutboxWorker::OnSent(store::OutboxRow row, core::DeliveryResult result) {
+void OutboxWorker::OnSent(core::OutboxRow row, core::DeliveryResult result) {
   // The reason names the channel and the peer's answer, never the message text. A retry
   // is routine (info); what it leads to, a fallback or a failure, is logged as a warning.
   if (result.status != core::DeliveryStatus::kDelivered) {
-    spdlog::info("outbox: row {} ({}) attempt {} failed: {}", row.id, row.channel, row.attempts,
-                 result.reason);
+    spdlog::info("outbox: row {} ({}) attempt {} failed: {}", row.id,
+                 core::ChannelKindName(core::CurrentChannel(row)), row.attempts, result.reason);
   }
   writer_.Post([this, row = std::move(row), result = std::move(result),
                 retry = setup_->settings.delivery.retry](store::Database& db) {
@@ -209,9 +203,9 @@ void OutboxWorker::OnSent(store::OutboxRow row, core::DeliveryResult result) {
     }
     boost::asio::post(io_, [this, id = row.id, record = std::move(record)] {
       if (record.applied) {
-        if (record.state == store::OutboxState::kDelivered) ++stats_.delivered;
-        if (record.state == store::OutboxState::kPending) ++stats_.retried;
-        if (record.state == store::OutboxState::kFailed) ++stats_.failed;
+        if (record.status == core::OutboxStatus::kDelivered) ++stats_.delivered;
+        if (record.status == core::OutboxStatus::kPending) ++stats_.retried;
+        if (record.status == core::OutboxStatus::kFailed) ++stats_.failed;
       }
       if (!record.notice.empty()) spdlog::warn("outbox: row {}: {}", id, record.notice);
       Release(id);

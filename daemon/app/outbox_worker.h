@@ -40,18 +40,19 @@ namespace pingan::app {
 
 struct DeliveryRecord {
   bool applied = false;  // false: the row was already decided or leased again (stale)
-  store::OutboxState state = store::OutboxState::kPending;
+  core::OutboxStatus status = core::OutboxStatus::kPending;
   std::string notice;  // the timeline text of a permanent failure or fallback
 };
 
 // Writer thread, one transaction: judges one attempt on `leased` (the row as it was
 // leased) and records it. `random01` in [0, 1) jitters the backoff.
-DeliveryRecord RecordDelivery(store::Database& db, const store::OutboxRow& leased,
+DeliveryRecord RecordDelivery(store::Database& db, const core::OutboxRow& leased,
                               const core::DeliveryResult& result, const core::RetryPolicy& retry,
                               core::Instant now, double random01);
 
-// Pool thread: renders the row and makes one attempt on its current channel.
-core::DeliveryResult SendOutboxRow(const store::OutboxRow& row, notify::Channel& channel,
+// Pool thread: renders the row and makes one attempt on its current channel. A row that
+// cannot be rendered or reaches nobody fails for good.
+core::DeliveryResult SendOutboxRow(const core::OutboxRow& row, notify::Channel& channel,
                                    const ScheduleBundle* bundle,
                                    const core::TemplateOptions& templates);
 
@@ -81,10 +82,10 @@ class OutboxWorker {
  private:
   void Arm();
   void Lease();
-  void OnLeased(std::vector<store::OutboxRow> rows);
-  bool RateLimited(const store::OutboxRow& row, core::Instant now);
-  void Send(store::OutboxRow row);
-  void OnSent(store::OutboxRow row, core::DeliveryResult result);
+  void OnLeased(std::vector<core::OutboxRow> rows);
+  bool RateLimited(const core::OutboxRow& row, core::Instant now);
+  void Send(core::OutboxRow row);
+  void OnSent(core::OutboxRow row, core::DeliveryResult result);
   void Release(int64_t id);
 
   boost::asio::io_context& io_;

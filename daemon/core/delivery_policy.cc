@@ -2,33 +2,16 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdint>
-#include <cstdio>
 
 namespace pingan::core {
 namespace {
-
-// FNV-1a 64: stable across runs and platforms, enough to name a group of alerts.
-uint64_t Fnv1a(std::string_view s, uint64_t h = 1469598103934665603ull) {
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
-std::string Hex(uint64_t v) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 DeliveryOutcome FallBack(OutboxRow row, std::string reason, Instant now) {
   DeliveryNotice notice{CurrentChannel(row), std::nullopt, reason};
   row.last_error = std::move(reason);
   if (row.channel_index + 1 < row.channels.size()) {
     ++row.channel_index;
-    row.attempts = 0;
+    row.channel_attempts = 0;
     row.next_attempt_at = now;
     notice.next_channel = CurrentChannel(row);
   } else {
@@ -45,55 +28,6 @@ DeliveryStatus ClassifyHttpStatus(long status) {
     return DeliveryStatus::kTransientFailure;
   }
   return DeliveryStatus::kPermanentFailure;
-}
-
-std::string_view OutboxStatusName(OutboxStatus s) {
-  switch (s) {
-    case OutboxStatus::kPending:
-      return "pending";
-    case OutboxStatus::kDelivered:
-      return "delivered";
-    case OutboxStatus::kFailed:
-      return "failed";
-  }
-  return "unknown";
-}
-
-std::string MessageKey(const GroupedMessage& m) {
-  const std::string tail =
-      "/" + std::string(MessageKindName(m.message)) + "/" + RecipientKey(m.recipient);
-  if (m.alerts.size() == 1) {
-    const GroupedAlert& a = m.alerts.front();
-    return a.alert_id + "/" + std::to_string(a.step) + "/" + std::to_string(a.repetition) + tail;
-  }
-  std::vector<std::string> parts;
-  for (const GroupedAlert& a : m.alerts) {
-    parts.push_back(a.alert_id + ":" + std::to_string(a.step) + ":" + std::to_string(a.repetition));
-  }
-  std::sort(parts.begin(), parts.end());  // membership, not order, names the group
-  uint64_t h = Fnv1a("");
-  for (const std::string& p : parts) h = Fnv1a(p + ";", h);
-  return "group-" + Hex(h) + tail;
-}
-
-OutboxRow NewOutboxRow(const GroupedMessage& message, Instant now) {
-  OutboxRow row;
-  row.key = MessageKey(message);
-  for (const GroupedAlert& a : message.alerts) row.alert_ids.push_back(a.alert_id);
-  row.recipient = message.recipient;
-  row.channels = message.channels;
-  row.created_at = now;
-  row.next_attempt_at = now;
-  return row;
-}
-
-ChannelKind CurrentChannel(const OutboxRow& row) {
-  if (row.channels.empty()) return ChannelKind::kSms;  // never built so; see NewOutboxRow
-  return row.channels[std::min(row.channel_index, row.channels.size() - 1)];
-}
-
-std::string IdempotencyKey(const OutboxRow& row) {
-  return row.key + "/" + std::string(ChannelKindName(CurrentChannel(row)));
 }
 
 Millis BackoffDelay(const RetryPolicy& policy, int attempts, double random01) {
@@ -116,10 +50,13 @@ std::string DescribeNotice(const DeliveryNotice& n, const Recipient& r) {
 
 DeliveryOutcome OnDeliveryResult(const OutboxRow& row, const DeliveryResult& result,
                                  const RetryPolicy& policy, Instant now, double random01) {
-  if (row.status != OutboxStatus::kPending) return {row, std::nullopt};
+  if (row.status == OutboxStatus::kDelivered || row.status == OutboxStatus::kFailed) {
+    return {row, std::nullopt};
+  }
   OutboxRow next = row;
-  ++next.attempts;
-  ++next.total_attempts;
+  next.status = OutboxStatus::kPending;
+  next.lease_until.reset();
+  ++next.channel_attempts;
   switch (result.status) {
     case DeliveryStatus::kDelivered:
       next.status = OutboxStatus::kDelivered;
@@ -127,6 +64,9 @@ DeliveryOutcome OnDeliveryResult(const OutboxRow& row, const DeliveryResult& res
       next.last_error.clear();
       return {std::move(next), std::nullopt};
     case DeliveryStatus::kPermanentFailure:
+      // A message that cannot be read cannot be sent over another channel either.
+      if (!next.unreadable.empty())
+        next.channel_index = std::max<size_t>(next.channels.size(), 1) - 1;
       return FallBack(std::move(next), result.reason, now);
     case DeliveryStatus::kTransientFailure:
       break;
@@ -135,15 +75,15 @@ DeliveryOutcome OnDeliveryResult(const OutboxRow& row, const DeliveryResult& res
     next.channel_index = next.channels.size() - 1;  // too old: no fallback either
     return FallBack(
         std::move(next),
-        "gave up after " + std::to_string(next.total_attempts) + " attempts: " + result.reason,
-        now);
+        "gave up after " + std::to_string(next.attempts) + " attempts: " + result.reason, now);
   }
-  if (next.attempts >= policy.max_attempts_per_channel) {
+  if (next.channel_attempts >= policy.max_attempts_per_channel) {
     return FallBack(std::move(next),
-                    result.reason + " (" + std::to_string(next.attempts) + " attempts)", now);
+                    result.reason + " (" + std::to_string(next.channel_attempts) + " attempts)",
+                    now);
   }
   next.last_error = result.reason;
-  Millis delay = BackoffDelay(policy, next.attempts, random01);
+  Millis delay = BackoffDelay(policy, next.channel_attempts, random01);
   if (result.retry_after) {
     // The peer said when: neither earlier (it would refuse again) nor absurdly later.
     delay = std::clamp(*result.retry_after, Millis{0}, policy.max_retry_after);
@@ -169,12 +109,6 @@ RateDecision TakeToken(const TokenBucket& bucket, const RateLimit& limit, Instan
   }
   const auto wait = Millis{static_cast<int64_t>(std::ceil((1.0 - b.tokens) * refill_ms))};
   return {false, now + wait, b};
-}
-
-OutboxRow DeferUntil(const OutboxRow& row, Instant at) {
-  OutboxRow next = row;
-  next.next_attempt_at = std::max(row.next_attempt_at, at);
-  return next;
 }
 
 }  // namespace pingan::core

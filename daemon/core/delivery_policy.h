@@ -1,11 +1,11 @@
 // Delivery policy: the pure decisions behind the notification outbox. What a channel's
 // result means for an outbox row (retry with backoff and jitter, honour Retry-After,
-// fall back to the recipient's next channel after a permanent failure, give up), the
-// idempotency key of each attempt, and per-recipient rate limits (token bucket).
+// fall back to the recipient's next channel after a permanent failure, give up), and
+// per-recipient rate limits (token bucket).
 //
-// app/ owns the outbox table, the leases and the worker loop; it calls these functions
-// with `now` and a random number it draws. Plain values, no shared state: safe on any
-// thread.
+// The row is core::OutboxRow (outbox_row.h, with its idempotency keys). store/ owns the
+// outbox table and its leases, app/ the worker loop; app/ calls these functions with
+// `now` and a random number it draws. Plain values, no shared state: safe on any thread.
 #pragma once
 
 #include <optional>
@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "daemon/core/clock.h"
-#include "daemon/core/grouping.h"
+#include "daemon/core/outbox_row.h"
 #include "daemon/core/recipient.h"
 
 namespace pingan::core {
@@ -39,36 +39,6 @@ struct DeliveryResult {
 // 2xx delivered; 408, 429 and 5xx transient; everything else (other 4xx, redirects we do
 // not follow) permanent.
 DeliveryStatus ClassifyHttpStatus(long status);
-
-enum class OutboxStatus { kPending, kDelivered, kFailed };
-std::string_view OutboxStatusName(OutboxStatus s);  // "pending", "delivered", "failed"
-
-// The delivery state of one message to one recipient (the message text is stored
-// beside it by app/).
-struct OutboxRow {
-  std::string key;                     // idempotency base; the channel is appended per attempt
-  std::vector<std::string> alert_ids;  // to put delivery problems on their timelines
-  Recipient recipient;
-  std::vector<ChannelKind> channels;  // fallback order, never empty
-  size_t channel_index = 0;
-  int attempts = 0;  // on the current channel
-  int total_attempts = 0;
-  OutboxStatus status = OutboxStatus::kPending;
-  Instant created_at{};
-  Instant next_attempt_at{};
-  std::optional<Instant> delivered_at;
-  std::string last_error;
-};
-
-// The idempotency base of a grouped message: alert, step, repetition, message kind and
-// recipient for one alert; a hash over all (alert, step, repetition) for a group.
-std::string MessageKey(const GroupedMessage& message);
-OutboxRow NewOutboxRow(const GroupedMessage& message, Instant now);
-
-ChannelKind CurrentChannel(const OutboxRow& row);
-// Per (alert(s), step, repetition, recipient, channel): what peers may use to drop
-// duplicates (webhook header, e-mail Message-ID).
-std::string IdempotencyKey(const OutboxRow& row);
 
 struct RetryPolicy {
   Millis initial_backoff{std::chrono::seconds{30}};
@@ -96,8 +66,11 @@ struct DeliveryOutcome {
   std::optional<DeliveryNotice> notice;
 };
 
-// The row's next state after one attempt on its current channel. A row that is no longer
-// pending is returned unchanged (a duplicate result is harmless).
+// The row's next state after one attempt on its current channel: pending again (a retry
+// or the next channel), delivered or failed. A row already delivered or failed is
+// returned unchanged (a duplicate result is harmless); an unreadable row fails for good
+// at its first permanent failure. `row.attempts` counts the attempt being judged (the
+// store counts it when it leases the row).
 DeliveryOutcome OnDeliveryResult(const OutboxRow& row, const DeliveryResult& result,
                                  const RetryPolicy& policy, Instant now, double random01);
 
@@ -116,8 +89,5 @@ struct RateDecision {
   TokenBucket bucket;  // the bucket's new state, to keep
 };
 RateDecision TakeToken(const TokenBucket& bucket, const RateLimit& limit, Instant now);
-
-// The row waits for the rate limit; not counted as an attempt.
-OutboxRow DeferUntil(const OutboxRow& row, Instant at);
 
 }  // namespace pingan::core

@@ -222,6 +222,14 @@ std::string_view MessageKindName(MessageKind kind) {
   return "unknown";
 }
 
+std::optional<MessageKind> ParseMessageKind(std::string_view name) {
+  for (auto k : {MessageKind::kAlert, MessageKind::kReminder, MessageKind::kReopened,
+                 MessageKind::kResolved, MessageKind::kDueSoon}) {
+    if (MessageKindName(k) == name) return k;
+  }
+  return std::nullopt;
+}
+
 EscalationDecision Advance(const Alert& alert, const Policy* policy, const EscalationContext& ctx,
                            Instant now) {
   if (alert.state == AlertState::kResolved) return EscalationDecision{alert, {}, {}};
@@ -278,15 +286,6 @@ std::optional<Instant> NextWakeup(const Alert& alert) {
       return alert.escalation.next_step_at;
   }
   return std::nullopt;
-}
-
-std::optional<Instant> NextWakeup(const std::vector<Alert>& alerts) {
-  std::optional<Instant> earliest;
-  for (const Alert& a : alerts) {
-    auto t = NextWakeup(a);
-    if (t && (!earliest || *t < *earliest)) earliest = t;
-  }
-  return earliest;
 }
 
 std::vector<Notification> ResolutionNotices(const Alert& alert) {

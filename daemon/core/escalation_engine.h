@@ -3,9 +3,11 @@
 //
 // Pure, imperative-shell style: no clock reads, no I/O, no hidden state. Everything the
 // engine remembers lives in the returned Alert (EscalationPosition, notified list,
-// timeline), which the store persists; app/ arms one timer for the earliest
-// NextWakeup() and calls Advance / OnTick when it fires. Safe on any thread as long as
-// the inputs are not mutated meanwhile.
+// timeline), which the store persists together with the alert's NextWakeup(). app/ does
+// not arm a timer for it: its EscalationRunner polls on a fixed tick (escalation
+// `runner.tick`, 1 s by default), loads the alerts whose stored wake-up has come and
+// calls OnTick with them. Safe on any thread as long as the inputs are not mutated
+// meanwhile.
 #pragma once
 
 #include <functional>
@@ -30,6 +32,7 @@ enum class MessageKind {
   kDueSoon,   // before a deadline: the school has not reported yet (no alert exists)
 };
 std::string_view MessageKindName(MessageKind kind);  // "alert", "reminder", ...
+std::optional<MessageKind> ParseMessageKind(std::string_view name);
 
 // Pseudo step numbers, so idempotency keys stay distinct from policy steps.
 inline constexpr int kLeaderStep = -1;    // severity I/II fast path
@@ -76,7 +79,6 @@ EscalationDecision Advance(const Alert& alert, const Policy* policy, const Escal
 
 // When Advance should run next for this alert; nullopt when nothing is pending.
 std::optional<Instant> NextWakeup(const Alert& alert);
-std::optional<Instant> NextWakeup(const std::vector<Alert>& alerts);
 
 // The "resolved" notices for a resolved alert: one per recipient already notified,
 // over the channels used then. Empty when the alert is not resolved.
@@ -85,7 +87,7 @@ std::vector<Notification> ResolutionNotices(const Alert& alert);
 // Active calendar period kinds for an alert's school at the time of the call.
 using PeriodKindsFn = std::function<std::vector<std::string>(const Alert&)>;
 
-// Batch form for app/'s timer: Advance for every alert whose NextWakeup() <= now, with
+// Batch form for app/'s runner: Advance for every alert whose NextWakeup() <= now, with
 // the policy the alert started with (or, for a new alert, the one SelectPolicy picks).
 std::vector<EscalationDecision> OnTick(const std::vector<Alert>& alerts,
                                        const EscalationContext& ctx,

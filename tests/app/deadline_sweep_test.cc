@@ -173,14 +173,36 @@ TEST_F(SweepTest, RemindersGoToDutyContactsOfSchoolsThatHaveNotReported) {
   const SweepOutcome reminded = Sweep(Local(1, 15h));
   EXPECT_EQ(reminded.reminders, 2) << "b and c; a reported, d is paused";
   store::OutboxRepository outbox(db_.sql());
-  const auto rows = outbox.List(store::OutboxState::kPending, 10);
+  const auto rows = outbox.List(core::OutboxStatus::kPending, 10);
   ASSERT_EQ(rows.size(), 2u);
   for (const auto& row : rows) {
-    EXPECT_EQ(row.kind, "reminder");
-    EXPECT_EQ(row.channel, "sms");
-    EXPECT_NE(row.payload_json.find("\"window_id\":\"2026-10-01\""), std::string::npos);
+    EXPECT_EQ(row.message, core::MessageKind::kDueSoon);
+    EXPECT_EQ(core::CurrentChannel(row), core::ChannelKind::kSms);
+    EXPECT_EQ(row.window_id, "2026-10-01");
   }
   EXPECT_EQ(Sweep(Local(1, 15h + 10min)).reminders, 0) << "one reminder per window";
+}
+
+TEST_F(SweepTest, RemindersGoOverTheConfiguredChannelsTheContactsHave) {
+  Sweep(Local(1, 8h));
+  // The duty contacts have phones only: an e-mail-only preference reaches nobody.
+  SweepOutcome none =
+      SweepDeadlines(db_, *schedules_.Get(), Local(1, 15h), {core::ChannelKind::kEmail});
+  EXPECT_EQ(none.reminders, 0);
+  EXPECT_EQ(none.schools_without_contact, 3) << "a, b and c; d is paused";
+  EXPECT_TRUE(store::OutboxRepository(db_.sql()).List(std::nullopt, 10).empty());
+}
+
+TEST_F(SweepTest, RemindersFallBackInTheConfiguredOrder) {
+  Sweep(Local(1, 8h));
+  const SweepOutcome reminded = SweepDeadlines(
+      db_, *schedules_.Get(), Local(1, 15h), {core::ChannelKind::kEmail, core::ChannelKind::kSms});
+  EXPECT_EQ(reminded.reminders, 3);
+  for (const auto& row : store::OutboxRepository(db_.sql()).List(std::nullopt, 10)) {
+    EXPECT_EQ(row.channels, std::vector<core::ChannelKind>{core::ChannelKind::kSms})
+        << "no e-mail address";
+    EXPECT_EQ(row.school.name, row.school.id + "-name");
+  }
 }
 
 }  // namespace

@@ -91,6 +91,17 @@ TEST(EscalationConfig, AnEmptyFileMeansNoPoliciesAndTheDeliveryDefaults) {
   EXPECT_EQ(s.delivery.workers, 2);
   EXPECT_EQ(s.delivery.retry.max_attempts_per_channel, 10);
   EXPECT_EQ(s.grouping.window, core::Millis{0});
+  EXPECT_EQ(s.reminder_channels, core::kDefaultReminderChannels);
+}
+
+TEST(EscalationConfig, TheChannelsOfRemindersAreConfigurable) {
+  const EscalationSettings s = Parse("channels:\n  reminders: [email, sms]\n");
+  EXPECT_EQ(s.reminder_channels,
+            (std::vector<core::ChannelKind>{core::ChannelKind::kEmail, core::ChannelKind::kSms}));
+  LoadError e = ParseError("channels:\n  reminders: [fax]\n");
+  EXPECT_EQ(e.key, "channels.reminders");
+  e = ParseError("channels:\n  reminders: []\n");
+  EXPECT_EQ(e.key, "channels.reminders");
 }
 
 TEST(EscalationConfig, TargetsAndUnitReferencesAreRead) {
@@ -181,10 +192,12 @@ TEST(EscalationConfig, ChannelsNobodyConfiguredAreWarnedAboutAndFailPermanently)
   auto prepared = PrepareEscalation(Parse(kMinimal), testing::MakeDistrict(1)->tree, "UTC");
   ASSERT_TRUE(std::holds_alternative<SharedEscalation>(prepared));
   const SharedEscalation setup = std::get<SharedEscalation>(prepared);
-  // The step's e-mail, and the leader rule's default SMS and e-mail.
-  ASSERT_EQ(setup->warnings.size(), 3u);
+  // The step's e-mail, the leader rule's and the reminders' default SMS and e-mail.
+  ASSERT_EQ(setup->warnings.size(), 5u);
   EXPECT_EQ(setup->warnings[0],
             "policy p step 1 uses email, which is not configured under channels:");
+  EXPECT_EQ(setup->warnings[3],
+            "channels.reminders uses sms, which is not configured under channels:");
   testing::FakeClock clock(testing::At(1, 8));
   auto dispatcher = MakeDispatcher(setup->settings, clock);
   notify::OutgoingMessage m;

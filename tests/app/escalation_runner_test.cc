@@ -4,7 +4,6 @@
 
 #include <map>
 
-#include "daemon/app/outbox_message.h"
 #include "tests/app/escalation_support.h"
 #include "tests/fakes/temp_dir.h"
 
@@ -26,8 +25,8 @@ class RunnerTest : public ::testing::Test {
   void Save(const core::AlertResult& result) {
     store::AlertRepository(db_.sql()).Save(std::get<core::Alert>(result));
   }
-  std::vector<store::OutboxRow> RowsFor(const std::string& recipient) {
-    std::vector<store::OutboxRow> out;
+  std::vector<core::OutboxRow> RowsFor(const std::string& recipient) {
+    std::vector<core::OutboxRow> out;
     for (auto& r : testing::AllRows(db_)) {
       if (testing::RecipientName(r) == recipient) out.push_back(r);
     }
@@ -49,8 +48,8 @@ TEST_F(RunnerTest, NewAlertsStartEscalatingAtOnce) {
   for (int i = 1; i <= 3; ++i) {
     const auto mine = RowsFor("总务处" + std::to_string(i));
     ASSERT_EQ(mine.size(), 1u);
-    EXPECT_EQ(mine[0].channel, "email");
-    EXPECT_EQ(mine[0].alert_id, ids[i - 1]);
+    EXPECT_EQ(testing::Channel(mine[0]), "email");
+    EXPECT_EQ(core::AlertIds(mine[0]), std::vector<std::string>{ids[i - 1]});
   }
   EXPECT_EQ(Alert(ids[0]).escalation.next_step_at, At(1, 11, 30));
   // Nothing else is due until the second step.
@@ -68,11 +67,10 @@ TEST_F(RunnerTest, ThirtySevenSchoolsGiveTheDistrictOneMessageAndKeepTheirOwnAle
   const auto district = RowsFor("区值班室");
   ASSERT_EQ(district.size(), 1u) << "one message for the whole deadline";
   EXPECT_EQ(testing::AlertCount(district[0]), 37u);
-  EXPECT_EQ(district[0].channel, "sms");
-  EXPECT_EQ(district[0].channels, (std::vector<std::string>{"sms", "email"}));
+  EXPECT_EQ(testing::Channel(district[0]), "sms");
+  EXPECT_EQ(testing::Channels(district[0]), (std::vector<std::string>{"sms", "email"}));
   // The text names the count and the first schools, in both renderings.
-  RenderContext context{&bundle_->tree, {}, "Asia/Shanghai"};
-  const auto text = std::get<core::RenderedMessage>(RenderOutboxRow(district[0], context));
+  const core::RenderedMessage text = testing::Render(district[0], bundle_->tree);
   EXPECT_NE(text.sms.find("37"), std::string::npos) << text.sms;
   EXPECT_NE(text.sms.find("第1小学"), std::string::npos) << text.sms;
   EXPECT_EQ(text.sms.find("第37小学"), std::string::npos) << "only the first few names";
@@ -93,7 +91,7 @@ TEST_F(RunnerTest, AcknowledgeStopsEscalationAndItsTimeoutReopensIt) {
   Run(At(1, 11, 31));
   const auto district = RowsFor("区值班室");
   ASSERT_EQ(district.size(), 1u);
-  EXPECT_EQ(AlertIdsOf(district[0]), std::vector<std::string>{ids[1]})
+  EXPECT_EQ(core::AlertIds(district[0]), std::vector<std::string>{ids[1]})
       << "the acknowledged alert did not climb";
   // The acknowledgement lapses at 12:45: escalation continues with the pending step.
   EXPECT_EQ(Run(At(1, 12, 44)).advanced, 0);
@@ -103,8 +101,8 @@ TEST_F(RunnerTest, AcknowledgeStopsEscalationAndItsTimeoutReopensIt) {
   EXPECT_TRUE(testing::HasEntry(reopened, "ack_timeout"));
   const auto after = RowsFor("区值班室");
   ASSERT_EQ(after.size(), 2u);
-  EXPECT_EQ(after[1].kind, "reopened");
-  EXPECT_EQ(AlertIdsOf(after[1]), std::vector<std::string>{ids[0]});
+  EXPECT_EQ(after[1].message, core::MessageKind::kReopened);
+  EXPECT_EQ(core::AlertIds(after[1]), std::vector<std::string>{ids[0]});
 }
 
 TEST_F(RunnerTest, ALateReportTellsEveryoneAlreadyNotifiedOnce) {
@@ -117,7 +115,9 @@ TEST_F(RunnerTest, ALateReportTellsEveryoneAlreadyNotifiedOnce) {
   EXPECT_EQ(outcome.resolution_notices, 2);
   std::map<std::string, std::string> resolved;  // recipient -> channel
   for (const auto& r : testing::AllRows(db_)) {
-    if (r.kind == "resolved") resolved[testing::RecipientName(r)] = r.channel;
+    if (r.message == core::MessageKind::kResolved) {
+      resolved[testing::RecipientName(r)] = testing::Channel(r);
+    }
   }
   EXPECT_EQ(resolved,
             (std::map<std::string, std::string>{{"总务处1", "email"}, {"区值班室", "sms"}}));

@@ -8,11 +8,11 @@
 
 #include <SQLiteCpp/Transaction.h>
 #include <date/date.h>
-#include <nlohmann/json.hpp>
 
 #include "daemon/app/escalation_config.h"
 #include "daemon/app/schedule_bundle.h"
 #include "daemon/core/alert.h"
+#include "daemon/core/outbox_row.h"
 #include "daemon/store/alert_repository.h"
 #include "daemon/store/database.h"
 #include "daemon/store/outbox_repository.h"
@@ -97,16 +97,33 @@ inline std::vector<std::string> InsertMissing(store::Database& db, int schools, 
   return ids;
 }
 
-inline std::vector<store::OutboxRow> AllRows(store::Database& db) {
+inline std::vector<core::OutboxRow> AllRows(store::Database& db) {
   return store::OutboxRepository(db.sql()).List(std::nullopt, 100000);
 }
 
-inline std::string RecipientName(const store::OutboxRow& row) {
-  return nlohmann::json::parse(row.recipient_json).value("name", "");
+inline std::string RecipientName(const core::OutboxRow& row) {
+  return row.recipient.name;
 }
 
-inline size_t AlertCount(const store::OutboxRow& row) {
-  return nlohmann::json::parse(row.payload_json)["alerts"].size();
+inline size_t AlertCount(const core::OutboxRow& row) {
+  return row.alerts.size();
+}
+
+// The channel a row is tried on now, and its fallback order, by name.
+inline std::string Channel(const core::OutboxRow& row) {
+  return std::string(core::ChannelKindName(core::CurrentChannel(row)));
+}
+inline std::vector<std::string> Channels(const core::OutboxRow& row) {
+  std::vector<std::string> out;
+  for (auto c : row.channels) out.push_back(std::string(core::ChannelKindName(c)));
+  return out;
+}
+
+// The texts the worker would send for `row`.
+inline core::RenderedMessage Render(const core::OutboxRow& row, const core::OrgTree& tree,
+                                    const core::TemplateOptions& options = {}) {
+  return core::RenderMessage(
+      std::get<core::MessageInput>(core::MessageInputFor(row, tree, "Asia/Shanghai")), options);
 }
 
 inline bool HasEntry(const core::Alert& a, const std::string& what) {

@@ -4,8 +4,10 @@
 
 #include <mutex>
 
+#include <SQLiteCpp/Statement.h>
+#include <nlohmann/json.hpp>
+
 #include "daemon/app/escalation_runner.h"
-#include "daemon/app/outbox_message.h"
 #include "tests/app/escalation_support.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/temp_dir.h"
@@ -47,14 +49,14 @@ class RecordTest : public ::testing::Test {
     RunEscalation(db_, bundle_.get(), *setup_, At(1, 10, 30));
     RunEscalation(db_, bundle_.get(), *setup_, At(1, 11, 30));  // district: sms, then email
   }
-  store::OutboxRow LeaseDistrictRow(core::Instant now) {
+  core::OutboxRow LeaseDistrictRow(core::Instant now) {
     for (auto& r : store::OutboxRepository(db_.sql()).LeaseDue(now, 2min, 100)) {
       if (testing::RecipientName(r) == "区值班室") return r;
     }
     ADD_FAILURE() << "no district row due";
     return {};
   }
-  store::OutboxRow Row(int64_t id) { return *store::OutboxRepository(db_.sql()).Find(id); }
+  core::OutboxRow Row(int64_t id) { return *store::OutboxRepository(db_.sql()).Find(id); }
   core::Alert Alert(const std::string& id) { return *store::AlertRepository(db_.sql()).Find(id); }
 
   testing::TempDir dir_;
@@ -66,7 +68,7 @@ class RecordTest : public ::testing::Test {
 
 TEST_F(RecordTest, ATransientFailureBacksOffWithJitter) {
   const core::Instant now = At(1, 11, 30);
-  const store::OutboxRow leased = LeaseDistrictRow(now);
+  const core::OutboxRow leased = LeaseDistrictRow(now);
   const auto retry = setup_->settings.delivery.retry;
   for (double r : {0.0, 0.999}) {
     SCOPED_TRACE(r);
@@ -76,8 +78,8 @@ TEST_F(RecordTest, ATransientFailureBacksOffWithJitter) {
     const DeliveryRecord rec =
         RecordDelivery(db_, leased, core::DeliveryResult::Transient("503"), retry, now, r);
     EXPECT_TRUE(rec.applied);
-    const store::OutboxRow row = Row(leased.id);
-    EXPECT_EQ(row.state, store::OutboxState::kPending);
+    const core::OutboxRow row = Row(leased.id);
+    EXPECT_EQ(row.status, core::OutboxStatus::kPending);
     EXPECT_EQ(row.channel_attempts, 1);
     const auto delay = row.next_attempt_at - now;
     // 30 s initial backoff, +-20 %.
@@ -89,7 +91,7 @@ TEST_F(RecordTest, ATransientFailureBacksOffWithJitter) {
 
 TEST_F(RecordTest, RetryAfterFromThePeerWins) {
   const core::Instant now = At(1, 11, 30);
-  const store::OutboxRow leased = LeaseDistrictRow(now);
+  const core::OutboxRow leased = LeaseDistrictRow(now);
   RecordDelivery(db_, leased, core::DeliveryResult::Transient("429", 7min),
                  setup_->settings.delivery.retry, now, 0.5);
   EXPECT_EQ(Row(leased.id).next_attempt_at, now + 7min);
@@ -97,14 +99,14 @@ TEST_F(RecordTest, RetryAfterFromThePeerWins) {
 
 TEST_F(RecordTest, APermanentFailureFallsBackAndIsShownOnEveryAlert) {
   const core::Instant now = At(1, 11, 30);
-  const store::OutboxRow leased = LeaseDistrictRow(now);
+  const core::OutboxRow leased = LeaseDistrictRow(now);
   const DeliveryRecord rec =
       RecordDelivery(db_, leased, core::DeliveryResult::Permanent("gateway refused the number"),
                      setup_->settings.delivery.retry, now, 0.5);
   EXPECT_NE(rec.notice.find("trying email"), std::string::npos) << rec.notice;
-  const store::OutboxRow row = Row(leased.id);
-  EXPECT_EQ(row.state, store::OutboxState::kPending);
-  EXPECT_EQ(row.channel, "email");
+  const core::OutboxRow row = Row(leased.id);
+  EXPECT_EQ(row.status, core::OutboxStatus::kPending);
+  EXPECT_EQ(testing::Channel(row), "email");
   EXPECT_EQ(row.channel_attempts, 0);
   EXPECT_EQ(row.next_attempt_at, now) << "the next channel is tried at once";
   for (const std::string& id : ids_) {
@@ -113,10 +115,10 @@ TEST_F(RecordTest, APermanentFailureFallsBackAndIsShownOnEveryAlert) {
     EXPECT_NE(a.timeline.back().comment.find("区值班室"), std::string::npos);
   }
   // The e-mail fails for good too: the row fails, and the alerts say so.
-  const store::OutboxRow again = LeaseDistrictRow(now);
+  const core::OutboxRow again = LeaseDistrictRow(now);
   RecordDelivery(db_, again, core::DeliveryResult::Permanent("550 mailbox unavailable"),
                  setup_->settings.delivery.retry, now, 0.5);
-  EXPECT_EQ(Row(leased.id).state, store::OutboxState::kFailed);
+  EXPECT_EQ(Row(leased.id).status, core::OutboxStatus::kFailed);
   EXPECT_NE(Alert(ids_[0]).timeline.back().comment.find("no channel left"), std::string::npos);
 }
 
@@ -124,31 +126,31 @@ TEST_F(RecordTest, TransientFailuresExhaustAChannelThenFallBack) {
   core::Instant now = At(1, 11, 30);
   int64_t id = 0;
   for (int i = 0; i < 3; ++i) {  // max_attempts_per_channel = 3 in the test setup
-    const store::OutboxRow leased = LeaseDistrictRow(now);
+    const core::OutboxRow leased = LeaseDistrictRow(now);
     id = leased.id;
-    EXPECT_EQ(leased.channel, "sms");
+    EXPECT_EQ(testing::Channel(leased), "sms");
     RecordDelivery(db_, leased, core::DeliveryResult::Transient("timeout"),
                    setup_->settings.delivery.retry, now, 0.5);
     now = Row(id).next_attempt_at;
   }
-  EXPECT_EQ(Row(id).channel, "email");
+  EXPECT_EQ(testing::Channel(Row(id)), "email");
   EXPECT_EQ(Row(id).attempts, 3);
 }
 
 TEST_F(RecordTest, AStaleResultIsIgnoredUnlessItIsADelivery) {
   const core::Instant now = At(1, 11, 30);
-  const store::OutboxRow first = LeaseDistrictRow(now);
+  const core::OutboxRow first = LeaseDistrictRow(now);
   // The lease ran out and another lease took the row.
-  const store::OutboxRow second = LeaseDistrictRow(now + 3min);
+  const core::OutboxRow second = LeaseDistrictRow(now + 3min);
   ASSERT_EQ(first.id, second.id);
   EXPECT_FALSE(RecordDelivery(db_, first, core::DeliveryResult::Transient("slow"),
                               setup_->settings.delivery.retry, now + 4min, 0.5)
                    .applied);
-  EXPECT_EQ(Row(first.id).state, store::OutboxState::kLeased);
+  EXPECT_EQ(Row(first.id).status, core::OutboxStatus::kLeased);
   EXPECT_TRUE(RecordDelivery(db_, first, core::DeliveryResult::Delivered(),
                              setup_->settings.delivery.retry, now + 4min, 0.5)
                   .applied);
-  EXPECT_EQ(Row(first.id).state, store::OutboxState::kDelivered);
+  EXPECT_EQ(Row(first.id).status, core::OutboxStatus::kDelivered);
   // The second copy's result changes nothing any more.
   EXPECT_FALSE(RecordDelivery(db_, second, core::DeliveryResult::Permanent("x"),
                               setup_->settings.delivery.retry, now + 5min, 0.5)
@@ -163,90 +165,91 @@ TEST_F(RecordTest, LeasingSkipsRowsStillInFlightAndTakesBackExpiredLeases) {
   const auto expired = outbox.LeaseDue(At(1, 11, 33), 2min, 100, {all[0].id});
   EXPECT_EQ(expired.size(), 2u) << "all but the one this process is still sending";
   outbox.Defer(expired[0].id, At(1, 12, 0));
-  const store::OutboxRow deferred = Row(expired[0].id);
-  EXPECT_EQ(deferred.state, store::OutboxState::kPending);
+  const core::OutboxRow deferred = Row(expired[0].id);
+  EXPECT_EQ(deferred.status, core::OutboxStatus::kPending);
   EXPECT_EQ(deferred.attempts, 1) << "the deferred lease is not an attempt";
   EXPECT_EQ(deferred.next_attempt_at, At(1, 12, 0));
 }
 
-TEST_F(RecordTest, ASweepReminderFallsBackOnceThroughThePersonsAddresses) {
-  store::OutboxRepository outbox(db_.sql());
-  store::OutboxRow reminder;
-  reminder.idempotency_key = "reminder|k|s01|x";
-  reminder.kind = "reminder";
-  reminder.channel = "sms";  // no channel list, as the sweep writes it
-  reminder.recipient_json = R"({"name":"x","phone":"138","email":"x@school.cn"})";
-  reminder.payload_json = R"({"template":"reminder","school_id":"s01"})";
-  reminder.next_attempt_at = reminder.created_at = At(1, 12);
-  ASSERT_TRUE(outbox.Enqueue(reminder));
-  auto lease = [&] {
-    for (auto& r : outbox.LeaseDue(At(1, 12), 2min, 100)) {
-      if (r.kind == "reminder") return r;
-    }
-    return store::OutboxRow{};
-  };
-  const auto retry = setup_->settings.delivery.retry;
-  store::OutboxRow leased = lease();
-  RecordDelivery(db_, leased, core::DeliveryResult::Permanent("no such number"), retry, At(1, 12),
-                 0.5);
-  EXPECT_EQ(Row(leased.id).channel, "email");
-  leased = lease();
-  ASSERT_EQ(leased.channel, "email");
-  RecordDelivery(db_, leased, core::DeliveryResult::Permanent("550"), retry, At(1, 12), 0.5);
-  EXPECT_EQ(Row(leased.id).state, store::OutboxState::kFailed) << "not back to SMS";
+// A reminder as the sweep stored it before the one row format: no channel list, the
+// payload template "reminder".
+void InsertOldReminder(store::Database& db, const std::string& recipient_json, core::Instant at) {
+  SQLite::Statement s(db.sql(), R"sql(
+INSERT INTO outbox (idempotency_key, kind, alert_id, recipient_json, channel, payload_json,
+  state, attempts, next_attempt_ms, created_at_ms)
+VALUES ('reminder|k|s01|x', 'reminder', '', ?1, 'sms', ?2, 'pending', 0, ?3, ?3))sql");
+  s.bind(1, recipient_json);
+  s.bind(2, nlohmann::json{{"template", "reminder"},
+                           {"school_id", "s01"},
+                           {"school_name", "x"},
+                           {"requirement_id", "daily"},
+                           {"window_id", "w1"},
+                           {"deadline_ms", core::ToUnixMillis(At(1, 10))},
+                           {"time_zone", "Asia/Shanghai"}}
+                .dump());
+  s.bind(3, static_cast<int64_t>(core::ToUnixMillis(at)));
+  s.exec();
 }
 
-TEST(SendOutboxRow, RendersReminderRowsOfTheSweep) {
+TEST_F(RecordTest, AnOldReminderRowFallsBackOnceThroughThePersonsAddresses) {
+  InsertOldReminder(db_, R"({"name":"x","phone":"138","email":"x@school.cn"})", At(1, 12));
+  store::OutboxRepository outbox(db_.sql());
+  auto lease = [&] {
+    for (auto& r : outbox.LeaseDue(At(1, 12), 2min, 100)) {
+      if (r.message == core::MessageKind::kDueSoon) return r;
+    }
+    return core::OutboxRow{};
+  };
+  const auto retry = setup_->settings.delivery.retry;
+  core::OutboxRow leased = lease();
+  EXPECT_EQ(testing::Channels(leased), (std::vector<std::string>{"sms", "email"}));
+  RecordDelivery(db_, leased, core::DeliveryResult::Permanent("no such number"), retry, At(1, 12),
+                 0.5);
+  EXPECT_EQ(testing::Channel(Row(leased.id)), "email");
+  leased = lease();
+  ASSERT_EQ(testing::Channel(leased), "email");
+  RecordDelivery(db_, leased, core::DeliveryResult::Permanent("550"), retry, At(1, 12), 0.5);
+  EXPECT_EQ(Row(leased.id).status, core::OutboxStatus::kFailed) << "not back to SMS";
+}
+
+TEST_F(RecordTest, AnOldReminderRowIsSentAsBefore) {
+  InsertOldReminder(db_, R"({"name":"总务处1","phone":"","email":"s01@school.cn"})", At(1, 9));
+  core::OutboxRow row;
+  for (auto& r : store::OutboxRepository(db_.sql()).LeaseDue(At(1, 9), 2min, 100)) {
+    if (r.message == core::MessageKind::kDueSoon) row = r;
+  }
+  ASSERT_EQ(row.message, core::MessageKind::kDueSoon);
   FakeChannel channel;
-  store::OutboxRow row;
-  row.kind = "reminder";
-  row.channel = "email";
-  row.idempotency_key = "reminder|k|s01|总务处1";
-  row.recipient_json = R"({"name":"总务处1","phone":"","email":"s01@school.cn"})";
-  row.payload_json =
-      nlohmann::json{{"template", "reminder"},      {"school_id", "s01"},
-                     {"school_name", "x"},          {"requirement_id", "daily"},
-                     {"window_id", "w1"},           {"deadline_ms", core::ToUnixMillis(At(1, 10))},
-                     {"time_zone", "Asia/Shanghai"}}
-          .dump();
-  SharedSchedule bundle = testing::MakeDistrict(1);
   core::TemplateOptions templates;
   templates.locale = core::Locale::kEnUS;
-  const core::DeliveryResult result = SendOutboxRow(row, channel, bundle.get(), templates);
+  const core::DeliveryResult result = SendOutboxRow(row, channel, bundle_.get(), templates);
   EXPECT_EQ(result.status, core::DeliveryStatus::kDelivered);
   ASSERT_EQ(channel.sent().size(), 1u);
   const notify::OutgoingMessage m = channel.sent()[0];
-  EXPECT_EQ(m.channel, core::ChannelKind::kEmail);
-  EXPECT_EQ(m.idempotency_key, "reminder|k|s01|总务处1/email");
+  EXPECT_EQ(m.channel, core::ChannelKind::kEmail) << "no phone: e-mail";
+  EXPECT_EQ(m.idempotency_key, "reminder|k|s01|x/email");
   EXPECT_NE(m.content.email.subject.find("第1小学"), std::string::npos) << m.content.email.subject;
   EXPECT_NE(m.content.email.subject.find("1 Oct 10:00"), std::string::npos);
-  // An unknown template is a permanent failure, not a crash.
-  row.payload_json = R"({"template":"nope"})";
-  EXPECT_EQ(SendOutboxRow(row, channel, bundle.get(), templates).status,
-            core::DeliveryStatus::kPermanentFailure);
+  EXPECT_EQ(RecordDelivery(db_, row, result, setup_->settings.delivery.retry, At(1, 9), 0.5).status,
+            core::OutboxStatus::kDelivered);
 }
 
-TEST(ToPolicyRow, ReminderRowsFallBackToThePersonsOtherAddress) {
-  store::OutboxRow row;
-  row.channel = "sms";
-  row.attempts = 3;
-  row.channel_attempts = 2;
-  row.recipient_json = R"({"name":"总务处1","phone":"138","email":"s01@school.cn"})";
-  core::OutboxRow policy = ToPolicyRow(row);
-  EXPECT_EQ(policy.channels,
-            (std::vector<core::ChannelKind>{core::ChannelKind::kSms, core::ChannelKind::kEmail}));
-  EXPECT_EQ(policy.channel_index, 0u);
-  EXPECT_EQ(policy.attempts, 2);
-  EXPECT_EQ(policy.total_attempts, 2) << "the attempt being judged is not counted twice";
-  // The first verdict writes the derived order, so a fallback keeps its place in it.
-  EXPECT_EQ(ToAttemptRecord(policy).channels, (std::vector<std::string>{"sms", "email"}));
-  row.channels = {"sms", "email"};
-  row.channel = "email";
-  EXPECT_EQ(ToPolicyRow(row).channel_index, 1u);
+TEST(SendOutboxRow, AnUnreadableRowFailsForGoodWithoutASend) {
+  FakeChannel channel;
+  core::OutboxRow row;
+  row.recipient = {"x", "138", "", ""};
+  row.channels = {core::ChannelKind::kSms};
+  row.unreadable = "unknown message template 'nope'";
+  SharedSchedule bundle = testing::MakeDistrict(1);
+  const core::DeliveryResult result = SendOutboxRow(row, channel, bundle.get(), {});
+  EXPECT_EQ(result.status, core::DeliveryStatus::kPermanentFailure);
+  EXPECT_EQ(result.reason, row.unreadable);
+  row.unreadable.clear();
   row.channels.clear();
-  row.recipient_json = R"({"name":"总务处1","phone":"138"})";
-  row.channel = "fax";
-  EXPECT_TRUE(ToPolicyRow(row).channels.empty());
+  EXPECT_EQ(SendOutboxRow(row, channel, bundle.get(), {}).status,
+            core::DeliveryStatus::kPermanentFailure)
+      << "nobody reachable";
+  EXPECT_TRUE(channel.sent().empty());
 }
 
 // The worker loop on a real io_context and StoreWriter; the fake clock drives the policy.
@@ -276,7 +279,7 @@ class WorkerTest : public ::testing::Test {
     }
     return done();
   }
-  int64_t Count(store::OutboxState s) {
+  int64_t Count(core::OutboxStatus s) {
     store::Database db(dir_.File("pingan.db"), store::OpenMode::kReadOnly);
     return store::OutboxRepository(db.sql()).Count(s);
   }
@@ -304,7 +307,7 @@ TEST_F(WorkerTest, DeliversEveryQueuedMessageOnItsChannel) {
   Start();
   // The stats follow the database commit on the io thread: wait for both.
   ASSERT_TRUE(RunUntil([&] {
-    return Count(store::OutboxState::kDelivered) == 3 && worker_->stats().delivered == 3;
+    return Count(core::OutboxStatus::kDelivered) == 3 && worker_->stats().delivered == 3;
   }));
   std::set<std::string> to;
   for (const auto& m : channel_->sent()) {
@@ -331,15 +334,15 @@ TEST_F(WorkerTest, RateLimitsPerRecipientDeferWithoutLosingMessages) {
   Escalate(At(1, 10, 30));
   Start();
   ASSERT_TRUE(RunUntil([&] {
-    return worker_->stats().deferred >= 2 && Count(store::OutboxState::kDelivered) == 2;
+    return worker_->stats().deferred >= 2 && Count(core::OutboxStatus::kDelivered) == 2;
   }));
   EXPECT_EQ(channel_->sent().size(), 2u) << "a burst of two";
-  EXPECT_EQ(Count(store::OutboxState::kDelivered), 2);
+  EXPECT_EQ(Count(core::OutboxStatus::kDelivered), 2);
   clock_.Advance(10min);
   ASSERT_TRUE(RunUntil([&] { return channel_->sent().size() == 3; }));
   clock_.Advance(10min);
-  ASSERT_TRUE(RunUntil([&] { return Count(store::OutboxState::kDelivered) == 4; }));
-  EXPECT_EQ(Count(store::OutboxState::kPending) + Count(store::OutboxState::kLeased), 0);
+  ASSERT_TRUE(RunUntil([&] { return Count(core::OutboxStatus::kDelivered) == 4; }));
+  EXPECT_EQ(Count(core::OutboxStatus::kPending) + Count(core::OutboxStatus::kLeased), 0);
 }
 
 TEST_F(WorkerTest, RetriesAfterTheBackoffOnTheInjectedClock) {
@@ -354,7 +357,7 @@ TEST_F(WorkerTest, RetriesAfterTheBackoffOnTheInjectedClock) {
   EXPECT_EQ(channel_->sent().size(), 1u) << "nothing is retried before the backoff";
   channel_->Answer(core::ChannelKind::kEmail, core::DeliveryResult::Delivered());
   clock_.Advance(40s);
-  ASSERT_TRUE(RunUntil([&] { return Count(store::OutboxState::kDelivered) == 1; }));
+  ASSERT_TRUE(RunUntil([&] { return Count(core::OutboxStatus::kDelivered) == 1; }));
   const auto sent = channel_->sent();
   ASSERT_EQ(sent.size(), 2u);
   EXPECT_EQ(sent[0].idempotency_key, sent[1].idempotency_key) << "peers can drop a duplicate";

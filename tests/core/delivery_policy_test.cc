@@ -50,7 +50,7 @@ TEST(DeliveryPolicyTest, TransientFailureRetriesWithBackoff) {
   auto out = OnDeliveryResult(row, DeliveryResult::Transient("SMS gateway answered HTTP 503"),
                               kPolicy, Cst(3, 16), 0.5);
   EXPECT_EQ(out.row.status, OutboxStatus::kPending);
-  EXPECT_EQ(out.row.attempts, 1);
+  EXPECT_EQ(out.row.channel_attempts, 1);
   EXPECT_EQ(out.row.next_attempt_at, Cst(3, 16) + 30s);
   EXPECT_EQ(out.row.last_error, "SMS gateway answered HTTP 503");
   EXPECT_FALSE(out.notice.has_value());
@@ -74,8 +74,7 @@ TEST(DeliveryPolicyTest, PermanentFailureFallsBackToTheNextChannel) {
                               kPolicy, Cst(3, 16, 1), 0.5);
   EXPECT_EQ(out.row.status, OutboxStatus::kPending);
   EXPECT_EQ(CurrentChannel(out.row), ChannelKind::kEmail);
-  EXPECT_EQ(out.row.attempts, 0);
-  EXPECT_EQ(out.row.total_attempts, 1);
+  EXPECT_EQ(out.row.channel_attempts, 0);
   EXPECT_EQ(out.row.next_attempt_at, Cst(3, 16, 1));  // try e-mail right away
   ASSERT_TRUE(out.notice.has_value());
   EXPECT_EQ(out.notice->failed_channel, ChannelKind::kSms);
@@ -86,6 +85,16 @@ TEST(DeliveryPolicyTest, PermanentFailureFallsBackToTheNextChannel) {
 
   out = OnDeliveryResult(out.row, DeliveryResult::Permanent("SMTP server refused (550)"), kPolicy,
                          Cst(3, 16, 2), 0.5);
+  EXPECT_EQ(out.row.status, OutboxStatus::kFailed);
+  ASSERT_TRUE(out.notice.has_value());
+  EXPECT_FALSE(out.notice->next_channel.has_value());
+}
+
+TEST(DeliveryPolicyTest, AnUnreadableRowFailsWithoutTryingTheOtherChannels) {
+  OutboxRow row = NewOutboxRow(Message(), Cst(3, 16));
+  row.unreadable = "unknown message template 'x'";
+  const auto out =
+      OnDeliveryResult(row, DeliveryResult::Permanent(row.unreadable), kPolicy, Cst(3, 16), 0.5);
   EXPECT_EQ(out.row.status, OutboxStatus::kFailed);
   ASSERT_TRUE(out.notice.has_value());
   EXPECT_FALSE(out.notice->next_channel.has_value());
@@ -171,13 +180,6 @@ TEST(DeliveryPolicyTest, TokenBucketLimitsPerRecipient) {
     allowed += d.allowed;
   }
   EXPECT_EQ(allowed, 3);
-}
-
-TEST(DeliveryPolicyTest, DeferringForRateLimitIsNotAnAttempt) {
-  const OutboxRow row = NewOutboxRow(Message(), Cst(3, 16));
-  const OutboxRow later = DeferUntil(row, Cst(3, 16, 1));
-  EXPECT_EQ(later.attempts, 0);
-  EXPECT_EQ(later.next_attempt_at, Cst(3, 16, 1));
 }
 
 }  // namespace

@@ -296,7 +296,6 @@ TEST(EscalationTest, OnTickAdvancesOnlyDueAlertsAndKeepsTheirPolicy) {
   const PeriodKindsFn periods = [&](const Alert&) {
     return major ? std::vector<std::string>{"major_event"} : std::vector<std::string>{};
   };
-  EXPECT_EQ(NextWakeup(alerts), Cst(3, 16));
   auto decisions = OnTick(alerts, ctx, periods, Cst(3, 16));
   ASSERT_EQ(decisions.size(), 1u);
   EXPECT_EQ(decisions[0].alert.escalation.policy_id, "missing-major-event");

@@ -1,0 +1,144 @@
+#include "daemon/core/outbox_row.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace pingan::core {
+namespace {
+
+// FNV-1a 64: stable across runs and platforms, enough to name a group of alerts.
+uint64_t Fnv1a(std::string_view s, uint64_t h = 1469598103934665603ull) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+std::string Hex(uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+GroupedMessage AsGroupedMessage(const OutboxRow& row) {
+  GroupedMessage m;
+  m.recipient = row.recipient;
+  m.channels = row.channels;
+  m.message = row.message;
+  m.alert_kind = row.alert_kind;
+  m.requirement_id = row.requirement_id;
+  m.window_id = row.window_id;
+  m.severity = row.severity;
+  m.needs_leader_attention = row.needs_leader_attention;
+  m.resolve_reason = row.resolve_reason;
+  m.alerts = row.alerts;
+  return m;
+}
+
+MessageInput ReminderInput(const OutboxRow& row, const OrgTree& tree,
+                           std::string_view default_zone) {
+  MessageInput in;
+  in.message = MessageKind::kDueSoon;
+  in.alert_kind = AlertKind::kMissing;
+  const Unit* u = tree.Find(row.school.id);
+  in.schools.push_back({row.school.id, u != nullptr ? u->name : row.school.name});
+  in.requirement_id = row.requirement_id;
+  in.window_id = row.window_id;
+  in.deadline = row.deadline;
+  in.report_label = row.report_label;
+  in.time_zone = row.time_zone.empty() ? std::string(default_zone) : row.time_zone;
+  in.recipient_name = row.recipient.name;
+  return in;
+}
+
+}  // namespace
+
+std::string_view OutboxStatusName(OutboxStatus s) {
+  switch (s) {
+    case OutboxStatus::kPending:
+      return "pending";
+    case OutboxStatus::kLeased:
+      return "leased";
+    case OutboxStatus::kDelivered:
+      return "delivered";
+    case OutboxStatus::kFailed:
+      return "failed";
+  }
+  return "pending";
+}
+
+std::optional<OutboxStatus> ParseOutboxStatus(std::string_view name) {
+  for (auto s : {OutboxStatus::kPending, OutboxStatus::kLeased, OutboxStatus::kDelivered,
+                 OutboxStatus::kFailed}) {
+    if (OutboxStatusName(s) == name) return s;
+  }
+  return std::nullopt;
+}
+
+std::string MessageKey(const GroupedMessage& m) {
+  const std::string tail =
+      "/" + std::string(MessageKindName(m.message)) + "/" + RecipientKey(m.recipient);
+  if (m.alerts.size() == 1) {
+    const GroupedAlert& a = m.alerts.front();
+    return a.alert_id + "/" + std::to_string(a.step) + "/" + std::to_string(a.repetition) + tail;
+  }
+  std::vector<std::string> parts;
+  for (const GroupedAlert& a : m.alerts) {
+    parts.push_back(a.alert_id + ":" + std::to_string(a.step) + ":" + std::to_string(a.repetition));
+  }
+  std::sort(parts.begin(), parts.end());  // membership, not order, names the group
+  uint64_t h = Fnv1a("");
+  for (const std::string& p : parts) h = Fnv1a(p + ";", h);
+  return "group-" + Hex(h) + tail;
+}
+
+OutboxRow NewOutboxRow(const GroupedMessage& m, Instant now, MessageFacts facts) {
+  OutboxRow row;
+  row.key = MessageKey(m);
+  row.recipient = m.recipient;
+  row.channels = m.channels;
+  row.message = m.message;
+  row.alert_kind = m.alert_kind;
+  row.requirement_id = m.requirement_id;
+  row.window_id = m.window_id;
+  row.severity = m.severity;
+  row.needs_leader_attention = m.needs_leader_attention;
+  row.resolve_reason = m.resolve_reason;
+  row.alerts = m.alerts;
+  row.deadline = facts.deadline;
+  row.report_label = std::move(facts.report_label);
+  row.created_at = now;
+  row.next_attempt_at = now;
+  return row;
+}
+
+std::vector<std::string> AlertIds(const OutboxRow& row) {
+  std::vector<std::string> ids;
+  for (const GroupedAlert& a : row.alerts) {
+    if (!a.alert_id.empty()) ids.push_back(a.alert_id);
+  }
+  return ids;
+}
+
+ChannelKind CurrentChannel(const OutboxRow& row) {
+  if (row.channels.empty()) return ChannelKind::kSms;  // such a row is never sent
+  return row.channels[std::min(row.channel_index, row.channels.size() - 1)];
+}
+
+std::string IdempotencyKey(const OutboxRow& row) {
+  return row.key + "/" + std::string(ChannelKindName(CurrentChannel(row)));
+}
+
+std::variant<MessageInput, std::string> MessageInputFor(const OutboxRow& row, const OrgTree& tree,
+                                                        std::string_view default_zone) {
+  if (!row.unreadable.empty()) return row.unreadable;
+  if (row.message == MessageKind::kDueSoon) {
+    if (row.school.id.empty()) return std::string("the reminder names no school");
+    return ReminderInput(row, tree, default_zone);
+  }
+  if (row.alerts.empty()) return std::string("the message names no alert");
+  return MessageInputFor(AsGroupedMessage(row), tree, row.deadline, row.report_label, default_zone);
+}
+
+}  // namespace pingan::core
