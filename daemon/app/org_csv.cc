@@ -88,16 +88,8 @@ const char* const kCanonical[kColumnCount] = {"id",
                                               "paused",
                                               "paused_reason"};
 
-std::string Trim(std::string_view s) {
-  return std::string(core::TrimSpace(s));
-}
-
-std::string Lower(std::string s) {
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return s;
-}
+using core::AsciiLower;
+using core::Trim;
 
 // Calls `row(line, fields)` for each record; `line` is where the record starts.
 // Comment lines ('#' first) and blank lines are skipped.
@@ -159,7 +151,7 @@ std::optional<LoadError> ForEachRecord(std::string_view text, const std::string&
 }
 
 std::optional<bool> ParsePaused(const std::string& v) {
-  const std::string l = Lower(v);
+  const std::string l = AsciiLower(v);
   if (l.empty() || l == "false" || l == "no" || l == "0" || l == "否") return false;
   if (l == "true" || l == "yes" || l == "1" || l == "是") return true;
   return std::nullopt;
@@ -196,7 +188,7 @@ class CsvOrgReader {
     columns_.assign(kColumnCount, -1);
     for (size_t i = 0; i < f.size(); ++i) {
       if (!core::IsValidUtf8(f[i])) return Error(line, -1, "the header is not valid UTF-8");
-      const std::string name = Lower(Trim(f[i]));
+      const std::string name = AsciiLower(Trim(f[i]));
       auto it = ColumnNames().find(name);
       if (it == ColumnNames().end()) {
         return LoadError{file_, line, name, "unknown column (see org_loader.h for the list)"};

@@ -4,6 +4,8 @@
 
 #include <SQLiteCpp/Statement.h>
 
+#include "daemon/core/text.h"
+
 namespace pingan::store {
 namespace {
 
@@ -14,11 +16,8 @@ constexpr const char* kColumns =
 
 std::vector<std::string> SplitChannels(const std::string& text) {
   std::vector<std::string> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    const size_t end = std::min(text.find(',', start), text.size());
-    if (end > start) out.push_back(text.substr(start, end - start));
-    start = end + 1;
+  for (std::string_view channel : core::Split(text, ',')) {
+    if (!channel.empty()) out.emplace_back(channel);
   }
   return out;
 }
