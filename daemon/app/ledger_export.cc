@@ -156,8 +156,9 @@ class Exporter {
   }
 
   static ExportError TooLarge() {
-    return ExportError{"too_large", "more than " + std::to_string(kMaxExportRows) +
-                                        " rows: export a shorter period or one unit at a time"};
+    return core::CodedError("too_large",
+                            "more than " + std::to_string(kMaxExportRows) +
+                                " rows: export a shorter period or one unit at a time");
   }
 
   void Add(const core::Window& w, const std::string& school_id, const core::Unit* unit,
@@ -239,19 +240,19 @@ std::variant<ExportResult, ExportError> ExportLedgerCsv(const ScheduleBundle& bu
                                                         const ExportRequest& request,
                                                         core::Instant now) {
   const auto days = (date::sys_days{request.to} - date::sys_days{request.from}).count() + 1;
-  if (days < 1) return ExportError{"bad_request", "'from' must not be after 'to'"};
+  if (days < 1) return core::CodedError("bad_request", "'from' must not be after 'to'");
   if (days > kMaxExportDays) {
-    return ExportError{"bad_request",
-                       "the period is at most " + std::to_string(kMaxExportDays) + " days"};
+    return core::CodedError("bad_request",
+                            "the period is at most " + std::to_string(kMaxExportDays) + " days");
   }
   for (const std::string* unit : {&request.unit, &request.scope}) {
     if (!unit->empty() && bundle.tree.Find(*unit) == nullptr) {
-      return ExportError{"not_found", "no unit '" + *unit + "'"};
+      return core::CodedError("not_found", "no unit '" + *unit + "'");
     }
   }
   if (!request.unit.empty() && !request.scope.empty() &&
       !bundle.tree.IsInSubtree(request.unit, request.scope)) {
-    return ExportError{"not_found", "no unit '" + request.unit + "'"};
+    return core::CodedError("not_found", "no unit '" + request.unit + "'");
   }
   Exporter exporter(bundle, db, request, now);
   if (auto e = exporter.Collect()) return *e;
