@@ -5,7 +5,7 @@
 //
 // CSV format: UTF-8 (a leading byte-order mark is skipped; other encodings such as GBK
 // are refused with a hint), comma-separated, RFC 4180 quoting ("a, b", "say ""hi""",
-// line breaks inside quotes), CRLF or LF line ends. The first non-comment row is a
+// line breaks inside quotes; core/csv.h), CRLF or LF line ends. The first non-comment row is a
 // header naming the columns, in any order; lines starting with '#' and blank lines are
 // skipped. Columns (Chinese header aliases in brackets):
 //   id [编号, 代码]           required; 1..64 of A-Z a-z 0-9 _ . - starting with a letter/digit

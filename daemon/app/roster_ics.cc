@@ -292,7 +292,9 @@ std::variant<core::Rosters, LoadError> ImportRosterFile(const RosterSource& sour
   const core::CsvError& first = errors->front();
   const std::string more =
       errors->size() > 1 ? " (and " + std::to_string(errors->size() - 1) + " more problems)" : "";
-  return LoadError{source.file, static_cast<int>(first.line), "", first.message + more};
+  LoadError error{source.file, first.line, "", first.message + more};
+  error.column = first.column;
+  return error;
 }
 
 std::optional<std::string> MergeRosters(core::Rosters& into, core::Rosters more) {
