@@ -192,7 +192,9 @@ class CsvOrgReader {
                kLeaderEmail);
     AddContact(u, core::ContactRole::kDutyContact, f, kDutyName, kDutyPhone, kDutyEmail);
     if (auto problem = CheckUnitFields(u)) {
-      return LoadError{file_, line, problem->key, problem->message};
+      problem->file = file_;
+      problem->line = line;
+      return problem;
     }
     out_.units.push_back(std::move(u));
     out_.lines.push_back(line);

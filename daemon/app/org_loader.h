@@ -69,12 +69,8 @@ std::variant<core::OrgTree, LoadError> LoadOrgTreeYaml(const std::string& path);
 
 // Field checks shared by the YAML and CSV loaders: id syntax (ids travel in reports),
 // non-empty name, known time zone, plausible phone numbers and e-mail addresses. The
-// problem as (key, message), or nullopt.
-struct UnitProblem {
-  std::string key;
-  std::string message;
-};
-std::optional<UnitProblem> CheckUnitFields(const core::Unit& unit);
+// problem (key and message; the caller adds the file and line), or nullopt.
+std::optional<LoadError> CheckUnitFields(const core::Unit& unit);
 
 // Unit kinds as written in files: the English names of core::ParseUnitKind plus
 // "kindergarten" and the Chinese ones listed above.
