@@ -18,15 +18,14 @@
 #include "agents/backoff.h"
 #include "agents/sender.h"
 #include "daemon/core/clock.h"
+#include "daemon/core/result.h"
 
 namespace pingan::agent {
 
-struct AgentConfigError {
-  std::string file;
-  int line = 0;     // 1-based; 0 when unknown
-  std::string key;  // dotted path, e.g. "backoff.min"
-  std::string message;
-  std::string ToString() const;  // "agent.yaml:7: 'backoff.min' must be a duration ..."
+// A core::Error (file, line, key: a dotted path such as "backoff.min", message) that
+// reads as a sentence: "agent.yaml:7: 'backoff.min' must be a duration ...".
+struct AgentConfigError : core::Error {
+  std::string ToString() const;
 };
 
 struct AgentConfig {

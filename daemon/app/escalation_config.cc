@@ -396,9 +396,9 @@ std::variant<SharedEscalation, LoadError> PrepareEscalation(EscalationSettings s
                                                             const core::OrgTree& tree,
                                                             const std::string& default_zone) {
   if (auto problem = core::ValidateEscalationConfig(settings.policies, tree)) {
-    return LoadError{settings.source, 0, "policies",
-                     (problem->policy_id.empty() ? "" : "policy '" + problem->policy_id + "': ") +
-                         problem->message};
+    return LoadError{
+        settings.source, 0, "policies",
+        (problem->key.empty() ? "" : "policy '" + problem->key + "': ") + problem->message};
   }
   auto setup = std::make_shared<EscalationSetup>();
   std::vector<RosterSource> sources = settings.roster_sources;

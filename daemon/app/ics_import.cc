@@ -5,13 +5,14 @@
 #include "daemon/app/ics_support.h"
 #include "daemon/app/loader_support.h"
 #include "daemon/core/report.h"
+#include "daemon/core/text.h"
 
 namespace pingan::app {
 namespace {
 
+using core::AsciiLower;
+using core::Trim;
 using ics::EventLines;
-using ics::Lower;
-using ics::Trim;
 using ics::XProperty;
 
 std::vector<std::string> Categories(icalcomponent* ev) {
@@ -22,7 +23,7 @@ std::vector<std::string> Categories(icalcomponent* ev) {
     std::string_view rest = v == nullptr ? "" : v;
     while (!rest.empty()) {
       const size_t comma = std::min(rest.find(','), rest.size());
-      if (auto c = Trim(rest.substr(0, comma)); !c.empty()) out.push_back(Lower(c));
+      if (auto c = Trim(rest.substr(0, comma)); !c.empty()) out.push_back(AsciiLower(c));
       rest.remove_prefix(std::min(comma + 1, rest.size()));
     }
   }
@@ -76,7 +77,7 @@ class IcsReader {
       if (!k.empty() && summary.find(k) != std::string::npos) return true;
     }
     for (const std::string& c : options_.working_day_categories) {
-      if (std::find(categories.begin(), categories.end(), Lower(c)) != categories.end()) {
+      if (std::find(categories.begin(), categories.end(), AsciiLower(c)) != categories.end()) {
         return true;
       }
     }

@@ -5,17 +5,6 @@
 
 namespace pingan::app::ics {
 
-std::string Lower(std::string s) {
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return s;
-}
-
-std::string Trim(std::string_view s) {
-  return std::string(core::TrimSpace(s));
-}
-
 std::variant<ComponentPtr, LoadError> Parse(const std::string& text, const std::string& file) {
   if (text.find("BEGIN:VCALENDAR") == std::string::npos) {
     return LoadError{file, 1, "", "not an iCalendar file (no BEGIN:VCALENDAR)"};
@@ -40,13 +29,10 @@ std::vector<icalcomponent*> Calendars(icalcomponent* root) {
 
 std::vector<int> EventLines(std::string_view text) {
   std::vector<int> lines;
-  int line = 1;
-  size_t pos = 0;
-  while (pos <= text.size()) {
-    const size_t end = std::min(text.find('\n', pos), text.size());
-    if (Trim(text.substr(pos, end - pos)) == "BEGIN:VEVENT") lines.push_back(line);
-    pos = end + 1;
+  int line = 0;
+  for (std::string_view l : core::SplitLines(text)) {
     ++line;
+    if (core::TrimSpace(l) == "BEGIN:VEVENT") lines.push_back(line);
   }
   return lines;
 }

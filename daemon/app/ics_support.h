@@ -19,9 +19,6 @@ namespace pingan::app::ics {
 
 using ComponentPtr = std::unique_ptr<icalcomponent, decltype(&icalcomponent_free)>;
 
-std::string Lower(std::string s);
-std::string Trim(std::string_view s);
-
 // The parsed file, or an error when it is not iCalendar at all.
 std::variant<ComponentPtr, LoadError> Parse(const std::string& text, const std::string& file);
 // The VCALENDAR components of a parsed file (one, or several under an XROOT); empty

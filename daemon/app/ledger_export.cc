@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "daemon/core/csv.h"
 #include "daemon/core/local_time.h"
 #include "daemon/store/ledger_repository.h"
 
@@ -27,24 +28,6 @@ struct Row {
   std::string received_at;
   std::string lateness;
 };
-
-// Appends one CSV field, quoted when needed; `text` fields (names) that a spreadsheet
-// would run as a formula get a leading apostrophe.
-void AppendField(std::string& out, const std::string& v, bool text) {
-  const bool formula =
-      text && !v.empty() && std::string_view("=+-@\t\r").find(v[0]) != std::string_view::npos;
-  if (!formula && v.find_first_of(",\"\r\n") == std::string::npos) {
-    out += v;
-    return;
-  }
-  out += '"';
-  if (formula) out += '\'';
-  for (char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-}
 
 class Exporter {
  public:
@@ -98,14 +81,14 @@ class Exporter {
         "lateness_minutes\r\n";
     for (const Row& r : rows_) {
       std::string& c = out.csv;
-      c += r.date;
+      core::AppendCsvField(c, r.date);
       for (const auto& [field, text] :
            {std::pair{&r.window, false}, std::pair{&r.requirement, false},
             std::pair{&r.school_id, false}, std::pair{&r.school_name, true},
             std::pair{&r.district, true}, std::pair{&r.status, false},
             std::pair{&r.received_at, false}, std::pair{&r.lateness, false}}) {
         c += ',';
-        AppendField(c, *field, text);
+        core::AppendCsvField(c, *field, text);  // names: guarded against formulas
       }
       c += "\r\n";
     }
@@ -156,8 +139,9 @@ class Exporter {
   }
 
   static ExportError TooLarge() {
-    return ExportError{"too_large", "more than " + std::to_string(kMaxExportRows) +
-                                        " rows: export a shorter period or one unit at a time"};
+    return core::CodedError("too_large",
+                            "more than " + std::to_string(kMaxExportRows) +
+                                " rows: export a shorter period or one unit at a time");
   }
 
   void Add(const core::Window& w, const std::string& school_id, const core::Unit* unit,
@@ -239,19 +223,19 @@ std::variant<ExportResult, ExportError> ExportLedgerCsv(const ScheduleBundle& bu
                                                         const ExportRequest& request,
                                                         core::Instant now) {
   const auto days = (date::sys_days{request.to} - date::sys_days{request.from}).count() + 1;
-  if (days < 1) return ExportError{"bad_request", "'from' must not be after 'to'"};
+  if (days < 1) return core::CodedError("bad_request", "'from' must not be after 'to'");
   if (days > kMaxExportDays) {
-    return ExportError{"bad_request",
-                       "the period is at most " + std::to_string(kMaxExportDays) + " days"};
+    return core::CodedError("bad_request",
+                            "the period is at most " + std::to_string(kMaxExportDays) + " days");
   }
   for (const std::string* unit : {&request.unit, &request.scope}) {
     if (!unit->empty() && bundle.tree.Find(*unit) == nullptr) {
-      return ExportError{"not_found", "no unit '" + *unit + "'"};
+      return core::CodedError("not_found", "no unit '" + *unit + "'");
     }
   }
   if (!request.unit.empty() && !request.scope.empty() &&
       !bundle.tree.IsInSubtree(request.unit, request.scope)) {
-    return ExportError{"not_found", "no unit '" + request.unit + "'"};
+    return core::CodedError("not_found", "no unit '" + request.unit + "'");
   }
   Exporter exporter(bundle, db, request, now);
   if (auto e = exporter.Collect()) return *e;

@@ -30,6 +30,7 @@
 
 #include "daemon/app/schedule_bundle.h"
 #include "daemon/core/clock.h"
+#include "daemon/core/result.h"
 
 namespace pingan::app {
 
@@ -50,10 +51,7 @@ struct ExportResult {
 
 // code: "bad_request" (period), "not_found" (unit unknown or outside the scope),
 // "too_large" (more than kMaxExportRows rows).
-struct ExportError {
-  std::string code;
-  std::string message;
-};
+using ExportError = core::Error;
 
 std::variant<ExportResult, ExportError> ExportLedgerCsv(const ScheduleBundle& bundle,
                                                         SQLite::Database& db,

@@ -7,6 +7,7 @@
 
 #include "daemon/app/loader_support.h"
 #include "daemon/app/org_loader.h"
+#include "daemon/core/csv.h"
 #include "daemon/core/report.h"
 #include "daemon/core/text.h"
 
@@ -88,78 +89,11 @@ const char* const kCanonical[kColumnCount] = {"id",
                                               "paused",
                                               "paused_reason"};
 
-std::string Trim(std::string_view s) {
-  return std::string(core::TrimSpace(s));
-}
-
-std::string Lower(std::string s) {
-  for (char& c : s) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return s;
-}
-
-// Calls `row(line, fields)` for each record; `line` is where the record starts.
-// Comment lines ('#' first) and blank lines are skipped.
-using RowFn = std::function<std::optional<LoadError>(int, const std::vector<std::string>&)>;
-std::optional<LoadError> ForEachRecord(std::string_view text, const std::string& file,
-                                       const RowFn& row) {
-  std::vector<std::string> fields;
-  size_t i = 0;
-  int line = 1;
-  while (i < text.size()) {
-    const int start_line = line;
-    if (text[i] == '#') {  // comment: skip to the end of the line
-      while (i < text.size() && text[i] != '\n') ++i;
-      ++i, ++line;
-      continue;
-    }
-    fields.assign(1, "");
-    bool end_of_record = false;
-    while (i < text.size() && !end_of_record) {
-      const char c = text[i];
-      if (c == '"' && fields.back().empty()) {
-        // Quoted field: up to the closing quote; "" is a literal quote.
-        for (++i;; ++i) {
-          if (i >= text.size()) return LoadError{file, start_line, "", "unterminated quoted field"};
-          if (text[i] == '"') {
-            if (i + 1 < text.size() && text[i + 1] == '"') {
-              fields.back() += '"';
-              ++i;
-              continue;
-            }
-            ++i;
-            break;
-          }
-          if (text[i] == '\n') ++line;
-          fields.back() += text[i];
-        }
-        if (i < text.size() && text[i] == '\r') ++i;
-        if (i < text.size() && text[i] != ',' && text[i] != '\n') {
-          return LoadError{file, line, "", "unexpected text after a closing quote"};
-        }
-        continue;
-      }
-      ++i;
-      if (c == ',') {
-        fields.emplace_back();
-      } else if (c == '\n') {
-        ++line;
-        end_of_record = true;
-      } else if (c != '\r') {
-        fields.back() += c;
-      }
-    }
-    const bool blank = fields.size() == 1 && Trim(fields[0]).empty();
-    if (!blank) {
-      if (auto e = row(start_line, fields)) return e;
-    }
-  }
-  return std::nullopt;
-}
+using core::AsciiLower;
+using core::Trim;
 
 std::optional<bool> ParsePaused(const std::string& v) {
-  const std::string l = Lower(v);
+  const std::string l = AsciiLower(v);
   if (l.empty() || l == "false" || l == "no" || l == "0" || l == "否") return false;
   if (l == "true" || l == "yes" || l == "1" || l == "是") return true;
   return std::nullopt;
@@ -172,17 +106,20 @@ class CsvOrgReader {
   // With `row_errors`, a bad row is recorded there and the parse goes on.
   std::variant<OrgUnits, LoadError> Read(std::string_view text,
                                          std::vector<LoadError>* row_errors = nullptr) {
-    if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // UTF-8 BOM
-    auto e = ForEachRecord(text, file_, [&](int line, const std::vector<std::string>& f) {
-      if (!header_read_) return Header(line, f);
-      auto bad = Row(line, f);
-      if (bad && row_errors != nullptr) {
-        row_errors->push_back(std::move(*bad));
-        return std::optional<LoadError>();
+    core::CsvDocument doc = core::ReadCsv(text);
+    for (const core::CsvRecord& record : doc.records) {
+      if (!header_read_) {
+        if (auto bad = Header(record.line, record.fields)) return *bad;
+        continue;
       }
-      return bad;
-    });
-    if (e) return *e;
+      auto bad = Row(record.line, record.fields);
+      if (bad && row_errors == nullptr) return *bad;
+      if (bad) row_errors->push_back(std::move(*bad));
+    }
+    if (!doc.errors.empty()) {  // the reading stopped there: after every record
+      doc.errors.front().file = file_;
+      return std::move(doc.errors.front());
+    }
     if (!header_read_) return LoadError{file_, 0, "", "no header row"};
     return std::move(out_);
   }
@@ -196,7 +133,7 @@ class CsvOrgReader {
     columns_.assign(kColumnCount, -1);
     for (size_t i = 0; i < f.size(); ++i) {
       if (!core::IsValidUtf8(f[i])) return Error(line, -1, "the header is not valid UTF-8");
-      const std::string name = Lower(Trim(f[i]));
+      const std::string name = AsciiLower(Trim(f[i]));
       auto it = ColumnNames().find(name);
       if (it == ColumnNames().end()) {
         return LoadError{file_, line, name, "unknown column (see org_loader.h for the list)"};
@@ -255,7 +192,9 @@ class CsvOrgReader {
                kLeaderEmail);
     AddContact(u, core::ContactRole::kDutyContact, f, kDutyName, kDutyPhone, kDutyEmail);
     if (auto problem = CheckUnitFields(u)) {
-      return LoadError{file_, line, problem->key, problem->message};
+      problem->file = file_;
+      problem->line = line;
+      return problem;
     }
     out_.units.push_back(std::move(u));
     out_.lines.push_back(line);

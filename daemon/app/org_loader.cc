@@ -130,26 +130,37 @@ std::optional<core::UnitKind> ParseUnitKindText(std::string_view text) {
   return std::nullopt;
 }
 
-std::optional<UnitProblem> CheckUnitFields(const core::Unit& u) {
+namespace {
+
+LoadError FieldProblem(std::string key, std::string message) {
+  LoadError e;
+  e.key = std::move(key);
+  e.message = std::move(message);
+  return e;
+}
+
+}  // namespace
+
+std::optional<LoadError> CheckUnitFields(const core::Unit& u) {
   if (!core::IsValidSchoolId(u.id)) {
-    return UnitProblem{"id", "'" + u.id + "' is not a valid id (1..64 of A-Z a-z 0-9 _ . -)"};
+    return FieldProblem("id", "'" + u.id + "' is not a valid id (1..64 of A-Z a-z 0-9 _ . -)");
   }
-  if (u.name.empty()) return UnitProblem{"name", "is required"};
+  if (u.name.empty()) return FieldProblem("name", "is required");
   if (!core::IsValidUtf8(u.name) || !core::IsValidUtf8(u.paused_reason)) {
-    return UnitProblem{"name", "is not valid UTF-8"};
+    return FieldProblem("name", "is not valid UTF-8");
   }
   if (!u.time_zone.empty() && core::FindTimeZone(u.time_zone) == nullptr) {
-    return UnitProblem{"time_zone", "unknown time zone '" + u.time_zone + "'"};
+    return FieldProblem("time_zone", "unknown time zone '" + u.time_zone + "'");
   }
   for (const core::Contact& c : u.contacts) {
     if (!c.phone.empty() && !PlausiblePhone(c.phone)) {
-      return UnitProblem{"contacts", "'" + c.phone + "' is not a phone number"};
+      return FieldProblem("contacts", "'" + c.phone + "' is not a phone number");
     }
     if (!c.email.empty() && !PlausibleEmail(c.email)) {
-      return UnitProblem{"contacts", "'" + c.email + "' is not an e-mail address"};
+      return FieldProblem("contacts", "'" + c.email + "' is not an e-mail address");
     }
     if (c.name.empty() && c.phone.empty() && c.email.empty()) {
-      return UnitProblem{"contacts", "a contact needs a name, phone or e-mail"};
+      return FieldProblem("contacts", "a contact needs a name, phone or e-mail");
     }
   }
   return std::nullopt;

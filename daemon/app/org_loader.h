@@ -5,7 +5,7 @@
 //
 // CSV format: UTF-8 (a leading byte-order mark is skipped; other encodings such as GBK
 // are refused with a hint), comma-separated, RFC 4180 quoting ("a, b", "say ""hi""",
-// line breaks inside quotes), CRLF or LF line ends. The first non-comment row is a
+// line breaks inside quotes; core/csv.h), CRLF or LF line ends. The first non-comment row is a
 // header naming the columns, in any order; lines starting with '#' and blank lines are
 // skipped. Columns (Chinese header aliases in brackets):
 //   id [编号, 代码]           required; 1..64 of A-Z a-z 0-9 _ . - starting with a letter/digit
@@ -69,12 +69,8 @@ std::variant<core::OrgTree, LoadError> LoadOrgTreeYaml(const std::string& path);
 
 // Field checks shared by the YAML and CSV loaders: id syntax (ids travel in reports),
 // non-empty name, known time zone, plausible phone numbers and e-mail addresses. The
-// problem as (key, message), or nullopt.
-struct UnitProblem {
-  std::string key;
-  std::string message;
-};
-std::optional<UnitProblem> CheckUnitFields(const core::Unit& unit);
+// problem (key and message; the caller adds the file and line), or nullopt.
+std::optional<LoadError> CheckUnitFields(const core::Unit& unit);
 
 // Unit kinds as written in files: the English names of core::ParseUnitKind plus
 // "kindergarten" and the Chinese ones listed above.

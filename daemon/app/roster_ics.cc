@@ -8,6 +8,7 @@
 #include "daemon/app/loader_support.h"
 #include "daemon/core/report.h"
 #include "daemon/core/roster_csv.h"
+#include "daemon/core/text.h"
 
 namespace pingan::app {
 namespace {
@@ -71,8 +72,8 @@ void ReadDescription(const std::string& text, core::Recipient& person, std::stri
       width = 3;
     }
     if (colon == std::string::npos) continue;
-    const std::string key = ics::Lower(ics::Trim(line.substr(0, colon)));
-    const std::string value = ics::Trim(line.substr(colon + width));
+    const std::string key = core::AsciiLower(core::Trim(line.substr(0, colon)));
+    const std::string value = core::Trim(line.substr(colon + width));
     if (value.empty()) continue;
     if (key == "phone" || key == "tel" || key == "mobile" || key == "电话" || key == "手机") {
       person.phone = value;
@@ -121,12 +122,12 @@ class RosterReader {
       if (const core::Unit* u = tree_.Find(options_.unit_id)) return u;
       return LoadError{file_, 0, "unit", "unit '" + options_.unit_id + "' is not in the org tree"};
     }
-    if (std::string id = ics::Trim(ics::XProperty(cal, "X-PINGAN-UNIT")); !id.empty()) {
+    if (std::string id = core::Trim(ics::XProperty(cal, "X-PINGAN-UNIT")); !id.empty()) {
       if (const core::Unit* u = tree_.Find(id)) return u;
       return LoadError{file_, LineOf(text_, "X-PINGAN-UNIT"), "X-PINGAN-UNIT",
                        "unit '" + id + "' is not in the org tree"};
     }
-    const std::string name = ics::Trim(ics::XProperty(cal, "X-WR-CALNAME"));
+    const std::string name = core::Trim(ics::XProperty(cal, "X-WR-CALNAME"));
     const int line = LineOf(text_, "X-WR-CALNAME");
     if (name.empty()) {
       return LoadError{file_, 1, "",
@@ -201,16 +202,17 @@ class RosterReader {
     core::Shift shift;
     if (auto e = ReadTimes(ev, shift, error)) return e;
     const char* summary = icalcomponent_get_summary(ev);
-    shift.person.name = ics::Trim(summary != nullptr ? summary : "");
+    shift.person.name = core::Trim(summary != nullptr ? summary : "");
     for (icalproperty* a = icalcomponent_get_first_property(ev, ICAL_ATTENDEE_PROPERTY);
          a != nullptr; a = icalcomponent_get_next_property(ev, ICAL_ATTENDEE_PROPERTY)) {
       icalparameter* cn = icalproperty_get_first_parameter(a, ICAL_CN_PARAMETER);
       if (shift.person.name.empty() && cn != nullptr && icalparameter_get_cn(cn) != nullptr) {
-        shift.person.name = ics::Trim(icalparameter_get_cn(cn));
+        shift.person.name = core::Trim(icalparameter_get_cn(cn));
       }
       const char* v = icalproperty_get_attendee(a);
-      const std::string value = v != nullptr ? ics::Trim(v) : "";
-      const std::string scheme = ics::Lower(value.substr(0, std::min<size_t>(value.size(), 7)));
+      const std::string value = v != nullptr ? core::Trim(v) : "";
+      const std::string scheme =
+          core::AsciiLower(value.substr(0, std::min<size_t>(value.size(), 7)));
       if (shift.person.email.empty() && scheme == "mailto:") shift.person.email = value.substr(7);
       if (shift.person.phone.empty() && scheme.starts_with("tel:")) {
         shift.person.phone = value.substr(4);
@@ -269,7 +271,7 @@ std::variant<core::Rosters, LoadError> ParseRosterIcs(const std::string& text,
 }
 
 bool IsIcsRosterPath(const std::string& path) {
-  const std::string lower = ics::Lower(path);
+  const std::string lower = core::AsciiLower(path);
   return lower.ends_with(".ics") || lower.ends_with(".ical");
 }
 
@@ -290,7 +292,9 @@ std::variant<core::Rosters, LoadError> ImportRosterFile(const RosterSource& sour
   const core::CsvError& first = errors->front();
   const std::string more =
       errors->size() > 1 ? " (and " + std::to_string(errors->size() - 1) + " more problems)" : "";
-  return LoadError{source.file, static_cast<int>(first.line), "", first.message + more};
+  LoadError error{source.file, first.line, "", first.message + more};
+  error.column = first.column;
+  return error;
 }
 
 std::optional<std::string> MergeRosters(core::Rosters& into, core::Rosters more) {

@@ -6,6 +6,7 @@
 #include "daemon/app/deadline_sweep.h"
 #include "daemon/core/board.h"
 #include "daemon/core/local_time.h"
+#include "daemon/core/text.h"
 #include "daemon/store/alert_repository.h"
 #include "daemon/store/database.h"
 #include "daemon/store/ledger_repository.h"
@@ -13,18 +14,13 @@
 namespace pingan::app {
 namespace {
 
+using core::AsciiLower;
+
 using nlohmann::json;
 
 // Ledger rows read per day of history at most (several requirements, several deadlines
 // a day); far above any real configuration.
 constexpr int kRowsPerDay = 50;
-
-std::string AsciiLower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-  return out;
-}
 
 std::string SchoolZone(const ScheduleBundle& b, const core::Unit& school) {
   if (auto zone = b.schedule.TimeZoneOf(school.id)) return *zone;

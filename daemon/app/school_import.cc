@@ -6,22 +6,10 @@
 #include <unordered_set>
 
 #include "daemon/app/atomic_file.h"
+#include "daemon/core/csv.h"
 
 namespace pingan::app {
 namespace {
-
-// Quoted when the parser would otherwise split, join or trim it.
-std::string CsvField(const std::string& v) {
-  const bool quote = v.find_first_of(",\"\r\n") != std::string::npos ||
-                     (!v.empty() && (v.front() == ' ' || v.back() == ' '));
-  if (!quote) return v;
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
 
 const core::Contact* FirstContact(const core::Unit& u, core::ContactRole role) {
   for (const core::Contact& c : u.contacts) {
@@ -148,8 +136,7 @@ std::string UnitsToCsv(const std::vector<core::Unit>& units) {
     }
     f.push_back(u.paused ? "true" : "false");
     f.push_back(u.paused_reason);
-    for (size_t i = 0; i < f.size(); ++i) out += (i ? "," : "") + CsvField(f[i]);
-    out += "\n";
+    core::AppendCsvRecord(out, f);
   }
   return out;
 }

@@ -18,7 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 
 KeyStoreError Refused(std::string message) {
-  return KeyStoreError{"refused", std::move(message)};
+  return core::CodedError("refused", std::move(message));
 }
 
 std::optional<core::Instant> ModifiedAt(const fs::path& path) {
@@ -32,7 +32,7 @@ std::optional<core::Instant> ModifiedAt(const fs::path& path) {
 // becomes a file name: its syntax (no '/', no leading '.') keeps it inside the directory.
 std::optional<KeyStoreError> CheckTarget(const std::string& source, const std::string& school_id) {
   if (!core::IsValidSchoolId(school_id)) {
-    return KeyStoreError{"bad_request", "'" + school_id + "' is not a valid school id"};
+    return core::CodedError("bad_request", "'" + school_id + "' is not a valid school id");
   }
   std::error_code ec;
   if (fs::exists(source, ec) && !fs::is_directory(source, ec)) {
@@ -65,7 +65,8 @@ std::variant<std::vector<EnrolledKey>, KeyStoreError> ListSchoolKeys(const std::
   std::error_code ec;
   if (!fs::exists(source, ec)) return std::vector<EnrolledKey>{};
   auto loaded = wire::LoadSchoolKeys(source);
-  if (auto* e = std::get_if<wire::KeyError>(&loaded)) return KeyStoreError{"internal", e->message};
+  if (auto* e = std::get_if<wire::KeyError>(&loaded))
+    return core::CodedError("internal", e->message);
   const bool dir = fs::is_directory(source, ec);
   std::vector<EnrolledKey> out;
   for (const auto& [school, key] : std::get<wire::SchoolKeys>(loaded)) {
@@ -79,12 +80,12 @@ std::variant<EnrolOutcome, KeyStoreError> EnrolSchoolKey(const std::string& sour
                                                          const std::string& school_id,
                                                          const std::string& public_key_z85) {
   if (!wire::IsZ85Key(public_key_z85)) {
-    return KeyStoreError{"bad_request", "public_key must be a 40-character Z85 CURVE key"};
+    return core::CodedError("bad_request", "public_key must be a 40-character Z85 CURVE key");
   }
   if (auto e = CheckTarget(source, school_id)) return *e;
   std::error_code ec;
   fs::create_directories(source, ec);
-  if (ec) return KeyStoreError{"internal", "cannot create " + source + ": " + ec.message()};
+  if (ec) return core::CodedError("internal", "cannot create " + source + ": " + ec.message());
   auto loaded = wire::LoadSchoolKeys(source);
   if (auto* e = std::get_if<wire::KeyError>(&loaded)) {
     // Writing now would leave the directory as broken for the next reload.
@@ -106,7 +107,7 @@ std::variant<EnrolOutcome, KeyStoreError> EnrolSchoolKey(const std::string& sour
   const std::string path = (fs::path(source) / (school_id + ".pub")).string();
   const std::string text =
       "# CURVE public key of school " + school_id + "\n" + public_key_z85 + "\n";
-  if (auto e = WriteFileAtomically(path, text, 0644)) return KeyStoreError{"internal", *e};
+  if (auto e = WriteFileAtomically(path, text, 0644)) return core::CodedError("internal", *e);
   return outcome;
 }
 
@@ -118,12 +119,12 @@ std::variant<std::string, KeyStoreError> RevokeSchoolKey(const std::string& sour
   auto key = wire::ReadPublicKeyFile(path.string());
   std::error_code ec;
   if (!fs::exists(path, ec)) {
-    return KeyStoreError{"not_found", "school '" + school_id + "' has no enrolled key"};
+    return core::CodedError("not_found", "school '" + school_id + "' has no enrolled key");
   }
   const fs::path aside = path.string() + ".revoked-" + FileStamp(now);
   if (::rename(path.c_str(), aside.c_str()) != 0) {
-    return KeyStoreError{"internal",
-                         "cannot move " + path.string() + " aside: " + std::strerror(errno)};
+    return core::CodedError("internal",
+                            "cannot move " + path.string() + " aside: " + std::strerror(errno));
   }
   auto* text = std::get_if<std::string>(&key);
   return text ? *text : std::string();

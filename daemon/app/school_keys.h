@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "daemon/core/clock.h"
+#include "daemon/core/result.h"
 
 namespace pingan::app {
 
@@ -31,10 +32,7 @@ struct EnrolledKey {
 
 // An error with the control-channel code it maps to: "bad_request", "not_found",
 // "refused" or "internal".
-struct KeyStoreError {
-  std::string code;
-  std::string message;
-};
+using KeyStoreError = core::Error;  // code and message (core::CodedError)
 
 struct EnrolOutcome {
   bool unchanged = false;    // the school already had exactly this key

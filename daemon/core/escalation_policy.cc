@@ -45,21 +45,28 @@ std::optional<std::string> CheckPolicy(const Policy& p, const EscalationConfig& 
   return std::nullopt;
 }
 
+PolicyConfigError PolicyProblem(std::string policy_id, std::string message) {
+  PolicyConfigError e;
+  e.key = std::move(policy_id);
+  e.message = std::move(message);
+  return e;
+}
+
 }  // namespace
 
 std::optional<PolicyConfigError> ValidateEscalationConfig(const EscalationConfig& config,
                                                           const OrgTree& tree) {
   std::set<std::string_view> ids;
   for (const Policy& p : config.policies) {
-    if (p.id.empty()) return PolicyConfigError{"", "a policy has an empty id"};
-    if (!ids.insert(p.id).second) return PolicyConfigError{p.id, "duplicate policy id"};
-    if (auto problem = CheckPolicy(p, config, tree)) return PolicyConfigError{p.id, *problem};
+    if (p.id.empty()) return PolicyProblem("", "a policy has an empty id");
+    if (!ids.insert(p.id).second) return PolicyProblem(p.id, "duplicate policy id");
+    if (auto problem = CheckPolicy(p, config, tree)) return PolicyProblem(p.id, *problem);
   }
   for (const auto& [name, members] : config.groups) {
-    if (members.empty()) return PolicyConfigError{"", "group '" + name + "' is empty"};
+    if (members.empty()) return PolicyProblem("", "group '" + name + "' is empty");
   }
   if (config.leaders.enabled && (config.leaders.roles.empty() || config.leaders.channels.empty())) {
-    return PolicyConfigError{"", "the leader rule needs roles and channels"};
+    return PolicyProblem("", "the leader rule needs roles and channels");
   }
   return std::nullopt;
 }

@@ -17,6 +17,7 @@
 #include "daemon/core/org_tree.h"
 #include "daemon/core/recipient.h"
 #include "daemon/core/report.h"
+#include "daemon/core/result.h"
 
 namespace pingan::core {
 
@@ -98,10 +99,8 @@ struct EscalationConfig {
   LeaderRule leaders;
 };
 
-struct PolicyConfigError {
-  std::string policy_id;
-  std::string message;
-};
+// `key`: the policy's id, empty when the problem is not one policy's.
+using PolicyConfigError = Error;
 
 // Checks ids are unique and non-empty, every policy has steps with targets and
 // channels, waits and counts are not negative, groups and fixed units exist.

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <map>
 
+#include "daemon/core/csv.h"
 #include "daemon/core/report.h"
 #include "daemon/core/text.h"
 
@@ -34,7 +35,7 @@ bool LooksLikeEmail(std::string_view email) {
 }
 
 struct Row {
-  size_t line = 0;
+  int line = 0;
   std::string unit_id;
   Shift shift;
 };
@@ -72,32 +73,6 @@ std::optional<std::string> ParseRow(const std::vector<std::string>& f, Row& row)
 
 }  // namespace
 
-std::optional<std::vector<std::string>> SplitCsvLine(std::string_view line) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        fields.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        fields.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.emplace_back();
-    } else {
-      fields.back() += c;
-    }
-  }
-  if (quoted) return std::nullopt;
-  return fields;
-}
-
 std::optional<date::local_seconds> ParseLocalDateTime(std::string_view t) {
   // YYYY-MM-DD?HH:MM[:SS]
   if (t.size() != 16 && t.size() != 19) return std::nullopt;
@@ -120,29 +95,19 @@ std::optional<date::local_seconds> ParseLocalDateTime(std::string_view t) {
 std::variant<Rosters, std::vector<CsvError>> ImportRosterCsv(std::string_view text,
                                                              const OrgTree& tree,
                                                              std::string_view default_zone) {
-  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);  // spreadsheet BOM
-  std::vector<CsvError> errors;
+  CsvOptions options;
+  options.multiline_fields = false;  // a bad quote costs its line, not the rest of the file
+  CsvDocument doc = ReadCsv(text, options);
+  std::vector<CsvError> errors = std::move(doc.errors);
   std::map<std::string, std::vector<Row>> by_unit;
-  size_t line_no = 0;
-  while (!text.empty()) {
-    const auto nl = text.find('\n');
-    const std::string_view raw = text.substr(0, nl);
-    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
-    ++line_no;
-    const std::string_view line = TrimSpace(raw);
-    if (line.empty() || line.front() == '#') continue;
-    if (line_no == 1 && line.starts_with("unit_id")) continue;
-    auto fields = SplitCsvLine(line);
-    if (!fields) {
-      errors.push_back({line_no, "unterminated quote"});
-      continue;
-    }
+  for (const CsvRecord& record : doc.records) {
+    if (record.line == 1 && TrimSpace(record.fields[0]).starts_with("unit_id")) continue;
     Row row;
-    row.line = line_no;
-    if (auto problem = ParseRow(*fields, row)) {
-      errors.push_back({line_no, *problem});
+    row.line = record.line;
+    if (auto problem = ParseRow(record.fields, row)) {
+      errors.push_back(Error{"", record.line, "", *problem});
     } else if (tree.Find(row.unit_id) == nullptr) {
-      errors.push_back({line_no, "unknown unit '" + row.unit_id + "'"});
+      errors.push_back(Error{"", record.line, "", "unknown unit '" + row.unit_id + "'"});
     } else {
       by_unit[row.unit_id].push_back(std::move(row));
     }
@@ -155,7 +120,7 @@ std::variant<Rosters, std::vector<CsvError>> ImportRosterCsv(std::string_view te
     auto built = Roster::Build(unit_id, zone, std::move(shifts));
     if (auto* err = std::get_if<Roster::BuildError>(&built)) {
       // Build sorts only on success, so the index still matches the input order.
-      errors.push_back({rows[err->shift_index].line, err->message});
+      errors.push_back(Error{"", rows[err->shift_index].line, "", err->message});
       continue;
     }
     rosters.emplace(unit_id, std::move(std::get<Roster>(built)));

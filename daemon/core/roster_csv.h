@@ -4,8 +4,9 @@
 // Columns: unit_id,start,end,name,phone,email[,label], local date-times in the unit's
 // time zone ("2024-10-01 08:00", "2024-10-01T08:00:00"; "24:00" means the next day's
 // 00:00). A header row starting with "unit_id" is skipped; blank lines and lines
-// starting with '#' are ignored; fields may be quoted ("a, b", "say ""hi"""). Pure
-// string parsing: the caller reads the file. Safe on any thread.
+// starting with '#' are ignored; fields may be quoted ("a, b", "say ""hi"""; core/csv.h),
+// but a quoted field cannot span lines. Pure string parsing: the caller reads the file.
+// Safe on any thread.
 #pragma once
 
 #include <optional>
@@ -17,14 +18,13 @@
 #include <date/date.h>
 
 #include "daemon/core/org_tree.h"
+#include "daemon/core/result.h"
 #include "daemon/core/roster.h"
 
 namespace pingan::core {
 
-struct CsvError {
-  size_t line = 0;  // 1-based
-  std::string message;
-};
+// A line-numbered problem (line and message; a syntax error also has its column).
+using CsvError = Error;
 
 // Parses and checks the whole text: unknown units, bad times, shifts ending before they
 // start, missing name or addresses. All errors are reported, not only the first. Time
@@ -32,9 +32,6 @@ struct CsvError {
 std::variant<Rosters, std::vector<CsvError>> ImportRosterCsv(std::string_view text,
                                                              const OrgTree& tree,
                                                              std::string_view default_zone);
-
-// Splits one CSV line into fields; nullopt on an unterminated quote.
-std::optional<std::vector<std::string>> SplitCsvLine(std::string_view line);
 
 // "YYYY-MM-DD HH:MM[:SS]" (or with 'T'); nullopt when malformed or not a real date.
 std::optional<date::local_seconds> ParseLocalDateTime(std::string_view text);

@@ -23,9 +23,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string Trim(std::string_view s) {
-  return std::string(core::TrimSpace(s));
-}
+using core::Trim;
 
 KeyError Error(const std::string& path, int line, const std::string& what) {
   return KeyError{path + (line > 0 ? ":" + std::to_string(line) : "") + ": " + what};

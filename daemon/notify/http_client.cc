@@ -10,6 +10,8 @@
 #include <curl/curl.h>
 #include <date/date.h>
 
+#include "daemon/core/text.h"
+
 namespace pingan::notify {
 namespace {
 
@@ -118,12 +120,7 @@ HttpOutcome PerformHttp(const HttpRequest& request) {
 
 std::optional<std::string> FindHeader(const Headers& headers, std::string_view name) {
   for (const auto& [n, v] : headers) {
-    if (n.size() == name.size() && std::equal(n.begin(), n.end(), name.begin(), [](char a, char b) {
-          return std::tolower(static_cast<unsigned char>(a)) ==
-                 std::tolower(static_cast<unsigned char>(b));
-        })) {
-      return v;
-    }
+    if (core::EqualsIgnoreCase(n, name)) return v;
   }
   return std::nullopt;
 }

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "daemon/core/text.h"
+
 namespace pingan::store {
 namespace {
 
@@ -62,11 +64,8 @@ core::Recipient RecipientFrom(const json& j) {
 
 std::vector<core::ChannelKind> ChannelsFrom(std::string_view text) {
   std::vector<core::ChannelKind> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    const size_t end = std::min(text.find(',', start), text.size());
-    if (auto k = core::ParseChannelKind(text.substr(start, end - start))) out.push_back(*k);
-    start = end + 1;
+  for (std::string_view name : core::Split(text, ',')) {
+    if (auto k = core::ParseChannelKind(name)) out.push_back(*k);
   }
   return out;
 }

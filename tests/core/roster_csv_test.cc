@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "daemon/core/csv.h"
+
 #include "tests/core/escalation_fixture.h"
 
 namespace pingan::core {
@@ -52,9 +54,12 @@ TEST(RosterCsvTest, ReportsEveryBadLineWithItsNumber) {
 }
 
 TEST(RosterCsvTest, SplitHandlesQuotes) {
-  EXPECT_EQ(SplitCsvLine("a,\"b, c\",\"say \"\"hi\"\"\","),
-            (std::vector<std::string>{"a", "b, c", "say \"hi\"", ""}));
-  EXPECT_FALSE(SplitCsvLine("a,\"b").has_value());
+  CsvOptions one_line;
+  one_line.multiline_fields = false;  // as ImportRosterCsv reads
+  const CsvDocument quoted = ReadCsv("a,\"b, c\",\"say \"\"hi\"\"\",", one_line);
+  ASSERT_EQ(quoted.records.size(), 1u);
+  EXPECT_EQ(quoted.records[0].fields, (std::vector<std::string>{"a", "b, c", "say \"hi\"", ""}));
+  EXPECT_EQ(ReadCsv("a,\"b", one_line).errors.size(), 1u);
 }
 
 TEST(RosterCsvTest, LocalDateTimeParsing) {

@@ -28,6 +28,8 @@
 #include <sys/types.h>
 #include <string_view>
 
+#include "daemon/core/text.h"
+
 namespace pingan::testing {
 
 // A free TCP port on 127.0.0.1 (bound, read, released).
@@ -119,10 +121,7 @@ inline int BoundPort(int fd) {
 }
 
 inline bool IEquals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
+  return core::EqualsIgnoreCase(a, b);
 }
 
 // Reads until `pred(buffer)` holds, EOF, or the deadline; false on timeout or error.

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "daemon/app/control_server.h"
+#include "daemon/core/text.h"
 #include "daemon/notify/http_client.h"
 
 namespace pingan::ctl {
@@ -14,12 +15,6 @@ namespace {
 using nlohmann::json;
 
 constexpr size_t kMaxAnswerBytes = size_t{512} << 20;  // an export of 300,000 rows fits
-
-std::string Trimmed(std::string s) {
-  const auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return "";
-  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
-}
 
 CtlAnswer HttpError(const notify::HttpResponse& res) {
   CtlAnswer a;
@@ -124,7 +119,7 @@ std::string ReadTokenFile(const std::string& path) {
   }
   std::string line;
   while (std::getline(in, line)) {
-    line = Trimmed(line);
+    line = core::Trim(line);
     if (!line.empty() && line[0] != '#') return line;
   }
   throw TransportError("the token file " + path + " holds no token");
