@@ -20,6 +20,7 @@
 #include "daemon/core/uuid.h"
 #include "daemon/ingest/codec.h"
 #include "tests/fakes/fake_clock.h"
+#include "tests/fakes/gate.h"
 #include "tests/fakes/temp_dir.h"
 
 namespace pingan::app {
@@ -57,23 +58,6 @@ Answer Call(unsigned short port, http::verb verb, const std::string& target,
   return {static_cast<int>(res.result_int()), res.body(),
           std::string(res[http::field::retry_after])};
 }
-
-// Holds a pool thread until Open().
-class Gate {
- public:
-  console::WorkerPool::Job Job() {
-    return [this] {
-      started_.set_value();
-      open_.get_future().wait();
-    };
-  }
-  void Started() { started_.get_future().wait(); }
-  void Open() { open_.set_value(); }
-
- private:
-  std::promise<void> started_;
-  std::promise<void> open_;
-};
 
 // Spins (yielding) until `done()`; false after a generous bound, so a broken daemon
 // fails the test instead of hanging it.
@@ -154,7 +138,7 @@ class IoIsolationTest : public ::testing::Test {
 
 TEST_F(IoIsolationTest, ALoginInProgressDelaysNeitherTheApiNorAnAgentsAck) {
   ASSERT_FALSE(token_.empty());
-  Gate gate;
+  testing::Gate gate;
   hash_pool().Post(gate.Job());  // stands for a long Argon2id verification
   gate.Started();
   auto login = LoginInBackground();
@@ -175,7 +159,7 @@ TEST_F(IoIsolationTest, ALoginInProgressDelaysNeitherTheApiNorAnAgentsAck) {
 }
 
 TEST_F(IoIsolationTest, ALoginFindingTheHashQueueFullIsAnsweredBusyAtOnce) {
-  Gate gate;
+  testing::Gate gate;
   hash_pool().Post(gate.Job());
   gate.Started();
   while (hash_pool().TryPost([] {})) {

@@ -15,26 +15,10 @@
 #include "daemon/console/web_assets.h"
 #include "daemon/console/worker_pool.h"
 #include "tests/console/api_fixture.h"
+#include "tests/fakes/gate.h"
 
 namespace pingan::console {
 namespace {
-
-// Holds a pool thread until Open(); Started() returns once the thread is inside.
-class Gate {
- public:
-  WorkerPool::Job Job() {
-    return [this] {
-      started_.set_value();
-      open_.get_future().wait();
-    };
-  }
-  void Started() { started_.get_future().wait(); }
-  void Open() { open_.set_value(); }
-
- private:
-  std::promise<void> started_;
-  std::promise<void> open_;
-};
 
 TEST(WorkerPoolTest, RunsEveryJobOnItsThreads) {
   WorkerPool pool("test", 2, 1000);
@@ -46,7 +30,7 @@ TEST(WorkerPoolTest, RunsEveryJobOnItsThreads) {
 
 TEST(WorkerPoolTest, AFullQueueRefusesInsteadOfGrowing) {
   WorkerPool pool("test", 1, 2);
-  Gate gate;
+  testing::Gate gate;
   ASSERT_TRUE(pool.TryPost(gate.Job()));
   gate.Started();  // the one thread is busy; the queue is empty
   std::atomic<int> ran{0};
@@ -72,7 +56,7 @@ TEST(WorkerPoolTest, AThrowingJobDoesNotStopThePool) {
 
 TEST(WorkerPoolTest, StopFinishesTheRunningJobAndDropsTheQueued) {
   WorkerPool pool("test", 1, 10);
-  Gate gate;
+  testing::Gate gate;
   ASSERT_TRUE(pool.TryPost(gate.Job()));
   gate.Started();
   std::atomic<int> ran{0};
