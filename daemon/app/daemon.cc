@@ -121,7 +121,7 @@ void Daemon::StartIngest() {
   if (!options_.insecure_dev) {
     server_options.curve_secret_key = LoadServerSecretKey();
     zap_ = std::make_unique<ingest::ZapAuthenticator>(io_, zmq_context_);
-    ReloadKeys();
+    LoadKeys(/*at_start=*/true);
     zap_->Bind();
     zap_running = true;
   } else {
@@ -261,6 +261,10 @@ void Daemon::PublishSweep(const SweepOutcome& o) {
 }
 
 void Daemon::ReloadKeys() {
+  LoadKeys(/*at_start=*/false);
+}
+
+void Daemon::LoadKeys(bool at_start) {
   if (!zap_) return;
   const std::string source = config_.DataPath(config_.school_keys);
   if (!std::filesystem::exists(source)) {
@@ -268,11 +272,16 @@ void Daemon::ReloadKeys() {
     zap_->SetSchoolKeys({});
     return;
   }
-  auto keys = wire::LoadSchoolKeys(source);
+  std::vector<wire::KeyError> skipped;
+  auto keys = wire::LoadUsableSchoolKeys(source, &skipped);
+  // A bad entry costs its own school only; the others keep connecting.
+  for (const wire::KeyError& bad : skipped) spdlog::error("school key skipped: {}", bad.message);
   if (auto* err = std::get_if<wire::KeyError>(&keys)) {
-    // Keep the previous set: a broken edit must not lock every school out.
-    spdlog::error("school keys not reloaded: {}", err->message);
-    if (zap_->allowed_keys() == 0) throw std::runtime_error(err->message);
+    // Keep the previous set. At start there is none: say so and stop. Later (SIGHUP,
+    // a key command) the daemon must go on serving the schools it knows.
+    if (at_start) throw std::runtime_error(err->message);
+    spdlog::error("school keys not reloaded, the previous {} stay: {}", zap_->allowed_keys(),
+                  err->message);
     return;
   }
   zap_->SetSchoolKeys(std::get<wire::SchoolKeys>(keys));

@@ -54,7 +54,8 @@ class Daemon {
   // Runs the event loop until Stop.
   void Run();
   void Stop();
-  // Re-reads the school key directory (SIGHUP).
+  // Re-reads the school key directory (SIGHUP, key commands). Never throws for bad
+  // keys: bad entries are logged and skipped, an unreadable source keeps the old set.
   void ReloadKeys();
 
   boost::asio::io_context& io() { return io_; }
@@ -65,6 +66,7 @@ class Daemon {
 
  private:
   std::string LoadServerSecretKey();
+  void LoadKeys(bool at_start);
   void StartIngest();
   void StartSchedule();
   void LoadEscalation();

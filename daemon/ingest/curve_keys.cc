@@ -109,17 +109,22 @@ std::variant<std::string, KeyError> ReadPublicKeyFile(const std::string& path) {
   return Error(path, 0, "holds no key");
 }
 
-std::variant<SchoolKeys, KeyError> LoadSchoolKeys(const std::string& dir_or_file) {
+namespace {
+
+// Strict when `skipped` is null (the first bad entry is the answer), else lenient.
+std::variant<SchoolKeys, KeyError> LoadKeys(const std::string& dir_or_file,
+                                            std::vector<KeyError>* skipped) {
   SchoolKeys keys;
   std::set<std::string> seen_keys;
   auto add = [&](const std::string& school, const std::string& key, const std::string& where,
                  int line) -> std::optional<KeyError> {
     if (!core::IsValidSchoolId(school))
       return Error(where, line, "invalid school id '" + school + "'");
-    if (!keys.emplace(school, key).second)
-      return Error(where, line, "school '" + school + "' listed twice");
-    if (!seen_keys.insert(key).second)
+    if (keys.count(school) > 0) return Error(where, line, "school '" + school + "' listed twice");
+    if (seen_keys.count(key) > 0)
       return Error(where, line, "key of '" + school + "' is already another school's");
+    keys.emplace(school, key);  // only entries that are wholly fine
+    seen_keys.insert(key);
     return std::nullopt;
   };
   std::error_code ec;
@@ -131,9 +136,11 @@ std::variant<SchoolKeys, KeyError> LoadSchoolKeys(const std::string& dir_or_file
     std::sort(files.begin(), files.end());
     for (const auto& file : files) {
       auto key = ReadPublicKeyFile(file.string());
-      if (auto* err = std::get_if<KeyError>(&key)) return *err;
-      if (auto err = add(file.stem().string(), std::get<std::string>(key), file.string(), 0))
-        return *err;
+      std::optional<KeyError> err;
+      if (auto* bad = std::get_if<KeyError>(&key)) err = *bad;
+      if (!err) err = add(file.stem().string(), std::get<std::string>(key), file.string(), 0);
+      if (err && skipped == nullptr) return *err;
+      if (err) skipped->push_back(*err);
     }
     return keys;
   }
@@ -146,12 +153,27 @@ std::variant<SchoolKeys, KeyError> LoadSchoolKeys(const std::string& dir_or_file
     std::istringstream fields(line);
     std::string school, key, extra;
     fields >> school >> key;
+    std::optional<KeyError> err;
     if (!IsZ85Key(key) || (fields >> extra)) {
-      return Error(dir_or_file, n, "expected '<school_id> <z85 public key>'");
+      err = Error(dir_or_file, n, "expected '<school_id> <z85 public key>'");
     }
-    if (auto err = add(school, key, dir_or_file, n)) return *err;
+    if (!err) err = add(school, key, dir_or_file, n);
+    if (err && skipped == nullptr) return *err;
+    if (err) skipped->push_back(*err);
   }
   return keys;
+}
+
+}  // namespace
+
+std::variant<SchoolKeys, KeyError> LoadSchoolKeys(const std::string& dir_or_file) {
+  return LoadKeys(dir_or_file, nullptr);
+}
+
+std::variant<SchoolKeys, KeyError> LoadUsableSchoolKeys(const std::string& dir_or_file,
+                                                        std::vector<KeyError>* skipped) {
+  std::vector<KeyError> ignored;
+  return LoadKeys(dir_or_file, skipped != nullptr ? skipped : &ignored);
 }
 
 }  // namespace pingan::wire

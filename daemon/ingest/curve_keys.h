@@ -10,6 +10,7 @@
 #include <map>
 #include <string>
 #include <variant>
+#include <vector>
 
 namespace pingan::wire {
 
@@ -37,5 +38,13 @@ std::variant<std::string, KeyError> ReadPublicKeyFile(const std::string& path);
 // one key must name exactly one school.
 using SchoolKeys = std::map<std::string, std::string>;
 std::variant<SchoolKeys, KeyError> LoadSchoolKeys(const std::string& dir_or_file);
+
+// The same, for reloading a running daemon: a bad entry (unreadable or malformed file,
+// bad line, invalid school id, a school or key listed again) is skipped and reported in
+// `skipped` instead of failing the whole set, so one broken file does not lock every
+// school out. The first listing of a school or key wins. KeyError only when the source
+// itself is neither a directory nor a readable list.
+std::variant<SchoolKeys, KeyError> LoadUsableSchoolKeys(const std::string& dir_or_file,
+                                                        std::vector<KeyError>* skipped);
 
 }  // namespace pingan::wire

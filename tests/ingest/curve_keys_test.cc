@@ -68,5 +68,35 @@ TEST(CurveKeys, ListErrorsNameTheLine) {
   EXPECT_NE(ErrorOf(LoadSchoolKeys(dir.File("twice"))).find("listed twice"), std::string::npos);
 }
 
+TEST(CurveKeys, ReloadingSkipsBadEntriesAndKeepsTheRest) {
+  testing::TempDir dir;
+  std::filesystem::create_directory(dir.path() / "schools");
+  const CurveKeyPair a = GenerateCurveKeyPair(), b = GenerateCurveKeyPair();
+  ASSERT_EQ(ErrorOf(WriteKeyPair(dir.File("schools/sch-a"), a)), "");
+  ASSERT_EQ(ErrorOf(WriteKeyPair(dir.File("schools/sch-b"), b)), "");
+  std::ofstream(dir.File("schools/broken.pub")) << "not a key\n";
+  std::ofstream(dir.File("schools/sch-c.pub")) << a.public_z85 << "\n";  // a's key again
+  EXPECT_NE(ErrorOf(LoadSchoolKeys(dir.File("schools"))), "") << "enrolment stays strict";
+
+  std::vector<KeyError> skipped;
+  auto usable = LoadUsableSchoolKeys(dir.File("schools"), &skipped);
+  ASSERT_EQ(ErrorOf(usable), "");
+  EXPECT_EQ(std::get<SchoolKeys>(usable),
+            (SchoolKeys{{"sch-a", a.public_z85}, {"sch-b", b.public_z85}}));
+  ASSERT_EQ(skipped.size(), 2u);
+  EXPECT_NE(skipped[0].message.find("broken.pub"), std::string::npos) << skipped[0].message;
+  EXPECT_NE(skipped[1].message.find("already another school"), std::string::npos);
+
+  std::ofstream(dir.File("list")) << "sch-a " << a.public_z85 << "\nsch-b not-a-key\nsch-c "
+                                  << b.public_z85 << "\n";
+  skipped.clear();
+  usable = LoadUsableSchoolKeys(dir.File("list"), &skipped);
+  EXPECT_EQ(std::get<SchoolKeys>(usable),
+            (SchoolKeys{{"sch-a", a.public_z85}, {"sch-c", b.public_z85}}));
+  ASSERT_EQ(skipped.size(), 1u);
+  EXPECT_NE(skipped[0].message.find("list:2:"), std::string::npos);
+  EXPECT_NE(ErrorOf(LoadUsableSchoolKeys(dir.File("nowhere"), &skipped)), "");
+}
+
 }  // namespace
 }  // namespace pingan::wire

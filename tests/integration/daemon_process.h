@@ -77,6 +77,13 @@ class DaemonProcess {
     return status;
   }
 
+  // Sends `signal` without waiting; true while the process has not exited.
+  void Signal(int signal) const { ::kill(pid_, signal); }
+  bool Running() const {
+    int status = 0;
+    return pid_ > 0 && ::waitpid(pid_, &status, WNOHANG) == 0;
+  }
+
   wire::CurveKeyPair Enroll(const std::string& school_id) {
     wire::CurveKeyPair keys = wire::GenerateCurveKeyPair();
     auto written = wire::WriteKeyPair(data_dir_ + "/schools/" + school_id, keys);
