@@ -12,8 +12,11 @@ DecodeFailure Failure(std::string report_id, core::RejectReason reason, std::str
 }
 
 date::year_month_day FromWire(const pb::LocalDate& d) {
-  // Out-of-range values become !ok() dates, which validation rejects.
+  // Out-of-range values become !ok() dates, which validation rejects. The year too:
+  // date::year holds 16 bits, so 67562 would wrap to 2026 and count as today's
+  // all-clear. No report covers a day outside years 1..9999.
   if (d.month() < 1 || d.month() > 12 || d.day() < 1 || d.day() > 31) return {};
+  if (d.year() < 1 || d.year() > 9999) return {};
   return date::year{d.year()} / date::month{static_cast<unsigned>(d.month())} /
          date::day{static_cast<unsigned>(d.day())};
 }

@@ -74,6 +74,22 @@ TEST(Codec, UnknownEnumValuesAndBadDatesReachValidationAsInvalid) {
   EXPECT_EQ(rejection->reason, core::RejectReason::kBadKind);
 }
 
+// Found from outside: covers {year: 67562, month: 12, day: 4} was stored as covering
+// 2026-12-04 (the 32-bit year wrapped into date::year's 16 bits): a false all-clear.
+TEST(Codec, AYearBeyondTheCalendarIsABadDateNotAWrappedOne) {
+  const core::Report in = testing::SampleAllClear("sch-1", 1);  // covers 2026-10-03
+  for (int year : {67562, -63510, 133098, 2026 + 65536, 0, 10000, -1}) {
+    v1::Envelope env;
+    ASSERT_TRUE(env.ParseFromString(EncodeReportFrame(in)));
+    env.mutable_report()->mutable_covers()->set_year(year);
+    auto out = DecodeReportFrame(env.SerializeAsString());
+    ASSERT_TRUE(std::holds_alternative<core::Report>(out)) << year;
+    auto rejection = core::ValidateReport(std::get<core::Report>(out), testing::kHarnessNow, {});
+    ASSERT_TRUE(rejection) << year << " was accepted";
+    EXPECT_EQ(rejection->reason, core::RejectReason::kBadDate) << year;
+  }
+}
+
 TEST(Codec, AckRoundTripsAndRejectsNonAcks) {
   const Ack in{"id-1", AckStatus::kRejected, core::RejectReason::kTextTooLong, "too long"};
   auto out = DecodeAckFrame(EncodeAckFrame(in));
