@@ -176,6 +176,8 @@ const char* RejectReasonName(RejectReason r) {
       return "bad_monthly";
     case RejectReason::kBadSchoolId:
       return "bad_school_id";
+    case RejectReason::kReportIdTaken:
+      return "report_id_taken";
     case RejectReason::kStoreUnavailable:
       return "store_unavailable";
   }

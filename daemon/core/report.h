@@ -79,6 +79,7 @@ enum class RejectReason {
   kTextTooLong = 8,
   kBadMonthly = 9,
   kBadSchoolId = 10,
+  kReportIdTaken = 11,  // the id names another school's stored report
   kStoreUnavailable = 100,
 };
 

@@ -22,6 +22,11 @@ wire::Ack AckFor(const store::WriteOutcome& outcome) {
     case store::WriteStatus::kDuplicate:
       return wire::Ack{outcome.report_id, wire::AckStatus::kDuplicate, std::nullopt,
                        "already stored"};
+    case store::WriteStatus::kIdTaken:
+      // Not DUPLICATE: the agent would count its report as delivered, and it is not.
+      return wire::Ack{outcome.report_id, wire::AckStatus::kRejected,
+                       core::RejectReason::kReportIdTaken,
+                       "this report id is another school's report; send it with a new id"};
     case store::WriteStatus::kFailed:
       break;
   }
@@ -134,6 +139,9 @@ void ReportServer::OnCommitted(const std::vector<store::WriteOutcome>& outcomes)
         break;
       case store::WriteStatus::kDuplicate:
         ++stats_.duplicates;
+        break;
+      case store::WriteStatus::kIdTaken:
+        ++stats_.rejected;
         break;
       case store::WriteStatus::kFailed:
         ++stats_.store_failures;

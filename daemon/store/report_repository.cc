@@ -74,6 +74,14 @@ ReportRepository::ReportRepository(SQLite::Database& db, core::Millis text_reten
                    "INSERT INTO incident_texts (report_id, summary, purge_after_ms) "
                    "VALUES (?1, ?2, ?3)") {}
 
+bool ReportRepository::ExistingIsOwnedBy(const std::string& report_id,
+                                         const std::string& school_id) {
+  // Rare (resends and collisions only), so no kept statement.
+  SQLite::Statement owner(db_, "SELECT school_id FROM reports WHERE report_id = ?");
+  owner.bind(1, report_id);
+  return owner.executeStep() && owner.getColumn(0).getString() == school_id;
+}
+
 InsertStatus ReportRepository::Insert(const IncomingReport& incoming) {
   const core::Report& r = incoming.report;
   insert_.reset();
@@ -86,7 +94,9 @@ InsertStatus ReportRepository::Insert(const IncomingReport& incoming) {
   insert_.bind(6, static_cast<int64_t>(core::ToUnixMillis(incoming.received_at)));
   if (r.incident) BindIncident(insert_, *r.incident);
   if (r.monthly) BindMonthly(insert_, *r.monthly);
-  if (insert_.exec() == 0) return InsertStatus::kDuplicate;
+  if (insert_.exec() == 0)
+    return ExistingIsOwnedBy(r.report_id, r.school_id) ? InsertStatus::kDuplicate
+                                                       : InsertStatus::kIdTaken;
   if (r.incident) {
     insert_text_.reset();
     insert_text_.bind(1, r.report_id);

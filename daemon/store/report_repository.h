@@ -21,7 +21,9 @@ struct IncomingReport {
   core::Instant received_at{};
 };
 
-enum class InsertStatus { kStored, kDuplicate };
+// kDuplicate: this school's report with this id is stored already (a resend);
+// kIdTaken: the id is another school's report, and this one is not stored.
+enum class InsertStatus { kStored, kDuplicate, kIdTaken };
 
 // A stored report without its protected text (see ReadIncidentText).
 struct StoredReport {
@@ -46,6 +48,9 @@ class ReportRepository {
   int PurgeExpiredText(core::Instant now);
 
  private:
+  // Whether the stored report `report_id` is `school_id`'s (a resend) or another's.
+  bool ExistingIsOwnedBy(const std::string& report_id, const std::string& school_id);
+
   SQLite::Database& db_;
   core::Millis text_retention_;
   SQLite::Statement insert_;

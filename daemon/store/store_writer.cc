@@ -91,9 +91,11 @@ std::vector<WriteOutcome> StoreWriter::WriteBatch(std::vector<WriteRequest>& bat
         for (auto& observer : observers_) observer->OnStored(db_->sql(), req.incoming);
       }
       const bool stored = status == InsertStatus::kStored;
+      const WriteStatus written = stored                               ? WriteStatus::kStored
+                                  : status == InsertStatus::kDuplicate ? WriteStatus::kDuplicate
+                                                                       : WriteStatus::kIdTaken;
       outcomes.push_back(
-          WriteOutcome{std::move(req.reply_to), req.incoming.report.report_id,
-                       stored ? WriteStatus::kStored : WriteStatus::kDuplicate,
+          WriteOutcome{std::move(req.reply_to), req.incoming.report.report_id, written,
                        stored && req.incoming.report.kind == core::ReportKind::kIncident});
     }
     tx.commit();

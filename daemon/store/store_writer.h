@@ -39,7 +39,7 @@ struct WriteRequest {
   std::string reply_to;  // opaque to the store (the ZeroMQ routing id)
 };
 
-enum class WriteStatus { kStored, kDuplicate, kFailed };
+enum class WriteStatus { kStored, kDuplicate, kIdTaken, kFailed };
 
 struct WriteOutcome {
   std::string reply_to;

@@ -32,6 +32,27 @@ TEST(ReportServer, StoresAndAcksThenAnswersDuplicate) {
   EXPECT_EQ(h.StoredRows(), 1);
 }
 
+TEST(ReportServer, AnIdOfAnotherSchoolsReportIsRejectedNotCalledADuplicate) {
+  Enrolled keys;
+  IngestHarness h(keys.Keys());
+  h.Start();
+  TestClient a(h, keys.a), b(h, keys.b);
+  const core::Report first = SampleAllClear("sch-a", 1);
+  a.Send(first);
+  auto ack = a.NextAck();
+  ASSERT_TRUE(ack);
+  ASSERT_EQ(ack->status, wire::AckStatus::kStored);
+  core::Report same_id = first;
+  same_id.school_id = "sch-b";
+  b.Send(same_id);
+  ack = b.NextAck();
+  ASSERT_TRUE(ack);
+  EXPECT_EQ(ack->status, wire::AckStatus::kRejected) << "DUPLICATE would drop it silently";
+  EXPECT_EQ(ack->reason, core::RejectReason::kReportIdTaken);
+  EXPECT_FALSE(core::IsTransient(*ack->reason)) << "resending the same id cannot help";
+  EXPECT_EQ(h.StoredRows(), 1);
+}
+
 TEST(ReportServer, UnknownKeyIsRefusedAndNothingIsStored) {
   Enrolled keys;
   IngestHarness h(keys.Keys());

@@ -141,6 +141,24 @@ TEST(StoreWriter, FailedCommitAcksNothingAsStoredAndKeepsNothing) {
   EXPECT_EQ(ReportRepository(db.sql(), 24h).Count(), 0);
 }
 
+// Found from outside: a report_id already used by another school was answered
+// DUPLICATE, and the second school's report was dropped while its agent counted it as
+// delivered. The id is now "taken": nothing stored, the first report untouched.
+TEST(ReportRepository, AnIdOfAnotherSchoolsReportIsTakenNotADuplicate) {
+  testing::TempDir dir;
+  Database db(dir.File("pingan.db"));
+  ReportRepository repo(db.sql(), 24h);
+  core::Report first = MakeReport(1);
+  first.school_id = "sch-a";
+  core::Report other = first;
+  other.school_id = "sch-b";
+  ASSERT_EQ(repo.Insert({first, kNow}), InsertStatus::kStored);
+  EXPECT_EQ(repo.Insert({first, kNow + 1s}), InsertStatus::kDuplicate) << "a resend";
+  EXPECT_EQ(repo.Insert({other, kNow + 2s}), InsertStatus::kIdTaken);
+  EXPECT_EQ(repo.Count(), 1);
+  EXPECT_EQ(repo.Find(first.report_id)->report.school_id, "sch-a");
+}
+
 TEST(ReportRepository, RoundTripsEveryFieldAndKeepsTextApart) {
   testing::TempDir dir;
   Database db(dir.File("pingan.db"));
