@@ -2,13 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
-#include <SQLiteCpp/Statement.h>
-
 #include "daemon/app/ledger_export.h"
 #include "daemon/app/school_import.h"
 #include "daemon/app/school_keys.h"
 #include "daemon/core/local_time.h"
 #include "daemon/store/audit_log.h"
+#include "daemon/store/auth_repository.h"
 #include "daemon/store/database.h"
 
 namespace pingan::app {
@@ -58,17 +57,13 @@ void Audit(const AdminCommandContext& c, const json& args, const std::string& ac
 
 json UsersList(const AdminCommandContext& c) {
   auto db = c.reads.Acquire();
-  SQLite::Statement s(db.sql(),
-                      "SELECT name, role, scope_unit, disabled, created_at_ms FROM users "
-                      "ORDER BY name");
   json out = json::array();
-  while (s.executeStep()) {
-    out.push_back(
-        {{"name", s.getColumn(0).getString()},
-         {"role", s.getColumn(1).getString()},
-         {"scope", s.getColumn(2).getString()},
-         {"disabled", s.getColumn(3).getInt() != 0},
-         {"created_at", core::FormatInstantUtc(core::FromUnixMillis(s.getColumn(4).getInt64()))}});
+  for (const store::UserRow& u : store::AuthRepository(db.sql()).ListUsers()) {
+    out.push_back({{"name", u.name},
+                   {"role", u.role},
+                   {"scope", u.scope_unit},
+                   {"disabled", u.disabled},
+                   {"created_at", core::FormatInstantUtc(u.created_at)}});
   }
   return out;
 }

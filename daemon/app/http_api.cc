@@ -168,7 +168,11 @@ HttpApi::HttpApi(boost::asio::io_context& io, const DaemonConfig& config, const 
   executors_.io = [&io](console::Executors::Job job) { boost::asio::post(io, std::move(job)); };
   // First: unusable TLS files stop the start before anything is armed.
   console::TlsContextPtr tls = TlsContextFrom(config);
-  auth_.Load(reads_.Acquire().sql());
+  {
+    auto db = reads_.Acquire();
+    store::AuthRepository users(db.sql());
+    auth_.Load(users);
+  }
   // The hash unknown users are checked against, off the start path.
   hash_pool_.Post([this] { auth_.WarmUp(); });
   // pinganctl's commands run where the API's do; the socket answers one at a time.

@@ -2,15 +2,13 @@
 
 #include <vector>
 
-#include <SQLiteCpp/Statement.h>
-
 #include "daemon/store/audit_log.h"
 
 namespace pingan::console {
 namespace {
 
-int64_t Ms(core::Instant t) {
-  return core::ToUnixMillis(t);
+store::AuthRepository Repo(store::Database& db) {
+  return store::AuthRepository(db.sql());
 }
 
 bool ValidName(const std::string& name) {
@@ -60,42 +58,27 @@ void AuthService::WarmUp() const {
   DummyHash();
 }
 
-void AuthService::Load(SQLite::Database& db) {
+void AuthService::Load(store::AuthRepository& repository) {
   std::lock_guard lock(mu_);
-  SQLite::Statement users(db, "SELECT name, password_hash, role, scope_unit, disabled FROM users");
-  while (users.executeStep()) {
-    auto role = ParseRole(users.getColumn(2).getString());
-    users_[users.getColumn(0).getString()] =
-        User{users.getColumn(1).getString(), role.value_or(Role::kAuditor),
-             users.getColumn(3).getString(), users.getColumn(4).getInt() != 0};
+  for (store::UserRow& u : repository.LoadUsers()) {
+    auto role = ParseRole(u.role);
+    users_[u.name] = User{std::move(u.password_hash), role.value_or(Role::kAuditor),
+                          std::move(u.scope_unit), u.disabled};
   }
-  SQLite::Statement sessions(db,
-                             "SELECT token_hash, user_name, csrf_token, created_at_ms, "
-                             "last_seen_ms, expires_at_ms FROM sessions WHERE expires_at_ms > ?");
-  sessions.bind(1, static_cast<int64_t>(Ms(clock_.Now())));
-  while (sessions.executeStep()) {
-    const core::Instant seen = core::FromUnixMillis(sessions.getColumn(4).getInt64());
-    sessions_[sessions.getColumn(0).getString()] =
-        Session{sessions.getColumn(1).getString(),
-                sessions.getColumn(2).getString(),
-                core::FromUnixMillis(sessions.getColumn(3).getInt64()),
-                seen,
-                seen,
-                core::FromUnixMillis(sessions.getColumn(5).getInt64())};
+  for (store::SessionRow& s : repository.LoadLiveSessions(clock_.Now())) {
+    sessions_[s.token_hash] = Session{std::move(s.user_name),
+                                      std::move(s.csrf_token),
+                                      s.created_at,
+                                      s.last_seen,
+                                      s.last_seen,
+                                      s.expires_at};
   }
   // Sessions past their absolute expiry are of no use to anyone: drop them.
-  persist_([now = Ms(clock_.Now())](store::Database& db) {
-    SQLite::Statement purge(db.sql(), "DELETE FROM sessions WHERE expires_at_ms <= ?");
-    purge.bind(1, static_cast<int64_t>(now));
-    purge.exec();
-  });
-  SQLite::Statement tokens(
-      db, "SELECT token_hash, label, role, scope_unit FROM api_tokens WHERE revoked = 0");
-  while (tokens.executeStep()) {
-    auto role = ParseRole(tokens.getColumn(2).getString());
+  persist_([now = clock_.Now()](store::Database& db) { Repo(db).DeleteExpiredSessions(now); });
+  for (store::TokenRow& t : repository.LoadTokens()) {
+    auto role = ParseRole(t.role);
     if (!role) continue;
-    tokens_[tokens.getColumn(0).getString()] =
-        Token{tokens.getColumn(1).getString(), *role, tokens.getColumn(3).getString()};
+    tokens_[t.token_hash] = Token{std::move(t.label), *role, std::move(t.scope_unit)};
   }
 }
 
@@ -123,17 +106,8 @@ std::optional<std::string> AuthService::AddUser(const std::string& name, const s
     std::lock_guard lock(mu_);
     if (!users_.emplace(name, user).second) return "user '" + name + "' exists";
   }
-  const int64_t now = Ms(clock_.Now());
-  persist_([name, user, now, role](store::Database& db) {
-    SQLite::Statement insert(db.sql(),
-                             "INSERT INTO users (name, password_hash, role, scope_unit, disabled, "
-                             "created_at_ms) VALUES (?, ?, ?, ?, 0, ?)");
-    insert.bind(1, name);
-    insert.bind(2, user.hash);
-    insert.bind(3, role);
-    insert.bind(4, user.scope);
-    insert.bind(5, static_cast<int64_t>(now));
-    insert.exec();
+  persist_([name, user, now = clock_.Now(), role](store::Database& db) {
+    Repo(db).InsertUser(store::UserRow{name, user.hash, role, user.scope, false, now});
   });
   Audit("control", "user.add", name, "role=" + role + (scope.empty() ? "" : " scope=" + scope));
   return std::nullopt;
@@ -153,12 +127,7 @@ std::optional<std::string> AuthService::SetPassword(const std::string& name,
     ended = DropSessionsOf(name);  // a changed password ends every session of the user
   }
   Ended(ended);
-  persist_([name, hash](store::Database& db) {
-    SQLite::Statement update(db.sql(), "UPDATE users SET password_hash = ? WHERE name = ?");
-    update.bind(1, hash);
-    update.bind(2, name);
-    update.exec();
-  });
+  persist_([name, hash](store::Database& db) { Repo(db).SetPasswordHash(name, hash); });
   Audit("control", "user.passwd", name, "");
   return std::nullopt;
 }
@@ -173,11 +142,7 @@ std::optional<std::string> AuthService::DisableUser(const std::string& name) {
     ended = DropSessionsOf(name);
   }
   Ended(ended);
-  persist_([name](store::Database& db) {
-    SQLite::Statement update(db.sql(), "UPDATE users SET disabled = 1 WHERE name = ?");
-    update.bind(1, name);
-    update.exec();
-  });
+  persist_([name](store::Database& db) { Repo(db).DisableUser(name); });
   Audit("control", "user.disable", name, "");
   return std::nullopt;
 }
@@ -198,17 +163,8 @@ std::variant<std::string, std::string> AuthService::CreateToken(const std::strin
     }
     tokens_[hash] = Token{label, r, scope};
   }
-  const int64_t now = Ms(clock_.Now());
-  persist_([hash, label, role, scope, now](store::Database& db) {
-    SQLite::Statement insert(db.sql(),
-                             "INSERT INTO api_tokens (token_hash, label, role, scope_unit, "
-                             "created_at_ms) VALUES (?, ?, ?, ?, ?)");
-    insert.bind(1, hash);
-    insert.bind(2, label);
-    insert.bind(3, role);
-    insert.bind(4, scope);
-    insert.bind(5, static_cast<int64_t>(now));
-    insert.exec();
+  persist_([hash, label, role, scope, now = clock_.Now()](store::Database& db) {
+    Repo(db).InsertToken(store::TokenRow{hash, label, role, scope, now});
   });
   Audit("control", "token.create", label, "role=" + role);
   return Result(std::in_place_index<0>, token);
@@ -252,17 +208,8 @@ std::variant<LoginOk, LoginRefused> AuthService::Login(const std::string& name,
     principal = Principal{name, it->second.role, it->second.scope, true, s.csrf, hash, ""};
   }
   persist_([hash, s](store::Database& db) {
-    SQLite::Statement insert(
-        db.sql(),
-        "INSERT INTO sessions (token_hash, user_name, csrf_token, "
-        "created_at_ms, last_seen_ms, expires_at_ms) VALUES (?, ?, ?, ?, ?, ?)");
-    insert.bind(1, hash);
-    insert.bind(2, s.user);
-    insert.bind(3, s.csrf);
-    insert.bind(4, static_cast<int64_t>(Ms(s.created)));
-    insert.bind(5, static_cast<int64_t>(Ms(s.last_seen)));
-    insert.bind(6, static_cast<int64_t>(Ms(s.expires)));
-    insert.exec();
+    Repo(db).InsertSession(
+        store::SessionRow{hash, s.user, s.csrf, s.created, s.last_seen, s.expires});
   });
   Audit("user:" + name, "login", client_address, "");
   return LoginOk{token, std::move(principal)};
@@ -279,11 +226,7 @@ std::optional<Principal> AuthService::FromSession(const std::string& session_tok
   if (!Live(s, now)) {
     sessions_.erase(it);
     lock.unlock();
-    persist_([hash](store::Database& db) {
-      SQLite::Statement del(db.sql(), "DELETE FROM sessions WHERE token_hash = ?");
-      del.bind(1, hash);
-      del.exec();
-    });
+    persist_([hash](store::Database& db) { Repo(db).DeleteSession(hash); });
     Ended({hash});
     return std::nullopt;
   }
@@ -291,13 +234,7 @@ std::optional<Principal> AuthService::FromSession(const std::string& session_tok
   s.last_seen = now;
   if (now - s.persisted_seen >= options_.last_seen_write_interval) {
     s.persisted_seen = now;  // lazily: at most one write per session per interval
-    persist_([hash, ms = Ms(now)](store::Database& db) {
-      SQLite::Statement update(db.sql(),
-                               "UPDATE sessions SET last_seen_ms = ? WHERE token_hash = ?");
-      update.bind(1, static_cast<int64_t>(ms));
-      update.bind(2, hash);
-      update.exec();
-    });
+    persist_([hash, now](store::Database& db) { Repo(db).TouchSession(hash, now); });
   }
   return Principal{s.user, user->second.role, user->second.scope, true, s.csrf, hash, ""};
 }
@@ -352,11 +289,7 @@ void AuthService::Logout(const Principal& principal) {
     std::lock_guard lock(mu_);
     sessions_.erase(principal.session_hash);
   }
-  persist_([hash = principal.session_hash](store::Database& db) {
-    SQLite::Statement del(db.sql(), "DELETE FROM sessions WHERE token_hash = ?");
-    del.bind(1, hash);
-    del.exec();
-  });
+  persist_([hash = principal.session_hash](store::Database& db) { Repo(db).DeleteSession(hash); });
   Audit(principal.Actor(), "logout", "", "");
   Ended({principal.session_hash});
 }
@@ -368,11 +301,7 @@ std::vector<std::string> AuthService::DropSessionsOf(const std::string& user) {
     ended.push_back(kv.first);
     return true;
   });
-  persist_([user](store::Database& db) {
-    SQLite::Statement del(db.sql(), "DELETE FROM sessions WHERE user_name = ?");
-    del.bind(1, user);
-    del.exec();
-  });
+  persist_([user](store::Database& db) { Repo(db).DeleteSessionsOf(user); });
   return ended;
 }
 

@@ -26,11 +26,10 @@
 #include <variant>
 #include <vector>
 
-#include <SQLiteCpp/Database.h>
-
 #include "daemon/console/login_throttle.h"
 #include "daemon/console/password.h"
 #include "daemon/core/clock.h"
+#include "daemon/store/auth_repository.h"
 #include "daemon/store/database.h"
 
 namespace pingan::console {
@@ -77,8 +76,9 @@ class AuthService {
 
   AuthService(const core::Clock& clock, AuthOptions options, Persist persist);
 
-  // Reads users, live sessions and tokens (once, at start).
-  void Load(SQLite::Database& db);
+  // Reads users, live sessions and tokens (once, at start), and posts a job that drops
+  // the expired sessions from the database.
+  void Load(store::AuthRepository& repository);
   // Computes the dummy hash that unknown users are verified against; call on a worker
   // at start (otherwise the first such login computes it).
   void WarmUp() const;

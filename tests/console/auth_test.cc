@@ -161,7 +161,8 @@ TEST_F(AuthTest, StateSurvivesARestart) {
   auto token = auth_.CreateToken("monitoring", "auditor", "");
   ASSERT_EQ(token.index(), 0u);
   AuthService restarted(clock_, Options(), [this](AuthService::Job job) { job(*db_); });
-  restarted.Load(db_->sql());
+  store::AuthRepository repository(db_->sql());
+  restarted.Load(repository);
   auto principal = restarted.FromSession(cookie);
   ASSERT_TRUE(principal.has_value());
   EXPECT_EQ(principal->name, "duty");
