@@ -155,7 +155,10 @@ HttpApi::HttpApi(boost::asio::io_context& io, const DaemonConfig& config, const 
       backend_(MakeApiBackend(control, schedules, reads)),
       heartbeat_(io),
       router_(auth_),
-      read_pool_("http-read", static_cast<size_t>(config.http.read_workers), kReadQueue),
+      // Niced a little: on a busy machine the console's reads yield to report intake
+      // (the io and writer threads); on an idle one they run at full speed.
+      read_pool_("http-read", static_cast<size_t>(config.http.read_workers), kReadQueue,
+                 /*nice_increment=*/5),
       // One thread, niced: a flood of logins costs one core at low priority at most,
       // and report intake keeps the other.
       hash_pool_("http-hash", 1, kHashQueue, /*nice_increment=*/10) {
