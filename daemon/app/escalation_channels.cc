@@ -212,6 +212,44 @@ std::optional<LoadError> ReadChannels(const Reader& r, const YAML::Node& n, cons
   return std::nullopt;
 }
 
+namespace {
+
+bool Configured(const EscalationSettings& s, core::ChannelKind kind) {
+  switch (kind) {
+    case core::ChannelKind::kSms:
+      return s.sms.has_value();
+    case core::ChannelKind::kEmail:
+      return s.smtp.has_value();
+    case core::ChannelKind::kWebhook:
+      return !s.webhooks.empty();
+  }
+  return false;
+}
+
+}  // namespace
+
+// An administrator wants to know of an unconfigured channel at start, not during an
+// incident.
+std::vector<std::string> ChannelWarnings(const EscalationSettings& s) {
+  std::vector<std::string> out;
+  auto check = [&](const std::vector<core::ChannelKind>& channels, const std::string& where) {
+    for (core::ChannelKind k : channels) {
+      if (!Configured(s, k)) {
+        out.push_back(where + " uses " + std::string(core::ChannelKindName(k)) +
+                      ", which is not configured under channels:");
+      }
+    }
+  };
+  for (const core::Policy& p : s.policies.policies) {
+    for (size_t i = 0; i < p.steps.size(); ++i) {
+      check(p.steps[i].channels, "policy " + p.id + " step " + std::to_string(i + 1));
+    }
+  }
+  if (s.policies.leaders.enabled) check(s.policies.leaders.channels, "the leader rule");
+  check(s.reminder_channels, "channels.reminders");
+  return out;
+}
+
 }  // namespace escalation_yaml
 
 std::shared_ptr<notify::Dispatcher> MakeDispatcher(const EscalationSettings& settings,

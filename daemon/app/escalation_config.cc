@@ -332,41 +332,6 @@ std::optional<LoadError> ReadAll(const Reader& r, const YAML::Node& root,
   return std::nullopt;
 }
 
-bool Configured(const EscalationSettings& s, core::ChannelKind kind) {
-  switch (kind) {
-    case core::ChannelKind::kSms:
-      return s.sms.has_value();
-    case core::ChannelKind::kEmail:
-      return s.smtp.has_value();
-    case core::ChannelKind::kWebhook:
-      return !s.webhooks.empty();
-  }
-  return false;
-}
-
-// Channels named by policies or reminders but not configured: each send there fails
-// permanently and falls back, which an administrator wants to know at start, not during
-// an incident.
-std::vector<std::string> ChannelWarnings(const EscalationSettings& s) {
-  std::vector<std::string> out;
-  auto check = [&](const std::vector<core::ChannelKind>& channels, const std::string& where) {
-    for (core::ChannelKind k : channels) {
-      if (!Configured(s, k)) {
-        out.push_back(where + " uses " + std::string(core::ChannelKindName(k)) +
-                      ", which is not configured under channels:");
-      }
-    }
-  };
-  for (const core::Policy& p : s.policies.policies) {
-    for (size_t i = 0; i < p.steps.size(); ++i) {
-      check(p.steps[i].channels, "policy " + p.id + " step " + std::to_string(i + 1));
-    }
-  }
-  if (s.policies.leaders.enabled) check(s.policies.leaders.channels, "the leader rule");
-  check(s.reminder_channels, "channels.reminders");
-  return out;
-}
-
 }  // namespace
 
 std::variant<EscalationSettings, LoadError> ParseEscalationYaml(const std::string& text,
@@ -410,7 +375,7 @@ std::variant<SharedEscalation, LoadError> PrepareEscalation(EscalationSettings s
       return LoadError{source.file, 0, "", "merging with the other roster files: " + *problem};
     }
   }
-  setup->warnings = ChannelWarnings(settings);
+  setup->warnings = escalation_yaml::ChannelWarnings(settings);
   setup->settings = std::move(settings);
   return SharedEscalation(std::move(setup));
 }

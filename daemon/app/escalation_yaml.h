@@ -41,4 +41,8 @@ class Reader : public YamlReader {
 std::optional<LoadError> ReadChannels(const Reader& r, const YAML::Node& n, const std::string& path,
                                       EscalationSettings& out);
 
+// Channels named by policies or reminders but not configured: each send there fails
+// permanently and falls back, which an administrator wants to know at start.
+std::vector<std::string> ChannelWarnings(const EscalationSettings& s);
+
 }  // namespace pingan::app::escalation_yaml
