@@ -21,21 +21,6 @@ std::string Hex(uint64_t v) {
   return buf;
 }
 
-GroupedMessage AsGroupedMessage(const OutboxRow& row) {
-  GroupedMessage m;
-  m.recipient = row.recipient;
-  m.channels = row.channels;
-  m.message = row.message;
-  m.alert_kind = row.alert_kind;
-  m.requirement_id = row.requirement_id;
-  m.window_id = row.window_id;
-  m.severity = row.severity;
-  m.needs_leader_attention = row.needs_leader_attention;
-  m.resolve_reason = row.resolve_reason;
-  m.alerts = row.alerts;
-  return m;
-}
-
 MessageInput ReminderInput(const OutboxRow& row, const OrgTree& tree,
                            std::string_view default_zone) {
   MessageInput in;
@@ -95,17 +80,8 @@ std::string MessageKey(const GroupedMessage& m) {
 
 OutboxRow NewOutboxRow(const GroupedMessage& m, Instant now, MessageFacts facts) {
   OutboxRow row;
+  static_cast<GroupedMessage&>(row) = m;
   row.key = MessageKey(m);
-  row.recipient = m.recipient;
-  row.channels = m.channels;
-  row.message = m.message;
-  row.alert_kind = m.alert_kind;
-  row.requirement_id = m.requirement_id;
-  row.window_id = m.window_id;
-  row.severity = m.severity;
-  row.needs_leader_attention = m.needs_leader_attention;
-  row.resolve_reason = m.resolve_reason;
-  row.alerts = m.alerts;
   row.deadline = facts.deadline;
   row.report_label = std::move(facts.report_label);
   row.created_at = now;
@@ -138,7 +114,7 @@ std::variant<MessageInput, std::string> MessageInputFor(const OutboxRow& row, co
     return ReminderInput(row, tree, default_zone);
   }
   if (row.alerts.empty()) return std::string("the message names no alert");
-  return MessageInputFor(AsGroupedMessage(row), tree, row.deadline, row.report_label, default_zone);
+  return MessageInputFor(row, tree, row.deadline, row.report_label, default_zone);
 }
 
 }  // namespace pingan::core

@@ -32,23 +32,15 @@ enum class OutboxStatus { kPending, kLeased, kDelivered, kFailed };
 std::string_view OutboxStatusName(OutboxStatus s);  // "pending", "leased", ...
 std::optional<OutboxStatus> ParseOutboxStatus(std::string_view name);
 
-struct OutboxRow {
+// The grouped message it carries (recipient, channels in fallback order, what it says;
+// `channels` empty: nothing can reach the recipient, `alerts` empty for reminders),
+// plus what only a stored row has.
+struct OutboxRow : GroupedMessage {
   int64_t id = 0;   // assigned by the store
   std::string key;  // idempotency base, unique in the outbox; the channel is appended per attempt
-  Recipient recipient;
-  std::vector<ChannelKind> channels;  // fallback order; empty: nothing can reach the recipient
-  size_t channel_index = 0;           // the channel tried now
+  size_t channel_index = 0;  // the channel tried now
 
-  // What the message says.
-  MessageKind message = MessageKind::kAlert;
-  AlertKind alert_kind = AlertKind::kMissing;
-  std::string requirement_id;
-  std::string window_id;
-  std::optional<Severity> severity;  // the gravest among the alerts
-  bool needs_leader_attention = false;
-  std::optional<ResolveReason> resolve_reason;
-  std::vector<GroupedAlert> alerts;  // escalation messages: the alerts, in order
-  SchoolLabel school;                // kDueSoon: the school (its name as it was when queued)
+  SchoolLabel school;  // kDueSoon: the school (its name as it was when queued)
   std::optional<Instant> deadline;
   std::string report_label;  // how the report is called; empty: "报平安"
   std::string time_zone;     // kDueSoon: the window's zone; empty: the schools' zone
