@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "daemon/ingest/curve_keys.h"
+#include "tests/fakes/source_root.h"
 #include "tests/fakes/temp_dir.h"
 
 namespace pingan::agent {
@@ -195,7 +196,7 @@ TEST(AgentConfigTest, ReportingNeedsASchool) {
 
 TEST(AgentConfigTest, TheExampleFileIsValid) {
   // The commented sample shipped in deploy/ must load and match the defaults.
-  const fs::path root = fs::path(__FILE__).parent_path().parent_path().parent_path();
+  const fs::path root = testing::SourceRoot();
   const fs::path sample = root / "deploy" / "agent.example.yaml";
   ASSERT_TRUE(fs::exists(sample)) << sample;
   auto loaded = LoadAgentConfig(sample.string());

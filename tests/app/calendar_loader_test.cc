@@ -6,6 +6,7 @@
 
 #include "daemon/app/org_loader.h"
 #include "daemon/core/schedule.h"
+#include "tests/fakes/source_root.h"
 
 namespace pingan::app {
 namespace {
@@ -14,8 +15,7 @@ using date::literals::operator""_y;
 using std::chrono::hours;
 using std::chrono::minutes;
 
-const std::string kExamples =
-    (std::filesystem::path(__FILE__).parent_path() / "../../daemon/app/examples").string();
+const std::string kExamples = (testing::SourceRoot() / "daemon" / "app" / "examples").string();
 
 core::Instant Utc(date::year_month_day d, int h, int m = 0) {
   return core::Instant{date::sys_days{d}} + hours{h} + minutes{m};

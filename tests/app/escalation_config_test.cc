@@ -9,6 +9,7 @@
 #include "daemon/app/org_loader.h"
 #include "tests/app/escalation_support.h"
 #include "tests/fakes/fake_clock.h"
+#include "tests/fakes/source_root.h"
 #include "tests/fakes/temp_dir.h"
 
 namespace pingan::app {
@@ -17,8 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-const fs::path kExamples =
-    fs::path(__FILE__).parent_path().parent_path().parent_path() / "daemon" / "app" / "examples";
+const fs::path kExamples = testing::SourceRoot() / "daemon" / "app" / "examples";
 
 EscalationSettings Parse(const std::string& text) {
   auto parsed = ParseEscalationYaml(text, "esc.yaml", ".");

@@ -3,14 +3,14 @@
 #include <filesystem>
 
 #include <gtest/gtest.h>
+#include "tests/fakes/source_root.h"
 
 namespace pingan::app {
 namespace {
 
 using date::literals::operator""_y;
 
-const std::string kExamples =
-    (std::filesystem::path(__FILE__).parent_path() / "../../daemon/app/examples").string();
+const std::string kExamples = (testing::SourceRoot() / "daemon" / "app" / "examples").string();
 
 std::string Wrap(const std::string& events) {
   return "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" + events + "END:VCALENDAR\r\n";

@@ -7,6 +7,7 @@
 
 #include "daemon/app/escalation_config.h"
 #include "daemon/app/org_loader.h"
+#include "tests/fakes/source_root.h"
 #include "tests/fakes/temp_dir.h"
 
 namespace pingan::app {
@@ -15,8 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
-const fs::path kExamples =
-    fs::path(__FILE__).parent_path().parent_path().parent_path() / "daemon" / "app" / "examples";
+const fs::path kExamples = testing::SourceRoot() / "daemon" / "app" / "examples";
 
 // 2026-10-DD HH:MM in Asia/Shanghai (UTC+8, no DST) as an Instant.
 core::Instant At(int day, int hour, int minute = 0) {

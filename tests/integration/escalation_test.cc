@@ -12,6 +12,7 @@
 #include "agents/sender.h"
 #include "agents/spool.h"
 #include "daemon/app/system_clock.h"
+#include "tests/fakes/source_root.h"
 #include "tests/fakes/temp_dir.h"
 #include "tests/integration/daemon_process.h"
 #include "tests/notify/test_peers.h"
@@ -81,8 +82,7 @@ requirements:
 
   void StartSink() {
     fs::create_directories(dir_.File("mail"));
-    const std::string script =
-        (fs::path(__FILE__).parent_path().parent_path() / "notify" / "smtp_sink.py").string();
+    const std::string script = (SourceRoot() / "tests" / "notify" / "smtp_sink.py").string();
     sink_ = std::make_unique<ChildProcess>(std::vector<std::string>{
         TestPython(), script, "--port", std::to_string(smtp_port_), "--out", dir_.File("mail")});
     ASSERT_TRUE(WaitForPort(smtp_port_)) << "aiosmtpd sink did not start";

@@ -11,6 +11,7 @@
 
 #include "daemon/notify/mime.h"
 #include "tests/fakes/fake_clock.h"
+#include "tests/fakes/source_root.h"
 #include "tests/notify/test_peers.h"
 
 namespace pingan::notify {
@@ -31,7 +32,8 @@ class SmtpChannelTest : public ::testing::Test {
            ("pingan-smtp-" + std::to_string(::getpid()) + "-" + std::to_string(++counter_));
     fs::create_directories(out_);
     port_ = testing::FreeLoopbackPort();
-    const std::string script = (fs::path(__FILE__).parent_path() / "smtp_sink.py").string();
+    const std::string script =
+        (testing::SourceRoot() / "tests" / "notify" / "smtp_sink.py").string();
     std::vector<std::string> argv = {testing::TestPython(), script,  "--port",
                                      std::to_string(port_), "--out", out_.string()};
     argv.insert(argv.end(), extra.begin(), extra.end());
