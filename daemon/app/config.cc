@@ -100,6 +100,11 @@ std::optional<ConfigError> CheckHttp(const Reader& r, const YAML::Node& root,
   if (!c.http.listen.empty() && !console::ParseListen(c.http.listen)) {
     return r.Error(node["listen"], "http.listen", "must be host:port like 127.0.0.1:8080");
   }
+  std::string proxy_error;
+  if (!console::TrustedProxies::Parse(c.http.trusted_proxies, &proxy_error)) {
+    const YAML::Node at = node.IsMap() ? node["trusted_proxies"] : node;
+    return r.Error(at, "http.trusted_proxies", proxy_error);
+  }
   return CheckTls(r, node, c);
 }
 
@@ -148,7 +153,10 @@ std::optional<ConfigError> ReadAll(const Reader& r, const YAML::Node& root, Daem
                   {"login_free_failures", Positive(r, h.login_free_failures)},
                   {"login_lockout_seconds", Positive(r, h.login_lockout_seconds)},
                   {"login_max_lockout_minutes", Positive(r, h.login_max_lockout_minutes)},
-                  {"read_workers", Positive(r, h.read_workers)}});
+                  {"read_workers", Positive(r, h.read_workers)},
+                  {"max_connections", Positive(r, h.max_connections)},
+                  {"max_connections_per_address", Positive(r, h.max_connections_per_address)},
+                  {"trusted_proxies", Bind(r, h.trusted_proxies)}});
   };
   auto err = r.Map(root, "",
                    {{"listen", Bind(r, c.listen)},

@@ -38,6 +38,13 @@ struct HttpSettings {
   int login_max_lockout_minutes = 15;
   // Threads that run the API's database reads and commands (the read pool).
   int read_workers = 2;
+  // HTTP connections held at once, in all (lowered further to leave file descriptors
+  // for the store and the schools: console::ConnectionBudget) and per client address.
+  int max_connections = 512;
+  int max_connections_per_address = 64;
+  // Reverse proxies (addresses or networks) whose X-Forwarded-For and
+  // X-Forwarded-Proto are believed; checked by parsing.
+  std::vector<std::string> trusted_proxies;
 };
 
 // Member initializers only make a value well-formed; the defaults that count are

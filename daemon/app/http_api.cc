@@ -7,6 +7,7 @@
 #include <map>
 #include <tuple>
 
+#include "daemon/app/file_limit.h"
 #include "daemon/app/query_support.h"
 #include "daemon/console/web_assets.h"
 #include "daemon/core/alert.h"
@@ -210,15 +211,23 @@ HttpApi::HttpApi(boost::asio::io_context& io, const DaemonConfig& config, const 
   console::HttpServerOptions options;
   options.address = where->first;
   options.port = where->second;
-  // A school list of a whole city (POST /api/v1/schools/import) runs to a few MB.
+  // The largest route limit (a school list of a whole city, admins only) is the ceiling.
   options.body_limit = 8 * 1024 * 1024;
+  options.connections.total =
+      console::ConnectionBudget(OpenFileLimit(), static_cast<size_t>(config.http.max_connections));
+  options.connections.per_address = static_cast<size_t>(config.http.max_connections_per_address);
+  std::string proxy_error;  // checked when the config was parsed
+  options.trusted_proxies =
+      console::TrustedProxies::Parse(config.http.trusted_proxies, &proxy_error)
+          .value_or(console::TrustedProxies{});
   options.tls = std::move(tls);
   options.executors = executors_;
   server_ = std::make_unique<console::HttpServer>(io, router_, options);
   try {
     server_->Start();
-    spdlog::info("HTTP API on {}://{}:{}/api/v1", options.tls ? "https" : "http", options.address,
-                 server_->port());
+    spdlog::info("HTTP API on {}://{}:{}/api/v1 (at most {} connections, {} per address)",
+                 options.tls ? "https" : "http", options.address, server_->port(),
+                 options.connections.total, options.connections.per_address);
   } catch (const std::exception& e) {
     spdlog::error("{}; continuing without the HTTP API", e.what());
     server_.reset();

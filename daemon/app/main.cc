@@ -14,6 +14,7 @@
 #include "daemon/app/config.h"
 #include "daemon/app/daemon.h"
 #include "daemon/app/escalation_config.h"
+#include "daemon/app/file_limit.h"
 #include "daemon/app/schedule_loader.h"
 #include "daemon/app/system_clock.h"
 #include "daemon/core/drill_clock.h"
@@ -80,6 +81,16 @@ int RunDaemon(const DaemonConfig& config, const Flags& flags) {
     clock = drill.get();
     spdlog::warn("DRILL CLOCK: simulated time starts at {} and runs at {}x", flags.drill_start,
                  flags.drill_speed);
+  }
+  const pingan::app::FileLimit files = pingan::app::RaiseFileLimit();
+  if (!files.error.empty()) {
+    spdlog::warn(
+        "open files: cannot raise the limit of {} ({}); HTTP connections are capped "
+        "to fit it",
+        files.soft, files.error);
+  } else {
+    spdlog::info("open files: limit {} (was {}, hard limit {})", files.soft, files.before,
+                 files.hard);
   }
   pingan::app::DaemonOptions options;
   options.insecure_dev = flags.insecure_dev;

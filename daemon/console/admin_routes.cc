@@ -168,8 +168,11 @@ void AddAdminRoutes(Router& r, ApiPtr api) {
   AddUserRoutes(r, api);
   AddClockAndOutboxRoutes(r, api);
   AddKeyRoutes(r, api);
-  r.Add({"POST", "/api/v1/schools/import", Permission::kAdmin, true,
-         [api](const RouteContext& c) { return SchoolsImport(*api, c); }});
+  Route import{"POST", "/api/v1/schools/import", Permission::kAdmin, true,
+               [api](const RouteContext& c) { return SchoolsImport(*api, c); }};
+  // A school list of a whole city runs to a few MB; only an admin may send one.
+  import.body_limit = 8 * 1024 * 1024;
+  r.Add(std::move(import));
   r.Add({"GET", "/api/v1/export/ledger", Permission::kViewAlerts, false,
          [api](const RouteContext& c) { return ExportLedger(*api, c); }});
 }

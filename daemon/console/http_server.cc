@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <deque>
 #include <type_traits>
@@ -30,7 +32,8 @@ constexpr bool kIsTls = std::is_same_v<Stream, TlsStream>;
 // man in the middle then fails instead of leaking the session cookie.
 constexpr const char* kHsts = "max-age=31536000";
 
-Request ToRequest(const http::request<http::string_body>& in, const std::string& client, bool tls) {
+Request ToRequest(const http::request<http::string_body>& in, const std::string& peer, bool tls,
+                  const TrustedProxies& proxies) {
   Request r;
   r.method = std::string(in.method_string());
   r.target = std::string(in.target());
@@ -40,8 +43,9 @@ Request ToRequest(const http::request<http::string_body>& in, const std::string&
     r.headers[name] = std::string(field.value());
   }
   r.body = in.body();
-  r.client_address = client;
-  r.tls = tls;
+  const ClientView client = ResolveClient(peer, tls, r.headers, proxies);
+  r.client_address = client.address;
+  r.tls = client.https;
   return r;
 }
 
@@ -86,8 +90,11 @@ class SseSink : public StreamSink, public std::enable_shared_from_this<SseSink<S
  public:
   static constexpr size_t kMaxQueued = 256 * 1024;
 
-  SseSink(Stream stream, std::chrono::seconds timeout)
-      : stream_(std::move(stream)), write_timer_(stream_.get_executor()), timeout_(timeout) {}
+  SseSink(Stream stream, std::chrono::seconds timeout, ConnectionLimits::Slot slot)
+      : stream_(std::move(stream)),
+        write_timer_(stream_.get_executor()),
+        timeout_(timeout),
+        slot_(std::move(slot)) {}
 
   void Start(std::string head) {
     // The stream's own timeouts stay off: tcp_stream arms a pending read with the
@@ -155,6 +162,7 @@ class SseSink : public StreamSink, public std::enable_shared_from_this<SseSink<S
   Stream stream_;
   asio::steady_timer write_timer_;
   std::chrono::seconds timeout_;
+  ConnectionLimits::Slot slot_;  // the connection counts until this sink is gone
   uint64_t writes_started_ = 0;
   uint64_t writes_done_ = 0;
   std::deque<std::string> queue_;
@@ -164,16 +172,18 @@ class SseSink : public StreamSink, public std::enable_shared_from_this<SseSink<S
   char scratch_[64];
 };
 
-// One connection: (TLS handshake,) read a request, answer it, repeat while keep-alive.
+// One connection: (TLS handshake,) read a request's head, let the Router admit it,
+// read its body within the admitted limit, answer, repeat while keep-alive.
 template <class Stream>
 class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
  public:
-  HttpSession(Stream stream, const Router& router, const HttpServerOptions& options)
-      : stream_(std::move(stream)), router_(router), options_(options) {
-    beast::error_code ec;
-    const auto peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
-    client_ = ec ? "" : peer.address().to_string();
-  }
+  HttpSession(Stream stream, const Router& router, const HttpServerOptions& options,
+              std::string peer, ConnectionLimits::Slot slot)
+      : stream_(std::move(stream)),
+        router_(router),
+        options_(options),
+        peer_(std::move(peer)),
+        slot_(std::move(slot)) {}
 
   void Run() {
     if constexpr (kIsTls<Stream>) {
@@ -192,7 +202,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
   void OnHandshake(beast::error_code ec) {
     if (ec) {
-      spdlog::debug("https: handshake with {} failed: {}", client_, ec.message());
+      spdlog::debug("https: handshake with {} failed: {}", peer_, ec.message());
       return CloseSocket(beast::get_lowest_layer(stream_));
     }
     DoRead();
@@ -200,36 +210,80 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
 
   void DoRead() {
     parser_.emplace();
-    parser_->body_limit(options_.body_limit);
+    parser_->header_limit(static_cast<uint32_t>(options_.header_limit));
+    // Beast compares Content-Length with the limit as the head completes; the limit is
+    // only known once the Router has seen the head, so OnHeader checks it instead.
+    parser_->body_limit(boost::none);
+    beast::get_lowest_layer(stream_).expires_after(options_.timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&HttpSession::OnHeader, Self()));
+  }
+
+  void OnHeader(beast::error_code ec, size_t) {
+    if (ec) return OnReadError(ec);
+    const auto& head = parser_->get();
+    const Request request = Resolve(head);
+    Admission admission = router_.Admit(request);
+    if (admission.answer) {
+      // The body stays unread: the connection cannot carry another request after it.
+      const bool keep_alive = parser_->is_done() && head.keep_alive();
+      return Write(ToBeast(*admission.answer, head.version(), keep_alive, request.tls));
+    }
+    if (parser_->is_done()) return OnRead({}, 0);
+    const uint64_t limit = std::min(admission.body_limit, options_.body_limit);
+    const auto announced = parser_->content_length();
+    if (announced && *announced > limit) return OnReadError(http::error::body_limit);
+    parser_->body_limit(limit);  // checked as it arrives (chunked bodies)
     beast::get_lowest_layer(stream_).expires_after(options_.timeout);
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&HttpSession::OnRead, Self()));
   }
 
   void OnRead(beast::error_code ec, size_t) {
-    constexpr bool tls = kIsTls<Stream>;
+    if (ec) return OnReadError(ec);
+    const auto& req = parser_->get();
+    Request request = Resolve(req);
+    const bool https = request.tls;
+    router_.HandleAsync(
+        std::move(request), options_.executors,
+        [self = Self(), version = req.version(), keep_alive = req.keep_alive(),
+         https](Response res) { self->Answer(std::move(res), version, keep_alive, https); });
+  }
+
+  // A request that cannot be read to its end gets a last answer when the peer is
+  // still there to take it; the connection then closes.
+  void OnReadError(beast::error_code ec) {
     if (ec == http::error::end_of_stream) return Close();
+    const bool https = kIsTls<Stream>;
     if (ec == http::error::body_limit) {
       return Write(
-          ToBeast(ErrorResponse(413, "too_large", "request body too large"), 11, false, tls));
+          ToBeast(ErrorResponse(413, "too_large", "request body too large"), 11, false, https));
     }
-    if (ec) return;  // timeout or reset: the socket closes with this session
-    const auto& req = parser_->get();
-    router_.HandleAsync(ToRequest(req, client_, tls), options_.executors,
-                        [self = Self(), version = req.version(), keep_alive = req.keep_alive()](
-                            Response res) { self->Answer(std::move(res), version, keep_alive); });
+    if (ec == http::error::header_limit) {
+      return Write(ToBeast(ErrorResponse(431, "headers_too_large", "request headers too large"), 11,
+                           false, https));
+    }
+    if (ec.category() == http::make_error_code(http::error::bad_target).category()) {
+      return Write(
+          ToBeast(ErrorResponse(400, "bad_request", "malformed HTTP request"), 11, false, https));
+    }
+    // Timeout or reset: the socket closes with this session.
+  }
+
+  Request Resolve(const http::request<http::string_body>& req) const {
+    return ToRequest(req, peer_, kIsTls<Stream>, options_.trusted_proxies);
   }
 
   // On the io thread, once the Router has the answer.
-  void Answer(Response res, unsigned version, bool keep_alive) {
-    constexpr bool tls = kIsTls<Stream>;
+  void Answer(Response res, unsigned version, bool keep_alive, bool https) {
     if (res.stream) {
       // The connection now belongs to the stream; this session ends here.
-      auto sink = std::make_shared<SseSink<Stream>>(std::move(stream_), options_.timeout);
-      sink->Start(StreamHead(res, tls));
+      auto sink =
+          std::make_shared<SseSink<Stream>>(std::move(stream_), options_.timeout, std::move(slot_));
+      sink->Start(StreamHead(res, https));
       return res.stream(sink);
     }
-    Write(ToBeast(res, version, keep_alive, tls));
+    Write(ToBeast(res, version, keep_alive, https));
   }
 
   void Write(http::response<http::string_body> res) {
@@ -256,8 +310,22 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
     } else {
       beast::error_code ec;
       stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+      // Lingering close: closing with unread bytes (a refused body) would send a reset
+      // that can overtake our answer at the peer. Read and drop what still comes, for
+      // a second and 64 KiB at most.
+      stream_.expires_after(std::chrono::seconds{1});
+      Drain(0);
     }
   }
+
+  void Drain(size_t drained) {
+    stream_.async_read_some(asio::buffer(drain_),
+                            [self = Self(), drained](beast::error_code ec, size_t n) {
+                              if (!ec && drained + n < kMaxDrain) self->Drain(drained + n);
+                            });
+  }
+
+  static constexpr size_t kMaxDrain = 64 * 1024;
 
   Stream stream_;
   beast::flat_buffer buffer_;
@@ -265,15 +333,23 @@ class HttpSession : public std::enable_shared_from_this<HttpSession<Stream>> {
   std::shared_ptr<http::response<http::string_body>> response_;
   const Router& router_;
   const HttpServerOptions options_;  // a copy: sessions may outlive the listener
-  std::string client_;
+  std::string peer_;
+  ConnectionLimits::Slot slot_;
+  char drain_[4096];
 };
 
 }  // namespace
 
 class HttpServer::Listener : public std::enable_shared_from_this<Listener> {
  public:
-  Listener(asio::io_context& io, const Router& router, const HttpServerOptions& options)
-      : io_(io), acceptor_(io), router_(router), options_(options) {}
+  Listener(asio::io_context& io, const Router& router, const HttpServerOptions& options,
+           std::shared_ptr<ConnectionLimits> limits)
+      : io_(io),
+        acceptor_(io),
+        retry_(io),
+        router_(router),
+        options_(options),
+        limits_(std::move(limits)) {}
 
   void Open() {
     beast::error_code ec;
@@ -293,6 +369,7 @@ class HttpServer::Listener : public std::enable_shared_from_this<Listener> {
   void Close() {
     beast::error_code ec;
     acceptor_.close(ec);
+    retry_.cancel();
   }
 
   unsigned short port() const { return acceptor_.local_endpoint().port(); }
@@ -304,33 +381,82 @@ class HttpServer::Listener : public std::enable_shared_from_this<Listener> {
 
   void OnAccept(beast::error_code ec, tcp::socket socket) {
     if (ec == asio::error::operation_aborted) return;  // closed
-    if (ec) return DoAccept();
+    if (ec) return AcceptFailed(ec);
+    beast::error_code peer_ec;
+    const auto peer = socket.remote_endpoint(peer_ec);
+    if (peer_ec) return DoAccept();  // gone already
+    std::string address = peer.address().to_string();
+    ConnectionLimits::Refusal why;
+    auto slot = limits_->Admit(address, options_.trusted_proxies.Contains(address), &why);
+    if (!slot) {
+      // Closed at once: holding it (or answering) would spend what the cap protects.
+      socket.close(peer_ec);
+      Complain(why == ConnectionLimits::Refusal::kTotal
+                   ? "http: connection cap reached; closing new connections"
+                   : "http: too many connections from one address; closing its new ones");
+      return DoAccept();
+    }
     if (options_.tls) {
       std::make_shared<HttpSession<TlsStream>>(TlsStream(std::move(socket), *options_.tls), router_,
-                                               options_)
+                                               options_, std::move(address), std::move(slot))
           ->Run();
     } else {
-      std::make_shared<HttpSession<PlainStream>>(PlainStream(std::move(socket)), router_, options_)
+      std::make_shared<HttpSession<PlainStream>>(PlainStream(std::move(socket)), router_, options_,
+                                                 std::move(address), std::move(slot))
           ->Run();
     }
     DoAccept();
   }
 
+  // Out of descriptors or memory: accepting again at once would fail again at once
+  // (a busy loop on the io thread that acks reports). Pending connections wait in the
+  // kernel's backlog meanwhile.
+  void AcceptFailed(beast::error_code ec) {
+    const int e = ec.value();
+    const bool exhausted = ec.category() == asio::error::get_system_category() &&
+                           (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM);
+    if (!exhausted) return DoAccept();  // one peer's trouble (ECONNABORTED, ...)
+    Complain("http: cannot accept: " + ec.message() + "; retrying in 100 ms");
+    retry_.expires_after(std::chrono::milliseconds{100});
+    retry_.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
+      if (!wait_ec) self->DoAccept();
+    });
+  }
+
+  // At most one warning per 10 s, with the count of what it stands for: a flood must
+  // not become a flood of log lines.
+  void Complain(const std::string& what) {
+    ++complaints_;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_complaint_ < std::chrono::seconds{10}) return;
+    spdlog::warn("{} ({} times since the last such line; {} open)", what, complaints_,
+                 limits_->open());
+    complaints_ = 0;
+    last_complaint_ = now;
+  }
+
   asio::io_context& io_;
   tcp::acceptor acceptor_;
+  asio::steady_timer retry_;
   const Router& router_;
   const HttpServerOptions options_;
+  std::shared_ptr<ConnectionLimits> limits_;
+  uint64_t complaints_ = 0;
+  std::chrono::steady_clock::time_point last_complaint_{};
 };
 
 HttpServer::HttpServer(asio::io_context& io, const Router& router, HttpServerOptions options)
-    : io_(io), router_(router), options_(std::move(options)) {}
+    : io_(io),
+      router_(router),
+      options_(std::move(options)),
+      limits_(std::make_shared<ConnectionLimits>(options_.connections)) {}
 
 HttpServer::~HttpServer() {
   Stop();
 }
 
 void HttpServer::Start() {
-  listener_ = std::make_shared<Listener>(io_, router_, options_);
+  listener_ = std::make_shared<Listener>(io_, router_, options_, limits_);
   listener_->Open();
 }
 

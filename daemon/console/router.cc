@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace pingan::console {
@@ -160,24 +161,44 @@ Executors Executors::Inline() {
   return e;
 }
 
+const Route* Router::Match(const std::string& method, const std::string& path,
+                           std::map<std::string, std::string>* params, Response* missing) const {
+  bool path_known = false;
+  for (const Route& r : routes_) {
+    if (!MatchPattern(r.pattern, path, params)) continue;
+    path_known = true;
+    if (r.method == method) return &r;
+  }
+  *missing = path_known ? ErrorResponse(405, "method_not_allowed", "method not allowed here")
+                        : ErrorResponse(404, "not_found", "no such resource");
+  return nullptr;
+}
+
+Admission Router::Admit(const Request& head) const {
+  const std::string path = head.target.substr(0, head.target.find('?'));
+  std::map<std::string, std::string> params;
+  Admission admission;
+  Response missing;
+  const Route* route = Match(head.method, path, &params, &missing);
+  if (route == nullptr) {
+    admission.answer = std::move(missing);
+  } else if (*route->permission == Permission::kPublic) {
+    admission.body_limit = std::min(route->body_limit, kPublicBodyLimit);
+  } else {
+    admission.answer = Refusal(*route, head, Authenticate(head));
+    if (!admission.answer) admission.body_limit = route->body_limit;
+  }
+  return admission;
+}
+
 void Router::HandleAsync(Request request, const Executors& executors,
                          std::function<void(Response)> done) const {
   const size_t q = request.target.find('?');
   const std::string path = request.target.substr(0, q);
   auto pending = std::make_shared<PendingRequest>();
-  const Route* route = nullptr;
-  bool path_known = false;
-  for (const Route& r : routes_) {
-    if (!MatchPattern(r.pattern, path, &pending->params)) continue;
-    path_known = true;
-    if (r.method != request.method) continue;
-    route = &r;
-    break;
-  }
-  if (route == nullptr) {
-    return done(path_known ? ErrorResponse(405, "method_not_allowed", "method not allowed here")
-                           : ErrorResponse(404, "not_found", "no such resource"));
-  }
+  Response missing;
+  const Route* route = Match(request.method, path, &pending->params, &missing);
+  if (route == nullptr) return done(std::move(missing));
   if (*route->permission != Permission::kPublic) {
     pending->principal = Authenticate(request);
     if (auto refused = Refusal(*route, request, pending->principal)) return done(*refused);

@@ -49,6 +49,12 @@ bool RoleHas(Role role, Permission p);
 
 inline constexpr const char* kSessionCookie = "pingan_session";
 
+// Body limits. Unauthenticated bodies (login) stay small whatever the route says;
+// signed-in JSON requests get kJsonBodyLimit unless their route declares more (the
+// school import).
+inline constexpr size_t kPublicBodyLimit = 4 * 1024;
+inline constexpr size_t kJsonBodyLimit = 64 * 1024;
+
 // Where a route's handler runs (see above).
 enum class Runs {
   kIo,        // the io thread: memory only, microseconds
@@ -74,6 +80,15 @@ struct Route {
   // The read pool unless said otherwise: only handlers that touch nothing but memory
   // owned by the io thread belong there (tests/console/worker_pool_test.cc lists them).
   Runs runs = Runs::kReadPool;
+  // The largest body this route reads (for a caller it admits; see Router::Admit).
+  size_t body_limit = kJsonBodyLimit;
+};
+
+// What may be read of a request once its head (method, target, headers) is in: the
+// body limit of its route, or the answer to give at once, without reading the body.
+struct Admission {
+  size_t body_limit = 0;
+  std::optional<Response> answer;
 };
 
 // How HandleAsync reaches the threads. The pools' functions return false when their
@@ -97,12 +112,19 @@ class Router {
   // the job at shutdown).
   void HandleAsync(Request request, const Executors& executors,
                    std::function<void(Response)> done) const;
+  // Decides on the head alone (its body is not read yet), on the io thread: unknown
+  // paths and methods, unauthenticated or refused callers get their answer now, so an
+  // anonymous peer can never make the server buffer more than kPublicBodyLimit.
+  Admission Admit(const Request& head) const;
   // HandleAsync with Executors::Inline(): the answer at once.
   Response Handle(const Request& request) const;
   const std::vector<Route>& routes() const { return routes_; }
 
  private:
   std::optional<Principal> Authenticate(const Request& request) const;
+  // The route for `method` on `path` (params filled), or the 404/405 answer.
+  const Route* Match(const std::string& method, const std::string& path,
+                     std::map<std::string, std::string>* params, Response* missing) const;
 
   AuthService& auth_;
   std::vector<Route> routes_;

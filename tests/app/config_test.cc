@@ -66,6 +66,26 @@ TEST(Config, ErrorsNameFileLineAndKey) {
   EXPECT_NE(e.message.find("not valid YAML"), std::string::npos);
 }
 
+TEST(Config, HttpConnectionCapsAndTrustedProxies) {
+  auto parsed = ParseConfig(
+      "http:\n  max_connections: 100\n  max_connections_per_address: 8\n"
+      "  trusted_proxies: [127.0.0.1, \"10.0.0.0/8\", \"::1\"]\n",
+      "test.yaml", DefaultConfig());
+  ASSERT_TRUE(std::holds_alternative<DaemonConfig>(parsed))
+      << std::get<ConfigError>(parsed).ToString();
+  const HttpSettings& h = std::get<DaemonConfig>(parsed).http;
+  EXPECT_EQ(h.max_connections, 100);
+  EXPECT_EQ(h.max_connections_per_address, 8);
+  EXPECT_EQ(h.trusted_proxies, (std::vector<std::string>{"127.0.0.1", "10.0.0.0/8", "::1"}));
+  EXPECT_TRUE(DefaultConfig().http.trusted_proxies.empty()) << "no proxy trusted by default";
+
+  ConfigError e = ErrorOf("http:\n  trusted_proxies: [127.0.0.1, proxy.example]\n");
+  EXPECT_EQ(e.key, "http.trusted_proxies");
+  EXPECT_EQ(e.line, 2);
+  EXPECT_NE(e.message.find("'proxy.example'"), std::string::npos) << e.message;
+  EXPECT_EQ(ErrorOf("http:\n  max_connections: 0\n").key, "http.max_connections");
+}
+
 TEST(Config, MissingFileIsAnError) {
   auto loaded = LoadConfigFile("/nonexistent/pingand.yaml");
   ASSERT_TRUE(std::holds_alternative<ConfigError>(loaded));

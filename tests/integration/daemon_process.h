@@ -5,6 +5,7 @@
 #pragma once
 
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -43,6 +44,10 @@ class DaemonProcess {
     args.insert(args.end(), extra.begin(), extra.end());
     pid_ = ::fork();
     if (pid_ == 0) {
+      if (file_limit_ > 0) {
+        const rlimit limit{file_limit_, file_limit_};
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+      }
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());
       argv.push_back(nullptr);
@@ -102,11 +107,15 @@ class DaemonProcess {
   const std::string& data_dir() const { return data_dir_; }
   // "127.0.0.1:<port>" turns the HTTP API on at the next Start.
   void set_http_listen(std::string listen) { http_listen_ = std::move(listen); }
+  // Soft and hard RLIMIT_NOFILE of the next Start (0: inherited), as `ulimit -n` would.
+  void set_file_limit(rlim_t limit) { file_limit_ = limit; }
+  pid_t pid() const { return pid_; }
 
  private:
   std::string data_dir_;
   std::string listen_ = "tcp://127.0.0.1:*";
   std::string http_listen_;
+  rlim_t file_limit_ = 0;
   pid_t pid_ = -1;
 };
 

@@ -1,0 +1,211 @@
+// A hostile peer against the real pingand's HTTP port. Found from outside: with
+// `ulimit -n 256`, 400 idle connections made pingand abort (libzmq's control socket
+// could not accept: "Too many open files", exit 134); 60 connections each sending an
+// 8 MiB body to /api/v1/login grew its memory from 25 to 505 MiB for good.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "tests/fakes/temp_dir.h"
+#include "tests/integration/daemon_process.h"
+#include "tests/integration/school_fleet.h"
+#include "tests/notify/test_peers.h"
+
+namespace pingan::testing {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+
+// The daemon's resident memory in KiB (VmRSS), 0 when unreadable.
+long ResidentKiB(pid_t pid) {
+  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+  std::string key;
+  while (status >> key) {
+    if (key == "VmRSS:") {
+      long kib = 0;
+      status >> kib;
+      return kib;
+    }
+  }
+  return 0;
+}
+
+// One GET on a fresh connection; the status, or 0 when the connection was refused,
+// closed or timed out.
+int Get(int port, const std::string& target) {
+  asio::io_context io;
+  beast::tcp_stream stream(io);
+  stream.expires_after(2s);
+  beast::error_code ec;
+  stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+  if (ec) return 0;
+  http::request<http::empty_body> req{http::verb::get, target, 11};
+  req.set(http::field::host, "127.0.0.1");
+  http::write(stream, req, ec);
+  if (ec) return 0;
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(stream, buffer, res, ec);
+  return ec ? 0 : res.result_int();
+}
+
+// One JSON POST on a fresh connection; the status, or 0 as for Get.
+int Post(int port, const std::string& target, const std::string& body) {
+  asio::io_context io;
+  beast::tcp_stream stream(io);
+  stream.expires_after(5s);
+  beast::error_code ec;
+  stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+  if (ec) return 0;
+  http::request<http::string_body> req{http::verb::post, target, 11};
+  req.set(http::field::host, "127.0.0.1");
+  req.set(http::field::content_type, "application/json");
+  req.body() = body;
+  req.prepare_payload();
+  http::write(stream, req, ec);
+  if (ec) return 0;
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(stream, buffer, res, ec);
+  return ec ? 0 : res.result_int();
+}
+
+// Polls Get until it answers, for at most `budget`; the status.
+int GetWithin(int port, const std::string& target, std::chrono::milliseconds budget) {
+  const auto deadline = std::chrono::steady_clock::now() + budget;
+  int status = Get(port, target);
+  while (status == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(20ms);
+    status = Get(port, target);
+  }
+  return status;
+}
+
+size_t OpenDescriptors(pid_t pid) {
+  std::error_code ec;
+  size_t n = 0;
+  for (std::filesystem::directory_iterator it("/proc/" + std::to_string(pid) + "/fd", ec), end;
+       !ec && it != end; it.increment(ec)) {
+    ++n;
+  }
+  return n;
+}
+
+// Until the daemon's descriptor count has not changed for 200 ms (at most 5 s): the
+// connections in the kernel's backlog have been accepted (or refused) by then.
+void WaitForSteadyDescriptors(pid_t pid) {
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  size_t last = OpenDescriptors(pid);
+  int steady = 0;
+  while (steady < 4 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(50ms);
+    const size_t now = OpenDescriptors(pid);
+    steady = now == last ? steady + 1 : 0;
+    last = now;
+  }
+}
+
+date::year_month_day Today() {
+  return date::year_month_day{date::floor<date::days>(std::chrono::system_clock::now())};
+}
+
+TEST(HttpAbuse, AConnectionFloodUnderALowFileLimitLeavesTheDaemonServing) {
+  TempDir dir;
+  DaemonProcess daemon(dir.File("data"));
+  const wire::CurveKeyPair keys = daemon.Enroll("s1");
+  const int port = FreeLoopbackPort();
+  daemon.set_http_listen("127.0.0.1:" + std::to_string(port));
+  daemon.set_file_limit(256);
+  const std::string endpoint = daemon.Start();
+
+  asio::io_context io;
+  std::vector<tcp::socket> flood;
+  for (int i = 0; i < 400; ++i) {
+    tcp::socket socket(io);
+    beast::error_code ec;
+    socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+    if (!ec) flood.push_back(std::move(socket));
+  }
+  EXPECT_GT(flood.size(), 300u) << "the kernel completes connections the daemon then closes";
+  WaitForSteadyDescriptors(daemon.pid());  // the daemon has taken in what it will
+  EXPECT_NO_THROW(daemon.Control("status")) << "the control socket always has a descriptor";
+  ASSERT_TRUE(daemon.Running());
+
+  flood.clear();
+  const auto ended = std::chrono::steady_clock::now();
+  EXPECT_EQ(GetWithin(port, "/api/v1/session", 3s), 401) << "a normal answer after the flood";
+  SchoolFleet fleet({{"s1", keys}}, endpoint, daemon.ServerPublicKey());
+  fleet.QueueAllClear(0, Today());
+  fleet.StartDelivery(10s);
+  fleet.Join();
+  EXPECT_EQ(fleet.Pending(), 0) << "the school's report is acknowledged";
+  std::cout << "served again "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - ended)
+                   .count()
+            << " ms after the flood ended\n";
+  EXPECT_TRUE(daemon.Running());
+}
+
+TEST(HttpAbuse, OversizedAnonymousBodiesLeaveMemoryNearItsBaseline) {
+  TempDir dir;
+  DaemonProcess daemon(dir.File("data"));
+  const int port = FreeLoopbackPort();
+  daemon.set_http_listen("127.0.0.1:" + std::to_string(port));
+  daemon.Start();
+  ASSERT_EQ(GetWithin(port, "/api/v1/session", 3s), 401);
+  // The baseline includes a password check: Argon2id's 64 MiB and the start-up dummy
+  // hash (computed on the hash pool after start) are the daemon's, not the abuse's.
+  ASSERT_EQ(Post(port, "/api/v1/login", R"({"name":"nobody","password":"wrong"})"), 401);
+  const long baseline = ResidentKiB(daemon.pid());
+  ASSERT_GT(baseline, 0);
+
+  // 60 peers each announce and send 8 MiB - 1 to the login route, then hold on.
+  constexpr size_t kBody = 8 * 1024 * 1024 - 1;
+  const std::string head =
+      "POST /api/v1/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+      "Content-Length: " +
+      std::to_string(kBody) + "\r\n\r\n";
+  const std::string body(kBody, 'x');
+  asio::io_context io;
+  std::vector<tcp::socket> peers;
+  for (int i = 0; i < 60; ++i) peers.emplace_back(io);
+  std::vector<std::thread> senders;
+  for (auto& socket : peers) {
+    senders.emplace_back([&socket, &head, &body, port] {
+      beast::error_code ec;
+      socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+      if (ec) return;
+      const std::array<asio::const_buffer, 2> bytes{asio::buffer(head), asio::buffer(body)};
+      asio::write(socket, bytes, ec);  // fails once the daemon refuses and closes
+    });
+  }
+  for (auto& t : senders) t.join();
+  const long held = ResidentKiB(daemon.pid());
+  peers.clear();
+  EXPECT_EQ(GetWithin(port, "/api/v1/session", 3s), 401);
+  const long after = ResidentKiB(daemon.pid());
+  std::cout << "VmRSS KiB: baseline " << baseline << ", under abuse " << held << ", after " << after
+            << "\n";
+  EXPECT_LT(held - baseline, 50 * 1024);
+  EXPECT_LT(after - baseline, 50 * 1024);
+  EXPECT_TRUE(daemon.Running());
+}
+
+}  // namespace
+}  // namespace pingan::testing
