@@ -54,11 +54,29 @@ std::string Daemon::LoadServerSecretKey() {
   }
   auto keys = wire::ReadSecretKeyFile(path);
   if (auto* err = std::get_if<wire::KeyError>(&keys)) throw std::runtime_error(err->message);
-  return std::get<wire::CurveKeyPair>(keys).secret_z85;
+  const wire::CurveKeyPair& pair = std::get<wire::CurveKeyPair>(keys);
+  RestorePublicKeyFile(path, pair.public_z85);
+  return pair.secret_z85;
+}
+
+// The agents' copy of the daemon's public key. A daemon stopped between writing the
+// key pair's two files (SIGKILL during the very first start) left no .pub; it is
+// written again from the secret key file, which carries the public key too.
+void Daemon::RestorePublicKeyFile(const std::string& key_path, const std::string& public_z85) {
+  if (!key_path.ends_with(".key")) return;
+  const std::string pub = key_path.substr(0, key_path.size() - 4) + ".pub";
+  if (std::filesystem::exists(pub)) return;
+  if (auto err = wire::WritePublicKeyFile(pub, public_z85)) {
+    spdlog::error("{}: {} (give the agents the public key from {})", pub, err->message, key_path);
+    return;
+  }
+  spdlog::warn("{} was missing; written again from {}", pub, key_path);
 }
 
 std::string Daemon::Start() {
   std::filesystem::create_directories(config_.data_dir);
+  // Before the store is opened or migrated and before control.sock is replaced.
+  data_dir_lock_ = std::make_unique<DataDirLock>(config_.data_dir);
   // Load the organisation and calendars first: a bad file stops the start, before any
   // socket is open.
   auto loaded = LoadSchedule(config_);

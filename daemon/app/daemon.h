@@ -16,6 +16,7 @@
 
 #include "daemon/app/config.h"
 #include "daemon/app/control_server.h"
+#include "daemon/app/data_dir_lock.h"
 #include "daemon/app/deadline_sweep.h"
 #include "daemon/app/escalation_config.h"
 #include "daemon/app/escalation_runner.h"
@@ -65,6 +66,7 @@ class Daemon {
   HttpApi* http_api() { return http_api_.get(); }
 
  private:
+  static void RestorePublicKeyFile(const std::string& key_path, const std::string& public_z85);
   std::string LoadServerSecretKey();
   void LoadKeys(bool at_start);
   void StartIngest();
@@ -83,6 +85,8 @@ class Daemon {
   // jumping a drill clock must not log the duty officers out.
   SystemClock real_clock_;
   DaemonOptions options_;
+  // Taken first in Start and released last: one daemon per data directory.
+  std::unique_ptr<DataDirLock> data_dir_lock_;
   boost::asio::io_context io_;
   zmq::context_t zmq_context_;
   std::unique_ptr<store::StoreWriter> writer_;

@@ -29,15 +29,36 @@ KeyError Error(const std::string& path, int line, const std::string& what) {
   return KeyError{path + (line > 0 ? ":" + std::to_string(line) : "") + ": " + what};
 }
 
+// Writes `content` to `path` whole or not at all, and never over an existing file: into
+// `<path>.tmp` first (fsynced), then linked to `path` (link fails when it exists), so a
+// crash leaves no empty or half-written key behind.
 std::variant<std::monostate, KeyError> WriteFile(const std::string& path,
                                                  const std::string& content, mode_t mode) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) return Error(path, 0, std::string("cannot create: ") + std::strerror(errno));
+  if (fs::exists(path)) return Error(path, 0, "cannot create: File exists");
+  const std::string tmp = path + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return Error(tmp, 0, std::string("cannot create: ") + std::strerror(errno));
   ::fchmod(fd, mode);  // umask may have narrowed or widened nothing else
   const ssize_t n = ::write(fd, content.data(), content.size());
   const bool ok = n == static_cast<ssize_t>(content.size()) && ::fsync(fd) == 0;
   ::close(fd);
-  if (!ok) return Error(path, 0, "write failed");
+  if (!ok) {
+    ::unlink(tmp.c_str());
+    return Error(path, 0, "write failed");
+  }
+  const int linked = ::link(tmp.c_str(), path.c_str());
+  const int link_errno = errno;
+  ::unlink(tmp.c_str());
+  if (linked != 0)
+    return Error(path, 0, std::string("cannot create: ") + std::strerror(link_errno));
+  // The directory entry itself must survive a power cut too.
+  const int dir =
+      ::open(fs::path(path).parent_path().empty() ? "." : fs::path(path).parent_path().c_str(),
+             O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir >= 0) {
+    ::fsync(dir);
+    ::close(dir);
+  }
   return std::monostate{};
 }
 
@@ -68,6 +89,12 @@ std::variant<std::monostate, KeyError> WriteKeyPair(const std::string& base,
     return r;
   }
   return WriteFile(base + ".pub", keys.public_z85 + "\n", 0644);
+}
+
+std::optional<KeyError> WritePublicKeyFile(const std::string& path, const std::string& public_z85) {
+  auto written = WriteFile(path, public_z85 + "\n", 0644);
+  if (auto* err = std::get_if<KeyError>(&written)) return *err;
+  return std::nullopt;
 }
 
 std::variant<CurveKeyPair, KeyError> ReadSecretKeyFile(const std::string& path) {

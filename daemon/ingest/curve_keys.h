@@ -8,6 +8,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -27,9 +28,12 @@ struct KeyError {
 CurveKeyPair GenerateCurveKeyPair();
 bool IsZ85Key(std::string_view text);
 
-// Writes `<base>.key` (secret, 0600, refuses to overwrite) and `<base>.pub`.
+// Writes `<base>.key` (secret, 0600, refuses to overwrite) and `<base>.pub`, each
+// whole or not at all (a crash leaves no empty or partial file).
 std::variant<std::monostate, KeyError> WriteKeyPair(const std::string& base,
                                                     const CurveKeyPair& keys);
+// Writes one public key file (0644; refuses to overwrite).
+std::optional<KeyError> WritePublicKeyFile(const std::string& path, const std::string& public_z85);
 std::variant<CurveKeyPair, KeyError> ReadSecretKeyFile(const std::string& path);
 std::variant<std::string, KeyError> ReadPublicKeyFile(const std::string& path);
 

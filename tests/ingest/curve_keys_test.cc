@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "tests/fakes/temp_dir.h"
@@ -28,6 +29,29 @@ TEST(CurveKeys, WritesSecretWithMode0600AndReadsItBack) {
   EXPECT_EQ(std::get<CurveKeyPair>(secret).secret_z85, keys.secret_z85);
   EXPECT_EQ(std::get<std::string>(ReadPublicKeyFile(dir.File("school.pub"))), keys.public_z85);
   EXPECT_NE(ErrorOf(WriteKeyPair(dir.File("school"), keys)), "") << "never overwrites a key";
+}
+
+TEST(CurveKeys, AWriteCutShortLeavesNoKeyAndIsDoneOverNextTime) {
+  testing::TempDir dir;
+  // What a SIGKILL mid-write left: the temporary file, never the key itself.
+  std::ofstream(dir.File("daemon.key.tmp")) << "public: half";
+  const CurveKeyPair keys = GenerateCurveKeyPair();
+  ASSERT_EQ(ErrorOf(WriteKeyPair(dir.File("daemon"), keys)), "");
+  EXPECT_EQ(std::get<CurveKeyPair>(ReadSecretKeyFile(dir.File("daemon.key"))).secret_z85,
+            keys.secret_z85);
+  EXPECT_FALSE(std::filesystem::exists(dir.File("daemon.key.tmp")));
+  EXPECT_FALSE(std::filesystem::exists(dir.File("daemon.pub.tmp")));
+}
+
+TEST(CurveKeys, WritesAMissingPublicKeyFileButNeverOverwritesOne) {
+  testing::TempDir dir;
+  const CurveKeyPair keys = GenerateCurveKeyPair();
+  EXPECT_EQ(WritePublicKeyFile(dir.File("d.pub"), keys.public_z85), std::nullopt);
+  EXPECT_EQ(std::get<std::string>(ReadPublicKeyFile(dir.File("d.pub"))), keys.public_z85);
+  const auto again = WritePublicKeyFile(dir.File("d.pub"), GenerateCurveKeyPair().public_z85);
+  ASSERT_TRUE(again.has_value());
+  EXPECT_NE(again->message.find("d.pub"), std::string::npos);
+  EXPECT_EQ(std::get<std::string>(ReadPublicKeyFile(dir.File("d.pub"))), keys.public_z85);
 }
 
 TEST(CurveKeys, RefusesASecretKeyReadableByOthers) {
