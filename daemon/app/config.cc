@@ -148,6 +148,9 @@ std::optional<ConfigError> ReadAll(const Reader& r, const YAML::Node& root, Daem
                   {"login_free_failures", Positive(r, h.login_free_failures)},
                   {"login_lockout_seconds", Positive(r, h.login_lockout_seconds)},
                   {"login_max_lockout_minutes", Positive(r, h.login_max_lockout_minutes)},
+                  {"login_address_free_failures", Positive(r, h.login_address_free_failures)},
+                  {"login_user_failures_per_minute", Positive(r, h.login_user_failures_per_minute)},
+                  {"login_max_tracked", Positive(r, h.login_max_tracked)},
                   {"read_workers", Positive(r, h.read_workers)}});
   };
   auto err = r.Map(root, "",
