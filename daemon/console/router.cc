@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 
+#include "daemon/console/request_checks.h"
+
 namespace pingan::console {
 namespace {
 
@@ -177,6 +179,9 @@ void Router::HandleAsync(Request request, const Executors& executors,
   if (route == nullptr) {
     return done(path_known ? ErrorResponse(405, "method_not_allowed", "method not allowed here")
                            : ErrorResponse(404, "not_found", "no such resource"));
+  }
+  if (route->json_same_origin) {
+    if (auto refused = JsonSameOriginRefusal(request)) return done(*refused);
   }
   if (*route->permission != Permission::kPublic) {
     pending->principal = Authenticate(request);
