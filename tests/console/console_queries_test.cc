@@ -144,5 +144,14 @@ TEST_F(ConsoleQueriesTest, ScopedCountsAreAskedForTheLeadersUnit) {
   EXPECT_EQ(seen["rosters.gaps"]["unit"], "district-b");
 }
 
+// A message quoting the request's own bytes (an id from the path) that are not UTF-8
+// still makes a JSON answer, not an exception that leaves the request unanswered.
+TEST_F(ConsoleQueriesTest, AnIdThatIsNotUtf8StillGetsAJsonAnswer) {
+  const std::string leader = Login("leader-a");
+  const Response res = Get("/api/v1/schools/%FF%FE", leader);
+  EXPECT_EQ(res.status, 404);
+  EXPECT_TRUE(json::accept(res.body)) << res.body;
+}
+
 }  // namespace
 }  // namespace pingan::console
