@@ -36,6 +36,9 @@ struct HttpSettings {
   int login_free_failures = 5;
   int login_lockout_seconds = 30;
   int login_max_lockout_minutes = 15;
+  int login_address_free_failures = 30;
+  int login_user_failures_per_minute = 10;
+  int login_max_tracked = 20000;
   // Threads that run the API's database reads and commands (the read pool).
   int read_workers = 2;
   // HTTP connections held at once, in all (lowered further to leave file descriptors

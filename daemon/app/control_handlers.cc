@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "daemon/app/deadline_sweep.h"
+#include "daemon/app/query_support.h"
 #include "daemon/core/local_time.h"
 #include "daemon/store/alert_repository.h"
 #include "daemon/store/database.h"
@@ -84,12 +85,26 @@ json ClockAdvance(const ControlContext& c, const json& args) {
   return json{{"now", core::FormatInstantUtc(c.clock.Now())}};
 }
 
-json CalendarShow(const ControlContext& c) {
+// Whether something scoped to `scope` ("" = everywhere) concerns the subtree of `unit`
+// ("" = everything): it applies there (scope at or above the unit) or to part of it.
+bool Concerns(const ScheduleBundle& b, const std::string& unit, const std::string& scope) {
+  return unit.empty() || scope.empty() || b.tree.IsInSubtree(unit, scope) ||
+         b.tree.IsInSubtree(scope, unit);
+}
+
+json CalendarShow(const ControlContext& c, const json& args) {
   SharedSchedule b = RequireSchedule(c);
+  // args.unit: only what concerns that subtree (a leader's view); nothing of siblings.
+  const std::string unit = TextArg(args, "unit");
+  if (!unit.empty() && b->tree.Find(unit) == nullptr) {
+    throw ControlError("not_found", "no unit " + unit);
+  }
   json calendars = json::array();
   for (const core::Calendar& cal : b->calendars) {
+    if (!Concerns(*b, unit, cal.scope_unit_id)) continue;
     json periods = json::array();
     for (const core::Period& p : cal.periods) {
+      if (!Concerns(*b, unit, p.scope_unit_id)) continue;
       periods.push_back({{"name", p.name},
                          {"kind", core::PeriodKindName(p.kind)},
                          {"first", core::FormatDate(p.first)},
@@ -106,6 +121,7 @@ json CalendarShow(const ControlContext& c) {
   }
   json requirements = json::array();
   for (const core::Requirement& r : b->requirements) {
+    if (!Concerns(*b, unit, r.scope_unit_id)) continue;
     requirements.push_back({{"id", r.id},
                             {"name", r.name},
                             {"kind", core::RequirementKindName(r.kind)},
@@ -119,11 +135,15 @@ json CalendarShow(const ControlContext& c) {
 
 json DeadlinesNext(const ControlContext& c, const json& args) {
   SharedSchedule b = RequireSchedule(c);
+  // args.unit (default: everything): only that subtree's schools are counted, and
+  // windows that none of them owes are left out (a leader's view).
+  const std::string unit = ViewedUnitId(*b, args);
+  const auto limit = static_cast<size_t>(IntArg(args, "limit", 10, 1, 10000));
   json out = json::array();
-  for (const core::Window& w : b->schedule.UpcomingDeadlines(
-           c.clock.Now(), static_cast<size_t>(IntArg(args, "limit", 10, 1, 10000)))) {
-    json item = WindowJson(w);
-    item["schools"] = b->schedule.SchoolCount(w.requirement_id);
+  for (const core::Schedule::Upcoming& u : b->schedule.UpcomingDeadlinesFor(
+           c.clock.Now(), limit, [&](const core::Unit& s) { return InView(*b, unit, s.id); })) {
+    json item = WindowJson(u.window);
+    item["schools"] = u.schools;
     out.push_back(item);
   }
   return out;
@@ -193,7 +213,8 @@ void RegisterControlHandlers(ControlServer& server, const ControlContext& contex
   });
   server.Register("clock.advance",
                   [context](const json& args) { return ClockAdvance(context, args); });
-  server.Register("calendar.show", [context](const json&) { return CalendarShow(context); });
+  server.Register("calendar.show",
+                  [context](const json& args) { return CalendarShow(context, args); });
   server.Register("deadlines.next",
                   [context](const json& args) { return DeadlinesNext(context, args); });
   server.Register("ledger.today",

@@ -92,9 +92,11 @@ std::string Daemon::Start() {
       store_options, [this](std::vector<store::WriteOutcome> outcomes) {
         boost::asio::post(io_, [this, outcomes = std::move(outcomes)] {
           if (report_server_) report_server_->OnCommitted(outcomes);
-          // The console's board counts changed: pages refetch it.
+          // The console's board counts changed: pages refetch it. Events naming no
+          // school reach every stream, leaders' too: they carry no organisation-wide
+          // counts (a leader sees figures of their subtree only).
           if (http_api_ && !outcomes.empty()) {
-            http_api_->events().Publish("ledger.updated", "", {{"reports", outcomes.size()}});
+            http_api_->events().Publish("ledger.updated", "", nlohmann::json::object());
             http_api_->PublishNewIncidents(outcomes);
           }
         });
@@ -207,7 +209,8 @@ void Daemon::StartEscalation() {
         }
         if (o.queued > 0 && outbox_worker_) outbox_worker_->Poke();
         if (o.advanced > 0 && http_api_) {
-          http_api_->events().Publish("alert.updated", "", {{"advanced", o.advanced}});
+          // No count: every stream, leaders' included, gets this event.
+          http_api_->events().Publish("alert.updated", "", nlohmann::json::object());
         }
       });
   spdlog::info("escalation: {} policies, {} rosters, {} delivery workers",
@@ -275,7 +278,8 @@ void Daemon::PublishSweep(const SweepOutcome& o) {
   if (!http_api_) return;
   // One read for all new alerts; many of them become one bulk event (kBulkAlertEvents).
   http_api_->PublishAlerts("alert.opened", o.new_alert_ids);
-  if (o.windows > 0) http_api_->events().Publish("ledger.updated", "", {{"deadlines", o.windows}});
+  // No count of windows: every stream, leaders' included, gets this event.
+  if (o.windows > 0) http_api_->events().Publish("ledger.updated", "", nlohmann::json::object());
 }
 
 void Daemon::ReloadKeys() {

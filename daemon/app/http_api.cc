@@ -86,6 +86,9 @@ console::AuthOptions AuthOptionsFrom(const HttpSettings& http) {
   o.throttle.free_failures = http.login_free_failures;
   o.throttle.base_lockout = std::chrono::seconds{http.login_lockout_seconds};
   o.throttle.max_lockout = std::chrono::minutes{http.login_max_lockout_minutes};
+  o.throttle.address_free_failures = http.login_address_free_failures;
+  o.throttle.user_failures_per_minute = http.login_user_failures_per_minute;
+  o.throttle.max_entries = static_cast<size_t>(http.login_max_tracked);
   return o;
 }
 

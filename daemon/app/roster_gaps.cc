@@ -81,12 +81,27 @@ void RegisterRosterCommands(ControlServer& server, const RosterCommandContext& c
   server.Register("rosters.gaps", [context](const json& args) {
     const int days = Days(args);
     const SharedSchedule schedule = context.schedules.Get();
+    // args.unit: only that subtree's rosters and gaps (a leader's view).
+    const std::string unit = TextArg(args, "unit");
+    if (!unit.empty() && (schedule == nullptr || schedule->tree.Find(unit) == nullptr)) {
+      throw ControlError("not_found", "no unit " + unit);
+    }
+    auto in_view = [&](const std::string& unit_id) {
+      return unit.empty() || schedule->tree.IsInSubtree(unit_id, unit);
+    };
     const core::Instant now = context.clock.Now();
-    const auto gaps = CurrentRosterGaps(schedule.get(), context.escalation.get(), now, days);
+    auto gaps = CurrentRosterGaps(schedule.get(), context.escalation.get(), now, days);
+    std::erase_if(gaps, [&](const core::CoverageGap& g) { return !in_view(g.unit_id); });
+    size_t rosters = 0;
+    if (context.escalation) {
+      for (const auto& [unit_id, roster] : context.escalation->rosters) {
+        if (in_view(unit_id)) ++rosters;
+      }
+    }
     return json{{"now", core::FormatInstantUtc(now)},
                 {"days", days},
                 {"escalation", context.escalation != nullptr},
-                {"rosters", context.escalation ? context.escalation->rosters.size() : 0},
+                {"rosters", rosters},
                 {"gaps", RosterGapsJson(schedule.get(), gaps)}};
   });
 }

@@ -1,9 +1,10 @@
 // Roster gap warnings for administrators: the holes in the duty rosters during public
 // holidays and major events of the coming days (core::FindCoverageGaps over the units
 // that `on_duty` steps page and every unit that has a roster), as
-//   - the control command `rosters.gaps` {days?: 1..366, default 14} (pinganctl rosters
-//     gaps [--days N]): {now, days, units, gaps: [{unit_id, unit_name, from, to,
-//     from_local, to_local, time_zone, hours, period_id, period, period_kind}]};
+//   - the control command `rosters.gaps` {days?: 1..366, default 14, unit?} (pinganctl
+//     rosters gaps [--days N]): {now, days, escalation, rosters (how many), gaps:
+//     [{unit_id, unit_name, from, to, from_local, to_local, time_zone, hours, period_id,
+//     period, period_kind}]}; with `unit`, only rosters and gaps of units in its subtree;
 //   - warnings in the log when pingand starts and once a day after (RosterGapWatch).
 // Everything here runs on the io thread: the computation is pure and in memory.
 #pragma once

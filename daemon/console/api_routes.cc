@@ -87,7 +87,7 @@ void AddSessionRoutes(Router& r, ApiPtr api) {
            res.headers.emplace_back("Set-Cookie", SessionCookie(ok.session_token, c.request.tls));
            return res;
          },
-         Runs::kHashPool});
+         Runs::kHashPool, /*json_same_origin=*/true});
   r.Add({"POST", "/api/v1/logout", Permission::kSession, true,
          [api](const RouteContext& c) {
            api->auth.Logout(*c.principal);

@@ -177,9 +177,9 @@ std::variant<LoginOk, LoginRefused> AuthService::Login(const std::string& name,
   std::string stored_hash;  // empty: no such user, or disabled
   {
     std::lock_guard lock(mu_);
-    if (auto wait = throttle_.RetryAfter(name, client_address, now); wait.count() > 0) {
-      Audit("user:" + name, "login.throttled", client_address, "");
-      return LoginRefused{true, wait};
+    if (const ThrottleVerdict v = throttle_.Check(name, client_address, now); v.refused()) {
+      Audit("user:" + name, "login.throttled", client_address, std::string(v.reason));
+      return LoginRefused{true, v.retry_after};
     }
     auto it = users_.find(name);
     if (it != users_.end() && !it->second.disabled) stored_hash = it->second.hash;

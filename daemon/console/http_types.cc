@@ -7,7 +7,9 @@ Response JsonResponse(int status, const nlohmann::json& body) {
   r.status = status;
   r.headers.emplace_back("Content-Type", "application/json; charset=utf-8");
   r.headers.emplace_back("Cache-Control", "no-store");
-  r.body = body.dump();
+  // Messages may quote a request's own text (an id from the path), which need not be
+  // UTF-8: replace bad bytes rather than throw, so every request gets its answer.
+  r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   return r;
 }
 

@@ -96,8 +96,10 @@ void AddOverviewRoutes(Router& r, ApiPtr api) {
            });
          }});
   r.Add({"GET", "/api/v1/deadlines", Permission::kViewAlerts, false, [api](const RouteContext& c) {
-           return JsonResponse(
-               200, api->backend.command("deadlines.next", {{"limit", RequestedLimit(c, 10)}}));
+           // The unit's subtree: a leader's deadlines count only their schools.
+           json args{{"limit", RequestedLimit(c, 10)}};
+           if (auto unit = ViewedUnit(*api, c); !unit.empty()) args["unit"] = unit;
+           return JsonResponse(200, api->backend.command("deadlines.next", args));
          }});
   r.Add({"GET", "/api/v1/missing", Permission::kViewAlerts, false, [api](const RouteContext& c) {
            const int limit = RequestedLimit(c, 200);

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "daemon/console/request_checks.h"
+
 namespace pingan::console {
 namespace {
 
@@ -182,12 +184,16 @@ Admission Router::Admit(const Request& head) const {
   const Route* route = Match(head.method, path, &params, &missing);
   if (route == nullptr) {
     admission.answer = std::move(missing);
-  } else if (*route->permission == Permission::kPublic) {
-    admission.body_limit = std::min(route->body_limit, kPublicBodyLimit);
-  } else {
-    admission.answer = Refusal(*route, head, Authenticate(head));
-    if (!admission.answer) admission.body_limit = route->body_limit;
+    return admission;
   }
+  if (route->json_same_origin) admission.answer = JsonSameOriginRefusal(head);
+  if (admission.answer) return admission;
+  if (*route->permission == Permission::kPublic) {
+    admission.body_limit = std::min(route->body_limit, kPublicBodyLimit);
+    return admission;
+  }
+  admission.answer = Refusal(*route, head, Authenticate(head));
+  if (!admission.answer) admission.body_limit = route->body_limit;
   return admission;
 }
 
@@ -199,6 +205,9 @@ void Router::HandleAsync(Request request, const Executors& executors,
   Response missing;
   const Route* route = Match(request.method, path, &pending->params, &missing);
   if (route == nullptr) return done(std::move(missing));
+  if (route->json_same_origin) {
+    if (auto refused = JsonSameOriginRefusal(request)) return done(*refused);
+  }
   if (*route->permission != Permission::kPublic) {
     pending->principal = Authenticate(request);
     if (auto refused = Refusal(*route, request, pending->principal)) return done(*refused);

@@ -4,7 +4,8 @@
 // permission it needs, whether it changes state, and where its handler runs. Deny by
 // default: Add() refuses a route without a declared permission (std::logic_error at
 // start-up), and a role has only the permissions RoleHas() lists. HandleAsync()
-// matches the path (404), the method (405), authenticates the caller by session cookie
+// matches the path (404), the method (405), refuses a login that is not same-origin JSON
+// (415, 403: login CSRF), authenticates the caller by session cookie
 // or `Authorization: Bearer` API token (401), checks the CSRF header of cookie
 // requests that change state (403) and the role's permission (403), then runs the
 // handler where the route says: on the calling (io) thread for routes that only touch
@@ -82,6 +83,10 @@ struct Route {
   Runs runs = Runs::kReadPool;
   // The largest body this route reads (for a caller it admits; see Router::Admit).
   size_t body_limit = kJsonBodyLimit;
+  // For state changes no session guards (login): the body must be declared
+  // application/json (415) and an Origin header, when present, must name this server
+  // (403). Checked on the io thread before the handler is queued (request_checks.h).
+  bool json_same_origin = false;
 };
 
 // What may be read of a request once its head (method, target, headers) is in: the

@@ -55,9 +55,14 @@ Response School(const ApiContext& api, const RouteContext& c) {
   return JsonResponse(200, api.backend.command("school.show", args));
 }
 
-Response Calendars(const ApiContext& api) {
-  json out = api.backend.command("calendar.show", json::object());
-  out["next_deadlines"] = api.backend.command("deadlines.next", {{"limit", 10}});
+// Calendars, requirements and deadlines of the viewed unit's subtree: a leader sees
+// neither the periods nor the requirements nor the school counts of other districts.
+Response Calendars(const ApiContext& api, const RouteContext& c) {
+  json args = json::object();
+  if (auto unit = ViewedUnit(api, c); !unit.empty()) args["unit"] = unit;
+  json out = api.backend.command("calendar.show", args);
+  args["limit"] = 10;
+  out["next_deadlines"] = api.backend.command("deadlines.next", args);
   return JsonResponse(200, out);
 }
 
@@ -72,6 +77,8 @@ Response Rosters(const ApiContext& api, const RouteContext& c) {
 Response RosterGaps(const ApiContext& api, const RouteContext& c) {
   json args = json::object();
   if (auto days = IntQuery(c, "days", 1, 366)) args["days"] = *days;
+  // The command counts rosters of the unit's subtree only; the list is cut again here.
+  if (auto unit = ViewedUnit(api, c); !unit.empty()) args["unit"] = unit;
   return JsonResponse(200, ScopeList(api, *c.principal, api.backend.command("rosters.gaps", args),
                                      "gaps", "unit_id"));
 }
@@ -84,7 +91,7 @@ void AddSchoolRoutes(Router& r, ApiPtr api) {
   r.Add({"GET", "/api/v1/schools/{id}", Permission::kViewAlerts, false,
          [api](const RouteContext& c) { return School(*api, c); }});
   r.Add({"GET", "/api/v1/calendars", Permission::kViewAlerts, false,
-         [api](const RouteContext&) { return Calendars(*api); }});
+         [api](const RouteContext& c) { return Calendars(*api, c); }});
   r.Add({"GET", "/api/v1/rosters", Permission::kViewAlerts, false,
          [api](const RouteContext& c) { return Rosters(*api, c); }});
   r.Add({"GET", "/api/v1/rosters/gaps", Permission::kViewAlerts, false,

@@ -227,6 +227,52 @@ std::vector<Window> Schedule::UpcomingDeadlines(Instant from, size_t limit) cons
   return out;
 }
 
+std::vector<Schedule::Upcoming> Schedule::UpcomingDeadlinesFor(
+    Instant from, size_t limit, const std::function<bool(const Unit&)>& include) const {
+  std::vector<Upcoming> out;
+  if (limit == 0) return out;
+  // How many of each group's schools are included: windows are owed by groups.
+  std::vector<size_t> included(groups_.size(), 0);
+  for (size_t gi = 0; gi < groups_.size(); ++gi) {
+    for (const auto* list : {&groups_[gi].schools, &groups_[gi].paused}) {
+      for (const Unit* s : *list) included[gi] += include(*s) ? 1 : 0;
+    }
+  }
+  auto it = std::lower_bound(by_deadline_.begin(), by_deadline_.end(), from,
+                             [](const Event& e, Instant v) { return e.at < v; });
+  for (; it != by_deadline_.end() && out.size() < limit; ++it) {
+    const SharedWindow& shared = windows_[it->window];
+    size_t schools = 0;
+    for (uint32_t g : shared.groups) schools += included[g];
+    if (schools > 0) out.push_back({shared.window, schools});
+  }
+  std::unordered_map<std::string, size_t> by_key;
+  for (size_t i = 0; i < out.size(); ++i) by_key.emplace(SweepKey(out[i].window), i);
+  for (uint32_t gi : on_demand_groups_) {
+    if (included[gi] == 0) continue;
+    const Group& g = groups_[gi];
+    const Requirement& r = requirements_[g.requirement];
+    date::year_month ym = MonthOf(*g.zone, from) - kMonthMargin;
+    if (r.active_from) ym = std::max(ym, MonthOf(*r.active_from) - date::months{1});
+    // At most one window per month: `limit` months (capped at a century) suffice.
+    const auto months = static_cast<int>(std::min<size_t>(limit, 1200));
+    const date::year_month stop = ym + date::months{months + 4};
+    size_t taken = 0;
+    for (; ym <= stop && taken < limit; ym += date::months{1}) {
+      auto w = OnDemandWindowFor(g, ym);
+      if (!w || w->deadline < from) continue;
+      auto [at, added] = by_key.emplace(SweepKey(*w), out.size());
+      if (added) out.push_back({std::move(*w), 0});
+      out[at->second].schools += included[gi];
+      ++taken;
+    }
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Upcoming& a, const Upcoming& b) { return ByDeadline(a.window, b.window); });
+  if (out.size() > limit) out.resize(limit);
+  return out;
+}
+
 std::optional<std::string> Schedule::TimeZoneOf(std::string_view school_id) const {
   const SchoolEntry* s = FindSchool(school_id);
   if (s == nullptr) return std::nullopt;

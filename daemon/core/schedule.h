@@ -19,6 +19,7 @@
 // Threading: immutable after Build; any number of threads may query concurrently.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -81,6 +82,17 @@ class Schedule {
   // The first `limit` distinct windows (over all schools) with deadline >= `from`,
   // ordered by (deadline, requirement_id, window_id).
   std::vector<Window> UpcomingDeadlines(Instant from, size_t limit) const;
+  // A window ahead with the number of schools (paused ones included) that owe it.
+  struct Upcoming {
+    Window window;
+    size_t schools = 0;
+  };
+  // Like UpcomingDeadlines, but counting only the schools `include` accepts and leaving
+  // out the windows none of them owes: the next deadlines of one subtree, so that a
+  // leader learns nothing of requirements and schools outside it. `include` is asked
+  // once per school per call.
+  std::vector<Upcoming> UpcomingDeadlinesFor(Instant from, size_t limit,
+                                             const std::function<bool(const Unit&)>& include) const;
 
   // The zone a school's local times are computed in; nullopt for an unknown school.
   std::optional<std::string> TimeZoneOf(std::string_view school_id) const;

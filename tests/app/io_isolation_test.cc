@@ -49,6 +49,7 @@ Answer Call(unsigned short port, http::verb verb, const std::string& target,
   http::request<http::string_body> req{verb, target, 11};
   req.set(http::field::host, "127.0.0.1");
   if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
+  if (!body.empty()) req.set(http::field::content_type, "application/json");
   req.body() = body;
   req.prepare_payload();
   http::write(stream, req);

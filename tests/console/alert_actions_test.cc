@@ -64,6 +64,7 @@ class AlertActionsTest : public ::testing::Test {
     r.target = path;
     r.body = body.dump();
     r.client_address = "127.0.0.1";
+    r.headers["content-type"] = "application/json";
     if (!cookie_.empty()) {
       r.headers["cookie"] = std::string(kSessionCookie) + "=" + cookie_;
       r.headers["x-csrf-token"] = csrf_;
@@ -200,6 +201,7 @@ TEST_F(AlertActionsTest, TheDaemonWiringServesTheApiAndTheUserCommands) {
   login.method = "POST";
   login.target = "/api/v1/login";
   login.body = nlohmann::json{{"name", "duty"}, {"password", "correct horse battery"}}.dump();
+  login.headers["content-type"] = "application/json";
   EXPECT_EQ(api.router().Handle(login).status, 200);
 }
 

@@ -138,6 +138,8 @@ class ApiFixture : public ::testing::Test {
     r.target = target;
     r.body = std::move(body);
     r.client_address = "10.0.0.1";
+    // As the console page sends it (login refuses anything else).
+    if (!r.body.empty()) r.headers["content-type"] = "application/json";
     return r;
   }
 

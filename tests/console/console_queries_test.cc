@@ -111,5 +111,47 @@ TEST_F(ConsoleQueriesTest, CalendarsCarryTheNextDeadlines) {
   EXPECT_EQ(asked, 1);
 }
 
+// Counts and lists the routes cannot cut themselves (deadline counts, roster counts,
+// calendars) are asked for the leader's unit, so the commands count only their subtree
+// (tests/app/leader_scope_test.cc shows the commands doing so).
+TEST_F(ConsoleQueriesTest, ScopedCountsAreAskedForTheLeadersUnit) {
+  std::map<std::string, json> seen;
+  custom_command_ = [&seen](const std::string& command, const json& args) {
+    seen[command] = args;
+    return std::optional<json>();
+  };
+  const std::string leader = Login("leader-a");
+  for (const char* target : {"/api/v1/deadlines", "/api/v1/calendars", "/api/v1/rosters/gaps"}) {
+    seen.clear();
+    EXPECT_EQ(Get(target, leader).status, 200) << target;
+    EXPECT_FALSE(seen.empty()) << target;
+    for (const auto& [command, args] : seen) {
+      EXPECT_EQ(args.value("unit", ""), "district-a") << target << " " << command;
+    }
+  }
+  EXPECT_EQ(Get("/api/v1/deadlines?unit=district-b", leader).status, 404);
+  EXPECT_EQ(Get("/api/v1/calendars?unit=district-b", leader).status, 404);
+  EXPECT_EQ(Get("/api/v1/rosters/gaps?unit=district-b", leader).status, 404);
+  seen.clear();
+  EXPECT_EQ(Get("/api/v1/deadlines?unit=a1", leader).status, 200);
+  EXPECT_EQ(seen["deadlines.next"]["unit"], "a1") << "a unit inside the subtree";
+  // Others see the whole organisation unless they pick a unit.
+  const std::string duty = Login("duty");
+  seen.clear();
+  EXPECT_EQ(Get("/api/v1/deadlines", duty).status, 200);
+  EXPECT_FALSE(seen["deadlines.next"].contains("unit"));
+  EXPECT_EQ(Get("/api/v1/rosters/gaps?unit=district-b", duty).status, 200);
+  EXPECT_EQ(seen["rosters.gaps"]["unit"], "district-b");
+}
+
+// A message quoting the request's own bytes (an id from the path) that are not UTF-8
+// still makes a JSON answer, not an exception that leaves the request unanswered.
+TEST_F(ConsoleQueriesTest, AnIdThatIsNotUtf8StillGetsAJsonAnswer) {
+  const std::string leader = Login("leader-a");
+  const Response res = Get("/api/v1/schools/%FF%FE", leader);
+  EXPECT_EQ(res.status, 404);
+  EXPECT_TRUE(json::accept(res.body)) << res.body;
+}
+
 }  // namespace
 }  // namespace pingan::console

@@ -51,6 +51,7 @@ TEST_F(HttpServerTest, AnswersOverARealSocketWithKeepAlive) {
 
   // Same connection: log in, then use the cookie.
   http::request<http::string_body> login{http::verb::post, "/api/v1/login", 11};
+  login.set(http::field::content_type, "application/json");
   login.body() = json{{"name", "duty"}, {"password", kPassword}}.dump();
   auto logged_in = exchange(login);
   ASSERT_EQ(logged_in.result_int(), 200) << logged_in.body();

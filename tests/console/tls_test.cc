@@ -100,6 +100,7 @@ class TlsClient {
     req.set(http::field::host, "localhost");
     if (!cookie.empty()) req.set(http::field::cookie, std::string(kSessionCookie) + "=" + cookie);
     if (!csrf.empty()) req.set("X-CSRF-Token", csrf);
+    if (!body.empty()) req.set(http::field::content_type, "application/json");
     req.body() = body;
     req.prepare_payload();
     Reply res;
