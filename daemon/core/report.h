@@ -12,6 +12,7 @@
 #include <date/date.h>
 
 #include "daemon/core/clock.h"
+#include "daemon/core/text.h"  // IsValidUtf8
 
 namespace pingan::core {
 
@@ -105,7 +106,6 @@ struct ReportLimits {
 
 // School ids: 1..64 characters of [A-Za-z0-9_.-], starting with a letter or digit.
 bool IsValidSchoolId(std::string_view id);
-bool IsValidUtf8(std::string_view text);
 
 std::optional<Rejection> ValidateReport(const Report& report, Instant now,
                                         const ReportLimits& limits);
