@@ -143,6 +143,10 @@ const char* RejectReasonName(RejectReason r) {
       return "report_id_taken";
     case RejectReason::kStoreUnavailable:
       return "store_unavailable";
+    case RejectReason::kRateLimited:
+      return "rate_limited";
+    case RejectReason::kKeyRevoked:
+      return "key_revoked";
   }
   return "unknown";
 }

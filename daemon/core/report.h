@@ -82,6 +82,8 @@ enum class RejectReason {
   kBadSchoolId = 10,
   kReportIdTaken = 11,  // the id names another school's stored report
   kStoreUnavailable = 100,
+  kRateLimited = 101,  // over the per-school report rate: resend later
+  kKeyRevoked = 102,   // the connection's key was revoked or replaced since it connected
 };
 
 // Transient reasons are worth resending unchanged; permanent ones are not.
