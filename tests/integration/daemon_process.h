@@ -1,9 +1,11 @@
 // DaemonProcess: runs the real pingand binary for black-box tests, on loopback and a
 // temporary data directory. Start waits (bounded) until the daemon has written its
 // bound endpoint; Kill sends a signal and reaps the process. Also helpers to enroll
-// schools (keys in the daemon's key directory) and ask the control channel.
+// schools (keys in the daemon's key directory) and ask the control channel, and a
+// log file (set_log_file) that receives the daemon's stderr for tests of its log.
 #pragma once
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -36,13 +38,17 @@ class DaemonProcess {
     std::filesystem::remove(endpoint_file);
     std::vector<std::string> args = {PINGAND_PATH,  "--data-dir",  data_dir_,
                                      "--listen",    listen_,       "--endpoint-file",
-                                     endpoint_file, "--log-level", "warn"};
+                                     endpoint_file, "--log-level", log_level_};
     // No HTTP API unless a test asks for one (set_http_listen, on a port it found free):
     // test daemons running in parallel must not compete for a fixed port.
     args.insert(args.end(), {"--http-listen", http_listen_});
     args.insert(args.end(), extra.begin(), extra.end());
     pid_ = ::fork();
     if (pid_ == 0) {
+      if (!log_file_.empty()) {
+        const int fd = ::open(log_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+        if (fd >= 0) ::dup2(fd, STDERR_FILENO);
+      }
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());
       argv.push_back(nullptr);
@@ -102,11 +108,16 @@ class DaemonProcess {
   const std::string& data_dir() const { return data_dir_; }
   // "127.0.0.1:<port>" turns the HTTP API on at the next Start.
   void set_http_listen(std::string listen) { http_listen_ = std::move(listen); }
+  // The daemon's stderr (its log) goes to `path` from the next Start, appended.
+  void set_log_file(std::string path) { log_file_ = std::move(path); }
+  void set_log_level(std::string level) { log_level_ = std::move(level); }
 
  private:
   std::string data_dir_;
   std::string listen_ = "tcp://127.0.0.1:*";
   std::string http_listen_;
+  std::string log_file_;
+  std::string log_level_ = "warn";
   pid_t pid_ = -1;
 };
 
