@@ -125,8 +125,8 @@ json KeysRevoke(const AdminCommandContext& c, const json& args) {
               {"fingerprint", fingerprint},
               {"revoked", true},
               {"note",
-               "new connections with this key are refused from now on; a connection that is "
-               "already open lasts until the agent reconnects"}};
+               "new connections with this key are refused from now on, and reports on a "
+               "connection that is already open are refused (key_revoked)"}};
 }
 
 json Ids(const std::vector<std::string>& ids) {

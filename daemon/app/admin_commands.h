@@ -15,8 +15,8 @@
 // `actor` names who asked in the audit log (the HTTP routes pass the signed-in user or
 // token; "control" otherwise). Key changes and imports take effect at once: the ZAP
 // handler is reloaded (on_keys_changed) and the new schedule is swapped into the
-// ScheduleSource. An already open CURVE session of a revoked school is not cut: it
-// lasts until that agent reconnects (agents close idle connections on their own).
+// ScheduleSource. A connection already open with a revoked or replaced key stays open,
+// but every report on it is refused (KEY_REVOKED) from the reload on.
 // Audit entries are written by the StoreWriter thread. Handlers run on a read-pool worker.
 #pragma once
 

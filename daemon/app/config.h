@@ -14,6 +14,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "daemon/app/load_error.h"
+#include "daemon/core/rate_limiter.h"
 #include "daemon/core/report.h"
 
 namespace pingan::app {
@@ -64,6 +65,7 @@ struct DaemonConfig {
   std::string log_level = "info";
   int backlog = 4096;
   size_t max_pending = 50000;
+  core::ReportRate per_school_rate;  // ingest.per_school_rate, ingest.per_school_burst
   size_t max_batch = 4096;
   int incident_text_retention_days = 365;
   core::ReportLimits limits;

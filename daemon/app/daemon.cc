@@ -137,21 +137,21 @@ void Daemon::StartIngest() {
   server_options.backlog = config_.backlog;
   server_options.max_pending = config_.max_pending;
   server_options.limits = config_.limits;
-  bool zap_running = false;
+  server_options.per_school_rate = config_.per_school_rate;
   if (!options_.insecure_dev) {
     server_options.curve_secret_key = LoadServerSecretKey();
-    zap_ = std::make_unique<ingest::ZapAuthenticator>(io_, zmq_context_);
+    // Refusals are paced on real time: a fast drill clock must not open the log.
+    zap_ = std::make_unique<ingest::ZapAuthenticator>(io_, zmq_context_, real_clock_);
     LoadKeys(/*at_start=*/true);
     zap_->Bind();
-    zap_running = true;
   } else {
     spdlog::warn(
         "INSECURE DEVELOPMENT MODE: no encryption, no authentication; any client "
         "may claim any school. Never use this outside a local experiment.");
   }
   report_server_ = std::make_unique<ingest::ReportServer>(io_, zmq_context_, *writer_, clock_,
-                                                          std::move(server_options));
-  endpoint_ = report_server_->Bind(zap_running);
+                                                          real_clock_, std::move(server_options));
+  endpoint_ = report_server_->Bind(zap_.get());
   spdlog::info("pingand listening on {} ({})", endpoint_,
                options_.insecure_dev ? "plain text" : "CURVE");
 }
@@ -224,16 +224,7 @@ void Daemon::StartControl() {
   control_ = std::make_unique<ControlServer>(io_, zmq_context_);
   // Commands run on the read pool; the parts that live on the io thread are reached
   // through RunOnIo.
-  auto ingest_stats = [this] {
-    return RunOnIo(io_, [this] {
-      const auto& s = report_server_->stats();
-      return nlohmann::json{{"received", s.received},
-                            {"stored", s.stored},
-                            {"duplicates", s.duplicates},
-                            {"rejected", s.rejected},
-                            {"store_failures", s.store_failures}};
-    });
-  };
+  auto ingest_stats = [this] { return RunOnIo(io_, [this] { return IngestStats(); }); };
   auto on_clock_moved = [this] {
     RunOnIo(io_, [this] {
       sweeper_->Kick();
@@ -262,6 +253,30 @@ void Daemon::StartControl() {
                                             config_.DataPath(kImportedSchoolsFile),
                                             [this] { RunOnIo(io_, [this] { ReloadKeys(); }); }});
   control_->Bind(control_socket_path());
+}
+
+nlohmann::json Daemon::IngestStats() const {
+  const ingest::ReportServerStats s = report_server_->stats();
+  nlohmann::json by_reason = nlohmann::json::object();
+  for (const auto& [reason, n] : s.rejected_by_reason)
+    by_reason[core::RejectReasonName(reason)] = n;
+  nlohmann::json out{{"received", s.received},
+                     {"stored", s.stored},
+                     {"duplicates", s.duplicates},
+                     {"rejected", s.rejected},
+                     {"rejected_by_reason", std::move(by_reason)},
+                     {"store_failures", s.store_failures},
+                     {"unroutable_acks", s.unroutable_acks},
+                     {"log_lines_suppressed", s.log_lines_suppressed}};
+  if (zap_) {
+    const ingest::ZapStats z = zap_->stats();
+    out["handshakes"] = {{"accepted", z.accepted},
+                         {"denied_unknown_key", z.denied_unknown_key},
+                         {"denied_mechanism", z.denied_mechanism},
+                         {"malformed_requests", z.malformed_requests},
+                         {"log_lines_suppressed", z.log_lines_suppressed}};
+  }
+  return out;
 }
 
 void Daemon::StartRosterGapWatch() {

@@ -75,6 +75,8 @@ class Daemon {
   void StartEscalation();
   void StartControl();
   void StartRosterGapWatch();
+  // Ingest and handshake counters, per reason (io thread; `status` and metrics).
+  nlohmann::json IngestStats() const;
   void ResumeDrillClock();
   // Live console updates (GET /api/v1/events) after a deadline sweep.
   void PublishSweep(const SweepOutcome& outcome);

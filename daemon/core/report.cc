@@ -90,43 +90,6 @@ bool IsValidSchoolId(std::string_view id) {
   return true;
 }
 
-bool IsValidUtf8(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size()) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    size_t extra = 0;
-    uint32_t cp = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    } else if ((c & 0xe0) == 0xc0) {
-      extra = 1;
-      cp = c & 0x1f;
-    } else if ((c & 0xf0) == 0xe0) {
-      extra = 2;
-      cp = c & 0x0f;
-    } else if ((c & 0xf8) == 0xf0) {
-      extra = 3;
-      cp = c & 0x07;
-    } else {
-      return false;
-    }
-    if (i + extra >= text.size()) return false;  // truncated sequence
-    for (size_t k = 1; k <= extra; ++k) {
-      const auto cc = static_cast<unsigned char>(text[i + k]);
-      if ((cc & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    // Reject overlong forms, surrogates and values beyond Unicode.
-    static constexpr uint32_t kMinForLength[] = {0, 0x80, 0x800, 0x10000};
-    if (cp < kMinForLength[extra] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-      return false;
-    }
-    i += extra + 1;
-  }
-  return true;
-}
-
 std::optional<Rejection> ValidateReport(const Report& report, Instant now,
                                         const ReportLimits& limits) {
   if (!IsCanonicalUuid(report.report_id)) {
@@ -180,6 +143,10 @@ const char* RejectReasonName(RejectReason r) {
       return "report_id_taken";
     case RejectReason::kStoreUnavailable:
       return "store_unavailable";
+    case RejectReason::kRateLimited:
+      return "rate_limited";
+    case RejectReason::kKeyRevoked:
+      return "key_revoked";
   }
   return "unknown";
 }

@@ -12,6 +12,7 @@
 #include <date/date.h>
 
 #include "daemon/core/clock.h"
+#include "daemon/core/text.h"  // IsValidUtf8
 
 namespace pingan::core {
 
@@ -81,6 +82,8 @@ enum class RejectReason {
   kBadSchoolId = 10,
   kReportIdTaken = 11,  // the id names another school's stored report
   kStoreUnavailable = 100,
+  kRateLimited = 101,  // over the per-school report rate: resend later
+  kKeyRevoked = 102,   // the connection's key was revoked or replaced since it connected
 };
 
 // Transient reasons are worth resending unchanged; permanent ones are not.
@@ -105,7 +108,6 @@ struct ReportLimits {
 
 // School ids: 1..64 characters of [A-Za-z0-9_.-], starting with a letter or digit.
 bool IsValidSchoolId(std::string_view id);
-bool IsValidUtf8(std::string_view text);
 
 std::optional<Rejection> ValidateReport(const Report& report, Instant now,
                                         const ReportLimits& limits);

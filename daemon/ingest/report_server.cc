@@ -4,15 +4,23 @@
 
 #include <stdexcept>
 
+#include "daemon/core/text.h"
 #include "daemon/store/audit_log.h"
 
 namespace pingan::ingest {
 namespace {
 
-// The school the connection authenticated as, or "" when there is none (insecure mode).
-std::string AuthenticatedSchool(zmq::message_t& msg) {
-  const char* user = zmq_msg_gets(msg.handle(), "User-Id");
-  return user == nullptr ? "" : user;
+std::string Property(const zmq::message_t& msg, const char* name) {
+  const char* value = zmq_msg_gets(msg.handle(), name);
+  return value == nullptr ? "" : value;
+}
+
+// Rejections an enrolled key causes on purpose, or a broken agent that needs a human:
+// warnings; the rest (a bad report, a busy daemon) are information.
+spdlog::level::level_enum LevelFor(core::RejectReason reason) {
+  return reason == core::RejectReason::kSchoolMismatch || reason == core::RejectReason::kKeyRevoked
+             ? spdlog::level::warn
+             : spdlog::level::info;
 }
 
 wire::Ack AckFor(const store::WriteOutcome& outcome) {
@@ -38,12 +46,15 @@ wire::Ack AckFor(const store::WriteOutcome& outcome) {
 
 ReportServer::ReportServer(boost::asio::io_context& io, zmq::context_t& context,
                            store::StoreWriter& writer, const core::Clock& clock,
-                           ReportServerOptions options)
+                           const core::Clock& limits_clock, ReportServerOptions options)
     : io_(io),
       writer_(writer),
       clock_(clock),
+      limits_clock_(limits_clock),
       options_(std::move(options)),
-      socket_(context, zmq::socket_type::router) {
+      socket_(context, zmq::socket_type::router),
+      rate_(options_.per_school_rate),
+      log_(io, limits_clock, "ingest", options_.log_limits) {
   socket_.set(zmq::sockopt::router_mandatory, 1);
   socket_.set(zmq::sockopt::maxmsgsize, options_.max_message_bytes);
   socket_.set(zmq::sockopt::backlog, options_.backlog);
@@ -62,15 +73,28 @@ ReportServer::~ReportServer() {
   watcher_.reset();
 }
 
-std::string ReportServer::Bind(bool zap_handler_running) {
-  if (!options_.insecure_dev && !zap_handler_running) {
+std::string ReportServer::Bind(const ZapAuthenticator* zap) {
+  if (!options_.insecure_dev && zap == nullptr) {
     // libzmq lets every CURVE client in when no ZAP handler answers: fail closed.
     throw std::logic_error("refusing to bind the report socket without a ZAP handler");
   }
+  zap_ = options_.insecure_dev ? nullptr : zap;
   socket_.bind(options_.endpoint);
   watcher_ = std::make_unique<ZmqWatcher>(io_, socket_, [this] { ReceiveOne(); });
   watcher_->Start();
   return socket_.get(zmq::sockopt::last_endpoint);
+}
+
+ReportServerStats ReportServer::stats() const {
+  ReportServerStats out = stats_;
+  out.log_lines_suppressed = log_.suppressed();
+  return out;
+}
+
+ReportServer::Peer ReportServer::PeerOf(const zmq::message_t& msg) {
+  Peer peer{Property(msg, "User-Id"), Property(msg, kKeyProperty), Property(msg, "Peer-Address")};
+  if (peer.address.empty()) peer.address = "-";
+  return peer;
 }
 
 void ReportServer::ReceiveOne() {
@@ -82,50 +106,85 @@ void ReportServer::ReceiveOne() {
     (void)socket_.recv(parts.back(), zmq::recv_flags::none);  // rest of an atomic message
   }
   ++stats_.received;
-  const std::string id = routing_id.to_string();
-  if (parts.size() != 1) {
-    Reject(id, "", {core::RejectReason::kMalformed, "expected exactly one frame per report"});
-    return;
-  }
-  Handle(id, parts[0]);
+  Handle(routing_id.to_string(), parts);
   UpdateBackpressure();
 }
 
-void ReportServer::Handle(const std::string& routing_id, zmq::message_t& payload) {
-  auto decoded = wire::DecodeReportFrame(payload.to_string_view());
-  if (auto* failure = std::get_if<wire::DecodeFailure>(&decoded)) {
-    Reject(routing_id, failure->report_id, failure->rejection);
+std::optional<core::Rejection> ReportServer::Admit(const Peer& peer) {
+  // The key set may have changed since this connection's handshake: a revoked or
+  // replaced key is refused here, on every message, not only at the next connection.
+  if (zap_ != nullptr && !zap_->IsCurrent(peer.school, peer.key)) {
+    return core::Rejection{core::RejectReason::kKeyRevoked,
+                           "the key of this connection is no longer enrolled; nothing was stored"};
+  }
+  // Every frame costs one report of the sender's rate, valid or not.
+  if (!rate_.Take(peer.Name(), limits_clock_.Now())) {
+    return core::Rejection{core::RejectReason::kRateLimited,
+                           "more than " + std::to_string(options_.per_school_rate.per_second) +
+                               " reports per second from this school; resend later"};
+  }
+  return std::nullopt;
+}
+
+void ReportServer::Handle(const std::string& routing_id, std::vector<zmq::message_t>& parts) {
+  if (parts.empty()) {  // ROUTER always delivers a body; nothing to answer otherwise
+    Reject(routing_id, Peer{"", "", "-"}, "",
+           {core::RejectReason::kMalformed, "expected exactly one frame per report"});
+    return;
+  }
+  const Peer peer = PeerOf(parts[0]);
+  if (parts.size() != 1) {
+    const auto refused = Admit(peer);
+    Reject(routing_id, peer, "",
+           refused ? *refused
+                   : core::Rejection{core::RejectReason::kMalformed,
+                                     "expected exactly one frame per report"});
+    return;
+  }
+  auto decoded = wire::DecodeReportFrame(parts[0].to_string_view());
+  auto* failure = std::get_if<wire::DecodeFailure>(&decoded);
+  const std::string& report_id =
+      failure ? failure->report_id : std::get<core::Report>(decoded).report_id;
+  if (auto refused = Admit(peer)) {
+    Reject(routing_id, peer, report_id, *refused);
+    return;
+  }
+  if (failure) {
+    Reject(routing_id, peer, failure->report_id, failure->rejection);
     return;
   }
   core::Report& report = std::get<core::Report>(decoded);
   const core::Instant now = clock_.Now();
   if (auto rejection = core::ValidateReport(report, now, options_.limits)) {
-    Reject(routing_id, report.report_id, *rejection);
+    Reject(routing_id, peer, report.report_id, *rejection);
     return;
   }
-  const std::string key_school = AuthenticatedSchool(payload);
-  if (!options_.insecure_dev && key_school != report.school_id) {
-    AuditMismatch(key_school, report);
-    Reject(routing_id, report.report_id,
+  if (!options_.insecure_dev && peer.school != report.school_id) {
+    AuditMismatch(peer.school, report);
+    Reject(routing_id, peer, report.report_id,
            {core::RejectReason::kSchoolMismatch,
-            "this key belongs to school '" + key_school + "', not '" + report.school_id + "'"});
+            "this key belongs to school '" + peer.school + "', not '" + report.school_id + "'"});
     return;
   }
   writer_.Submit(store::WriteRequest{store::IncomingReport{std::move(report), now}, routing_id});
 }
 
-void ReportServer::Reject(const std::string& routing_id, const std::string& report_id,
-                          const core::Rejection& rejection) {
+void ReportServer::Reject(const std::string& routing_id, const Peer& peer,
+                          const std::string& report_id, const core::Rejection& rejection) {
   ++stats_.rejected;
-  spdlog::info("ingest: rejected report {}: {} ({})", report_id.empty() ? "-" : report_id,
-               core::RejectReasonName(rejection.reason), rejection.detail);
+  ++stats_.rejected_by_reason[rejection.reason];
+  const char* reason = core::RejectReasonName(rejection.reason);
+  // Everything here but the reason's name came from the peer: escaped and cut.
+  log_.Write(LevelFor(rejection.reason), std::string("rejected ") + reason, peer.Name(),
+             fmt::format("rejected report {} from {}: {} ({})",
+                         report_id.empty() ? "-" : core::LogSafe(report_id),
+                         core::LogSafe(peer.Name()), reason, core::LogSafe(rejection.detail, 160)));
   SendAck(routing_id,
           wire::Ack{report_id, wire::AckStatus::kRejected, rejection.reason, rejection.detail});
 }
 
 void ReportServer::AuditMismatch(const std::string& key_school, const core::Report& report) {
-  spdlog::warn("ingest: key of school {} sent a report claiming school {}", key_school,
-               report.school_id);
+  // Logged with the rejection (rate-limited); the audit log keeps every one.
   store::AuditEntry entry{clock_.Now(), "school:" + key_school, "report.rejected.school_mismatch",
                           report.report_id, "claimed school_id " + report.school_id};
   writer_.Post([entry](store::Database& db) { store::AppendAudit(db.sql(), entry); });
@@ -142,6 +201,7 @@ void ReportServer::OnCommitted(const std::vector<store::WriteOutcome>& outcomes)
         break;
       case store::WriteStatus::kIdTaken:
         ++stats_.rejected;
+        ++stats_.rejected_by_reason[core::RejectReason::kReportIdTaken];
         break;
       case store::WriteStatus::kFailed:
         ++stats_.store_failures;
@@ -163,7 +223,7 @@ void ReportServer::SendAck(const std::string& routing_id, const wire::Ack& ack) 
     }
   } catch (const zmq::error_t& e) {
     ++stats_.unroutable_acks;  // EHOSTUNREACH: the agent disconnected; it will resend
-    spdlog::debug("ingest: ack for {} not delivered: {}", ack.report_id, e.what());
+    spdlog::debug("ingest: ack for {} not delivered: {}", core::LogSafe(ack.report_id), e.what());
   }
 }
 

@@ -1,17 +1,23 @@
 // ReportServer: the daemon's ZeroMQ ROUTER that receives reports from school agents.
 //
-// For each frame: decode, validate (core::ValidateReport), check that the school the
-// CURVE key authenticated as (ZAP user id) is the school the report names, then hand
-// it to the StoreWriter. Acks for stored and duplicate reports are sent only from
+// For each frame: check that the key the connection authenticated with is still
+// enrolled (ZapAuthenticator::IsCurrent; a revoked or replaced key is refused on open
+// connections too), spend one report of the sender's rate (core::RateLimiter, per
+// school), decode, validate (core::ValidateReport), check that the school the CURVE
+// key authenticated as (ZAP user id) is the school the report names, then hand it to
+// the StoreWriter. Acks for stored and duplicate reports are sent only from
 // OnCommitted, i.e. after the batch's transaction committed; rejections are answered
-// at once. A school-id mismatch is rejected and written to the audit log.
+// at once, counted per reason, and logged through a PeerLog (escaped, a few lines per
+// peer, reason and minute). A school-id mismatch is also written to the audit log.
 //
 // Threading: everything except construction runs on the io_context thread. The
 // StoreWriter's completion callback must post OnCommitted onto that thread.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,8 +25,12 @@
 #include <zmq.hpp>
 
 #include "daemon/core/clock.h"
+#include "daemon/core/log_limiter.h"
+#include "daemon/core/rate_limiter.h"
 #include "daemon/core/report.h"
 #include "daemon/ingest/codec.h"
+#include "daemon/ingest/peer_log.h"
+#include "daemon/ingest/zap_authenticator.h"
 #include "daemon/ingest/zmq_watcher.h"
 #include "daemon/store/store_writer.h"
 
@@ -36,6 +46,12 @@ struct ReportServerOptions {
   // Stop reading from the socket while this many reports wait for the store.
   size_t max_pending = 50000;
   core::ReportLimits limits;
+  // Reports per second (and burst) one school may send; more get RATE_LIMITED
+  // (transient: the agent resends later). Keyed by the authenticated school, or by the
+  // peer address in insecure mode.
+  core::ReportRate per_school_rate;
+  // How many rejection lines per peer and reason (and in all) reach the log.
+  core::LogLimits log_limits;
 };
 
 struct ReportServerStats {
@@ -43,26 +59,44 @@ struct ReportServerStats {
   uint64_t stored = 0;
   uint64_t duplicates = 0;
   uint64_t rejected = 0;
+  std::map<core::RejectReason, uint64_t> rejected_by_reason;  // sums to `rejected`
   uint64_t store_failures = 0;
   uint64_t unroutable_acks = 0;  // peer gone before its ack: it will resend
+  uint64_t log_lines_suppressed = 0;
 };
 
 class ReportServer {
  public:
+  // `clock` stamps reports (the daemon's clock, a drill clock during a drill);
+  // `limits_clock` paces the rate limit and the rejection log (always real time).
   ReportServer(boost::asio::io_context& io, zmq::context_t& context, store::StoreWriter& writer,
-               const core::Clock& clock, ReportServerOptions options);
+               const core::Clock& clock, const core::Clock& limits_clock,
+               ReportServerOptions options);
   ~ReportServer();
 
   // Binds and starts receiving. In CURVE mode the caller must have bound the ZAP
-  // authenticator first; Bind refuses otherwise. Returns the bound endpoint.
-  std::string Bind(bool zap_handler_running);
+  // authenticator `zap` first (it must outlive this server); Bind refuses a null one
+  // then. Returns the bound endpoint.
+  std::string Bind(const ZapAuthenticator* zap);
   void OnCommitted(const std::vector<store::WriteOutcome>& outcomes);
-  const ReportServerStats& stats() const { return stats_; }
+  ReportServerStats stats() const;
 
  private:
+  // Who sent a frame, from the properties libzmq attaches to each message.
+  struct Peer {
+    std::string school;   // ZAP user id; "" in insecure mode
+    std::string key;      // the Z85 key the connection authenticated with
+    std::string address;  // the TCP peer's address
+    const std::string& Name() const { return school.empty() ? address : school; }
+  };
+  static Peer PeerOf(const zmq::message_t& msg);
+
   void ReceiveOne();
-  void Handle(const std::string& routing_id, zmq::message_t& payload);
-  void Reject(const std::string& routing_id, const std::string& report_id,
+  // Whether the peer may send now at all: its key still enrolled, its rate not spent
+  // (spends one report of it).
+  std::optional<core::Rejection> Admit(const Peer& peer);
+  void Handle(const std::string& routing_id, std::vector<zmq::message_t>& parts);
+  void Reject(const std::string& routing_id, const Peer& peer, const std::string& report_id,
               const core::Rejection& rejection);
   void SendAck(const std::string& routing_id, const wire::Ack& ack);
   void AuditMismatch(const std::string& key_school, const core::Report& report);
@@ -71,8 +105,12 @@ class ReportServer {
   boost::asio::io_context& io_;
   store::StoreWriter& writer_;
   const core::Clock& clock_;
+  const core::Clock& limits_clock_;
   ReportServerOptions options_;
   zmq::socket_t socket_;
+  const ZapAuthenticator* zap_ = nullptr;
+  core::RateLimiter rate_;
+  PeerLog log_;
   std::unique_ptr<ZmqWatcher> watcher_;
   ReportServerStats stats_;
 };

@@ -7,14 +7,18 @@
 
 #include <zmq_addon.hpp>
 
+#include "daemon/core/text.h"
+
 namespace pingan::ingest {
 namespace {
 
 constexpr const char* kZapEndpoint = "inproc://zeromq.zap.01";
 
-std::string DecodeZ85Key(const std::string& z85) {
+std::string DecodeZ85Key(std::string_view z85) {
   std::array<uint8_t, 32> raw{};
-  if (zmq_z85_decode(raw.data(), z85.c_str()) == nullptr) return "";
+  if (z85.size() != 40) return "";
+  const std::string text(z85);  // zmq_z85_decode wants a terminated string
+  if (zmq_z85_decode(raw.data(), text.c_str()) == nullptr) return "";
   return std::string(reinterpret_cast<const char*>(raw.data()), raw.size());
 }
 
@@ -25,10 +29,23 @@ std::string EncodeZ85Key(const std::string& raw) {
   return out;
 }
 
+// ZAP metadata (RFC 27, as ZMTP properties): name length (1 byte), name, value length
+// (4 bytes, network order), value.
+std::string Metadata(std::string_view name, std::string_view value) {
+  std::string out;
+  out += static_cast<char>(name.size());
+  out += name;
+  const auto n = static_cast<uint32_t>(value.size());
+  for (int shift = 24; shift >= 0; shift -= 8) out += static_cast<char>((n >> shift) & 0xff);
+  out += value;
+  return out;
+}
+
 }  // namespace
 
-ZapAuthenticator::ZapAuthenticator(boost::asio::io_context& io, zmq::context_t& context)
-    : socket_(context, zmq::socket_type::rep), io_(io) {
+ZapAuthenticator::ZapAuthenticator(boost::asio::io_context& io, zmq::context_t& context,
+                                   const core::Clock& clock, core::LogLimits log_limits)
+    : socket_(context, zmq::socket_type::rep), io_(io), log_(io, clock, "zap", log_limits) {
   socket_.set(zmq::sockopt::linger, 0);
 }
 
@@ -52,6 +69,19 @@ void ZapAuthenticator::SetSchoolKeys(const wire::SchoolKeys& keys) {
   spdlog::info("zap: {} school keys allowed", school_by_key_.size());
 }
 
+bool ZapAuthenticator::IsCurrent(std::string_view school, std::string_view key_z85) const {
+  const std::string raw = DecodeZ85Key(key_z85);
+  if (raw.empty()) return false;
+  auto it = school_by_key_.find(raw);
+  return it != school_by_key_.end() && it->second == school;
+}
+
+ZapStats ZapAuthenticator::stats() const {
+  ZapStats out = stats_;
+  out.log_lines_suppressed = log_.suppressed();
+  return out;
+}
+
 std::string ZapAuthenticator::Authenticate(const std::string& mechanism,
                                            const std::string& credentials,
                                            std::string& status_text) {
@@ -69,11 +99,15 @@ std::string ZapAuthenticator::Authenticate(const std::string& mechanism,
 }
 
 void ZapAuthenticator::SendReply(std::string_view request_id, std::string_view status_code,
-                                 std::string_view status_text, std::string_view user_id) {
+                                 std::string_view status_text, std::string_view user_id,
+                                 std::string_view key_z85) {
   // version, request id, status code, status text, user id, metadata (RFC 27).
+  // The key rides along as metadata so that each message can be checked against the
+  // current key set (IsCurrent), not only the handshake.
+  const std::string metadata = user_id.empty() ? "" : Metadata(kKeyProperty, key_z85);
   std::array<zmq::const_buffer, 6> reply{zmq::str_buffer("1.0"),   zmq::buffer(request_id),
                                          zmq::buffer(status_code), zmq::buffer(status_text),
-                                         zmq::buffer(user_id),     zmq::str_buffer("")};
+                                         zmq::buffer(user_id),     zmq::buffer(metadata)};
   zmq::send_multipart(socket_, reply);
 }
 
@@ -85,26 +119,38 @@ void ZapAuthenticator::HandleRequests() {
     if (!n) return;
     // version, request id, domain, address, identity, mechanism, credentials...
     if (frames.size() < 6 || frames[0].to_string_view() != "1.0") {
+      ++stats_.malformed_requests;
       spdlog::error("zap: malformed request of {} frames", frames.size());
       SendReply(frames.size() > 1 ? frames[1].to_string_view() : "", "500", "malformed ZAP request",
-                "");
+                "", "");
       continue;
     }
     const std::string mechanism = frames[5].to_string();
     const std::string credentials = frames.size() > 6 ? frames[6].to_string() : "";
     std::string status_text;
     const std::string school = Authenticate(mechanism, credentials, status_text);
+    const std::string_view address = frames[3].to_string_view();
     if (school.empty()) {
-      ++denied_;
-      spdlog::warn("zap: refused {} client {} from {}: {}", mechanism,
-                   mechanism == "CURVE" ? EncodeZ85Key(credentials) : "-",
-                   frames[3].to_string_view(), status_text);
+      LogRefusal(mechanism, credentials, address, status_text);
+      SendReply(frames[1].to_string_view(), "400", status_text, "", "");
     } else {
-      ++accepted_;
-      spdlog::debug("zap: school {} authenticated from {}", school, frames[3].to_string_view());
+      ++stats_.accepted;
+      spdlog::debug("zap: school {} authenticated from {}", school, core::LogSafe(address));
+      SendReply(frames[1].to_string_view(), "200", status_text, school, EncodeZ85Key(credentials));
     }
-    SendReply(frames[1].to_string_view(), school.empty() ? "400" : "200", status_text, school);
   }
+}
+
+void ZapAuthenticator::LogRefusal(const std::string& mechanism, const std::string& credentials,
+                                  std::string_view address, const std::string& status_text) {
+  // Anyone who reaches the port can cause this line: counted always, logged a few
+  // times per address and minute.
+  const bool curve = mechanism == "CURVE";
+  ++(curve ? stats_.denied_unknown_key : stats_.denied_mechanism);
+  log_.Write(
+      spdlog::level::warn, curve ? "refused unknown key" : "refused mechanism", address,
+      fmt::format("refused {} client {} from {}: {}", core::LogSafe(mechanism),
+                  curve ? EncodeZ85Key(credentials) : "-", core::LogSafe(address), status_text));
 }
 
 }  // namespace pingan::ingest

@@ -4,8 +4,12 @@
 // to inproc://zeromq.zap.01 in the daemon's context. libzmq accepts every client key
 // when no ZAP handler runs, so the daemon must Bind() this before binding its ROUTER
 // (fail closed). A known school key is answered "200" with the school id as the ZAP
-// user id, which libzmq then attaches to every message ("User-Id" property). Runs on
-// the io_context thread (via ZmqWatcher); not thread-safe.
+// user id and the key itself as metadata (kKeyProperty); libzmq attaches both to every
+// message of that connection ("User-Id" and "X-Pingan-Key" properties), so that the
+// ReportServer can ask IsCurrent per message and refuse a key revoked or replaced
+// while its connection stays open. Refused handshakes are counted per reason and
+// logged through a PeerLog (a few lines per address and minute). Runs on the
+// io_context thread (via ZmqWatcher); not thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -17,14 +21,32 @@
 #include <boost/asio/io_context.hpp>
 #include <zmq.hpp>
 
+#include "daemon/core/clock.h"
+#include "daemon/core/log_limiter.h"
 #include "daemon/ingest/curve_keys.h"
+#include "daemon/ingest/peer_log.h"
 #include "daemon/ingest/zmq_watcher.h"
 
 namespace pingan::ingest {
 
+// The message property (ZAP metadata) holding the Z85 public key a connection
+// authenticated with.
+inline constexpr const char* kKeyProperty = "X-Pingan-Key";
+
+struct ZapStats {
+  uint64_t accepted = 0;
+  uint64_t denied_unknown_key = 0;  // a CURVE key not (or no longer) enrolled
+  uint64_t denied_mechanism = 0;    // NULL or PLAIN where CURVE is required
+  uint64_t malformed_requests = 0;  // from libzmq itself: a defect, not a peer
+  uint64_t log_lines_suppressed = 0;
+  uint64_t denied() const { return denied_unknown_key + denied_mechanism; }
+};
+
 class ZapAuthenticator {
  public:
-  ZapAuthenticator(boost::asio::io_context& io, zmq::context_t& context);
+  // `clock` paces the refusal log (real time: a drill clock must not open the flood).
+  ZapAuthenticator(boost::asio::io_context& io, zmq::context_t& context, const core::Clock& clock,
+                   core::LogLimits log_limits = {});
   ~ZapAuthenticator();
 
   // Binds the ZAP endpoint and starts answering. Throws if it cannot bind (e.g.
@@ -34,22 +56,26 @@ class ZapAuthenticator {
   // Connections already authenticated stay up; new handshakes use the new set.
   void SetSchoolKeys(const wire::SchoolKeys& keys);
   size_t allowed_keys() const { return school_by_key_.size(); }
-  uint64_t accepted() const { return accepted_; }
-  uint64_t denied() const { return denied_; }
+  // Whether `key_z85` is, in the current key set, the key of `school`: false once the
+  // key was revoked or replaced (SetSchoolKeys), and for anything that is not a key.
+  bool IsCurrent(std::string_view school, std::string_view key_z85) const;
+  ZapStats stats() const;
 
  private:
   void HandleRequests();
   void SendReply(std::string_view request_id, std::string_view status_code,
-                 std::string_view status_text, std::string_view user_id);
+                 std::string_view status_text, std::string_view user_id, std::string_view key_z85);
   std::string Authenticate(const std::string& mechanism, const std::string& credentials,
                            std::string& status_text);
+  void LogRefusal(const std::string& mechanism, const std::string& credentials,
+                  std::string_view address, const std::string& status_text);
 
   zmq::socket_t socket_;
   std::unique_ptr<ZmqWatcher> watcher_;
   boost::asio::io_context& io_;
   std::map<std::string, std::string> school_by_key_;  // 32-byte binary key -> school id
-  uint64_t accepted_ = 0;
-  uint64_t denied_ = 0;
+  ZapStats stats_;
+  PeerLog log_;
 };
 
 }  // namespace pingan::ingest

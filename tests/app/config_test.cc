@@ -41,6 +41,19 @@ TEST(Config, AFileOverlaysTheDefaults) {
   EXPECT_EQ(c.config_dir, dir.path().string());
 }
 
+TEST(Config, PerSchoolRateIsGenerousByDefaultAndConfigurable) {
+  const DaemonConfig defaults = DefaultConfig();
+  EXPECT_EQ(defaults.per_school_rate.per_second, 20);
+  EXPECT_EQ(defaults.per_school_rate.burst, 200);
+  auto parsed = ParseConfig("ingest:\n  per_school_rate: 5\n  per_school_burst: 7\n", "test.yaml",
+                            DefaultConfig());
+  ASSERT_TRUE(std::holds_alternative<DaemonConfig>(parsed));
+  EXPECT_EQ(std::get<DaemonConfig>(parsed).per_school_rate.per_second, 5);
+  EXPECT_EQ(std::get<DaemonConfig>(parsed).per_school_rate.burst, 7);
+  EXPECT_EQ(ErrorOf("ingest:\n  per_school_rate: 0\n").key, "ingest.per_school_rate");
+  EXPECT_EQ(ErrorOf("ingest:\n  per_school_burst: many\n").key, "ingest.per_school_burst");
+}
+
 TEST(Config, ErrorsNameFileLineAndKey) {
   ConfigError e = ErrorOf("listen: tcp://127.0.0.1:1\ningest:\n  backlogg: 10\n");
   EXPECT_EQ(e.file, "test.yaml");

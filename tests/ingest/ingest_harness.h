@@ -52,18 +52,22 @@ class IngestHarness {
           boost::asio::post(io_, [this, o = std::move(outcomes)] { server_->OnCommitted(o); });
         });
     if (with_zap) {
-      zap_ = std::make_unique<ingest::ZapAuthenticator>(io_, context_);
+      zap_ = std::make_unique<ingest::ZapAuthenticator>(io_, context_, clock_);
       zap_->SetSchoolKeys(keys);
       zap_->Bind();
     }
-    ingest::ReportServerOptions options;
-    options.endpoint = "tcp://127.0.0.1:*";
-    options.curve_secret_key = server_keys_.secret_z85;
-    server_ = std::make_unique<ingest::ReportServer>(io_, context_, *writer_, clock_, options);
+    options_.endpoint = "tcp://127.0.0.1:*";
+    options_.curve_secret_key = server_keys_.secret_z85;
   }
 
+  // Change before Start.
+  ingest::ReportServerOptions& options() { return options_; }
+
   void Start() {
-    endpoint_ = server_->Bind(zap_ != nullptr);
+    // One clock for report times and the limits: tests move both by hand.
+    server_ =
+        std::make_unique<ingest::ReportServer>(io_, context_, *writer_, clock_, clock_, options_);
+    endpoint_ = server_->Bind(zap_.get());
     thread_ = std::thread([this] { io_.run(); });
   }
 
@@ -86,6 +90,17 @@ class IngestHarness {
   ingest::ReportServerStats Stats() {
     return OnIo([this] { return server_->stats(); });
   }
+  ingest::ZapStats ZapStats() {
+    return OnIo([this] { return zap_->stats(); });
+  }
+  // Replaces the enrolled keys, as a SIGHUP or `pinganctl keys` would.
+  void SetKeys(const wire::SchoolKeys& keys) {
+    OnIo([&] {
+      zap_->SetSchoolKeys(keys);
+      return 0;
+    });
+  }
+  FakeClock& clock() { return clock_; }
   // Runs `fn` against the database on the writer thread, after everything queued.
   template <typename F>
   auto OnStore(F fn) {
@@ -113,6 +128,7 @@ class IngestHarness {
   zmq::context_t client_context_;
   std::unique_ptr<store::StoreWriter> writer_;
   std::unique_ptr<ingest::ZapAuthenticator> zap_;
+  ingest::ReportServerOptions options_;
   std::unique_ptr<ingest::ReportServer> server_;
   std::string endpoint_;
   std::thread thread_;

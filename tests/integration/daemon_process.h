@@ -1,9 +1,11 @@
 // DaemonProcess: runs the real pingand binary for black-box tests, on loopback and a
 // temporary data directory. Start waits (bounded) until the daemon has written its
 // bound endpoint; Kill sends a signal and reaps the process. Also helpers to enroll
-// schools (keys in the daemon's key directory) and ask the control channel.
+// schools (keys in the daemon's key directory) and ask the control channel, and a
+// log file (set_log_file) that receives the daemon's stderr for tests of its log.
 #pragma once
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -37,7 +39,7 @@ class DaemonProcess {
     std::filesystem::remove(endpoint_file);
     std::vector<std::string> args = {PINGAND_PATH,  "--data-dir",  data_dir_,
                                      "--listen",    listen_,       "--endpoint-file",
-                                     endpoint_file, "--log-level", "warn"};
+                                     endpoint_file, "--log-level", log_level_};
     // No HTTP API unless a test asks for one (set_http_listen, on a port it found free):
     // test daemons running in parallel must not compete for a fixed port.
     args.insert(args.end(), {"--http-listen", http_listen_});
@@ -47,6 +49,10 @@ class DaemonProcess {
       if (file_limit_ > 0) {
         const rlimit limit{file_limit_, file_limit_};
         ::setrlimit(RLIMIT_NOFILE, &limit);
+      }
+      if (!log_file_.empty()) {
+        const int fd = ::open(log_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+        if (fd >= 0) ::dup2(fd, STDERR_FILENO);
       }
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(a.data());
@@ -110,12 +116,17 @@ class DaemonProcess {
   // Soft and hard RLIMIT_NOFILE of the next Start (0: inherited), as `ulimit -n` would.
   void set_file_limit(rlim_t limit) { file_limit_ = limit; }
   pid_t pid() const { return pid_; }
+  // The daemon's stderr (its log) goes to `path` from the next Start, appended.
+  void set_log_file(std::string path) { log_file_ = std::move(path); }
+  void set_log_level(std::string level) { log_level_ = std::move(level); }
 
  private:
   std::string data_dir_;
   std::string listen_ = "tcp://127.0.0.1:*";
   std::string http_listen_;
   rlim_t file_limit_ = 0;
+  std::string log_file_;
+  std::string log_level_ = "warn";
   pid_t pid_ = -1;
 };
 
