@@ -65,29 +65,35 @@ json VisibleAlert(const ApiContext& api, const Principal& p, const std::string& 
 }  // namespace
 
 void AddSessionRoutes(Router& r, ApiPtr api) {
-  r.Add({"POST", "/api/v1/login", Permission::kPublic, true,
-         [api](const RouteContext& c) {
-           const json body = Body(c);
-           auto result = api->auth.Login(Text(body, "name"), Text(body, "password"),
-                                         c.request.client_address);
-           if (auto* refused = std::get_if<LoginRefused>(&result)) {
-             if (!refused->throttled) {
-               return ErrorResponse(401, "bad_credentials", "wrong name or password");
-             }
-             Response res = ErrorResponse(429, "throttled", "too many failed logins; wait");
-             const auto seconds = (refused->retry_after.count() + 999) / 1000;
-             res.headers.emplace_back("Retry-After", std::to_string(seconds));
-             return res;
-           }
-           const LoginOk& ok = std::get<LoginOk>(result);
-           Response res = JsonResponse(200, {{"user", ok.principal.name},
-                                             {"role", RoleName(ok.principal.role)},
-                                             {"scope", ok.principal.scope},
-                                             {"csrf_token", ok.principal.csrf_token}});
-           res.headers.emplace_back("Set-Cookie", SessionCookie(ok.session_token, c.request.tls));
-           return res;
-         },
-         Runs::kHashPool, /*json_same_origin=*/true});
+  Route login{
+      "POST",
+      "/api/v1/login",
+      Permission::kPublic,
+      true,
+      [api](const RouteContext& c) {
+        const json body = Body(c);
+        auto result =
+            api->auth.Login(Text(body, "name"), Text(body, "password"), c.request.client_address);
+        if (auto* refused = std::get_if<LoginRefused>(&result)) {
+          if (!refused->throttled) {
+            return ErrorResponse(401, "bad_credentials", "wrong name or password");
+          }
+          Response res = ErrorResponse(429, "throttled", "too many failed logins; wait");
+          const auto seconds = (refused->retry_after.count() + 999) / 1000;
+          res.headers.emplace_back("Retry-After", std::to_string(seconds));
+          return res;
+        }
+        const LoginOk& ok = std::get<LoginOk>(result);
+        Response res = JsonResponse(200, {{"user", ok.principal.name},
+                                          {"role", RoleName(ok.principal.role)},
+                                          {"scope", ok.principal.scope},
+                                          {"csrf_token", ok.principal.csrf_token}});
+        res.headers.emplace_back("Set-Cookie", SessionCookie(ok.session_token, c.request.tls));
+        return res;
+      },
+      Runs::kHashPool};
+  login.json_same_origin = true;  // no session guards it (request_checks.h)
+  r.Add(std::move(login));
   r.Add({"POST", "/api/v1/logout", Permission::kSession, true,
          [api](const RouteContext& c) {
            api->auth.Logout(*c.principal);

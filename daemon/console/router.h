@@ -81,12 +81,14 @@ struct Route {
   // The read pool unless said otherwise: only handlers that touch nothing but memory
   // owned by the io thread belong there (tests/console/worker_pool_test.cc lists them).
   Runs runs = Runs::kReadPool;
-  // The largest body this route reads (for a caller it admits; see Router::Admit).
-  size_t body_limit = kJsonBodyLimit;
+  // Set the fields below by name, never positionally (a bool would silently become a
+  // body limit).
   // For state changes no session guards (login): the body must be declared
   // application/json (415) and an Origin header, when present, must name this server
-  // (403). Checked on the io thread before the handler is queued (request_checks.h).
+  // (403). Checked on the head, before the body is read (request_checks.h).
   bool json_same_origin = false;
+  // The largest body this route reads (for a caller it admits; see Router::Admit).
+  size_t body_limit = kJsonBodyLimit;
 };
 
 // What may be read of a request once its head (method, target, headers) is in: the

@@ -64,7 +64,8 @@ TEST_F(HttpServerTest, AnswersOverARealSocketWithKeepAlive) {
   EXPECT_EQ(json::parse(ok.body())["user"], "duty");
 
   http::request<http::string_body> big{http::verb::post, "/api/v1/login", 11};
-  big.body() = std::string(4096, 'x');
+  big.set(http::field::content_type, "application/json");
+  big.body() = std::string(kPublicBodyLimit + 1, 'x');
   EXPECT_EQ(exchange(big).result_int(), 413);
 
   beast::error_code ec;
