@@ -23,7 +23,8 @@ std::span<const WebAsset> WebAssets();
 // "text/html; charset=utf-8" etc. by file extension; "application/octet-stream" otherwise.
 std::string_view ContentTypeFor(std::string_view name);
 
-// GET / and GET /static/{name}, public (the login form must load without a session).
+// GET / and GET /static/{name}, public (the login form must load without a session),
+// and the deep links of messages (/alerts/{id}, /incidents/{id}, /schools/{id}).
 void RegisterWebRoutes(Router& router);
 
 }  // namespace pingan::console

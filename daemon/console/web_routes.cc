@@ -1,6 +1,7 @@
 #include <string>
 
 #include "daemon/console/web_assets.h"
+#include "daemon/core/message_template.h"
 
 namespace pingan::console {
 namespace {
@@ -26,6 +27,25 @@ Response AssetResponse(const WebAsset& asset) {
                   "default-src 'self'; img-src 'self' data:; media-src 'self' data:; "
                   "frame-ancestors 'none'"}};
   return res;
+}
+
+// The links in SMS and e-mail (core::ConsoleLink) are real paths, which survive any
+// mail client; the page itself navigates by fragment. Each path answers with a
+// redirect to the page's fragment route, which shows the sign-in first when needed and
+// then the linked page.
+Response Redirect(std::string location) {
+  Response res;
+  res.status = 302;
+  res.headers = {{"Location", std::move(location)}, {"Cache-Control", "no-store"}};
+  return res;
+}
+
+void AddDeepLink(Router& router, const std::string& path, const std::string& fragment) {
+  router.Add({"GET", path + "/{id}", Permission::kPublic, false,
+              [fragment](const RouteContext& c) {
+                return Redirect("/#" + fragment + "/" + core::PercentEncode(c.params.at("id")));
+              },
+              Runs::kIo});
 }
 
 }  // namespace
@@ -54,6 +74,12 @@ void RegisterWebRoutes(Router& router) {
                 return AssetResponse(*asset);
               },
               Runs::kIo});
+  AddDeepLink(router, "/alerts", "alert");
+  AddDeepLink(router, "/incidents", "incident");
+  AddDeepLink(router, "/schools", "school");
+  // A message about several alerts of one deadline links to the list.
+  router.Add({"GET", "/alerts", Permission::kPublic, false,
+              [](const RouteContext&) { return Redirect("/#alerts"); }, Runs::kIo});
 }
 
 }  // namespace pingan::console

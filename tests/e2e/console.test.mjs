@@ -131,12 +131,12 @@ after(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function signIn(viewport) {
+async function signIn(viewport, target = '/') {
   const page = await browser.newPage({ viewport });  // its own context: its own cookie
   page.setDefaultTimeout(WAIT);
   page.on('pageerror', (e) => { daemonLog += `\n[page error] ${e.message}`; });
   page.on('console', (m) => { daemonLog += `\n[page ${m.type()}] ${m.text()}`; });
-  await page.goto(baseUrl + '/');
+  await page.goto(baseUrl + target);
   // Login page in Simplified Chinese by default.
   await page.waitForSelector('#view-login:not([hidden])');
   assert.equal(await page.textContent('#login-form h2'), '登录');
@@ -178,6 +178,13 @@ test('duty officer sees a missed report appear live and acknowledges it', async 
   await other.click('#nav a[href="#alerts"]');
   await other.waitForSelector('#alert-list li[data-alert].state-open');
   await other.evaluate(() => { window.e2eMarker = 'other page'; });
+
+  // The link an SMS carries (<base>/alerts/<id>) opens that alert after signing in.
+  const alertId = await page.getAttribute('#alert-list li[data-alert]', 'data-alert');
+  const linked = await signIn({ width: 390, height: 844 }, '/alerts/' + encodeURIComponent(alertId));
+  await linked.waitForSelector('#view-alert:not([hidden]) #alert-head');
+  assert.match(linked.url(), /#alert\//);
+  await linked.close();
 
   // Open one alert and acknowledge it with a comment.
   await page.click('#alert-list li[data-alert] a');
