@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -17,6 +18,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "tests/fakes/source_root.h"
 #include "tests/fakes/temp_dir.h"
 #include "tests/integration/daemon_process.h"
 #include "tests/integration/school_fleet.h"
@@ -204,6 +206,29 @@ TEST(HttpAbuse, OversizedAnonymousBodiesLeaveMemoryNearItsBaseline) {
             << "\n";
   EXPECT_LT(held - baseline, 50 * 1024);
   EXPECT_LT(after - baseline, 50 * 1024);
+  EXPECT_TRUE(daemon.Running());
+}
+
+TEST(HttpAbuse, TheOperatorsCheckScriptFindsEveryCaseHeld) {
+  TempDir dir;
+  DaemonProcess daemon(dir.File("data"));
+  const int port = FreeLoopbackPort();
+  daemon.set_http_listen("127.0.0.1:" + std::to_string(port));
+  daemon.Start();
+  ASSERT_EQ(GetWithin(port, "/api/v1/session", 3s), 401);
+  const std::string command = TestPython() + " " +
+                              (SourceRoot() / "deploy" / "pingan-abuse-check").string() +
+                              " --http 127.0.0.1:" + std::to_string(port) + " --pid " +
+                              std::to_string(daemon.pid()) + " 2>&1";
+  FILE* out = ::popen(command.c_str(), "r");
+  ASSERT_NE(out, nullptr);
+  std::string printed;
+  char line[512];
+  while (std::fgets(line, sizeof line, out) != nullptr) printed += line;
+  const int status = ::pclose(out);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << printed;
+  EXPECT_EQ(printed.find("FAILED"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("HELD   connection flood"), std::string::npos) << printed;
   EXPECT_TRUE(daemon.Running());
 }
 
