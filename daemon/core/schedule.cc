@@ -196,37 +196,6 @@ std::vector<Window> Schedule::WindowsOn(std::string_view school_id,
   return out;
 }
 
-std::vector<Window> Schedule::UpcomingDeadlines(Instant from, size_t limit) const {
-  std::vector<Window> out;
-  if (limit == 0) return out;
-  auto it = std::lower_bound(by_deadline_.begin(), by_deadline_.end(), from,
-                             [](const Event& e, Instant v) { return e.at < v; });
-  for (; it != by_deadline_.end() && out.size() < limit; ++it) {
-    out.push_back(windows_[it->window].window);
-  }
-  std::unordered_set<std::string> seen;
-  for (const Window& w : out) seen.insert(SweepKey(w));
-  for (uint32_t gi : on_demand_groups_) {
-    const Group& g = groups_[gi];
-    const Requirement& r = requirements_[g.requirement];
-    date::year_month ym = MonthOf(*g.zone, from) - kMonthMargin;
-    if (r.active_from) ym = std::max(ym, MonthOf(*r.active_from) - date::months{1});
-    // At most one window per month: `limit` months (capped at a century) suffice.
-    const auto months = static_cast<int>(std::min<size_t>(limit, 1200));
-    const date::year_month stop = ym + date::months{months + 4};
-    size_t taken = 0;
-    for (; ym <= stop && taken < limit; ym += date::months{1}) {
-      auto w = OnDemandWindowFor(g, ym);
-      if (!w || w->deadline < from || !seen.insert(SweepKey(*w)).second) continue;
-      out.push_back(std::move(*w));
-      ++taken;
-    }
-  }
-  std::sort(out.begin(), out.end(), ByDeadline);
-  if (out.size() > limit) out.resize(limit);
-  return out;
-}
-
 std::vector<Schedule::Upcoming> Schedule::UpcomingDeadlinesFor(
     Instant from, size_t limit, const std::function<bool(const Unit&)>& include) const {
   std::vector<Upcoming> out;

@@ -79,18 +79,16 @@ class Schedule {
   // Windows of `school_id` whose covered dates include `local_day` (the day's all-clear
   // windows and the month's summary window), ordered by deadline.
   std::vector<Window> WindowsOn(std::string_view school_id, date::year_month_day local_day) const;
-  // The first `limit` distinct windows (over all schools) with deadline >= `from`,
-  // ordered by (deadline, requirement_id, window_id).
-  std::vector<Window> UpcomingDeadlines(Instant from, size_t limit) const;
   // A window ahead with the number of schools (paused ones included) that owe it.
   struct Upcoming {
     Window window;
     size_t schools = 0;
   };
-  // Like UpcomingDeadlines, but counting only the schools `include` accepts and leaving
+  // The first `limit` distinct windows with deadline >= `from`, ordered by (deadline,
+  // requirement_id, window_id), counting only the schools `include` accepts and leaving
   // out the windows none of them owes: the next deadlines of one subtree, so that a
-  // leader learns nothing of requirements and schools outside it. `include` is asked
-  // once per school per call.
+  // leader learns nothing of requirements and schools outside it (the whole
+  // organisation: accept every school). `include` is asked once per school per call.
   std::vector<Upcoming> UpcomingDeadlinesFor(Instant from, size_t limit,
                                              const std::function<bool(const Unit&)>& include) const;
 

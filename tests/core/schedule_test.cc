@@ -287,18 +287,21 @@ TEST(ScheduleTest, UpcomingDeadlinesAreDistinctAndOrdered) {
   const OrgTree tree = MakeTree();
   const Schedule s = BuildOrDie(tree, {NationalDay()},
                                 {Daily("d", {kHoliday}, {hours{16}}), Monthly("m", 30, hours{17})});
-  const auto next = s.UpcomingDeadlines(Utc(2026_y / 10 / 3, 9), 5);
+  const auto everyone = [](const Unit&) { return true; };
+  const auto next = s.UpcomingDeadlinesFor(Utc(2026_y / 10 / 3, 9), 5, everyone);
   ASSERT_EQ(next.size(), 5u);
-  for (size_t i = 1; i < next.size(); ++i) EXPECT_LE(next[i - 1].deadline, next[i].deadline);
-  EXPECT_EQ(next[0].time_zone, "Europe/Berlin");  // 10-03 16:00 CEST = 14:00 UTC
-  EXPECT_EQ(next[0].window_id, "2026-10-03");
+  for (size_t i = 1; i < next.size(); ++i) {
+    EXPECT_LE(next[i - 1].window.deadline, next[i].window.deadline);
+  }
+  EXPECT_EQ(next[0].window.time_zone, "Europe/Berlin");  // 10-03 16:00 CEST = 14:00 UTC
+  EXPECT_EQ(next[0].window.window_id, "2026-10-03");
   std::set<std::string> keys;
-  for (const auto& w : next) keys.insert(SweepKey(w));
+  for (const auto& u : next) keys.insert(SweepKey(u.window));
   EXPECT_EQ(keys.size(), next.size());
   // Far beyond the holidays only the monthly summaries remain.
-  const auto later = s.UpcomingDeadlines(Utc(2027_y / 3 / 1, 0), 4);
+  const auto later = s.UpcomingDeadlinesFor(Utc(2027_y / 3 / 1, 0), 4, everyone);
   ASSERT_EQ(later.size(), 4u);
-  for (const auto& w : later) EXPECT_EQ(w.requirement_id, "m");
+  for (const auto& u : later) EXPECT_EQ(u.window.requirement_id, "m");
 }
 
 TEST(ScheduleTest, IncidentsHaveNoWindows) {

@@ -14,6 +14,7 @@
 
 #include "tests/fakes/temp_dir.h"
 #include "tests/integration/daemon_process.h"
+#include "tests/notify/test_peers.h"
 
 namespace pingan::testing {
 namespace {
@@ -25,18 +26,6 @@ using nlohmann::json;
 
 constexpr const char* kPassword = "correct horse battery";
 
-unsigned short UnusedPort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 struct Reply {
   int status = 0;
   std::string body;
@@ -46,7 +35,7 @@ struct Reply {
 class LoginLockoutTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    port_ = UnusedPort();
+    port_ = FreeLoopbackPort();
     daemon_.set_http_listen("127.0.0.1:" + std::to_string(port_));
     daemon_.Start();
     daemon_.Control("users.add",

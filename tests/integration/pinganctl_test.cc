@@ -15,6 +15,7 @@
 #include "daemon/app/ctl/command_table.h"
 #include "tests/integration/daemon_process.h"
 #include "tests/integration/school_fleet.h"
+#include "tests/notify/test_peers.h"
 
 namespace pingan::testing {
 namespace {
@@ -35,19 +36,6 @@ std::string ReadFile(const std::string& path) {
   return text.str();
 }
 
-// A port nobody listens on right now (the daemon binds it a moment later).
-unsigned short FreePort() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 class PinganctlTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -61,7 +49,7 @@ class PinganctlTest : public ::testing::Test {
            "requirements:\n  - {id: daily, name: 每日报平安, kind: daily_all_clear, during: "
            "[public_holiday], deadlines: [\"16:00\"], grace: 30m}\n";
     daemon_ = std::make_unique<DaemonProcess>(dir_.File("data"));
-    port_ = FreePort();
+    port_ = FreeLoopbackPort();
     daemon_->set_http_listen("127.0.0.1:" + std::to_string(port_));
     endpoint_ =
         daemon_->Start({"--org", dir_.File("org.yaml"), "--calendars", dir_.File("calendars.yaml"),
@@ -203,7 +191,7 @@ TEST_F(PinganctlTest, RefusalsExitWithTwoAndUnreachableDaemonsWithOne) {
   EXPECT_EQ(bad.exit, 2);
   EXPECT_NE(bad.err.find("unknown parent 'nowhere'"), std::string::npos) << bad.err;
 
-  const CtlRun closed = Ctl({"--url", "http://127.0.0.1:" + std::to_string(FreePort()),
+  const CtlRun closed = Ctl({"--url", "http://127.0.0.1:" + std::to_string(FreeLoopbackPort()),
                              "--token-file", dir_.File("admin.token"), "status"});
   EXPECT_EQ(closed.exit, 1);
   EXPECT_EQ(Ctl({"--url", "http://127.0.0.1:1", "status"}).exit, 1);  // no token at all
