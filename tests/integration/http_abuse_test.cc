@@ -126,14 +126,28 @@ date::year_month_day Today() {
   return date::year_month_day{date::floor<date::days>(std::chrono::system_clock::now())};
 }
 
-TEST(HttpAbuse, AConnectionFloodUnderALowFileLimitLeavesTheDaemonServing) {
+// A real pingand with its HTTP API on a free loopback port.
+class HttpAbuse : public ::testing::Test {
+ protected:
+  HttpAbuse() : daemon(dir.File("data")), port(FreeLoopbackPort()) {
+    daemon.set_http_listen("127.0.0.1:" + std::to_string(port));
+  }
+  // Starts the daemon and waits until its HTTP API answers; the ZeroMQ endpoint.
+  std::string StartServing() {
+    const std::string endpoint = daemon.Start();
+    EXPECT_EQ(GetWithin(port, "/api/v1/session", 3s), 401) << "the API answers";
+    return endpoint;
+  }
+
   TempDir dir;
-  DaemonProcess daemon(dir.File("data"));
+  DaemonProcess daemon;
+  const int port;
+};
+
+TEST_F(HttpAbuse, AConnectionFloodUnderALowFileLimitLeavesTheDaemonServing) {
   const wire::CurveKeyPair keys = daemon.Enroll("s1");
-  const int port = FreeLoopbackPort();
-  daemon.set_http_listen("127.0.0.1:" + std::to_string(port));
   daemon.set_file_limit(256);
-  const std::string endpoint = daemon.Start();
+  const std::string endpoint = StartServing();
 
   asio::io_context io;
   std::vector<tcp::socket> flood;
@@ -164,13 +178,8 @@ TEST(HttpAbuse, AConnectionFloodUnderALowFileLimitLeavesTheDaemonServing) {
   EXPECT_TRUE(daemon.Running());
 }
 
-TEST(HttpAbuse, OversizedAnonymousBodiesLeaveMemoryNearItsBaseline) {
-  TempDir dir;
-  DaemonProcess daemon(dir.File("data"));
-  const int port = FreeLoopbackPort();
-  daemon.set_http_listen("127.0.0.1:" + std::to_string(port));
-  daemon.Start();
-  ASSERT_EQ(GetWithin(port, "/api/v1/session", 3s), 401);
+TEST_F(HttpAbuse, OversizedAnonymousBodiesLeaveMemoryNearItsBaseline) {
+  StartServing();
   // The baseline includes a password check: Argon2id's 64 MiB and the start-up dummy
   // hash (computed on the hash pool after start) are the daemon's, not the abuse's.
   ASSERT_EQ(Post(port, "/api/v1/login", R"({"name":"nobody","password":"wrong"})"), 401);
@@ -189,7 +198,7 @@ TEST(HttpAbuse, OversizedAnonymousBodiesLeaveMemoryNearItsBaseline) {
   for (int i = 0; i < 60; ++i) peers.emplace_back(io);
   std::vector<std::thread> senders;
   for (auto& socket : peers) {
-    senders.emplace_back([&socket, &head, &body, port] {
+    senders.emplace_back([&socket, &head, &body, port = port] {
       beast::error_code ec;
       socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
       if (ec) return;
@@ -209,13 +218,8 @@ TEST(HttpAbuse, OversizedAnonymousBodiesLeaveMemoryNearItsBaseline) {
   EXPECT_TRUE(daemon.Running());
 }
 
-TEST(HttpAbuse, TheOperatorsCheckScriptFindsEveryCaseHeld) {
-  TempDir dir;
-  DaemonProcess daemon(dir.File("data"));
-  const int port = FreeLoopbackPort();
-  daemon.set_http_listen("127.0.0.1:" + std::to_string(port));
-  daemon.Start();
-  ASSERT_EQ(GetWithin(port, "/api/v1/session", 3s), 401);
+TEST_F(HttpAbuse, TheOperatorsCheckScriptFindsEveryCaseHeld) {
+  StartServing();
   const std::string command = TestPython() + " " +
                               (SourceRoot() / "deploy" / "pingan-abuse-check").string() +
                               " --http 127.0.0.1:" + std::to_string(port) + " --pid " +
