@@ -73,8 +73,14 @@ void StoreWriter::Run() {
     for (Job& job : jobs) {
       try {
         job(*db_);
+        if (const uint64_t failed = job_failures_.Succeed()) {
+          spdlog::warn("store: jobs succeed again after {} failed", failed);
+        }
       } catch (const std::exception& e) {
-        spdlog::error("store job failed: {}", e.what());
+        if (job_failures_.Fail()) {
+          spdlog::error("store job failed: {} ({} in a row; this line repeats every 1000th)",
+                        e.what(), job_failures_.failures());
+        }
       }
     }
   }
@@ -99,10 +105,18 @@ std::vector<WriteOutcome> StoreWriter::WriteBatch(std::vector<WriteRequest>& bat
                        stored && req.incoming.report.kind == core::ReportKind::kIncident});
     }
     tx.commit();
+    if (const uint64_t failed = batch_failures_.Succeed()) {
+      spdlog::warn("store: reports are committed again after {} failed batches", failed);
+    }
   } catch (const std::exception& e) {
     // The transaction rolled back: nothing of this batch is stored, so none may be acked
     // as stored. A report that appeared twice in the batch is failed too (both copies).
-    spdlog::error("store: batch of {} reports not committed: {}", batch.size(), e.what());
+    if (batch_failures_.Fail()) {
+      spdlog::error(
+          "store: batch of {} reports not committed: {} ({} batches in a row; this line "
+          "repeats every 1000th, reports are answered STORE_UNAVAILABLE and resent)",
+          batch.size(), e.what(), batch_failures_.failures());
+    }
     for (WriteOutcome& o : outcomes) {
       o.status = WriteStatus::kFailed;
       o.new_incident = false;

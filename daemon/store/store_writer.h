@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "daemon/core/failure_streak.h"
 #include "daemon/store/database.h"
 #include "daemon/store/report_repository.h"
 
@@ -85,6 +86,9 @@ class StoreWriter {
   std::unique_ptr<Database> db_;
   std::unique_ptr<ReportRepository> reports_;
   std::vector<std::shared_ptr<ReportObserver>> observers_;
+  // Writer thread only: a full disk must not become a log line per batch.
+  core::FailureStreak batch_failures_;
+  core::FailureStreak job_failures_;
 
   mutable std::mutex mu_;
   std::condition_variable wake_;
