@@ -21,6 +21,7 @@
 #include "tests/fakes/source_root.h"
 #include "tests/fakes/temp_dir.h"
 #include "tests/integration/daemon_process.h"
+#include "tests/integration/http_client.h"
 #include "tests/integration/school_fleet.h"
 #include "tests/notify/test_peers.h"
 
@@ -47,44 +48,14 @@ long ResidentKiB(pid_t pid) {
   return 0;
 }
 
-// One GET on a fresh connection; the status, or 0 when the connection was refused,
+// One request on a fresh connection; the status, or 0 when the connection was refused,
 // closed or timed out.
-int Get(int port, const std::string& target) {
-  asio::io_context io;
-  beast::tcp_stream stream(io);
-  stream.expires_after(2s);
-  beast::error_code ec;
-  stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
-  if (ec) return 0;
-  http::request<http::empty_body> req{http::verb::get, target, 11};
-  req.set(http::field::host, "127.0.0.1");
-  http::write(stream, req, ec);
-  if (ec) return 0;
-  beast::flat_buffer buffer;
-  http::response<http::string_body> res;
-  http::read(stream, buffer, res, ec);
-  return ec ? 0 : res.result_int();
+int Exchange(int port, http::verb method, const std::string& target, const std::string& body = "") {
+  return HttpCall(port, method, target, body).status;
 }
 
-// One JSON POST on a fresh connection; the status, or 0 as for Get.
-int Post(int port, const std::string& target, const std::string& body) {
-  asio::io_context io;
-  beast::tcp_stream stream(io);
-  stream.expires_after(5s);
-  beast::error_code ec;
-  stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
-  if (ec) return 0;
-  http::request<http::string_body> req{http::verb::post, target, 11};
-  req.set(http::field::host, "127.0.0.1");
-  req.set(http::field::content_type, "application/json");
-  req.body() = body;
-  req.prepare_payload();
-  http::write(stream, req, ec);
-  if (ec) return 0;
-  beast::flat_buffer buffer;
-  http::response<http::string_body> res;
-  http::read(stream, buffer, res, ec);
-  return ec ? 0 : res.result_int();
+int Get(int port, const std::string& target) {
+  return Exchange(port, http::verb::get, target);
 }
 
 // Polls Get until it answers, for at most `budget`; the status.
@@ -182,7 +153,9 @@ TEST_F(HttpAbuse, OversizedAnonymousBodiesLeaveMemoryNearItsBaseline) {
   StartServing();
   // The baseline includes a password check: Argon2id's 64 MiB and the start-up dummy
   // hash (computed on the hash pool after start) are the daemon's, not the abuse's.
-  ASSERT_EQ(Post(port, "/api/v1/login", R"({"name":"nobody","password":"wrong"})"), 401);
+  ASSERT_EQ(
+      Exchange(port, http::verb::post, "/api/v1/login", R"({"name":"nobody","password":"wrong"})"),
+      401);
   const long baseline = ResidentKiB(daemon.pid());
   ASSERT_GT(baseline, 0);
 
