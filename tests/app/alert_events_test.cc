@@ -90,16 +90,27 @@ class AlertEventsTest : public ::testing::Test {
   }
 
   std::string DatabasePath() const { return config_.DataPath(config_.database); }
+  // Runs `job` on the writer thread, as the daemon does (a second writing connection
+  // beside it could meet "database is locked"), and returns its result.
+  template <class F>
+  auto OnWriter(F job) -> decltype(job(std::declval<store::Database&>())) {
+    using Result = decltype(job(std::declval<store::Database&>()));
+    auto task = std::make_shared<std::packaged_task<Result(store::Database&)>>(std::move(job));
+    auto result = task->get_future();
+    writer_->Post([task](store::Database& db) { (*task)(db); });
+    return result.get();
+  }
   void Insert(const core::Alert& alert) {
-    store::Database db(DatabasePath());
-    ASSERT_TRUE(store::AlertRepository(db.sql()).Insert(alert));
+    EXPECT_TRUE(OnWriter(
+        [&](store::Database& db) { return store::AlertRepository(db.sql()).Insert(alert); }));
   }
   // Every school was silent at the deadline: the real sweep opens one alert each.
   SweepOutcome SweepAll() {
-    store::Database db(DatabasePath());
-    store::LedgerRepository(db.sql()).SetState(kSweepPositionKey,
-                                               std::to_string(core::ToUnixMillis(kDeadline)));
-    return SweepDeadlines(db, *schedules_.Get(), kDeadline + 1h);
+    return OnWriter([this](store::Database& db) {
+      store::LedgerRepository(db.sql()).SetState(kSweepPositionKey,
+                                                 std::to_string(core::ToUnixMillis(kDeadline)));
+      return SweepDeadlines(db, *schedules_.Get(), kDeadline + 1h);
+    });
   }
   json Show(const std::string& id) {
     const json answer =
