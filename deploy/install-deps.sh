@@ -17,6 +17,9 @@ packages=(
   libssl-dev                   # OpenSSL 3: HTTPS of the console (Asio ssl), test certs
   libhowardhinnant-date-dev    # time zones: g++ 12 has no std::chrono tzdb
   libical-dev                  # iCalendar import of holiday calendars and rosters
+  libsystemd-dev               # sd_notify: READY, WATCHDOG, STOPPING under systemd
+  prometheus-cpp-dev           # /metrics: Prometheus data model and text format
+  python3-prometheus-client    # tests parse /metrics with Prometheus' own parser
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-aiosmtpd     # real SMTP peer in integration tests
   clang-format

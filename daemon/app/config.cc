@@ -108,6 +108,22 @@ std::optional<ConfigError> CheckHttp(const Reader& r, const YAML::Node& root,
   return CheckTls(r, node, c);
 }
 
+std::optional<ConfigError> CheckMonitoring(const Reader& r, const YAML::Node& root,
+                                           const DaemonConfig& c) {
+  const YAML::Node node = root["monitoring"];
+  std::string error;
+  if (!console::TrustedProxies::Parse(c.monitoring.metrics_open_to, &error)) {
+    const YAML::Node at = node.IsMap() ? node["metrics_open_to"] : node;
+    return r.Error(at, "monitoring.metrics_open_to", error);
+  }
+  const std::string& url = c.monitoring.heartbeat_url;
+  if (!url.empty() && !url.starts_with("http://") && !url.starts_with("https://")) {
+    const YAML::Node at = node.IsMap() ? node["heartbeat_url"] : node;
+    return r.Error(at, "monitoring.heartbeat_url", "must be an http:// or https:// URL");
+  }
+  return std::nullopt;
+}
+
 std::optional<ConfigError> ReadAll(const Reader& r, const YAML::Node& root, DaemonConfig& c) {
   int skew_seconds = static_cast<int>(c.limits.max_future_skew.count() / 1000);
   auto limits = [&](const YAML::Node& n, const std::string& key) {
@@ -164,6 +180,15 @@ std::optional<ConfigError> ReadAll(const Reader& r, const YAML::Node& root, Daem
                   {"max_connections_per_address", Positive(r, h.max_connections_per_address)},
                   {"trusted_proxies", Bind(r, h.trusted_proxies)}});
   };
+  auto monitoring = [&](const YAML::Node& n, const std::string& key) {
+    MonitoringSettings& m = c.monitoring;
+    return r.Map(n, key,
+                 {{"metrics_open_to", Bind(r, m.metrics_open_to)},
+                  {"heartbeat_url", Bind(r, m.heartbeat_url)},
+                  {"heartbeat_minutes", Positive(r, m.heartbeat_minutes)},
+                  {"stop_timeout_seconds", Positive(r, m.stop_timeout_seconds)},
+                  {"silent_intake_min_owed", Positive(r, m.silent_intake_min_owed)}});
+  };
   auto err = r.Map(root, "",
                    {{"listen", Bind(r, c.listen)},
                     {"data_dir", Bind(r, c.data_dir)},
@@ -176,9 +201,11 @@ std::optional<ConfigError> ReadAll(const Reader& r, const YAML::Node& root, Daem
                     {"org", org},
                     {"calendars", calendars},
                     {"escalation", escalation},
-                    {"http", http}});
+                    {"http", http},
+                    {"monitoring", monitoring}});
   if (err) return err;
   if (auto http_err = CheckHttp(r, root, c)) return http_err;
+  if (auto monitoring_err = CheckMonitoring(r, root, c)) return monitoring_err;
   c.limits.max_future_skew = std::chrono::seconds{skew_seconds};
   if (c.listen.find("://") == std::string::npos) {
     return r.Error(root["listen"], "listen", "must be a ZeroMQ endpoint like tcp://0.0.0.0:7450");

@@ -51,6 +51,22 @@ struct HttpSettings {
   std::vector<std::string> trusted_proxies;
 };
 
+// Watching pingand itself (`monitoring:`): who may read /metrics, the outbound
+// heartbeat, the stop timeout.
+struct MonitoringSettings {
+  // Addresses or networks that may read /metrics without a token; everyone else needs
+  // an API token of a role that views status (Authorization: Bearer).
+  std::vector<std::string> metrics_open_to = {"127.0.0.1", "::1"};
+  // GET this URL every heartbeat_minutes while the daemon is ready ("" = none).
+  std::string heartbeat_url;
+  int heartbeat_minutes = 5;
+  // How long a stop (SIGTERM) waits for the store to commit and ack what it holds.
+  int stop_timeout_seconds = 10;
+  // A deadline passing with at least this many schools owing and not one report warns
+  // that the intake may be cut off (ops::LooksLikeSilentIntake).
+  int silent_intake_min_owed = 10;
+};
+
 // Member initializers only make a value well-formed; the defaults that count are
 // those of the embedded YAML (DefaultConfig), so the sample and the code cannot drift.
 struct DaemonConfig {
@@ -79,6 +95,7 @@ struct DaemonConfig {
   std::string escalation_file;
   std::string config_dir = ".";  // where relative org/calendar paths start
   HttpSettings http;
+  MonitoringSettings monitoring;
 
   // Resolves a path relative to data_dir / to the config file (absolute paths kept).
   std::string DataPath(const std::string& path) const;

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <filesystem>
 
@@ -12,6 +13,7 @@
 #include "daemon/app/duty_commands.h"
 #include "daemon/app/incident_commands.h"
 #include "daemon/app/ledger_recorder.h"
+#include "daemon/app/ops_routes.h"
 #include "daemon/app/run_on_io.h"
 #include "daemon/app/schedule_loader.h"
 #include "daemon/app/school_commands.h"
@@ -29,6 +31,7 @@ Daemon::~Daemon() {
   // (no longer running) io_context and dropped; then the parts those jobs referenced.
   if (writer_) writer_->Stop();
   sweeper_.reset();
+  health_.reset();
   text_retention_.reset();
   escalation_runner_.reset();
   outbox_worker_.reset();  // joins its pool (sends are bounded by channel timeouts)
@@ -88,13 +91,26 @@ std::string Daemon::Start() {
   store_options.database_path = config_.DataPath(config_.database);
   store_options.max_batch = config_.max_batch;
   store_options.text_retention = std::chrono::hours{24 * config_.incident_text_retention_days};
+  store_options.on_batch_timed = [metrics = metrics_](size_t reports, double seconds) {
+    metrics->ObserveCommit(reports, seconds);
+  };
   writer_ = std::make_unique<store::StoreWriter>(
       store_options, [this](std::vector<store::WriteOutcome> outcomes) {
         boost::asio::post(io_, [this, outcomes = std::move(outcomes)] {
           if (report_server_) report_server_->OnCommitted(outcomes);
+          const bool arrived =
+              std::any_of(outcomes.begin(), outcomes.end(), [](const store::WriteOutcome& o) {
+                return o.status == store::WriteStatus::kStored ||
+                       o.status == store::WriteStatus::kDuplicate;
+              });
+          if (arrived && health_) health_->ReportsArrived();
           // The console's board counts changed: pages refetch it. Events naming no
           // school reach every stream, leaders' too: they carry no organisation-wide
           // counts (a leader sees figures of their subtree only).
+          metrics_->AlertsOpened("incident",
+                                 static_cast<size_t>(std::count_if(
+                                     outcomes.begin(), outcomes.end(),
+                                     [](const store::WriteOutcome& o) { return o.new_incident; })));
           if (http_api_ && !outcomes.empty()) {
             http_api_->events().Publish("ledger.updated", "", nlohmann::json::object());
             http_api_->PublishNewIncidents(outcomes);
@@ -113,6 +129,7 @@ std::string Daemon::Start() {
   StartRosterGapWatch();
   text_retention_ = std::make_unique<TextRetention>(io_, *writer_, clock_);
   text_retention_->Start();
+  StartServiceHealth();
   return endpoint_;
 }
 
@@ -161,6 +178,9 @@ void Daemon::StartSchedule() {
       io_, *writer_, clock_, schedules_, options_.sweep_tick,
       escalation_ ? escalation_->settings.reminder_channels : core::kDefaultReminderChannels,
       [this](const SweepOutcome& o) {
+        if (health_) health_->SweepCompleted(o);
+        metrics_->ObserveSweep(o.seconds);
+        metrics_->AlertsOpened("missing", static_cast<size_t>(o.missing));
         PublishSweep(o);
         if (o.first_run) spdlog::info("deadline sweep starts from now");
         if (o.windows > 0 || o.reminders > 0) {
@@ -200,6 +220,10 @@ void Daemon::StartEscalation() {
   outbox_worker_ =
       std::make_unique<OutboxWorker>(io_, *writer_, clock_, schedules_,
                                      MakeDispatcher(escalation_->settings, clock_), escalation_);
+  outbox_worker_->set_attempt_observer(
+      [metrics = metrics_](const std::string& channel, const char* result) {
+        metrics->NotificationAttempt(channel, result);
+      });
   escalation_runner_ = std::make_unique<EscalationRunner>(
       io_, *writer_, clock_, schedules_, escalation_, [this](const EscalationRunOutcome& o) {
         for (const std::string& w : o.warnings) spdlog::warn("escalation: {}", w);
@@ -330,13 +354,44 @@ void Daemon::Run() {
 
 void Daemon::Stop() {
   boost::asio::post(io_, [this] {
+    if (stopping_) return;
+    stopping_ = true;
+    if (health_) health_->BeginStop();
+    if (heartbeat_) heartbeat_->Stop();
+    // Stop taking reports, let the writer commit what it holds, send those acks, then
+    // close: a report committed but never acked would come back as DUPLICATE.
+    if (report_server_) report_server_->StopReceiving();
     if (sweeper_) sweeper_->Stop();
     if (escalation_runner_) escalation_runner_->Stop();
     if (outbox_worker_) outbox_worker_->Stop();
     if (roster_gaps_) roster_gaps_->Stop();
     if (text_retention_) text_retention_->Stop();
-    io_.stop();
+    const size_t queued = writer_ ? writer_->QueueDepth() : 0;
+    spdlog::info("stopping: no new reports; {} queued reports are committed and acked first",
+                 queued);
+    const core::Millis timeout = std::chrono::seconds{config_.monitoring.stop_timeout_seconds};
+    stop_deadline_ = std::make_unique<boost::asio::steady_timer>(io_, timeout);
+    stop_deadline_->async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      spdlog::warn(
+          "stopping: the store did not finish within {} s; {} reports stay unacked "
+          "(their agents resend them)",
+          config_.monitoring.stop_timeout_seconds, writer_ ? writer_->QueueDepth() : 0);
+      FinishStop();
+    });
+    if (!writer_) return FinishStop();
+    // Posted after the last batch's acks (the writer posts in order).
+    writer_->WhenIdle([this] { boost::asio::post(io_, [this] { FinishStop(); }); });
   });
+}
+
+void Daemon::FinishStop() {
+  if (stopped_) return;
+  stopped_ = true;
+  if (stop_deadline_) stop_deadline_->cancel();
+  // The acks just sent may still sit in the socket's queues: closing waits for them.
+  if (report_server_) report_server_->LingerOnClose(kAckLinger);
+  io_.stop();
 }
 
 }  // namespace pingan::app

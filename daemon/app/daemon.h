@@ -12,6 +12,7 @@
 #include <string>
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <zmq.hpp>
 
 #include "daemon/app/config.h"
@@ -20,16 +21,20 @@
 #include "daemon/app/deadline_sweep.h"
 #include "daemon/app/escalation_config.h"
 #include "daemon/app/escalation_runner.h"
+#include "daemon/app/heartbeat.h"
 #include "daemon/app/http_api.h"
+#include "daemon/app/metrics_snapshot.h"
 #include "daemon/app/outbox_worker.h"
 #include "daemon/app/roster_gaps.h"
 #include "daemon/app/schedule_bundle.h"
+#include "daemon/app/service_health.h"
 #include "daemon/app/system_clock.h"
 #include "daemon/app/text_retention.h"
 #include "daemon/core/clock.h"
 #include "daemon/core/drill_clock.h"
 #include "daemon/ingest/report_server.h"
 #include "daemon/ingest/zap_authenticator.h"
+#include "daemon/ops/metrics.h"
 #include "daemon/store/read_connections.h"
 #include "daemon/store/store_writer.h"
 
@@ -44,6 +49,9 @@ struct DaemonOptions {
   core::Millis sweep_tick = std::chrono::seconds{1};
 };
 
+// How long closing the report socket waits for acks still queued on it.
+inline constexpr core::Millis kAckLinger = std::chrono::seconds{2};
+
 class Daemon {
  public:
   Daemon(DaemonConfig config, const core::Clock& clock, DaemonOptions options);
@@ -54,10 +62,17 @@ class Daemon {
   std::string Start();
   // Runs the event loop until Stop.
   void Run();
+  // Graceful: stops reading reports, waits (at most monitoring.stop_timeout_seconds) until
+  // the store has committed what it holds and those acks are sent, then ends Run.
   void Stop();
-  // Re-reads the school key directory (SIGHUP, key commands). Never throws for bad
-  // keys: bad entries are logged and skipped, an unreadable source keeps the old set.
+  // Re-reads the school key directory (key commands). Never throws for bad keys: bad
+  // entries are logged and skipped, an unreadable source keeps the old set.
   void ReloadKeys();
+  // SIGHUP: ReloadKeys, then (on a pool thread: a national tree takes seconds) the
+  // organisation and calendars, checked against the escalation setup; a file that does
+  // not load keeps the previous set and says why. Audited; told to systemd as a reload
+  // (RELOADING=1, then READY=1). The escalation file itself is read at start only.
+  void Reload();
 
   boost::asio::io_context& io() { return io_; }
   const ingest::ReportServer& report_server() const { return *report_server_; }
@@ -80,6 +95,12 @@ class Daemon {
   void ResumeDrillClock();
   // Live console updates (GET /api/v1/events) after a deadline sweep.
   void PublishSweep(const SweepOutcome& outcome);
+  void FinishStop();
+  // /healthz, /readyz, /metrics on the HTTP API; the supervisor's READY and watchdog.
+  void StartServiceHealth();
+  IoFigures GatherIoFigures() const;  // io thread
+  // Pool thread: loads and checks the organisation and calendars; the outcome in words.
+  std::string ReloadSchedule();
 
   DaemonConfig config_;
   const core::Clock& clock_;
@@ -91,6 +112,8 @@ class Daemon {
   std::unique_ptr<DataDirLock> data_dir_lock_;
   boost::asio::io_context io_;
   zmq::context_t zmq_context_;
+  // Before the writer: its batches are timed into it.
+  std::shared_ptr<ops::Metrics> metrics_ = std::make_shared<ops::Metrics>();
   std::unique_ptr<store::StoreWriter> writer_;
   std::unique_ptr<ingest::ZapAuthenticator> zap_;
   std::unique_ptr<ingest::ReportServer> report_server_;
@@ -104,7 +127,12 @@ class Daemon {
   std::unique_ptr<HttpApi> http_api_;              // /api/v1; uses control_ and writer_
   std::unique_ptr<RosterGapWatch> roster_gaps_;    // daily roster gap warnings
   std::unique_ptr<TextRetention> text_retention_;  // purges protected incident text
+  std::unique_ptr<ServiceHealth> health_;          // readiness, watchdog, sd_notify
+  std::unique_ptr<Heartbeat> heartbeat_;           // monitoring.heartbeat_url (optional)
   std::string endpoint_;
+  bool stopping_ = false;  // io thread
+  bool stopped_ = false;
+  std::unique_ptr<boost::asio::steady_timer> stop_deadline_;
 };
 
 }  // namespace pingan::app

@@ -51,6 +51,7 @@ void DecideDeadline(store::Database& db, const core::DueWindow& due, core::Insta
       {key, store::SweepKind::kDeadline, due.window.requirement_id, due.window.window_id,
        due.window.grace_end, static_cast<int>(due.schools.size()), missing},
       now);
+  out.owed += static_cast<int>(due.schools.size());
   out.missing += missing;
   ++out.windows;
 }
@@ -117,7 +118,12 @@ DeadlineSweeper::DeadlineSweeper(boost::asio::io_context& io, store::StoreWriter
           [&clock, &schedules, channels = std::move(reminder_channels)](store::Database& db) {
             // No organisation configured: nothing is owed, nothing to sweep.
             SharedSchedule bundle = schedules.Get();
-            return bundle ? SweepDeadlines(db, *bundle, clock.Now(), channels) : SweepOutcome{};
+            const auto start = std::chrono::steady_clock::now();
+            SweepOutcome outcome =
+                bundle ? SweepDeadlines(db, *bundle, clock.Now(), channels) : SweepOutcome{};
+            outcome.seconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            return outcome;
           },
           [on_swept = std::move(on_swept)](const SweepOutcome& outcome) {
             if (on_swept) on_swept(outcome);

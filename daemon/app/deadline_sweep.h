@@ -25,11 +25,13 @@ struct SweepOutcome {
   core::Instant from{};             // exclusive
   core::Instant to{};               // inclusive
   int windows = 0;                  // deadlines decided
+  int owed = 0;                     // schools that owed a report for those deadlines
   int missing = 0;                  // new missing alerts
   int excused = 0;                  // paused schools recorded as excused
   int reminders = 0;                // reminder notifications queued
   int schools_without_contact = 0;  // reminders that had nobody (reachable) to go to
   bool first_run = false;           // the sweep position was only initialised
+  double seconds = 0;               // how long it took (set by DeadlineSweeper: metrics)
   std::vector<std::string> new_alert_ids;
 };
 

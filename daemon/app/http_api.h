@@ -74,7 +74,12 @@ class HttpApi {
 
   console::AuthService& auth() { return auth_; }
   const console::Router& router() const { return router_; }
+  // For the daemon's own routes (/healthz, /metrics): add them before the io_context
+  // runs (the Router is not locked).
+  console::Router& router() { return router_; }
   unsigned short port() const { return server_ ? server_->port() : 0; }
+  // HTTP connections held now (io thread).
+  size_t open_connections() const { return server_ ? server_->connections().open() : 0; }
 
   // Live updates for the console (GET /api/v1/events). Io thread only.
   console::EventHub& events() { return events_; }

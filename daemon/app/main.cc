@@ -112,8 +112,8 @@ int RunDaemon(const DaemonConfig& config, const Flags& flags) {
   std::function<void()> wait_hup = [&] {
     hup.async_wait([&](const boost::system::error_code& ec, int) {
       if (ec) return;
-      spdlog::info("SIGHUP: reloading school keys");
-      daemon.ReloadKeys();
+      spdlog::info("SIGHUP: reloading school keys, organisation and calendars");
+      daemon.Reload();
       wait_hup();
     });
   };

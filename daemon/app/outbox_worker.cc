@@ -162,6 +162,7 @@ bool OutboxWorker::RateLimited(const core::OutboxRow& row, core::Instant now) {
   buckets_[key] = d.bucket;
   if (d.allowed) return false;
   ++stats_.deferred;
+  Observe(row, "deferred");
   writer_.Post([this, id = row.id, until = d.retry_at](store::Database& db) {
     try {
       store::OutboxRepository(db.sql()).Defer(id, until);
@@ -185,6 +186,11 @@ void OutboxWorker::Send(core::OutboxRow row) {
   });
 }
 
+void OutboxWorker::Observe(const core::OutboxRow& row, const char* result) const {
+  if (on_attempt_)
+    on_attempt_(std::string(core::ChannelKindName(core::CurrentChannel(row))), result);
+}
+
 void OutboxWorker::OnSent(core::OutboxRow row, core::DeliveryResult result) {
   // The reason names the channel and the peer's answer, never the message text. A retry
   // is routine (info); what it leads to, a fallback or a failure, is logged as a warning.
@@ -201,11 +207,15 @@ void OutboxWorker::OnSent(core::OutboxRow row, core::DeliveryResult result) {
       spdlog::error("outbox: recording row {} failed (its lease will run out): {}", row.id,
                     e.what());
     }
-    boost::asio::post(io_, [this, id = row.id, record = std::move(record)] {
+    boost::asio::post(io_, [this, row, record = std::move(record)] {
+      const int64_t id = row.id;
       if (record.applied) {
         if (record.status == core::OutboxStatus::kDelivered) ++stats_.delivered;
         if (record.status == core::OutboxStatus::kPending) ++stats_.retried;
         if (record.status == core::OutboxStatus::kFailed) ++stats_.failed;
+        Observe(row, record.status == core::OutboxStatus::kDelivered ? "delivered"
+                     : record.status == core::OutboxStatus::kFailed  ? "failed"
+                                                                     : "retry");
       }
       if (!record.notice.empty()) spdlog::warn("outbox: row {}: {}", id, record.notice);
       Release(id);

@@ -78,6 +78,10 @@ class OutboxWorker {
   // Looks for due rows now (e.g. the escalation runner just queued some).
   void Poke();
   const Stats& stats() const { return stats_; }
+  // Called on the io thread with the channel ("sms", "email", "webhook") and the result
+  // ("delivered", "retry", "failed", "deferred") of each attempt: the daemon's metrics.
+  using AttemptObserver = std::function<void(const std::string& channel, const char* result)>;
+  void set_attempt_observer(AttemptObserver observer) { on_attempt_ = std::move(observer); }
 
  private:
   void Arm();
@@ -87,6 +91,7 @@ class OutboxWorker {
   void Send(core::OutboxRow row);
   void OnSent(core::OutboxRow row, core::DeliveryResult result);
   void Release(int64_t id);
+  void Observe(const core::OutboxRow& row, const char* result) const;
 
   boost::asio::io_context& io_;
   store::StoreWriter& writer_;
@@ -101,6 +106,7 @@ class OutboxWorker {
   bool leasing_ = false;
   bool running_ = false;
   Stats stats_;
+  AttemptObserver on_attempt_;
 };
 
 }  // namespace pingan::app

@@ -52,6 +52,7 @@ ReportServer::ReportServer(boost::asio::io_context& io, zmq::context_t& context,
       clock_(clock),
       limits_clock_(limits_clock),
       options_(std::move(options)),
+      context_(context),
       socket_(context, zmq::socket_type::router),
       rate_(options_.per_school_rate),
       log_(io, limits_clock, "ingest", options_.log_limits) {
@@ -71,6 +72,7 @@ ReportServer::ReportServer(boost::asio::io_context& io, zmq::context_t& context,
 
 ReportServer::~ReportServer() {
   watcher_.reset();
+  monitor_.reset();
 }
 
 std::string ReportServer::Bind(const ZapAuthenticator* zap) {
@@ -79,6 +81,7 @@ std::string ReportServer::Bind(const ZapAuthenticator* zap) {
     throw std::logic_error("refusing to bind the report socket without a ZAP handler");
   }
   zap_ = options_.insecure_dev ? nullptr : zap;
+  monitor_ = std::make_unique<SocketMonitor>(io_, context_, socket_, "reports");
   socket_.bind(options_.endpoint);
   watcher_ = std::make_unique<ZmqWatcher>(io_, socket_, [this] { ReceiveOne(); });
   watcher_->Start();
@@ -88,6 +91,7 @@ std::string ReportServer::Bind(const ZapAuthenticator* zap) {
 ReportServerStats ReportServer::stats() const {
   ReportServerStats out = stats_;
   out.log_lines_suppressed = log_.suppressed();
+  if (monitor_) out.connections = monitor_->counts();
   return out;
 }
 
@@ -227,8 +231,17 @@ void ReportServer::SendAck(const std::string& routing_id, const wire::Ack& ack) 
   }
 }
 
+void ReportServer::StopReceiving() {
+  receiving_stopped_ = true;
+  if (watcher_) watcher_->set_paused(true);
+}
+
+void ReportServer::LingerOnClose(std::chrono::milliseconds linger) {
+  socket_.set(zmq::sockopt::linger, static_cast<int>(linger.count()));
+}
+
 void ReportServer::UpdateBackpressure() {
-  if (!watcher_) return;
+  if (!watcher_ || receiving_stopped_) return;
   const size_t depth = writer_.QueueDepth();
   if (!watcher_->paused() && depth >= options_.max_pending) {
     watcher_->set_paused(true);

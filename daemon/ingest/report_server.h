@@ -14,6 +14,7 @@
 // StoreWriter's completion callback must post OnCommitted onto that thread.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -30,6 +31,7 @@
 #include "daemon/core/report.h"
 #include "daemon/ingest/codec.h"
 #include "daemon/ingest/peer_log.h"
+#include "daemon/ingest/socket_monitor.h"
 #include "daemon/ingest/zap_authenticator.h"
 #include "daemon/ingest/zmq_watcher.h"
 #include "daemon/store/store_writer.h"
@@ -63,6 +65,7 @@ struct ReportServerStats {
   uint64_t store_failures = 0;
   uint64_t unroutable_acks = 0;  // peer gone before its ack: it will resend
   uint64_t log_lines_suppressed = 0;
+  SocketCounts connections;  // open connections and failed handshakes (libzmq's monitor)
 };
 
 class ReportServer {
@@ -80,6 +83,13 @@ class ReportServer {
   std::string Bind(const ZapAuthenticator* zap);
   void OnCommitted(const std::vector<store::WriteOutcome>& outcomes);
   ReportServerStats stats() const;
+
+  // A graceful stop, step 1: read no more reports (the agents resend what was not read);
+  // the acks of reports already handed to the store still go out from OnCommitted.
+  void StopReceiving();
+  // Step 2, once the store is idle: the socket's close (at destruction) waits up to
+  // `linger` for the acks queued on it to leave, instead of dropping them.
+  void LingerOnClose(std::chrono::milliseconds linger);
 
  private:
   // Who sent a frame, from the properties libzmq attaches to each message.
@@ -107,11 +117,14 @@ class ReportServer {
   const core::Clock& clock_;
   const core::Clock& limits_clock_;
   ReportServerOptions options_;
+  zmq::context_t& context_;
   zmq::socket_t socket_;
+  std::unique_ptr<SocketMonitor> monitor_;  // from Bind on; stopped before socket_ closes
   const ZapAuthenticator* zap_ = nullptr;
   core::RateLimiter rate_;
   PeerLog log_;
   std::unique_ptr<ZmqWatcher> watcher_;
+  bool receiving_stopped_ = false;
   ReportServerStats stats_;
 };
 

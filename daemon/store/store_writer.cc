@@ -4,6 +4,8 @@
 
 #include <SQLiteCpp/Transaction.h>
 
+#include <chrono>
+
 namespace pingan::store {
 
 StoreWriter::StoreWriter(StoreWriterOptions options, Completion on_batch_committed)
@@ -43,6 +45,18 @@ size_t StoreWriter::QueueDepth() const {
   return pending_.size();
 }
 
+void StoreWriter::WhenIdle(std::function<void()> done) {
+  // A job runs after the batch taken with it; reports beyond max_batch may still wait,
+  // so the job looks again after the next batch until none is left.
+  Post([this, done = std::move(done)](Database&) mutable {
+    if (QueueDepth() == 0) {
+      done();
+    } else {
+      WhenIdle(std::move(done));
+    }
+  });
+}
+
 void StoreWriter::Stop() {
   {
     std::lock_guard lock(mu_);
@@ -69,7 +83,7 @@ void StoreWriter::Run() {
       }
       jobs.swap(jobs_);
     }
-    if (!batch.empty()) on_batch_committed_(WriteBatch(batch));
+    if (!batch.empty()) on_batch_committed_(TimedBatch(batch));
     for (Job& job : jobs) {
       try {
         job(*db_);
@@ -84,6 +98,17 @@ void StoreWriter::Run() {
       }
     }
   }
+}
+
+std::vector<WriteOutcome> StoreWriter::TimedBatch(std::vector<WriteRequest>& batch) {
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<WriteOutcome> outcomes = WriteBatch(batch);
+  failures_in_a_row_.store(batch_failures_.failures());
+  if (options_.on_batch_timed) {
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    options_.on_batch_timed(outcomes.size(), took.count());
+  }
+  return outcomes;
 }
 
 std::vector<WriteOutcome> StoreWriter::WriteBatch(std::vector<WriteRequest>& batch) {

@@ -12,6 +12,7 @@
 // (it typically posts the acks to the event loop).
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -53,6 +54,16 @@ struct StoreWriterOptions {
   std::string database_path;
   core::Millis text_retention = std::chrono::hours{24 * 365};
   size_t max_batch = 4096;  // reports per transaction at most
+  // Called on the writer thread after each batch (committed or failed) with its size
+  // and duration: the daemon's metrics. Must not block.
+  std::function<void(size_t reports, double seconds)> on_batch_timed;
+
+  // `database_path` with every other option at its default.
+  static StoreWriterOptions For(std::string database_path) {
+    StoreWriterOptions options;
+    options.database_path = std::move(database_path);
+    return options;
+  }
 };
 
 class StoreWriter {
@@ -74,11 +85,22 @@ class StoreWriter {
   // transaction. Exceptions are logged and swallowed.
   void Post(Job job);
   size_t QueueDepth() const;
+  // Calls `done` on the writer thread once every report submitted before this call has
+  // been committed and its outcome handed to the completion callback (a graceful stop
+  // waits for this before it closes the report socket). Reports submitted meanwhile
+  // delay it too: stop submitting first.
+  void WhenIdle(std::function<void()> done);
   // Finishes what is queued, then joins the thread. Idempotent.
   void Stop();
+  // Report batches failed since the last one committed (0: the store takes reports).
+  // Any thread: the daemon's readiness check. (Failing jobs show elsewhere: the sweep,
+  // a job like any, stops completing.)
+  uint64_t FailuresInARow() const { return failures_in_a_row_.load(); }
 
  private:
   void Run();
+  // WriteBatch, timed for on_batch_timed, with failures_in_a_row_ updated.
+  std::vector<WriteOutcome> TimedBatch(std::vector<WriteRequest>& batch);
   std::vector<WriteOutcome> WriteBatch(std::vector<WriteRequest>& batch);
 
   StoreWriterOptions options_;
@@ -89,6 +111,7 @@ class StoreWriter {
   // Writer thread only: a full disk must not become a log line per batch.
   core::FailureStreak batch_failures_;
   core::FailureStreak job_failures_;
+  std::atomic<uint64_t> failures_in_a_row_{0};
 
   mutable std::mutex mu_;
   std::condition_variable wake_;

@@ -25,7 +25,7 @@ class AlertActionsTest : public ::testing::Test {
  protected:
   AlertActionsTest()
       : clock_(kNow),
-        writer_(store::StoreWriterOptions{dir_.File("pingan.db")}, [](auto) {}),
+        writer_(store::StoreWriterOptions::For(dir_.File("pingan.db")), [](auto) {}),
         control_(io_, zmq_),
         auth_(clock_, Options(), [this](AuthService::Job job) { writer_.Post(std::move(job)); }),
         router_(auth_) {

@@ -16,11 +16,15 @@ namespace {
 
 using nlohmann::json;
 
+store::StoreWriterOptions RetainingADay(store::StoreWriterOptions options) {
+  options.text_retention = std::chrono::hours{24};
+  return options;
+}
+
 class IncidentRoutesTest : public ApiFixture {
  protected:
   IncidentRoutesTest()
-      : writer_(store::StoreWriterOptions{dir_.File("pingan.db"), std::chrono::hours{24}},
-                [](auto) {}),
+      : writer_(RetainingADay(store::StoreWriterOptions::For(dir_.File("pingan.db"))), [](auto) {}),
         control_(io_, zmq_),
         routes_(auth_) {
     app::RegisterIncidentCommands(

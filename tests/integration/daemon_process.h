@@ -50,6 +50,7 @@ class DaemonProcess {
         const rlimit limit{file_limit_, file_limit_};
         ::setrlimit(RLIMIT_NOFILE, &limit);
       }
+      for (const auto& [name, value] : env_) ::setenv(name.c_str(), value.c_str(), 1);
       if (!log_file_.empty()) {
         const int fd = ::open(log_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
         if (fd >= 0) ::dup2(fd, STDERR_FILENO);
@@ -88,6 +89,9 @@ class DaemonProcess {
     return status;
   }
 
+  // Waits for the process to end by itself (after a Signal); returns its wait status.
+  int Wait() { return Kill(0); }  // signal 0 sends nothing
+
   // Sends `signal` without waiting; true while the process has not exited.
   void Signal(int signal) const { ::kill(pid_, signal); }
   bool Running() const {
@@ -119,6 +123,10 @@ class DaemonProcess {
   // The daemon's stderr (its log) goes to `path` from the next Start, appended.
   void set_log_file(std::string path) { log_file_ = std::move(path); }
   void set_log_level(std::string level) { log_level_ = std::move(level); }
+  // An environment variable of the next Start (e.g. NOTIFY_SOCKET).
+  void set_env(std::string name, std::string value) {
+    env_.emplace_back(std::move(name), std::move(value));
+  }
 
  private:
   std::string data_dir_;
@@ -127,6 +135,7 @@ class DaemonProcess {
   rlim_t file_limit_ = 0;
   std::string log_file_;
   std::string log_level_ = "warn";
+  std::vector<std::pair<std::string, std::string>> env_;
   pid_t pid_ = -1;
 };
 

@@ -4,6 +4,7 @@
 // act in the middle of the stream, e.g. kill the daemon after N acks.
 #pragma once
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <memory>
@@ -81,6 +82,13 @@ class SchoolFleet {
     std::unique_lock lock(mu_);
     return cv_.wait_for(lock, budget, [&] { return acked_.size() >= n; });
   }
+  // Blocks until every id of `ids` was acked (bounded by `budget`).
+  bool WaitForAcked(const std::set<std::string>& ids, std::chrono::seconds budget) {
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, budget, [&] {
+      return std::includes(acked_.begin(), acked_.end(), ids.begin(), ids.end());
+    });
+  }
   std::set<std::string> AckedIds() {
     std::lock_guard lock(mu_);
     return acked_;
@@ -91,6 +99,9 @@ class SchoolFleet {
     return n;
   }
   uint64_t duplicates() const { return duplicates_; }
+  // How long an agent waits for an ack before it resends (before StartDelivery). An ack
+  // that comes later still counts in the agent's spool but not in AckedIds.
+  void set_ack_timeout(std::chrono::milliseconds timeout) { ack_timeout_ = timeout; }
 
  private:
   void Deliver(size_t i, std::chrono::seconds budget) {
@@ -98,7 +109,7 @@ class SchoolFleet {
     options.endpoints = {endpoint_};
     options.server_public_key = server_key_;
     options.client_keys = schools_[i].keys;
-    options.ack_timeout = std::chrono::milliseconds{1500};
+    options.ack_timeout = ack_timeout_;
     options.retry = agent::BackoffPolicy{std::chrono::milliseconds{50},
                                          std::chrono::milliseconds{500}, 2.0, agent::Jitter::kFull};
     options.reconnect_ivl = std::chrono::milliseconds{100};
@@ -129,6 +140,7 @@ class SchoolFleet {
   std::condition_variable cv_;
   std::set<std::string> acked_;
   std::atomic<uint64_t> duplicates_{0};
+  std::chrono::milliseconds ack_timeout_{1500};
 };
 
 }  // namespace pingan::testing

@@ -164,6 +164,7 @@ function connectEvents() {
     es.addEventListener(name, refreshSoon);
   }
   es.addEventListener('reload', () => location.reload());
+  es.addEventListener('system.updated', loadWarnings);
   // The daemon ends the stream when the session ends (logout elsewhere, expiry, the
   // user disabled): show the sign-in page at once rather than a quietly stale board.
   es.addEventListener('session.ended', () => {
@@ -171,6 +172,19 @@ function connectEvents() {
     $('#login-error').textContent = t('session_ended');
     beep();
   });
+}
+
+// Warnings about pingan itself (no reports arriving at all, a failing store, a clock set
+// back): a banner above every page until the daemon clears them.
+async function loadWarnings() {
+  const box = $('#system-warnings');
+  try {
+    const { warnings } = await api('GET', '/system/warnings');
+    const known = (code) => (t('w_' + code) !== 'w_' + code ? 'w_' + code : 'w_other');
+    box.replaceChildren(...warnings.map((w) => el('p', { 'data-code': w.code }, t(known(w.code)))));
+    if (warnings.length && box.hidden) beep();
+    box.hidden = warnings.length === 0;
+  } catch (e) { /* signed out or offline: the live badge says so */ }
 }
 
 function signedIn(session) {
@@ -185,6 +199,7 @@ function signedIn(session) {
   document.body.dataset.user = session.user;
   buildNav();
   connectEvents();
+  loadWarnings();
   if ('Notification' in window && Notification.permission === 'default') {
     Notification.requestPermission().catch(() => {});
   }
@@ -200,6 +215,7 @@ function signedOut() {
   $('#logout').hidden = true;
   $('#whoami').textContent = '';
   $('#pages').replaceChildren();
+  $('#system-warnings').hidden = true;
   document.body.classList.remove('wall');
   setLive(false);
   $('#view-login').hidden = false;
@@ -214,6 +230,7 @@ function init() {
     applyLang();
     if (state.csrf) {
       buildNav();
+      loadWarnings();
       route();
     }
   });

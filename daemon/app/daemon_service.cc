@@ -1,0 +1,101 @@
+// Daemon: the parts that watch the daemon itself (ServiceHealth, /healthz, /readyz,
+// /metrics). The rest of the composition root is in daemon.cc.
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+
+#include "daemon/app/daemon.h"
+#include "daemon/app/ops_routes.h"
+#include "daemon/app/run_on_io.h"
+#include "daemon/app/schedule_loader.h"
+#include "daemon/store/audit_log.h"
+
+namespace pingan::app {
+
+void Daemon::StartServiceHealth() {
+  health_ = std::make_unique<ServiceHealth>(io_, *writer_, real_clock_, clock_,
+                                            config_.monitoring.silent_intake_min_owed);
+  if (http_api_) {
+    // No data in it: every stream, leaders' too, gets it and refetches the warnings.
+    health_->set_on_warnings_changed(
+        [this] { http_api_->events().Publish("system.updated", "", nlohmann::json::object()); });
+    std::string error;  // checked when the config was parsed
+    OpsRouteContext context{
+        *health_, *metrics_, http_api_->auth(),
+        console::TrustedProxies::Parse(config_.monitoring.metrics_open_to, &error)
+            .value_or(console::TrustedProxies{}),
+        [this] {
+          // On a read-pool thread: the io thread's counters, then the tables.
+          std::vector<prometheus::MetricFamily> families =
+              IoFamilies(RunOnIo(io_, [this] { return GatherIoFigures(); }));
+          auto db = reads_.Acquire();
+          for (auto& family : ReadStoreFamilies(db.sql())) families.push_back(std::move(family));
+          return families;
+        }};
+    RegisterOpsRoutes(http_api_->router(), std::move(context));
+  }
+  health_->Start(report_server_ != nullptr, "listening on " + endpoint_);
+  const MonitoringSettings& m = config_.monitoring;
+  if (!m.heartbeat_url.empty()) {
+    heartbeat_ = std::make_unique<Heartbeat>(
+        io_, m.heartbeat_url, std::chrono::minutes{m.heartbeat_minutes},
+        [this] { return health_->Readiness().ready; },
+        [metrics = metrics_] { metrics->HeartbeatFailed(); });
+    heartbeat_->Start();
+    spdlog::info("heartbeat: every {} min while ready", m.heartbeat_minutes);
+  }
+}
+
+void Daemon::Reload() {
+  if (health_) health_->Reloading();
+  ReloadKeys();
+  http_api_->read_pool().Post([this] {
+    const std::string outcome = ReloadSchedule();
+    writer_->Post([entry = store::AuditEntry{real_clock_.Now(), "system", "config.reload", "SIGHUP",
+                                             outcome}](store::Database& db) {
+      store::AppendAudit(db.sql(), entry);
+    });
+    boost::asio::post(io_, [this, outcome] {
+      if (health_) health_->Reloaded(outcome);
+      if (sweeper_) sweeper_->Kick();  // deadlines of the new calendars, at once
+    });
+  });
+}
+
+std::string Daemon::ReloadSchedule() {
+  auto loaded = LoadSchedule(config_);
+  if (auto* err = std::get_if<std::string>(&loaded)) {
+    spdlog::error("reload: organisation and calendars not reloaded, the previous stay: {}", *err);
+    return "keys reloaded; organisation and calendars kept: " + *err;
+  }
+  SharedSchedule next = std::get<SharedSchedule>(std::move(loaded));
+  if (escalation_ && next) {
+    // Rosters and policies name units: the new tree must still have them.
+    auto checked = PrepareEscalation(escalation_->settings, next->tree, config_.time_zone);
+    if (auto* err = std::get_if<LoadError>(&checked)) {
+      spdlog::error(
+          "reload: the new organisation does not fit the escalation setup, the previous "
+          "stays: {}",
+          err->ToString());
+      return "keys reloaded; organisation and calendars kept: " + err->ToString();
+    }
+  }
+  const size_t units = next ? next->tree.units().size() : 0;
+  schedules_.Set(std::move(next));
+  spdlog::info("reload: organisation and calendars reloaded ({} units)", units);
+  return "keys, organisation and calendars reloaded (" + std::to_string(units) + " units)";
+}
+
+IoFigures Daemon::GatherIoFigures() const {
+  IoFigures f;
+  f.ingest = report_server_->stats();
+  if (zap_) f.zap = zap_->stats();
+  if (http_api_) {
+    f.http_connections = http_api_->open_connections();
+    f.event_streams = http_api_->events().subscribers();
+  }
+  f.writer_queue = writer_->QueueDepth();
+  return f;
+}
+
+}  // namespace pingan::app

@@ -1,0 +1,246 @@
+// pingand as a service, seen from outside: what it tells systemd (READY, WATCHDOG,
+// RELOADING, STOPPING over a NOTIFY_SOCKET the test provides), /healthz and /readyz,
+// and /metrics parsed by Prometheus' own text-format parser (python3-prometheus-client)
+// after a scripted round of reports, its counters compared with what was sent.
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "tests/fakes/temp_dir.h"
+#include "tests/integration/daemon_process.h"
+#include "tests/integration/http_client.h"
+#include "tests/integration/raw_agent.h"
+#include "tests/integration/school_fleet.h"
+#include "tests/notify/test_peers.h"
+
+namespace pingan::testing {
+namespace {
+
+using namespace std::chrono_literals;
+namespace http = boost::beast::http;
+
+// The service manager's end of sd_notify: a datagram socket the daemon writes to.
+class NotifySocket {
+ public:
+  explicit NotifySocket(std::string path) : path_(std::move(path)) {
+    fd_ = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    path_.copy(addr.sun_path, sizeof(addr.sun_path) - 1);
+    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+      throw std::runtime_error("cannot bind " + path_);
+    }
+  }
+  ~NotifySocket() { ::close(fd_); }
+  const std::string& path() const { return path_; }
+
+  // Reads messages until one contains `needle`; false when `budget` passes first.
+  bool WaitFor(const std::string& needle, std::chrono::milliseconds budget) {
+    const auto until = std::chrono::steady_clock::now() + budget;
+    for (;;) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          until - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return false;
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
+      char buffer[4096];
+      const ssize_t n = ::recv(fd_, buffer, sizeof buffer, 0);
+      if (n <= 0) continue;
+      const std::string message(buffer, static_cast<size_t>(n));
+      seen_.push_back(message);
+      if (message.find(needle) != std::string::npos) return true;
+    }
+  }
+  const std::vector<std::string>& seen() const { return seen_; }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+  std::vector<std::string> seen_;
+};
+
+TEST(Service, TellsTheServiceManagerReadyWatchdogReloadAndStopping) {
+  TempDir dir;
+  DaemonProcess daemon(dir.File("data"));
+  NotifySocket notify(dir.File("notify.sock"));
+  daemon.set_env("NOTIFY_SOCKET", notify.path());
+  daemon.set_env("WATCHDOG_USEC", "1000000");  // pings expected every 0.5 s
+  daemon.Start();
+  EXPECT_TRUE(notify.WaitFor("READY=1", 10s));
+  EXPECT_TRUE(notify.WaitFor("WATCHDOG=1", 10s));
+  EXPECT_TRUE(notify.WaitFor("WATCHDOG=1", 10s)) << "the pings go on";
+  daemon.Signal(SIGHUP);
+  EXPECT_TRUE(notify.WaitFor("RELOADING=1", 10s));
+  EXPECT_TRUE(notify.WaitFor("READY=1", 10s)) << "ready again after the reload";
+  daemon.Signal(SIGTERM);
+  EXPECT_TRUE(notify.WaitFor("STOPPING=1", 10s));
+  const int status = daemon.Wait();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+}
+
+std::string OrgYaml(const std::vector<std::string>& schools) {
+  std::string yaml =
+      "units:\n  - id: district\n    name: 测试区教育局\n    kind: district\n"
+      "    children:\n";
+  for (const std::string& id : schools) {
+    yaml += "      - {id: " + id + ", name: 学校" + id + ", kind: school}\n";
+  }
+  return yaml;
+}
+
+std::set<std::string> SchoolIds(DaemonProcess& daemon) {
+  std::set<std::string> ids;
+  for (const auto& school : daemon.Control("schools")) ids.insert(school["id"].get<std::string>());
+  return ids;
+}
+
+TEST(Service, SighupReloadsTheOrganisationAndKeepsTheOldOneWhenTheNewFileIsBad) {
+  TempDir dir;
+  const std::string org = dir.File("org.yaml");
+  std::ofstream(org) << OrgYaml({"s1"});
+  DaemonProcess daemon(dir.File("data"));
+  NotifySocket notify(dir.File("notify.sock"));
+  daemon.set_env("NOTIFY_SOCKET", notify.path());
+  daemon.Start({"--org", org});
+  ASSERT_TRUE(notify.WaitFor("READY=1", 10s));
+  EXPECT_EQ(SchoolIds(daemon), (std::set<std::string>{"s1"}));
+
+  std::ofstream(org) << OrgYaml({"s1", "s2"});
+  daemon.Signal(SIGHUP);
+  ASSERT_TRUE(notify.WaitFor("RELOADING=1", 10s));
+  ASSERT_TRUE(notify.WaitFor("READY=1", 10s));
+  EXPECT_NE(notify.seen().back().find("organisation and calendars reloaded"), std::string::npos)
+      << notify.seen().back();
+  EXPECT_EQ(SchoolIds(daemon), (std::set<std::string>{"s1", "s2"}));
+
+  std::ofstream(org) << "units: [ {id: broken\n";
+  daemon.Signal(SIGHUP);
+  ASSERT_TRUE(notify.WaitFor("RELOADING=1", 10s));
+  ASSERT_TRUE(notify.WaitFor("READY=1", 10s));
+  EXPECT_NE(notify.seen().back().find("organisation and calendars kept"), std::string::npos)
+      << notify.seen().back();
+  EXPECT_NE(notify.seen().back().find("org.yaml"), std::string::npos) << "names the file";
+  EXPECT_EQ(SchoolIds(daemon), (std::set<std::string>{"s1", "s2"})) << "the previous stays";
+  EXPECT_EQ(daemon.Kill(SIGTERM), 0);
+}
+
+// name|label=value,...|value for every sample, as Prometheus' parser reads the text.
+std::map<std::string, double> ParseWithPrometheus(const std::string& text, TempDir& dir) {
+  const std::string file = dir.File("metrics.txt");
+  std::ofstream(file) << text;
+  const std::string script =
+      "import sys\n"
+      "from prometheus_client.parser import text_string_to_metric_families\n"
+      "for f in text_string_to_metric_families(open(sys.argv[1]).read()):\n"
+      "  for s in f.samples:\n"
+      "    l = ','.join(k + '=' + v for k, v in sorted(s.labels.items()))\n"
+      "    print(s.name + '|' + l + '|' + repr(float(s.value)))\n";
+  std::ofstream(dir.File("parse.py")) << script;
+  FILE* out =
+      ::popen((TestPython() + " " + dir.File("parse.py") + " " + file + " 2>&1").c_str(), "r");
+  std::map<std::string, double> samples;
+  char line[1024];
+  while (out != nullptr && std::fgets(line, sizeof line, out) != nullptr) {
+    const std::string s(line);
+    const size_t bar = s.rfind('|');
+    if (bar == std::string::npos) throw std::runtime_error("parser said: " + s);
+    samples[s.substr(0, bar + 1)] = std::stod(s.substr(bar + 1));
+  }
+  if (out == nullptr || ::pclose(out) != 0) throw std::runtime_error("the parser failed");
+  return samples;
+}
+
+class ServiceHttp : public ::testing::Test {
+ protected:
+  // A daemon with the HTTP API and `schools` enrolled schools.
+  std::string StartDaemon(int schools, const std::vector<std::string>& extra = {}) {
+    daemon_.Start();  // creates the daemon key
+    daemon_.Kill(SIGTERM);
+    for (int i = 0; i < schools; ++i) {
+      const std::string id = "sch-" + std::to_string(i);
+      schools_.push_back({id, daemon_.Enroll(id)});
+    }
+    daemon_.set_http_listen("127.0.0.1:" + std::to_string(port_));
+    return daemon_.Start(extra);
+  }
+  HttpAnswer Get(const std::string& target, const std::map<std::string, std::string>& h = {}) {
+    return HttpCall(port_, http::verb::get, target, "", h);
+  }
+
+  TempDir dir_;
+  DaemonProcess daemon_{dir_.File("data")};
+  const int port_ = FreeLoopbackPort();
+  std::vector<FleetSchool> schools_;
+};
+
+TEST_F(ServiceHttp, HealthReadinessAndMetricsMatchWhatWasSent) {
+  const std::string endpoint = StartDaemon(5);
+  SchoolFleet fleet(schools_, endpoint, daemon_.ServerPublicKey());
+  fleet.QueueAllClears(
+      20, date::year_month_day{date::floor<date::days>(std::chrono::system_clock::now())});
+  fleet.StartDelivery(60s);
+  fleet.Join();
+  ASSERT_EQ(fleet.Pending(), 0);
+  // One report twice (STORED, then DUPLICATE) and one for another school (refused).
+  zmq::context_t context;
+  RawAgent agent(context, endpoint, daemon_.ServerPublicKey(), schools_[0].keys);
+  const core::Report mine = AllClear("sch-0");
+  agent.Send(mine);
+  ASSERT_EQ(agent.NextAck()->status, wire::AckStatus::kStored);
+  agent.Send(mine);
+  ASSERT_EQ(agent.NextAck()->status, wire::AckStatus::kDuplicate);
+  agent.Send(AllClear("sch-1"));
+  ASSERT_EQ(agent.NextAck()->status, wire::AckStatus::kRejected);
+
+  EXPECT_EQ(Get("/healthz").status, 200);
+  const HttpAnswer ready = Get("/readyz");
+  EXPECT_EQ(ready.status, 200) << ready.body;
+  const auto checks = nlohmann::json::parse(ready.body)["checks"];
+  for (const char* check : {"store", "ingest", "sweep", "clock"}) {
+    EXPECT_TRUE(checks[check]["ok"].get<bool>()) << check << ": " << ready.body;
+  }
+
+  const HttpAnswer metrics = Get("/metrics");  // from 127.0.0.1: open by default
+  ASSERT_EQ(metrics.status, 200) << metrics.body;
+  EXPECT_EQ(metrics.content_type, "text/plain; version=0.0.4; charset=utf-8");
+  auto samples = ParseWithPrometheus(metrics.body, dir_);
+  if (std::getenv("PINGAN_TEST_DUMP")) std::cerr << metrics.body;
+  EXPECT_EQ(samples["pingan_reports_stored_total||"], 101);
+  EXPECT_EQ(samples["pingan_reports_duplicate_total||"], 1);
+  EXPECT_EQ(samples["pingan_reports_rejected_total|reason=school_mismatch|"], 1);
+  EXPECT_GE(samples["pingan_reports_received_total||"], 103);
+  // Every batch is timed: their sizes add up to the reports that reached the store.
+  EXPECT_EQ(samples["pingan_store_commit_reports_sum||"], 102);
+  EXPECT_GE(samples["pingan_store_commit_seconds_count||"], 1);
+  EXPECT_GE(samples["pingan_zmq_connections||"], 1) << "the raw agent's connection is open";
+  EXPECT_GE(samples["pingan_handshakes_accepted_total||"], 6);
+  EXPECT_EQ(samples.count("pingan_alerts|kind=missing,state=open|"), 1u);
+  EXPECT_EQ(samples.count("pingan_outbox_messages|state=pending|"), 1u);
+  EXPECT_GE(samples["pingan_sweep_seconds_count||"], 1);
+  // Nothing in it names a school.
+  EXPECT_EQ(metrics.body.find("sch-"), std::string::npos);
+}
+
+TEST_F(ServiceHttp, MetricsFromOtherAddressesNeedATokenThatViewsStatus) {
+  const std::string config = dir_.File("pingand.yaml");
+  std::ofstream(config) << "monitoring:\n  metrics_open_to: [\"10.9.9.9\"]\n";
+  StartDaemon(0, {"--config", config});
+  EXPECT_EQ(Get("/metrics").status, 401);
+  EXPECT_EQ(Get("/metrics", {{"Authorization", "Bearer nonsense"}}).status, 401);
+  const std::string token =
+      daemon_.Control("tokens.create", {{"label", "prometheus"}, {"role", "auditor"}})["token"];
+  EXPECT_EQ(Get("/metrics", {{"Authorization", "Bearer " + token}}).status, 200);
+  EXPECT_EQ(Get("/healthz").status, 200) << "liveness needs no token";
+}
+
+}  // namespace
+}  // namespace pingan::testing
