@@ -20,6 +20,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-aiosmtpd     # real SMTP peer in integration tests
   clang-format
+  file                         # cpack -G DEB: finds the ELF files for dpkg-shlibdeps
 )
 if [[ "${PINGAN_NO_BROWSER:-0}" != 1 ]]; then
   # A CJK font so that screenshots of the zh-CN console show text, not boxes.
