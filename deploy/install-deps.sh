@@ -23,6 +23,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-aiosmtpd     # real SMTP peer in integration tests
   clang-format
+  file                         # cpack -G DEB: finds the ELF files for dpkg-shlibdeps
+  debootstrap                  # tests/packaging: a fresh Debian 12 root for the .debs
 )
 if [[ "${PINGAN_NO_BROWSER:-0}" != 1 ]]; then
   # A CJK font so that screenshots of the zh-CN console show text, not boxes.
