@@ -17,6 +17,7 @@
 #include "daemon/ingest/codec.h"
 #include "tests/fakes/temp_dir.h"
 #include "tests/integration/daemon_process.h"
+#include "tests/integration/raw_agent.h"
 #include "tests/integration/school_fleet.h"
 
 namespace pingan::testing {
@@ -26,33 +27,6 @@ using namespace std::chrono_literals;
 using SteadyClock = std::chrono::steady_clock;
 
 const date::year_month_day kToday{date::floor<date::days>(std::chrono::system_clock::now())};
-
-// An agent's socket, without the agent: sends what a test wants on one connection that
-// stays open, and reads acks with a bounded wait.
-class RawAgent {
- public:
-  RawAgent(zmq::context_t& context, const std::string& endpoint, const std::string& server_key,
-           const wire::CurveKeyPair& keys)
-      : socket_(context, zmq::socket_type::dealer) {
-    socket_.set(zmq::sockopt::linger, 0);
-    socket_.set(zmq::sockopt::curve_serverkey, server_key);
-    socket_.set(zmq::sockopt::curve_publickey, keys.public_z85);
-    socket_.set(zmq::sockopt::curve_secretkey, keys.secret_z85);
-    socket_.connect(endpoint);
-  }
-  void SendFrame(const std::string& frame) { socket_.send(zmq::buffer(frame)); }
-  void Send(const core::Report& r) { SendFrame(wire::EncodeReportFrame(r)); }
-  std::optional<wire::Ack> NextAck(std::chrono::milliseconds timeout = 10s) {
-    zmq::pollitem_t item{socket_.handle(), 0, ZMQ_POLLIN, 0};
-    if (zmq::poll(&item, 1, timeout) == 0) return std::nullopt;
-    zmq::message_t msg;
-    if (!socket_.recv(msg)) return std::nullopt;
-    return wire::DecodeAckFrame(msg.to_string_view());
-  }
-
- private:
-  zmq::socket_t socket_;
-};
 
 core::Report AllClear(const std::string& school) {
   core::Report r;
