@@ -109,7 +109,14 @@ class CrashHarness {
     SchoolFleet fleet(schools, endpoint, daemon_.ServerPublicKey());
     // Enough for the longest run of kills: each waits for at most max_acks_between_kills.
     const int total = (s_.kills + 1) * s_.max_acks_between_kills + 200;
-    fleet.QueueAllClears((total + s_.schools - 1) / s_.schools, kToday);
+    // Covered days cycle within the 400 days a report may look back; a school sending
+    // two all-clears for one day is two reports, each stored once.
+    const int per_school = (total + s_.schools - 1) / s_.schools;
+    for (int i = 0; i < s_.schools; ++i) {
+      for (int n = 0; n < per_school; ++n) {
+        fleet.QueueAllClear(static_cast<size_t>(i), date::sys_days{kToday} - date::days{n % 365});
+      }
+    }
     fleet.StartDelivery(std::chrono::seconds{120 + 10 * s_.kills});
     started_ = Steady::now();
     for (int cycle = 0; kills_ < s_.kills; ++cycle) {
