@@ -175,5 +175,16 @@ TEST_F(BackupRestoreTest, ADamagedBackupIsNeverInstalled) {
   EXPECT_NO_THROW(daemon_.Start());
 }
 
+TEST_F(BackupRestoreTest, ADaemonDoesNotStartOnADamagedDatabaseAndSaysWhichFile) {
+  daemon_.Kill(SIGTERM);
+  const std::string db = daemon_.data_dir() + "/pingan.db";
+  std::ofstream(db, std::ios::binary | std::ios::trunc) << std::string(8192, '\x5a');
+  daemon_.set_log_file(dir_.File("pingand.log"));
+  EXPECT_THROW(daemon_.Start(), std::runtime_error) << "pingand exited during start";
+  const std::string log = ReadFile(dir_.File("pingand.log"));
+  EXPECT_NE(log.find("cannot use database " + db), std::string::npos) << log;
+  EXPECT_EQ(fs::file_size(db), 8192u) << "nothing was written to it";
+}
+
 }  // namespace
 }  // namespace pingan::testing
