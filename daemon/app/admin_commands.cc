@@ -221,6 +221,7 @@ void RegisterAdminCommands(ControlServer& server, const AdminCommandContext& con
   server.Register("keys.revoke", [context](const json& a) { return KeysRevoke(context, a); });
   server.Register("schools.import", [context](const json& a) { return SchoolsImport(context, a); });
   server.Register("export.ledger", [context](const json& a) { return ExportLedger(context, a); });
+  RegisterBackupCommand(server, context);
 }
 
 }  // namespace pingan::app

@@ -11,6 +11,7 @@
 //   schools.import  {csv, dry_run?, file?, actor?} -> {applied, dry_run, added, updated,
 //                   unchanged, added_ids, updated_ids, errors: [{line, column, message}]}
 //   export.ledger   {from, to, unit?, scope?} -> {csv, rows, from, to}
+//   backup          {path, force?, actor?} -> see backup_command.h
 //
 // `actor` names who asked in the audit log (the HTTP routes pass the signed-in user or
 // token; "control" otherwise). Key changes and imports take effect at once: the ZAP
@@ -23,6 +24,7 @@
 #include <functional>
 #include <string>
 
+#include "daemon/app/backup_command.h"
 #include "daemon/app/control_server.h"
 #include "daemon/app/schedule_bundle.h"
 #include "daemon/core/clock.h"
@@ -40,6 +42,7 @@ struct AdminCommandContext {
   std::string school_keys;                // key directory (or list file), config `school_keys`
   std::string imported_schools;           // <data_dir>/schools.imported.csv
   std::function<void()> on_keys_changed;  // reload the ZAP handler's keys
+  BackupSources backup = {};              // the database and what it leaves out
 };
 
 void RegisterAdminCommands(ControlServer& server, const AdminCommandContext& context);

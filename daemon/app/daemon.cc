@@ -271,11 +271,11 @@ void Daemon::StartControl() {
       IncidentCommandContext{clock_, reads_, *writer_, schedules_,
                              std::chrono::hours{24 * config_.incident_text_retention_days}});
   // Users list, school keys, school import, ledger export (admin_commands.h).
-  RegisterAdminCommands(*control_,
-                        AdminCommandContext{clock_, real_clock_, reads_, *writer_, schedules_,
-                                            config_.DataPath(config_.school_keys),
-                                            config_.DataPath(kImportedSchoolsFile),
-                                            [this] { RunOnIo(io_, [this] { ReloadKeys(); }); }});
+  RegisterAdminCommands(
+      *control_, AdminCommandContext{
+                     clock_, real_clock_, reads_, *writer_, schedules_,
+                     config_.DataPath(config_.school_keys), config_.DataPath(kImportedSchoolsFile),
+                     [this] { RunOnIo(io_, [this] { ReloadKeys(); }); }, BackupSourcesOf(config_)});
   control_->Bind(control_socket_path());
 }
 

@@ -5,9 +5,11 @@
 // token). Every command comes from one table (daemon/app/ctl/command_table.h) that
 // names both its control command and its HTTP route. Human tables by default, --json
 // for scripts. Exit status: 0 done, 1 pingand not reached or a local problem, 2 pingand
-// refused (the message and its code on stderr). See `pinganctl --help`.
+// refused (the message and its code on stderr). `restore` alone works offline, without
+// a daemon (daemon/app/ctl/restore.h). See `pinganctl --help`.
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -17,6 +19,7 @@
 #include "daemon/app/ctl/command_table.h"
 #include "daemon/app/ctl/local_steps.h"
 #include "daemon/app/ctl/output.h"
+#include "daemon/app/ctl/restore.h"
 #include "daemon/app/ctl/transport.h"
 
 namespace {
@@ -94,6 +97,50 @@ void WriteCsv(const CtlInputs& inputs, const json& result) {
   }
 }
 
+// `restore`: offline, no daemon involved (daemon/app/ctl/restore.h).
+CLI::App* AddRestore(CLI::App& app, RestoreRequest& request) {
+  CLI::App* restore = app.add_subcommand(
+      "restore",
+      "Offline, with pingand stopped: check a backup in full and install it as the data "
+      "directory's database (the current one is set aside, not deleted)");
+  restore->add_option("file", request.backup, "The backup (from `pinganctl backup`)")->required();
+  restore->add_option("--database", request.database,
+                      "The database file's name in the data directory (config `database`)");
+  restore->add_flag("--check-only", request.check_only,
+                    "Only check the backup (integrity_check, schema); change nothing");
+  return restore;
+}
+
+int RunRestore(RestoreRequest request, const std::string& data_dir, bool as_json) {
+  request.data_dir = data_dir;
+  const auto now = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  auto restored = RestoreDatabase(request, now);
+  if (auto* e = std::get_if<std::string>(&restored)) {
+    std::cerr << "pinganctl: " << *e << "\n";
+    return kExitUnreached;
+  }
+  const RestoreOutcome& r = std::get<RestoreOutcome>(restored);
+  if (as_json) {
+    std::cout << json{{"backup", request.backup},     {"schema_version", r.checked.schema_version},
+                      {"reports", r.checked.reports}, {"installed", r.installed},
+                      {"set_aside", r.set_aside},     {"missing_keys", r.missing_keys}}
+                     .dump(2)
+              << "\n";
+    return 0;
+  }
+  std::cout << request.backup << ": integrity_check ok, schema " << r.checked.schema_version << ", "
+            << r.checked.reports << " reports\n";
+  if (request.check_only) return 0;
+  std::cout << "installed as " << r.installed << "\n";
+  for (const std::string& f : r.set_aside) std::cout << "previous file set aside: " << f << "\n";
+  for (const std::string& f : r.missing_keys) {
+    std::cout << "warning: " << f << " is missing: put back the copy you kept (unless your "
+              << "configuration keeps it elsewhere) before starting pingand\n";
+  }
+  std::cout << "now start pingand\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -113,7 +160,10 @@ int main(int argc, char** argv) {
   CtlInputs inputs;
   const CtlCommand* selected = nullptr;
   AddCommands(app, inputs, selected);
+  RestoreRequest restore_request;
+  const CLI::App* restore = AddRestore(app, restore_request);
   CLI11_PARSE(app, argc, argv);
+  if (restore->parsed()) return RunRestore(restore_request, data_dir, as_json);
   if (selected == nullptr) return kExitUnreached;
 
   json args = ArgsFrom(inputs);

@@ -25,12 +25,19 @@ SQLite::Database OpenOrExplain(const std::string& path, OpenMode mode) {
 
 Database::Database(const std::string& path, OpenMode mode)
     : path_(path), db_(OpenOrExplain(path, mode)) {
-  if (mode == OpenMode::kReadWrite) {
-    db_.exec("PRAGMA journal_mode=WAL");
-    db_.exec("PRAGMA synchronous=FULL");
+  int version = 0;
+  try {
+    if (mode == OpenMode::kReadWrite) {
+      db_.exec("PRAGMA journal_mode=WAL");
+      db_.exec("PRAGMA synchronous=FULL");
+    }
+    db_.exec("PRAGMA foreign_keys=ON");
+    version = schema_version();
+  } catch (const SQLite::Exception& e) {
+    // A damaged or foreign file stops here, before anything is written to it.
+    throw std::runtime_error("cannot use database " + path + ": " + e.what() +
+                             " (a damaged file: restore a backup, docs/operations.md)");
   }
-  db_.exec("PRAGMA foreign_keys=ON");
-  const int version = schema_version();
   if (version > LatestSchemaVersion()) {
     throw std::runtime_error(path + " has schema version " + std::to_string(version) +
                              ", newer than this pingand understands (" +

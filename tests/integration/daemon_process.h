@@ -1,6 +1,7 @@
 // DaemonProcess: runs the real pingand binary for black-box tests, on loopback and a
 // temporary data directory. Start waits (bounded) until the daemon has written its
-// bound endpoint; Kill sends a signal and reaps the process. Also helpers to enroll
+// bound endpoint (Launch and WaitListening are its two halves, for tests that stop it
+// during its start); Kill sends a signal and reaps the process. Also helpers to enroll
 // schools (keys in the daemon's key directory) and ask the control channel, and a
 // log file (set_log_file) that receives the daemon's stderr for tests of its log.
 #pragma once
@@ -35,11 +36,16 @@ class DaemonProcess {
 
   // Starts pingand with `extra` arguments; returns the bound endpoint.
   std::string Start(const std::vector<std::string>& extra = {}) {
-    const std::string endpoint_file = data_dir_ + "/endpoint";
-    std::filesystem::remove(endpoint_file);
-    std::vector<std::string> args = {PINGAND_PATH,  "--data-dir",  data_dir_,
-                                     "--listen",    listen_,       "--endpoint-file",
-                                     endpoint_file, "--log-level", log_level_};
+    Launch(extra);
+    return WaitListening();
+  }
+
+  // Starts pingand and returns at once (for tests that stop it during its start).
+  void Launch(const std::vector<std::string>& extra = {}) {
+    std::filesystem::remove(EndpointFile());
+    std::vector<std::string> args = {PINGAND_PATH,   "--data-dir",  data_dir_,
+                                     "--listen",     listen_,       "--endpoint-file",
+                                     EndpointFile(), "--log-level", log_level_};
     // No HTTP API unless a test asks for one (set_http_listen, on a port it found free):
     // test daemons running in parallel must not compete for a fixed port.
     args.insert(args.end(), {"--http-listen", http_listen_});
@@ -61,11 +67,13 @@ class DaemonProcess {
       ::execv(argv[0], argv.data());
       ::_exit(127);
     }
-    // Bounded wait for the daemon to come up (it writes the file once listening).
+  }
+
+  // Bounded wait (10 s) for the launched daemon to listen (it writes the endpoint file
+  // once it does); returns the endpoint. Throws when it exits or does not come up.
+  std::string WaitListening() {
     for (int i = 0; i < 1000; ++i) {
-      std::ifstream in(endpoint_file);
-      std::string endpoint;
-      if (in >> endpoint && !endpoint.empty()) {
+      if (std::string endpoint = ListeningEndpoint(); !endpoint.empty()) {
         listen_ = endpoint;  // a restart binds the same port, so agents find it again
         return endpoint;
       }
@@ -77,6 +85,14 @@ class DaemonProcess {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     throw std::runtime_error("pingand did not start within 10 s");
+  }
+
+  // The endpoint the daemon wrote once listening; "" while it is starting.
+  std::string ListeningEndpoint() const {
+    std::ifstream in(EndpointFile());
+    std::string endpoint;
+    in >> endpoint;
+    return endpoint;
   }
 
   // Sends `signal` and waits for the process to end; returns its wait status.
@@ -115,6 +131,7 @@ class DaemonProcess {
     return answer["result"];
   }
   const std::string& data_dir() const { return data_dir_; }
+  std::string EndpointFile() const { return data_dir_ + "/endpoint"; }
   // "127.0.0.1:<port>" turns the HTTP API on at the next Start.
   void set_http_listen(std::string listen) { http_listen_ = std::move(listen); }
   // Soft and hard RLIMIT_NOFILE of the next Start (0: inherited), as `ulimit -n` would.

@@ -1,6 +1,8 @@
-// RawAgent: an agent's socket without the agent, for black-box tests of the report
-// port: sends what a test wants on one connection that stays open and reads acks with
-// a bounded wait. AllClear builds a valid all-clear of today for a school.
+// RawAgent: an agent's socket without the agent (no spool, no resend policy): sends
+// what a test wants on one CURVE connection that stays open, and reads acks with a
+// bounded wait. For tests that need exact control over what is sent (forged frames,
+// resends of known report ids). One thread at a time, like the ZeroMQ socket inside.
+// AllClear builds a valid all-clear of today for a school.
 #pragma once
 
 #include <chrono>

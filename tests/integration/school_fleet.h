@@ -62,6 +62,8 @@ class SchoolFleet {
     r.agent_time = clock_.Now();
     auto added = spools_[index]->Add(r);
     if (!std::holds_alternative<agent::AddResult>(added)) throw std::runtime_error("refused");
+    std::lock_guard lock(mu_);
+    queued_.insert(r.report_id);
   }
 
   // Starts one delivery thread per school; each runs until its spool has nothing
@@ -92,6 +94,15 @@ class SchoolFleet {
   std::set<std::string> AckedIds() {
     std::lock_guard lock(mu_);
     return acked_;
+  }
+  size_t AckCount() {
+    std::lock_guard lock(mu_);
+    return acked_.size();
+  }
+  // Every report id spooled (sent or still to be sent).
+  std::set<std::string> QueuedIds() {
+    std::lock_guard lock(mu_);
+    return queued_;
   }
   int64_t Pending() {
     int64_t n = 0;
@@ -139,6 +150,7 @@ class SchoolFleet {
   std::mutex mu_;
   std::condition_variable cv_;
   std::set<std::string> acked_;
+  std::set<std::string> queued_;
   std::atomic<uint64_t> duplicates_{0};
   std::chrono::milliseconds ack_timeout_{1500};
 };

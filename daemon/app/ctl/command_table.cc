@@ -160,6 +160,16 @@ std::vector<CtlCommand> MakeCommands() {
                  a.add_option("-o,--output", in.output, "Write to this file (default: stdout)");
                },
                300});
+  // The file is written by the daemon, on its machine: local control socket only.
+  c.push_back({"backup", "backup",
+               "Copy the live database to FILE (consistent, while reports keep coming); lists "
+               "the key files to keep separately",
+               std::nullopt,
+               [](CLI::App& a, CtlInputs& in) {
+                 Text(a, in, "file", "path", "The copy to write (must not exist)")->required();
+                 a.add_flag("--force", in.force, "Replace FILE if it exists");
+               },
+               3600});
   return c;
 }
 
@@ -194,6 +204,7 @@ json ArgsFrom(const CtlInputs& in) {
   if (in.limit > 0) args["limit"] = in.limit;
   if (in.days > 0) args["days"] = in.days;
   if (in.dry_run) args["dry_run"] = true;
+  if (in.force) args["force"] = true;
   return args;
 }
 

@@ -103,6 +103,10 @@ Prepared PrepareArgs(const CtlCommand& command, const CtlInputs& inputs, json& a
   }
   if (c == "users.add" || c == "users.passwd") args["password"] = ReadPassword();
   if (c == "keys.enroll") p = PrepareKey(inputs, args);
+  if (c == "backup") {
+    // The daemon resolves names from its own working directory: send an absolute one.
+    args["path"] = fs::absolute(inputs.text.at("path")).lexically_normal().string();
+  }
   if (c == "schools.import") {
     args["csv"] = ReadAll(inputs.csv_file);
     args["file"] = inputs.csv_file == "-" ? "stdin" : fs::path(inputs.csv_file).filename().string();

@@ -146,6 +146,19 @@ void PrintErrors(std::ostream& out, const json& errors) {
   PrintTable(out, errors, {"line", "column", "message"});
 }
 
+namespace {
+
+// A backup and what the operator keeps beside it.
+void PrintBackup(std::ostream& out, const json& r) {
+  out << "backed up " << Cell(r["database"]) << " to " << Cell(r["path"]) << ": "
+      << Cell(r["bytes"]) << " bytes, " << Cell(r["pages"]) << " pages, " << Cell(r["duration_ms"])
+      << " ms, quick_check " << Cell(r["check"]) << "\n"
+      << "not in the backup; keep these separately (they change rarely):\n";
+  PrintTable(out, r["keep_separately"], {"path", "what", "exists"});
+}
+
+}  // namespace
+
 void PrintHuman(std::ostream& out, const std::string& control, const json& result) {
   if (control == "tokens.create") {
     // The comment line lets `tokens create ... > file` make a ready token file.
@@ -202,6 +215,8 @@ void PrintHuman(std::ostream& out, const std::string& control, const json& resul
     PrintImport(out, result);
   } else if (control == "incident.show") {
     PrintObject(out, result);
+  } else if (control == "backup") {
+    PrintBackup(out, result);
   } else {
     out << result.dump(2) << "\n";
   }
