@@ -174,6 +174,10 @@ int main(int argc, char** argv) {
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    // systemd's reload (and a closed terminal) sends SIGHUP, whose default action ends
+    // the process as if stopped on purpose, and nothing would restart it. The agent
+    // reads its configuration at start only: a restart applies changes.
+    ::signal(SIGHUP, SIG_IGN);
   }
   SetUpLogging(g.verbosity, service);
   app::SystemClock clock;

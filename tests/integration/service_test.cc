@@ -9,11 +9,13 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <thread>
 
 #include "tests/fakes/temp_dir.h"
 #include "tests/integration/daemon_process.h"
@@ -131,6 +133,41 @@ TEST(Service, SighupReloadsTheOrganisationAndKeepsTheOldOneWhenTheNewFileIsBad) 
   EXPECT_NE(notify.seen().back().find("org.yaml"), std::string::npos) << "names the file";
   EXPECT_EQ(SchoolIds(daemon), (std::set<std::string>{"s1", "s2"})) << "the previous stays";
   EXPECT_EQ(daemon.Kill(SIGTERM), 0);
+}
+
+// systemctl reload (and a closed terminal) sends SIGHUP; its default action ended the
+// agent as if stopped on purpose, so systemd would not restart it.
+TEST(Service, TheAgentServiceOutlivesSighupAndStopsCleanlyOnSigterm) {
+  TempDir dir;
+  const std::string spool = dir.File("spool.db");
+  std::vector<std::string> args = {PINGAN_AGENT_PATH,
+                                   "--spool",
+                                   spool,
+                                   "--school",
+                                   "s1",
+                                   "--endpoint",
+                                   "tcp://127.0.0.1:" + std::to_string(FreeLoopbackPort()),
+                                   "--insecure-dev",
+                                   "run"};
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  // The spool is opened after the signals are set up.
+  for (int i = 0; i < 500 && !std::filesystem::exists(spool); ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_TRUE(std::filesystem::exists(spool));
+  ::kill(pid, SIGHUP);
+  ::kill(pid, SIGTERM);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      << (WIFSIGNALED(status) ? "killed by signal " + std::to_string(WTERMSIG(status)) : "");
 }
 
 // name|label=value,...|value for every sample, as Prometheus' parser reads the text.
