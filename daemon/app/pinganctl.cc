@@ -143,12 +143,19 @@ int RunRestore(RestoreRequest request, const std::string& data_dir, bool as_json
 
 }  // namespace
 
+constexpr const char* kPackagedDataDir = "/var/lib/pingan";
+
 int main(int argc, char** argv) {
   CLI::App app{"pinganctl: ask a running pingand what is going on, and administer it"};
-  std::string data_dir = "pingan-data";
+  // The packages' state directory when it exists, else the demo's and a source tree's.
+  std::string data_dir =
+      std::filesystem::is_directory(kPackagedDataDir) ? kPackagedDataDir : "pingan-data";
   std::string socket, url, token_file;
   bool as_json = false;
-  app.add_option("--data-dir", data_dir, "pingand's data directory, for its control socket");
+  app.add_option("--data-dir", data_dir,
+                 "pingand's data directory, for its control socket (default: /var/lib/pingan "
+                 "when it exists, else ./pingan-data)")
+      ->envname("PINGAN_DATA_DIR");
   app.add_option("--socket", socket, "Control socket (default: <data-dir>/control.sock)");
   app.add_option("--url", url, "pingand's HTTP API, e.g. https://pingan.example.org")
       ->envname("PINGAN_URL");
