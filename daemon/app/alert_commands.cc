@@ -135,8 +135,9 @@ json ShowAlert(const AlertCommandContext& c, const json& args) {
 
 // The acknowledgement timeout of the policy the alert escalates under (or would).
 core::Millis AckTimeout(const AlertCommandContext& c, const core::Alert& a) {
-  if (!c.escalation) return core::Millis{0};
-  const core::EscalationConfig& config = c.escalation->settings.policies;
+  const SharedEscalation escalation = c.escalation.Get();
+  if (!escalation) return core::Millis{0};
+  const core::EscalationConfig& config = escalation->settings.policies;
   const core::Policy* policy = core::FindPolicy(config, a.escalation.policy_id);
   if (policy == nullptr) {
     SharedSchedule b = c.schedules.Get();

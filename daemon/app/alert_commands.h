@@ -33,7 +33,7 @@ struct AlertCommandContext {
   store::ReadPool reads;  // read-only connections, shared
   store::StoreWriter& writer;
   const ScheduleSource& schedules;
-  SharedEscalation escalation;  // null when escalation is not configured
+  EscalationSource escalation;  // holds null when escalation is not configured
 };
 
 void RegisterAlertCommands(ControlServer& server, const AlertCommandContext& context);

@@ -204,15 +204,12 @@ void Daemon::LoadEscalation() {
         "is sent");
     return;
   }
-  auto loaded = LoadEscalationFile(config_.ConfigPath(config_.escalation_file));
-  if (auto* err = std::get_if<LoadError>(&loaded)) throw std::runtime_error(err->ToString());
-  SharedSchedule bundle = schedules_.Get();
-  static const core::OrgTree kNoOrg = std::get<core::OrgTree>(core::OrgTree::Build({}));
-  auto prepared = PrepareEscalation(std::get<EscalationSettings>(std::move(loaded)),
-                                    bundle ? bundle->tree : kNoOrg, config_.time_zone);
+  const SharedSchedule bundle = schedules_.Get();
+  auto prepared = LoadEscalationFor(config_, bundle ? &bundle->tree : nullptr);
   if (auto* err = std::get_if<LoadError>(&prepared)) throw std::runtime_error(err->ToString());
-  escalation_ = std::get<SharedEscalation>(std::move(prepared));
-  for (const std::string& w : escalation_->warnings) spdlog::warn("escalation: {}", w);
+  const SharedEscalation setup = std::get<SharedEscalation>(std::move(prepared));
+  for (const std::string& w : setup->warnings) spdlog::warn("escalation: {}", w);
+  escalation_.Set(setup);
 }
 
 void Daemon::StartEscalation() {

@@ -69,9 +69,10 @@ class Daemon {
   // entries are logged and skipped, an unreadable source keeps the old set.
   void ReloadKeys();
   // SIGHUP: ReloadKeys, then (on a pool thread: a national tree takes seconds) the
-  // organisation and calendars, checked against the escalation setup; a file that does
-  // not load keeps the previous set and says why. Audited; told to systemd as a reload
-  // (RELOADING=1, then READY=1). The escalation file itself is read at start only.
+  // organisation, calendars, rosters, policies and channels; a file that does not load
+  // keeps the previous set and says why. Audited; told to systemd as a reload
+  // (RELOADING=1, then READY=1). The config file itself, delivery.workers, the
+  // escalation tick and the reminder channels apply at a restart.
   void Reload();
 
   boost::asio::io_context& io() { return io_; }
@@ -99,8 +100,9 @@ class Daemon {
   // /healthz, /readyz, /metrics on the HTTP API; the supervisor's READY and watchdog.
   void StartServiceHealth();
   IoFigures GatherIoFigures() const;  // io thread
-  // Pool thread: loads and checks the organisation and calendars; the outcome in words.
-  std::string ReloadSchedule();
+  // Pool thread: loads the organisation, calendars and escalation file, each kept when
+  // it does not load (or does not fit the other); the outcome in words.
+  std::string ReloadConfiguration();
 
   DaemonConfig config_;
   const core::Clock& clock_;
@@ -120,7 +122,7 @@ class Daemon {
   ScheduleSource schedules_;
   store::ReadPool reads_;  // read-only connections shared by every query
   std::unique_ptr<DeadlineSweeper> sweeper_;
-  SharedEscalation escalation_;  // null: escalation not configured
+  EscalationSource escalation_;  // holds null: escalation not configured
   std::unique_ptr<EscalationRunner> escalation_runner_;
   std::unique_ptr<OutboxWorker> outbox_worker_;
   std::unique_ptr<ControlServer> control_;

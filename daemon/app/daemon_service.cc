@@ -50,7 +50,7 @@ void Daemon::Reload() {
   if (health_) health_->Reloading();
   ReloadKeys();
   http_api_->read_pool().Post([this] {
-    const std::string outcome = ReloadSchedule();
+    const std::string outcome = ReloadConfiguration();
     writer_->Post([entry = store::AuditEntry{real_clock_.Now(), "system", "config.reload", "SIGHUP",
                                              outcome}](store::Database& db) {
       store::AppendAudit(db.sql(), entry);
@@ -62,28 +62,50 @@ void Daemon::Reload() {
   });
 }
 
-std::string Daemon::ReloadSchedule() {
+std::string Daemon::ReloadConfiguration() {
+  std::vector<std::string> said = {"keys reloaded"};
+  SharedSchedule schedule = schedules_.Get();  // stays unless the new files load
   auto loaded = LoadSchedule(config_);
   if (auto* err = std::get_if<std::string>(&loaded)) {
     spdlog::error("reload: organisation and calendars not reloaded, the previous stay: {}", *err);
-    return "keys reloaded; organisation and calendars kept: " + *err;
+    said.push_back("organisation and calendars kept: " + *err);
+  } else {
+    schedule = std::get<SharedSchedule>(std::move(loaded));
+    said.push_back("organisation and calendars reloaded");
   }
-  SharedSchedule next = std::get<SharedSchedule>(std::move(loaded));
-  if (escalation_ && next) {
-    // Rosters and policies name units: the new tree must still have them.
-    auto checked = PrepareEscalation(escalation_->settings, next->tree, config_.time_zone);
-    if (auto* err = std::get_if<LoadError>(&checked)) {
-      spdlog::error(
-          "reload: the new organisation does not fit the escalation setup, the previous "
-          "stays: {}",
-          err->ToString());
-      return "keys reloaded; organisation and calendars kept: " + err->ToString();
+  SharedEscalation escalation = escalation_.Get();
+  if (!config_.escalation_file.empty()) {
+    auto prepared = LoadEscalationFor(config_, schedule ? &schedule->tree : nullptr);
+    if (auto* err = std::get_if<LoadError>(&prepared)) {
+      spdlog::error("reload: escalation not reloaded, the previous stays: {}", err->ToString());
+      said.push_back("escalation kept: " + err->ToString());
+      // The setup in force names units: a new tree without them cannot come in either.
+      if (schedule != schedules_.Get() && escalation && schedule &&
+          std::holds_alternative<LoadError>(
+              PrepareEscalation(escalation->settings, schedule->tree, config_.time_zone))) {
+        schedule = schedules_.Get();
+        said[1] = "organisation and calendars kept: they do not fit the escalation in force";
+        spdlog::error("reload: {}", said[1]);
+      }
+    } else {
+      escalation = std::get<SharedEscalation>(std::move(prepared));
+      for (const std::string& w : escalation->warnings) spdlog::warn("escalation: {}", w);
+      said.push_back("escalation reloaded");
     }
   }
-  const size_t units = next ? next->tree.units().size() : 0;
-  schedules_.Set(std::move(next));
-  spdlog::info("reload: organisation and calendars reloaded ({} units)", units);
-  return "keys, organisation and calendars reloaded (" + std::to_string(units) + " units)";
+  schedules_.Set(schedule);
+  if (escalation != escalation_.Get()) {
+    escalation_.Set(escalation);
+    // New gateways and credentials for the next sends (io thread owns the worker).
+    boost::asio::post(io_, [this, escalation] {
+      if (outbox_worker_)
+        outbox_worker_->ReplaceChannel(MakeDispatcher(escalation->settings, clock_));
+    });
+  }
+  std::string outcome;
+  for (const std::string& part : said) outcome += (outcome.empty() ? "" : "; ") + part;
+  spdlog::info("reload: {}", outcome);
+  return outcome;
 }
 
 IoFigures Daemon::GatherIoFigures() const {

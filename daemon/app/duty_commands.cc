@@ -63,14 +63,15 @@ json Rosters(const ConsoleQueryContext& c, const json& args) {
   const std::string restriction = Restriction(b.get(), args);
   const core::Instant at = InstantArg(args, "at", c.clock.Now());
   json rosters = json::array();
-  if (c.escalation) {
-    for (const auto& [unit_id, roster] : c.escalation->rosters) {
+  const SharedEscalation escalation = c.escalation.Get();
+  if (escalation) {
+    for (const auto& [unit_id, roster] : escalation->rosters) {
       if (Allowed(b.get(), restriction, unit_id))
         rosters.push_back(RosterJson(b.get(), roster, at));
     }
   }
   return json{{"at", core::FormatInstantUtc(at)},
-              {"escalation", c.escalation != nullptr},
+              {"escalation", escalation != nullptr},
               {"rosters", rosters}};
 }
 

@@ -380,4 +380,14 @@ std::variant<SharedEscalation, LoadError> PrepareEscalation(EscalationSettings s
   return SharedEscalation(std::move(setup));
 }
 
+std::variant<SharedEscalation, LoadError> LoadEscalationFor(const DaemonConfig& config,
+                                                            const core::OrgTree* tree) {
+  if (config.escalation_file.empty()) return SharedEscalation{};
+  auto loaded = LoadEscalationFile(config.ConfigPath(config.escalation_file));
+  if (auto* err = std::get_if<LoadError>(&loaded)) return *err;
+  static const core::OrgTree kNoOrg = std::get<core::OrgTree>(core::OrgTree::Build({}));
+  return PrepareEscalation(std::get<EscalationSettings>(std::move(loaded)),
+                           tree != nullptr ? *tree : kNoOrg, config.time_zone);
+}
+
 }  // namespace pingan::app

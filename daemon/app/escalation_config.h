@@ -17,11 +17,13 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
+#include "daemon/app/config.h"
 #include "daemon/app/load_error.h"
 #include "daemon/app/roster_ics.h"
 #include "daemon/core/clock.h"
@@ -75,6 +77,49 @@ struct EscalationSetup {
 };
 using SharedEscalation = std::shared_ptr<const EscalationSetup>;
 
+// EscalationSource: the escalation setup in force, replaced as a whole at a reload
+// (SIGHUP) while its holders keep reading. Copies share one setup: the daemon keeps one
+// and hands copies to the runner, the outbox worker and the commands. Built from a
+// SharedEscalation (or nullptr) it is a setup of its own (tests, tools).
+//
+// `source->rosters` pins the setup for the full expression; code that reads it for
+// longer takes Get() once, so that a reload in between cannot mix two setups.
+//
+// Threading: any thread (a mutex guards the pointer; setups are immutable).
+class EscalationSource {
+ public:
+  EscalationSource() : state_(std::make_shared<State>()) {}
+  EscalationSource(std::nullptr_t) : EscalationSource() {}  // NOLINT: implicit on purpose
+  template <class T>
+  EscalationSource(std::shared_ptr<T> setup) : EscalationSource() {  // NOLINT: as above
+    state_->current = std::move(setup);
+  }
+
+  SharedEscalation Get() const {
+    std::lock_guard lock(state_->mu);
+    return state_->current;
+  }
+  void Set(SharedEscalation next) {
+    std::lock_guard lock(state_->mu);
+    state_->current = std::move(next);
+  }
+
+  struct Pinned {
+    SharedEscalation setup;
+    const EscalationSetup* operator->() const { return setup.get(); }
+  };
+  Pinned operator->() const { return {Get()}; }
+  explicit operator bool() const { return Get() != nullptr; }
+  bool operator==(std::nullptr_t) const { return Get() == nullptr; }
+
+ private:
+  struct State {
+    std::mutex mu;
+    SharedEscalation current;
+  };
+  std::shared_ptr<State> state_;
+};
+
 std::variant<EscalationSettings, LoadError> LoadEscalationFile(const std::string& path);
 // `base_dir` resolves the relative roster path.
 std::variant<EscalationSettings, LoadError> ParseEscalationYaml(const std::string& text,
@@ -86,6 +131,10 @@ std::variant<EscalationSettings, LoadError> ParseEscalationYaml(const std::strin
 std::variant<SharedEscalation, LoadError> PrepareEscalation(EscalationSettings settings,
                                                             const core::OrgTree& tree,
                                                             const std::string& default_zone);
+// Reads escalation.file of `config` and prepares it against `tree` (null: no
+// organisation), as start, --check-config and a reload do; null when no file is set.
+std::variant<SharedEscalation, LoadError> LoadEscalationFor(const DaemonConfig& config,
+                                                            const core::OrgTree* tree);
 
 // The channels the settings configure, behind one Dispatcher. `clock` must outlive it.
 std::shared_ptr<notify::Dispatcher> MakeDispatcher(const EscalationSettings& settings,

@@ -165,11 +165,12 @@ EscalationRunOutcome RunEscalation(store::Database& db, const ScheduleBundle* bu
 
 EscalationRunner::EscalationRunner(boost::asio::io_context& io, store::StoreWriter& writer,
                                    const core::Clock& clock, const ScheduleSource& schedules,
-                                   SharedEscalation setup, OnRun on_run)
+                                   EscalationSource setup, OnRun on_run)
     : ticker_(
           io, writer, "escalation run", setup->settings.tick,
           [&clock, &schedules, setup](store::Database& db) {
-            return RunEscalation(db, schedules.Get().get(), *setup, clock.Now());
+            const SharedEscalation current = setup.Get();  // one setup for the whole run
+            return RunEscalation(db, schedules.Get().get(), *current, clock.Now());
           },
           [on_run = std::move(on_run)](const EscalationRunOutcome& outcome) {
             if (on_run) on_run(outcome);

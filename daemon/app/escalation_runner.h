@@ -55,7 +55,7 @@ class EscalationRunner {
 
   EscalationRunner(boost::asio::io_context& io, store::StoreWriter& writer,
                    const core::Clock& clock, const ScheduleSource& schedules,
-                   SharedEscalation setup, OnRun on_run);
+                   EscalationSource setup, OnRun on_run);
   void Start() { ticker_.Start(); }
   void Stop() { ticker_.Stop(); }
   // Runs at once (e.g. after a drill clock jump), unless a run is in flight.

@@ -53,13 +53,7 @@ std::optional<pingan::core::Instant> ParseInstant(const std::string& text) {
 // Loads the escalation file (if configured) against the organisation, as Start would.
 std::optional<std::string> CheckEscalation(const DaemonConfig& config,
                                            const pingan::app::SharedSchedule& schedule) {
-  if (config.escalation_file.empty()) return std::nullopt;
-  auto loaded = pingan::app::LoadEscalationFile(config.ConfigPath(config.escalation_file));
-  if (auto* err = std::get_if<pingan::app::LoadError>(&loaded)) return err->ToString();
-  const auto no_org = std::get<pingan::core::OrgTree>(pingan::core::OrgTree::Build({}));
-  auto prepared =
-      pingan::app::PrepareEscalation(std::get<pingan::app::EscalationSettings>(std::move(loaded)),
-                                     schedule ? schedule->tree : no_org, config.time_zone);
+  auto prepared = pingan::app::LoadEscalationFor(config, schedule ? &schedule->tree : nullptr);
   if (auto* err = std::get_if<pingan::app::LoadError>(&prepared)) return err->ToString();
   return std::nullopt;
 }
@@ -112,7 +106,7 @@ int RunDaemon(const DaemonConfig& config, const Flags& flags) {
   std::function<void()> wait_hup = [&] {
     hup.async_wait([&](const boost::system::error_code& ec, int) {
       if (ec) return;
-      spdlog::info("SIGHUP: reloading school keys, organisation and calendars");
+      spdlog::info("SIGHUP: reloading keys, organisation, calendars and escalation");
       daemon.Reload();
       wait_hup();
     });

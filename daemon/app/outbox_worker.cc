@@ -83,7 +83,7 @@ core::DeliveryResult SendOutboxRow(const core::OutboxRow& row, notify::Channel& 
 
 OutboxWorker::OutboxWorker(boost::asio::io_context& io, store::StoreWriter& writer,
                            const core::Clock& clock, const ScheduleSource& schedules,
-                           std::shared_ptr<notify::Channel> channel, SharedEscalation setup)
+                           std::shared_ptr<notify::Channel> channel, EscalationSource setup)
     : io_(io),
       writer_(writer),
       clock_(clock),
@@ -177,7 +177,7 @@ bool OutboxWorker::RateLimited(const core::OutboxRow& row, core::Instant now) {
 void OutboxWorker::Send(core::OutboxRow row) {
   ++stats_.attempts;
   boost::asio::post(pool_, [this, row = std::move(row), channel = channel_,
-                            bundle = schedules_.Get(), setup = setup_]() mutable {
+                            bundle = schedules_.Get(), setup = setup_.Get()]() mutable {
     core::DeliveryResult result =
         SendOutboxRow(row, *channel, bundle.get(), setup->settings.templates);
     boost::asio::post(io_, [this, row = std::move(row), result = std::move(result)]() mutable {
@@ -228,7 +228,7 @@ void OutboxWorker::Release(int64_t id) {
   // Keep the bucket map small: a full bucket is the same as no bucket.
   if (buckets_.size() > 10000) {
     const core::Instant now = clock_.Now();
-    const auto& limit = setup_->settings.delivery.rate_limit;
+    const core::RateLimit limit = setup_->settings.delivery.rate_limit;
     std::erase_if(buckets_, [&](const auto& kv) {
       return core::TakeToken(kv.second, limit, now).bucket.tokens >= limit.burst - 1;
     });

@@ -68,7 +68,7 @@ class OutboxWorker {
 
   OutboxWorker(boost::asio::io_context& io, store::StoreWriter& writer, const core::Clock& clock,
                const ScheduleSource& schedules, std::shared_ptr<notify::Channel> channel,
-               SharedEscalation setup);
+               EscalationSource setup);
   ~OutboxWorker();
   OutboxWorker(const OutboxWorker&) = delete;
   OutboxWorker& operator=(const OutboxWorker&) = delete;
@@ -77,6 +77,8 @@ class OutboxWorker {
   void Stop();
   // Looks for due rows now (e.g. the escalation runner just queued some).
   void Poke();
+  // A reload's new channels (gateways, SMTP, webhook); sends in flight finish on the old.
+  void ReplaceChannel(std::shared_ptr<notify::Channel> channel) { channel_ = std::move(channel); }
   const Stats& stats() const { return stats_; }
   // Called on the io thread with the channel ("sms", "email", "webhook") and the result
   // ("delivered", "retry", "failed", "deferred") of each attempt: the daemon's metrics.
@@ -98,7 +100,7 @@ class OutboxWorker {
   const core::Clock& clock_;
   const ScheduleSource& schedules_;
   std::shared_ptr<notify::Channel> channel_;
-  SharedEscalation setup_;
+  EscalationSource setup_;  // a reload may replace it (delivery.workers: at start only)
   boost::asio::steady_timer timer_;
   boost::asio::thread_pool pool_;
   std::set<int64_t> in_flight_;                       // leased by this process and not yet recorded

@@ -27,7 +27,7 @@ struct ConsoleQueryContext {
   const core::Clock& clock;  // the daemon's clock (a drill clock during drills)
   const ScheduleSource& schedules;
   store::ReadPool reads;        // read-only connections, shared
-  SharedEscalation escalation;  // null when escalation is not configured
+  EscalationSource escalation;  // holds null when escalation is not configured
 };
 
 // The current schedule; ControlError no_schedule when none is configured.

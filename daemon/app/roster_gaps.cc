@@ -90,17 +90,18 @@ void RegisterRosterCommands(ControlServer& server, const RosterCommandContext& c
       return unit.empty() || schedule->tree.IsInSubtree(unit_id, unit);
     };
     const core::Instant now = context.clock.Now();
-    auto gaps = CurrentRosterGaps(schedule.get(), context.escalation.get(), now, days);
+    const SharedEscalation escalation = context.escalation.Get();
+    auto gaps = CurrentRosterGaps(schedule.get(), escalation.get(), now, days);
     std::erase_if(gaps, [&](const core::CoverageGap& g) { return !in_view(g.unit_id); });
     size_t rosters = 0;
-    if (context.escalation) {
-      for (const auto& [unit_id, roster] : context.escalation->rosters) {
+    if (escalation) {
+      for (const auto& [unit_id, roster] : escalation->rosters) {
         if (in_view(unit_id)) ++rosters;
       }
     }
     return json{{"now", core::FormatInstantUtc(now)},
                 {"days", days},
-                {"escalation", context.escalation != nullptr},
+                {"escalation", escalation != nullptr},
                 {"rosters", rosters},
                 {"gaps", RosterGapsJson(schedule.get(), gaps)}};
   });
@@ -132,8 +133,9 @@ void RosterGapWatch::Schedule() {
 
 size_t RosterGapWatch::CheckNow() {
   const SharedSchedule schedule = context_.schedules.Get();
-  const auto gaps = CurrentRosterGaps(schedule.get(), context_.escalation.get(),
-                                      context_.clock.Now(), kDefaultGapDays);
+  const SharedEscalation escalation = context_.escalation.Get();
+  const auto gaps =
+      CurrentRosterGaps(schedule.get(), escalation.get(), context_.clock.Now(), kDefaultGapDays);
   const json rows = RosterGapsJson(schedule.get(), gaps);
   for (size_t i = 0; i < rows.size() && i < kMaxLoggedGaps; ++i) {
     const json& r = rows[i];

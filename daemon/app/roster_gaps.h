@@ -36,7 +36,7 @@ nlohmann::json RosterGapsJson(const ScheduleBundle* schedule,
 struct RosterCommandContext {
   const core::Clock& clock;
   const ScheduleSource& schedules;
-  SharedEscalation escalation;  // null when escalation is not configured
+  EscalationSource escalation;  // holds null when escalation is not configured
 };
 
 void RegisterRosterCommands(ControlServer& server, const RosterCommandContext& context);

@@ -135,6 +135,47 @@ TEST(Service, SighupReloadsTheOrganisationAndKeepsTheOldOneWhenTheNewFileIsBad) 
   EXPECT_EQ(daemon.Kill(SIGTERM), 0);
 }
 
+// A minimal escalation file, with the roster file when `roster` is set.
+std::string EscalationYaml(bool roster) {
+  return std::string(
+             "policies:\n  - id: missing\n    kinds: [missing]\n    steps:\n"
+             "      - notify: [{contact: duty_contact}]\n        channels: [webhook]\n"
+             "leaders: {enabled: false}\n"
+             "channels:\n  webhooks:\n    - {name: screen, url: \"http://127.0.0.1:9/h\"}\n") +
+         (roster ? "roster: roster.csv\n" : "");
+}
+
+TEST(Service, SighupReloadsRostersAndPoliciesAndKeepsThemWhenTheFileIsBad) {
+  TempDir dir;
+  std::ofstream(dir.File("org.yaml")) << OrgYaml({"s1"});
+  std::ofstream(dir.File("roster.csv"))
+      << "district,2026-10-01 08:00,2026-10-02 08:00,王值班,13800000000,,\n";
+  std::ofstream(dir.File("escalation.yaml")) << EscalationYaml(false);
+  std::ofstream(dir.File("pingand.yaml"))
+      << "org: {file: org.yaml}\nescalation: {file: escalation.yaml}\n";
+  DaemonProcess daemon(dir.File("data"));
+  NotifySocket notify(dir.File("notify.sock"));
+  daemon.set_env("NOTIFY_SOCKET", notify.path());
+  daemon.Start({"--config", dir.File("pingand.yaml")});
+  ASSERT_TRUE(notify.WaitFor("READY=1", 10s));
+  EXPECT_TRUE(daemon.Control("rosters")["rosters"].empty());
+
+  auto reload = [&] {
+    daemon.Signal(SIGHUP);
+    EXPECT_TRUE(notify.WaitFor("RELOADING=1", 10s));
+    EXPECT_TRUE(notify.WaitFor("READY=1", 10s));
+    return notify.seen().back();
+  };
+  std::ofstream(dir.File("escalation.yaml")) << EscalationYaml(true);
+  EXPECT_NE(reload().find("escalation reloaded"), std::string::npos) << notify.seen().back();
+  EXPECT_EQ(daemon.Control("rosters")["rosters"].size(), 1u) << "the new roster is in force";
+
+  std::ofstream(dir.File("escalation.yaml")) << "policies: [ {id: broken\n";
+  EXPECT_NE(reload().find("escalation kept"), std::string::npos) << notify.seen().back();
+  EXPECT_EQ(daemon.Control("rosters")["rosters"].size(), 1u) << "the previous stays";
+  EXPECT_EQ(daemon.Kill(SIGTERM), 0);
+}
+
 // systemctl reload (and a closed terminal) sends SIGHUP; its default action ended the
 // agent as if stopped on purpose, so systemd would not restart it.
 TEST(Service, TheAgentServiceOutlivesSighupAndStopsCleanlyOnSigterm) {
