@@ -308,6 +308,62 @@ TEST_F(ServiceHttp, HealthReadinessAndMetricsMatchWhatWasSent) {
   EXPECT_EQ(metrics.body.find("sch-"), std::string::npos);
 }
 
+// A drill day on which not one of three schools reports: the deadline opens three
+// missing alerts (counted in /metrics), and the consoles' warnings say the intake may
+// be cut off, until a report arrives.
+TEST_F(ServiceHttp, ADeadlineWithNoReportAtAllWarnsUntilTheNextReport) {
+  std::ofstream(dir_.File("org.yaml")) << OrgYaml({"s1", "s2", "s3"});
+  std::ofstream(dir_.File("calendars.yaml"))
+      << "calendars:\n  - name: holiday\n    time_zone: Asia/Shanghai\n    periods:\n"
+         "      - {name: 国庆节, kind: public_holiday, from: 2026-10-01, to: 2026-10-07}\n"
+         "requirements:\n  - {id: daily, name: 每日报平安, kind: daily_all_clear, during: "
+         "[public_holiday], deadlines: [\"16:00\"], grace: 30m}\n";
+  std::ofstream(dir_.File("pingand.yaml"))
+      << "org: {file: org.yaml}\ncalendars: {file: calendars.yaml}\n"
+         "monitoring: {silent_intake_min_owed: 3}\n";
+  daemon_.Start();  // creates the daemon key
+  daemon_.Kill(SIGTERM);
+  const wire::CurveKeyPair keys = daemon_.Enroll("s1");
+  daemon_.set_http_listen("127.0.0.1:" + std::to_string(port_));
+  const std::string endpoint = daemon_.Start({"--config", dir_.File("pingand.yaml"), "--clock",
+                                              "drill", "--start", "2026-10-01T08:00:00+08:00"});
+  const std::string token =
+      daemon_.Control("tokens.create", {{"label", "screen"}, {"role", "duty_officer"}})["token"];
+  auto warnings = [&] {
+    const HttpAnswer a = Get("/api/v1/system/warnings", {{"Authorization", "Bearer " + token}});
+    EXPECT_EQ(a.status, 200) << a.body;
+    const nlohmann::json answer = nlohmann::json::parse(a.body);
+    std::set<std::string> codes;
+    for (const auto& w : answer["warnings"]) codes.insert(w["code"].get<std::string>());
+    return codes;
+  };
+  auto eventually = [&](bool want_silent) {
+    for (int i = 0; i < 500; ++i) {
+      if (warnings().count("intake_silent") == (want_silent ? 1u : 0u)) return true;
+      std::this_thread::sleep_for(10ms);
+    }
+    return false;
+  };
+  EXPECT_TRUE(warnings().empty());
+  EXPECT_EQ(Get("/api/v1/system/warnings").status, 401) << "signed-in users only";
+
+  daemon_.Control("clock.advance", {{"by", "9h"}});  // 17:00: the 16:30 grace end passed
+  ASSERT_TRUE(eventually(true));
+  auto samples = ParseWithPrometheus(Get("/metrics").body, dir_);
+  EXPECT_EQ(samples["pingan_alerts_opened_total|kind=missing|"], 3);
+  EXPECT_EQ(samples["pingan_alerts|kind=missing,state=open|"], 3);
+
+  zmq::context_t context;
+  RawAgent agent(context, endpoint, daemon_.ServerPublicKey(), keys);
+  core::Report late = AllClear("s1");
+  late.covers = date::year_month_day{date::year{2026} / 10 / 1};
+  agent.Send(late);
+  const auto ack = agent.NextAck();
+  ASSERT_TRUE(ack.has_value());
+  EXPECT_EQ(ack->status, wire::AckStatus::kStored);
+  EXPECT_TRUE(eventually(false)) << "a report clears it";
+}
+
 TEST_F(ServiceHttp, MetricsFromOtherAddressesNeedATokenThatViewsStatus) {
   const std::string config = dir_.File("pingand.yaml");
   std::ofstream(config) << "monitoring:\n  metrics_open_to: [\"10.9.9.9\"]\n";
