@@ -13,6 +13,7 @@
 
 #include "daemon/store/database.h"
 #include "daemon/store/report_repository.h"
+#include "tests/integration/ctl_run.h"
 #include "tests/integration/daemon_process.h"
 #include "tests/integration/raw_agent.h"
 #include "tests/integration/school_fleet.h"
@@ -26,40 +27,9 @@ using nlohmann::json;
 
 const date::year_month_day kToday{date::floor<date::days>(std::chrono::system_clock::now())};
 
-struct CtlRun {
-  int exit = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // The real pinganctl binary, its output captured in files under `dir`.
 CtlRun Ctl(const TempDir& dir, const std::vector<std::string>& args) {
-  const std::string out = dir.File("ctl.out");
-  const std::string err = dir.File("ctl.err");
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    ::dup2(o, STDOUT_FILENO);
-    ::dup2(e, STDERR_FILENO);
-    std::vector<std::string> all = {PINGANCTL_PATH};
-    all.insert(all.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& a : all) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return CtlRun{WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadFile(out), ReadFile(err)};
+  return RunPinganctl(dir, args);
 }
 
 // What the operator keeps separately, copied into `to` under the same names.

@@ -22,6 +22,15 @@ std::vector<FleetSchool> EnrollSchools(DaemonProcess& daemon, int n) {
   return schools;
 }
 
+// Starts the daemon once to create its key, enrolls `n` schools, starts it again;
+// returns the bound endpoint.
+std::string StartWithSchools(DaemonProcess& daemon, int n, std::vector<FleetSchool>& schools) {
+  daemon.Start();
+  daemon.Kill(SIGTERM);
+  schools = EnrollSchools(daemon, n);
+  return daemon.Start();
+}
+
 struct StoredCounts {
   int64_t rows = 0;
   int64_t distinct_ids = 0;
@@ -63,10 +72,8 @@ TEST(Delivery, FiftyAgentsTwentyReportsEachGiveExactlyAThousandRows) {
 TEST(Delivery, SigkillMidStreamLosesNoAckedReportAndAgentsFinishAfterRestart) {
   TempDir dir;
   DaemonProcess daemon(dir.File("data"));
-  daemon.Start();
-  daemon.Kill(SIGTERM);
-  auto schools = EnrollSchools(daemon, 50);
-  const std::string endpoint = daemon.Start();
+  std::vector<FleetSchool> schools;
+  const std::string endpoint = StartWithSchools(daemon, 50, schools);
 
   SchoolFleet fleet(schools, endpoint, daemon.ServerPublicKey());
   fleet.QueueAllClears(20, kToday);
@@ -102,10 +109,8 @@ std::set<std::string> StoredIds(const std::string& data_dir) {
 TEST(Delivery, SigtermUnderLoadAcksEveryReportItCommitted) {
   TempDir dir;
   DaemonProcess daemon(dir.File("data"));
-  daemon.Start();
-  daemon.Kill(SIGTERM);
-  auto schools = EnrollSchools(daemon, 50);
-  const std::string endpoint = daemon.Start();
+  std::vector<FleetSchool> schools;
+  const std::string endpoint = StartWithSchools(daemon, 50, schools);
 
   SchoolFleet fleet(schools, endpoint, daemon.ServerPublicKey());
   fleet.QueueAllClears(80, kToday);

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "daemon/app/ctl/command_table.h"
+#include "tests/integration/ctl_run.h"
 #include "tests/integration/daemon_process.h"
 #include "tests/integration/school_fleet.h"
 #include "tests/notify/test_peers.h"
@@ -22,19 +23,6 @@ namespace {
 
 using namespace std::chrono_literals;
 using nlohmann::json;
-
-struct CtlRun {
-  int exit = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 class PinganctlTest : public ::testing::Test {
  protected:
@@ -69,27 +57,7 @@ class PinganctlTest : public ::testing::Test {
   }
 
   // Runs pinganctl with `args`, its output captured in files.
-  CtlRun Ctl(const std::vector<std::string>& args) {
-    const std::string out = dir_.File("ctl.out");
-    const std::string err = dir_.File("ctl.err");
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-      const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      ::dup2(o, STDOUT_FILENO);
-      ::dup2(e, STDERR_FILENO);
-      std::vector<std::string> all = {PINGANCTL_PATH};
-      all.insert(all.end(), args.begin(), args.end());
-      std::vector<char*> argv;
-      for (auto& a : all) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    return CtlRun{WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadFile(out), ReadFile(err)};
-  }
+  CtlRun Ctl(const std::vector<std::string>& args) { return RunPinganctl(dir_, args); }
   // Over HTTP with the given token file.
   CtlRun Http(std::vector<std::string> args, const std::string& token = "admin.token") {
     args.insert(args.begin(), {"--url", "http://127.0.0.1:" + std::to_string(port_) + "/",
