@@ -142,6 +142,7 @@ std::optional<ConfigError> ReadAll(const Reader& r, const YAML::Node& root, Daem
   auto ingest = [&](const YAML::Node& n, const std::string& key) {
     return r.Map(n, key,
                  {{"backlog", Positive(r, c.backlog)},
+                  {"max_connections", Positive(r, c.max_connections)},
                   {"max_pending", Positive(r, c.max_pending)},
                   {"per_school_rate", Positive(r, c.per_school_rate.per_second)},
                   {"per_school_burst", Positive(r, c.per_school_rate.burst)}});

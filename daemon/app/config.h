@@ -80,6 +80,9 @@ struct DaemonConfig {
   std::string time_zone = "Asia/Shanghai";
   std::string log_level = "info";
   int backlog = 4096;
+  // Report-port connections held at once (ingest.max_connections), lowered further to
+  // fit the open-file limit (console::ConnectionBudget).
+  size_t max_connections = 20000;
   size_t max_pending = 50000;
   core::ReportRate per_school_rate;  // ingest.per_school_rate, ingest.per_school_burst
   size_t max_batch = 4096;

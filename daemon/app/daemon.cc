@@ -11,6 +11,7 @@
 #include "daemon/app/board_commands.h"
 #include "daemon/app/control_handlers.h"
 #include "daemon/app/duty_commands.h"
+#include "daemon/app/file_limit.h"
 #include "daemon/app/incident_commands.h"
 #include "daemon/app/ledger_recorder.h"
 #include "daemon/app/ops_routes.h"
@@ -18,6 +19,7 @@
 #include "daemon/app/schedule_loader.h"
 #include "daemon/app/school_commands.h"
 #include "daemon/app/school_import.h"
+#include "daemon/console/connection_limits.h"
 #include "daemon/ingest/curve_keys.h"
 #include "daemon/store/ledger_repository.h"
 
@@ -152,6 +154,11 @@ void Daemon::StartIngest() {
   server_options.endpoint = config_.listen;
   server_options.insecure_dev = options_.insecure_dev;
   server_options.backlog = config_.backlog;
+  // Half the descriptors at most, as for HTTP: together they leave a reserve for the
+  // store, the control socket and libzmq's own.
+  server_options.max_connections =
+      console::ConnectionBudget(OpenFileLimit(), config_.max_connections);
+  spdlog::info("report port: at most {} connections", server_options.max_connections);
   server_options.max_pending = config_.max_pending;
   server_options.limits = config_.limits;
   server_options.per_school_rate = config_.per_school_rate;

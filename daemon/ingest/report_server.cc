@@ -81,7 +81,8 @@ std::string ReportServer::Bind(const ZapAuthenticator* zap) {
     throw std::logic_error("refusing to bind the report socket without a ZAP handler");
   }
   zap_ = options_.insecure_dev ? nullptr : zap;
-  monitor_ = std::make_unique<SocketMonitor>(io_, context_, socket_, "reports");
+  monitor_ =
+      std::make_unique<SocketMonitor>(io_, context_, socket_, "reports", options_.max_connections);
   socket_.bind(options_.endpoint);
   watcher_ = std::make_unique<ZmqWatcher>(io_, socket_, [this] { ReceiveOne(); });
   watcher_->Start();

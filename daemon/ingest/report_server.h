@@ -44,6 +44,9 @@ struct ReportServerOptions {
   std::string curve_secret_key;
   bool insecure_dev = false;
   int backlog = 4096;
+  // Connections held at once (SocketMonitor's cap; 0: none). The daemon derives it
+  // from ingest.max_connections and the open-file limit.
+  size_t max_connections = 0;
   int64_t max_message_bytes = wire::kMaxFrameBytes;
   // Stop reading from the socket while this many reports wait for the store.
   size_t max_pending = 50000;

@@ -110,28 +110,40 @@ class HttpAbuse : public ::testing::Test {
     return endpoint;
   }
 
+  // 400 idle connections under `ulimit -n 256`, then the control socket, the API and a
+  // school's report must all answer.
+  void FloodLeavesTheDaemonServing(bool report_port);
+
   TempDir dir;
   DaemonProcess daemon;
   const int port;
 };
 
-TEST_F(HttpAbuse, AConnectionFloodUnderALowFileLimitLeavesTheDaemonServing) {
+void HttpAbuse::FloodLeavesTheDaemonServing(bool report_port) {
   const wire::CurveKeyPair keys = daemon.Enroll("s1");
   daemon.set_file_limit(256);
   const std::string endpoint = StartServing();
+  const int target = report_port ? std::stoi(endpoint.substr(endpoint.rfind(':') + 1)) : port;
 
   asio::io_context io;
   std::vector<tcp::socket> flood;
   for (int i = 0; i < 400; ++i) {
     tcp::socket socket(io);
     beast::error_code ec;
-    socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+    socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), target), ec);
     if (!ec) flood.push_back(std::move(socket));
   }
   EXPECT_GT(flood.size(), 300u) << "the kernel completes connections the daemon then closes";
   WaitForSteadyDescriptors(daemon.pid());  // the daemon has taken in what it will
   EXPECT_NO_THROW(daemon.Control("status")) << "the control socket always has a descriptor";
   ASSERT_TRUE(daemon.Running());
+  if (report_port) {
+    const std::string metrics = HttpCall(port, http::verb::get, "/metrics").body;
+    const std::string name = "\npingan_zmq_connections_refused_total ";
+    const size_t at = metrics.find(name);
+    ASSERT_NE(at, std::string::npos) << metrics;
+    EXPECT_GT(std::stod(metrics.substr(at + name.size())), 100) << "the cap closed them";
+  }
 
   flood.clear();
   const auto ended = std::chrono::steady_clock::now();
@@ -147,6 +159,17 @@ TEST_F(HttpAbuse, AConnectionFloodUnderALowFileLimitLeavesTheDaemonServing) {
                    .count()
             << " ms after the flood ended\n";
   EXPECT_TRUE(daemon.Running());
+}
+
+TEST_F(HttpAbuse, AConnectionFloodUnderALowFileLimitLeavesTheDaemonServing) {
+  FloodLeavesTheDaemonServing(/*report_port=*/false);
+}
+
+// Found after the HTTP cap: the same flood on the report port made libzmq's control
+// socket listener abort the process on EMFILE ("Too many open files
+// (src/ipc_listener.cpp:325)"). The report port's connections are capped now.
+TEST_F(HttpAbuse, AConnectionFloodOnTheReportPortLeavesTheDaemonServing) {
+  FloodLeavesTheDaemonServing(/*report_port=*/true);
 }
 
 TEST_F(HttpAbuse, OversizedAnonymousBodiesLeaveMemoryNearItsBaseline) {
