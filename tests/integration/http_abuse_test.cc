@@ -215,11 +215,11 @@ TEST_F(HttpAbuse, OversizedAnonymousBodiesLeaveMemoryNearItsBaseline) {
 }
 
 TEST_F(HttpAbuse, TheOperatorsCheckScriptFindsEveryCaseHeld) {
-  StartServing();
-  const std::string command = TestPython() + " " +
-                              (SourceRoot() / "deploy" / "pingan-abuse-check").string() +
-                              " --http 127.0.0.1:" + std::to_string(port) + " --pid " +
-                              std::to_string(daemon.pid()) + " 2>&1";
+  const std::string endpoint = StartServing();  // tcp://127.0.0.1:PORT
+  const std::string command =
+      TestPython() + " " + (SourceRoot() / "deploy" / "pingan-abuse-check").string() +
+      " --http 127.0.0.1:" + std::to_string(port) + " --pid " + std::to_string(daemon.pid()) +
+      " --reports " + endpoint.substr(endpoint.find("://") + 3) + " 2>&1";
   FILE* out = ::popen(command.c_str(), "r");
   ASSERT_NE(out, nullptr);
   std::string printed;
@@ -229,6 +229,7 @@ TEST_F(HttpAbuse, TheOperatorsCheckScriptFindsEveryCaseHeld) {
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << printed;
   EXPECT_EQ(printed.find("FAILED"), std::string::npos) << printed;
   EXPECT_NE(printed.find("HELD   connection flood"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("HELD   report port flood"), std::string::npos) << printed;
   EXPECT_TRUE(daemon.Running());
 }
 
