@@ -12,6 +12,7 @@
 #include "agents/agent_config.h"
 #include "agents/commands.h"
 #include "daemon/app/system_clock.h"
+#include "daemon/ingest/codec.h"
 
 namespace {
 
@@ -180,6 +181,7 @@ int main(int argc, char** argv) {
     ::signal(SIGHUP, SIG_IGN);
   }
   SetUpLogging(g.verbosity, service);
+  wire::RouteProtobufLogs();
   app::SystemClock clock;
   CommandIo io{std::cout, std::cerr, clock, WaitForStopSignal};
   if (keygen->parsed()) return RunKeygen(keygen_out, io);

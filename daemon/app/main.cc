@@ -18,6 +18,7 @@
 #include "daemon/app/schedule_loader.h"
 #include "daemon/app/system_clock.h"
 #include "daemon/core/drill_clock.h"
+#include "daemon/ingest/codec.h"
 
 namespace {
 
@@ -186,5 +187,6 @@ int main(int argc, char** argv) {
   }
   spdlog::set_default_logger(spdlog::stderr_color_mt("pingand"));
   spdlog::set_level(spdlog::level::from_str(config.log_level));
+  pingan::wire::RouteProtobufLogs();
   return RunDaemon(config, flags);
 }

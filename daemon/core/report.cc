@@ -92,8 +92,10 @@ bool IsValidSchoolId(std::string_view id) {
 
 std::optional<Rejection> ValidateReport(const Report& report, Instant now,
                                         const ReportLimits& limits) {
-  if (!IsCanonicalUuid(report.report_id)) {
-    return Reject(RejectReason::kBadReportId, "report_id is not a canonical lowercase UUID");
+  if (!IsUuidV7(report.report_id)) {
+    return Reject(RejectReason::kBadReportId,
+                  "report_id is not a UUIDv7 in canonical lowercase form (version 7, RFC 9562 "
+                  "variant)");
   }
   if (!IsValidSchoolId(report.school_id)) {
     return Reject(RejectReason::kBadSchoolId, "school_id is empty or has invalid characters");

@@ -59,6 +59,11 @@ bool IsCanonicalUuid(std::string_view text) {
   return ParseUuid(text).has_value();
 }
 
+bool IsUuidV7(std::string_view text) {
+  const auto bytes = ParseUuid(text);
+  return bytes && ((*bytes)[6] >> 4) == 7 && ((*bytes)[8] & 0xC0) == 0x80;
+}
+
 Instant UuidV7Time(const UuidBytes& bytes) {
   uint64_t ms = 0;
   for (int i = 0; i < 6; ++i) ms = (ms << 8) | bytes[i];

@@ -23,6 +23,8 @@ std::string FormatUuid(const UuidBytes& bytes);  // 8-4-4-4-12 lowercase hex
 // Accepts only the canonical lowercase 36-character form.
 std::optional<UuidBytes> ParseUuid(std::string_view text);
 bool IsCanonicalUuid(std::string_view text);
+// Canonical, version 7 and the RFC 9562 variant (10xx): what a report id must be.
+bool IsUuidV7(std::string_view text);
 // The timestamp of a UUIDv7 (undefined for other versions).
 Instant UuidV7Time(const UuidBytes& bytes);
 

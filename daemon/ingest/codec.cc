@@ -1,5 +1,9 @@
 #include "daemon/ingest/codec.h"
 
+#include <google/protobuf/stubs/logging.h>
+#include <spdlog/spdlog.h>
+
+#include "daemon/core/text.h"
 #include "pingan/v1/report.pb.h"
 
 namespace pingan::wire {
@@ -45,6 +49,7 @@ core::Incident FromWire(const pb::Incident& in) {
 }  // namespace
 
 std::variant<core::Report, DecodeFailure> DecodeReportFrame(std::string_view frame) {
+  if (frame.empty()) return Failure("", core::RejectReason::kMalformed, "empty frame");
   pb::Envelope env;
   if (frame.size() > static_cast<size_t>(kMaxFrameBytes) ||
       !env.ParseFromArray(frame.data(), static_cast<int>(frame.size()))) {
@@ -148,6 +153,16 @@ const char* AckStatusName(AckStatus status) {
       return "rejected";
   }
   return "unknown";
+}
+
+void RouteProtobufLogs() {
+  google::protobuf::SetLogHandler(
+      [](google::protobuf::LogLevel level, const char* file, int line, const std::string& message) {
+        const auto spd = level >= google::protobuf::LOGLEVEL_ERROR     ? spdlog::level::err
+                         : level == google::protobuf::LOGLEVEL_WARNING ? spdlog::level::warn
+                                                                       : spdlog::level::info;
+        spdlog::log(spd, "protobuf: {} ({}:{})", core::LogSafe(message, 200), file, line);
+      });
 }
 
 }  // namespace pingan::wire

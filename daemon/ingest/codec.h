@@ -41,4 +41,8 @@ std::optional<Ack> DecodeAckFrame(std::string_view frame);
 
 const char* AckStatusName(AckStatus status);  // "stored", "duplicate", "rejected"
 
+// Sends libprotobuf's own log lines (it writes to stderr by itself) through spdlog,
+// escaped and cut (core::LogSafe). Call once at start, before any frame is parsed.
+void RouteProtobufLogs();
+
 }  // namespace pingan::wire

@@ -28,6 +28,16 @@ TEST(Uuid, TextOrderFollowsTimeOrder) {
   EXPECT_LT(earlier, later) << "a later millisecond sorts after any random tail";
 }
 
+TEST(Uuid, OnlyVersionSevenWithTheRfcVariantIsAReportId) {
+  EXPECT_TRUE(IsUuidV7("0192f7a0-1b2c-7d3e-8f40-123456789abc"));
+  EXPECT_TRUE(IsUuidV7("0192f7a0-1b2c-7d3e-bf40-123456789abc"));
+  EXPECT_FALSE(IsUuidV7("00000000-0000-0000-0000-000000000000")) << "nil";
+  EXPECT_FALSE(IsUuidV7("0192f7a0-1b2c-4d3e-8f40-123456789abc")) << "version 4";
+  EXPECT_FALSE(IsUuidV7("0192f7a0-1b2c-7d3e-cf40-123456789abc")) << "Microsoft variant";
+  EXPECT_FALSE(IsUuidV7("0192f7a0-1b2c-7d3e-7f40-123456789abc")) << "NCS variant";
+  EXPECT_FALSE(IsUuidV7("0192F7A0-1B2C-7D3E-8F40-123456789ABC")) << "not canonical";
+}
+
 TEST(Uuid, ParseRejectsNonCanonicalText) {
   EXPECT_FALSE(ParseUuid("01928F3E-7A00-7ABC-8DEF-0123456789AB"));
   EXPECT_FALSE(ParseUuid("{01928f3e-7a00-7abc-8def-0123456789ab}"));

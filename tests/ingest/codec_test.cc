@@ -61,6 +61,43 @@ TEST(Codec, RejectsGarbageWrongVersionAndEmptyEnvelopes) {
   EXPECT_EQ(std::get<DecodeFailure>(none).rejection.reason, core::RejectReason::kMalformed);
 }
 
+// Found from outside: an empty frame was answered UNSUPPORTED_VERSION (an empty
+// envelope reads as version 0), and a summary that is not UTF-8 failed the whole parse
+// (MALFORMED, no report id, a libprotobuf line on stderr).
+TEST(Codec, AnEmptyFrameIsMalformed) {
+  auto empty = DecodeReportFrame("");
+  ASSERT_TRUE(std::holds_alternative<DecodeFailure>(empty));
+  EXPECT_EQ(std::get<DecodeFailure>(empty).rejection.reason, core::RejectReason::kMalformed);
+}
+
+TEST(Codec, TextThatIsNotUtf8ReachesValidationWithItsReportId) {
+  core::Report in = testing::SampleAllClear("sch-1", 7);
+  in.kind = core::ReportKind::kIncident;
+  in.incident = core::Incident{core::IncidentCategory::kFire,
+                               core::Severity::kIII,
+                               testing::kHarnessNow - 30min,
+                               std::string("\xc3\x28 bad"),
+                               0,
+                               0,
+                               0,
+                               false};
+  auto out = DecodeReportFrame(EncodeReportFrame(in));
+  ASSERT_TRUE(std::holds_alternative<core::Report>(out)) << "parsed, not MALFORMED";
+  const core::Report& r = std::get<core::Report>(out);
+  EXPECT_EQ(r.report_id, in.report_id);
+  const auto rejection = core::ValidateReport(r, testing::kHarnessNow, {});
+  ASSERT_TRUE(rejection.has_value());
+  EXPECT_EQ(rejection->reason, core::RejectReason::kTextTooLong);
+
+  v1::Envelope env;
+  env.set_protocol_version(v1::PROTOCOL_VERSION_1);
+  env.mutable_report()->set_report_id("\xff\xfe");
+  auto bad_id = DecodeReportFrame(env.SerializeAsString());
+  ASSERT_TRUE(std::holds_alternative<core::Report>(bad_id));
+  EXPECT_EQ(core::ValidateReport(std::get<core::Report>(bad_id), testing::kHarnessNow, {})->reason,
+            core::RejectReason::kBadReportId);
+}
+
 TEST(Codec, UnknownEnumValuesAndBadDatesReachValidationAsInvalid) {
   core::Report in = testing::SampleAllClear("sch-1", 1);
   v1::Envelope env;

@@ -105,6 +105,46 @@ TEST_F(HostileIngest, AForgedNewlineInAReportIdNeverStartsALogLine) {
   EXPECT_EQ(CountContaining(lines, "\u2026(60000 bytes)"), 1u);
 }
 
+// Found from outside: any canonical UUID was accepted as a report id (the nil one too),
+// an empty frame was answered UNSUPPORTED_VERSION and a summary that is not UTF-8
+// MALFORMED without its report id. Each now gets the reason the protocol names.
+TEST_F(HostileIngest, EveryMalformedReportGetsTheReasonTheProtocolNames) {
+  StartDaemon();
+  auto agent = Agent();
+  auto answer = [&](const std::string& frame) {
+    agent->SendFrame(frame);
+    return agent->NextAck();
+  };
+  for (const char* id :
+       {"00000000-0000-0000-0000-000000000000", "0192f7a0-1b2c-4d3e-8f40-123456789abc"}) {
+    core::Report r = AllClear("s1");
+    r.report_id = id;
+    const auto ack = answer(wire::EncodeReportFrame(r));
+    ASSERT_TRUE(ack.has_value());
+    EXPECT_EQ(ack->status, wire::AckStatus::kRejected) << id;
+    EXPECT_EQ(ack->reason, core::RejectReason::kBadReportId) << id;
+  }
+  const auto empty = answer("");
+  ASSERT_TRUE(empty.has_value());
+  EXPECT_EQ(empty->reason, core::RejectReason::kMalformed);
+
+  core::Report incident = AllClear("s1");
+  incident.kind = core::ReportKind::kIncident;
+  incident.incident = core::Incident{core::IncidentCategory::kFire,
+                                     core::Severity::kIII,
+                                     incident.agent_time,
+                                     std::string("\xc3\x28"),
+                                     0,
+                                     0,
+                                     0,
+                                     false};
+  const auto text = answer(wire::EncodeReportFrame(incident));
+  ASSERT_TRUE(text.has_value());
+  EXPECT_EQ(text->reason, core::RejectReason::kTextTooLong);
+  EXPECT_EQ(text->report_id, incident.report_id) << "the agent can match the answer";
+  EXPECT_EQ(Ingest()["stored"], 0);
+}
+
 TEST_F(HostileIngest, FloodsOfBadFramesAndUnknownKeysGiveABoundedNumberOfLogLines) {
   StartDaemon();
   ASSERT_TRUE(
