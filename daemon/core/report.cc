@@ -47,8 +47,13 @@ std::optional<Rejection> ValidateIncident(const Incident& incident, Instant now,
   if (incident.occurred_at.time_since_epoch().count() <= 0) {
     return Reject(RejectReason::kBadIncident, "incident occurred_at is missing");
   }
-  if (incident.occurred_at > now + limits.max_future_skew) {
+  if (incident.occurred_at > now + limits.max_future_skew + kClockDoubt) {
     return Reject(RejectReason::kBadIncident, "incident occurred_at lies in the future");
+  }
+  if (incident.occurred_at > now + limits.max_future_skew) {
+    return Reject(RejectReason::kAheadOfDaemonClock,
+                  "incident occurred_at lies in the future of the checking clock (if the "
+                  "daemon's clock is slow, a resend later succeeds)");
   }
   if (incident.summary.empty()) {
     return Reject(RejectReason::kBadIncident, "incident summary is empty");
@@ -69,8 +74,14 @@ std::optional<Rejection> ValidateDate(date::year_month_day covers, Instant now,
   if (!covers.ok()) return Reject(RejectReason::kBadDate, "covered date is not a valid date");
   const auto today = date::floor<date::days>(now);
   const auto day = date::sys_days{covers};
-  if (day > today + date::days{limits.max_days_ahead}) {
+  const auto latest = today + date::days{limits.max_days_ahead};
+  if (day > latest + date::floor<date::days>(kClockDoubt)) {
     return Reject(RejectReason::kBadDate, "covered date lies in the future");
+  }
+  if (day > latest) {
+    return Reject(RejectReason::kAheadOfDaemonClock,
+                  "covered date lies in the future of the checking clock (if the daemon's "
+                  "clock is slow, a resend later succeeds)");
   }
   if (day < today - date::days{limits.max_days_back}) {
     return Reject(RejectReason::kBadDate, "covered date is more than " +
@@ -149,6 +160,8 @@ const char* RejectReasonName(RejectReason r) {
       return "rate_limited";
     case RejectReason::kKeyRevoked:
       return "key_revoked";
+    case RejectReason::kAheadOfDaemonClock:
+      return "ahead_of_daemon_clock";
   }
   return "unknown";
 }

@@ -84,7 +84,14 @@ enum class RejectReason {
   kStoreUnavailable = 100,
   kRateLimited = 101,  // over the per-school report rate: resend later
   kKeyRevoked = 102,   // the connection's key was revoked or replaced since it connected
+  // A time in the report lies ahead of the daemon's clock by less than kClockDoubt
+  // beyond the limit: a slow daemon clock is likelier than a wrong report, so resend.
+  kAheadOfDaemonClock = 103,
 };
+
+// How far beyond its limits a time may lie ahead of the daemon's clock and still be
+// answered as the daemon's doubt (kAheadOfDaemonClock) rather than the report's error.
+inline constexpr Millis kClockDoubt = std::chrono::hours{24};
 
 // Transient reasons are worth resending unchanged; permanent ones are not.
 inline bool IsTransient(RejectReason r) {

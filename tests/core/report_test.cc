@@ -80,8 +80,12 @@ TEST(ValidateReport, RejectsInvalidAndFarOffDates) {
   Report r = AllClear();
   r.covers = date::year{2026} / 2 / 30;
   EXPECT_EQ(ReasonOf(r), RejectReason::kBadDate);
+  r.covers = date::year_month_day{date::sys_days{date::year{2026} / 10 / 3} + days{3}};
+  EXPECT_EQ(ReasonOf(r), RejectReason::kBadDate) << "three days ahead";
   r.covers = date::year_month_day{date::sys_days{date::year{2026} / 10 / 3} + days{2}};
-  EXPECT_EQ(ReasonOf(r), RejectReason::kBadDate) << "two days ahead";
+  EXPECT_EQ(ReasonOf(r), RejectReason::kAheadOfDaemonClock)
+      << "two days ahead: perhaps the daemon's clock is a day slow; resent later";
+  EXPECT_TRUE(IsTransient(RejectReason::kAheadOfDaemonClock));
   r.covers = date::year_month_day{date::sys_days{date::year{2026} / 10 / 3} + days{1}};
   EXPECT_EQ(ReasonOf(r), std::nullopt) << "tomorrow (UTC) is today east of UTC";
   ReportLimits limits;
@@ -110,7 +114,10 @@ TEST(ValidateReport, RejectsUnknownCategoryMissingTimeAndFutureTime) {
   EXPECT_EQ(ReasonOf(r), RejectReason::kBadIncident);
   r = IncidentReport();
   r.incident->occurred_at = kNow + 11min;
-  EXPECT_EQ(ReasonOf(r), RejectReason::kBadIncident);
+  EXPECT_EQ(ReasonOf(r), RejectReason::kAheadOfDaemonClock)
+      << "found from outside: a daemon clock 10 minutes slow refused fresh incidents for good";
+  r.incident->occurred_at = kNow + 10min + 24h + 1min;
+  EXPECT_EQ(ReasonOf(r), RejectReason::kBadIncident) << "beyond any clock doubt";
   r.incident->occurred_at = kNow + 9min;
   EXPECT_EQ(ReasonOf(r), std::nullopt) << "within the allowed clock skew";
 }

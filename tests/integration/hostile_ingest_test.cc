@@ -145,6 +145,37 @@ TEST_F(HostileIngest, EveryMalformedReportGetsTheReasonTheProtocolNames) {
   EXPECT_EQ(Ingest()["stored"], 0);
 }
 
+// Found from outside: a daemon clock more than 10 minutes slow refused fresh incidents
+// with a permanent reason, so the agent never resent them. The answer is transient now,
+// and the same report is stored once the clock is right.
+TEST_F(HostileIngest, AnIncidentAheadOfASlowDaemonClockIsStoredOnceTheClockIsRight) {
+  const auto real_now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  StartDaemon({"--clock", "drill", "--start", date::format("%FT%T+00:00", real_now - 2h)});
+  auto agent = Agent();
+  core::Report incident = AllClear("s1");
+  incident.kind = core::ReportKind::kIncident;
+  incident.incident = core::Incident{core::IncidentCategory::kFire,
+                                     core::Severity::kII,
+                                     incident.agent_time,
+                                     "实验室起火",
+                                     0,
+                                     0,
+                                     0,
+                                     true};
+  agent->Send(incident);
+  const auto early = agent->NextAck();
+  ASSERT_TRUE(early.has_value());
+  EXPECT_EQ(early->status, wire::AckStatus::kRejected);
+  EXPECT_EQ(early->reason, core::RejectReason::kAheadOfDaemonClock);
+  EXPECT_TRUE(core::IsTransient(*early->reason)) << "the agent keeps it and resends";
+
+  daemon_.Control("clock.advance", {{"by", "3h"}});
+  agent->Send(incident);
+  const auto later = agent->NextAck();
+  ASSERT_TRUE(later.has_value());
+  EXPECT_EQ(later->status, wire::AckStatus::kStored);
+}
+
 TEST_F(HostileIngest, FloodsOfBadFramesAndUnknownKeysGiveABoundedNumberOfLogLines) {
   StartDaemon();
   ASSERT_TRUE(
