@@ -356,46 +356,4 @@ void Daemon::Run() {
   io_.run();
 }
 
-void Daemon::Stop() {
-  boost::asio::post(io_, [this] {
-    if (stopping_) return;
-    stopping_ = true;
-    if (health_) health_->BeginStop();
-    if (heartbeat_) heartbeat_->Stop();
-    // Stop taking reports, let the writer commit what it holds, send those acks, then
-    // close: a report committed but never acked would come back as DUPLICATE.
-    if (report_server_) report_server_->StopReceiving();
-    if (sweeper_) sweeper_->Stop();
-    if (escalation_runner_) escalation_runner_->Stop();
-    if (outbox_worker_) outbox_worker_->Stop();
-    if (roster_gaps_) roster_gaps_->Stop();
-    if (text_retention_) text_retention_->Stop();
-    const size_t queued = writer_ ? writer_->QueueDepth() : 0;
-    spdlog::info("stopping: no new reports; {} queued reports are committed and acked first",
-                 queued);
-    const core::Millis timeout = std::chrono::seconds{config_.monitoring.stop_timeout_seconds};
-    stop_deadline_ = std::make_unique<boost::asio::steady_timer>(io_, timeout);
-    stop_deadline_->async_wait([this](const boost::system::error_code& ec) {
-      if (ec) return;
-      spdlog::warn(
-          "stopping: the store did not finish within {} s; {} reports stay unacked "
-          "(their agents resend them)",
-          config_.monitoring.stop_timeout_seconds, writer_ ? writer_->QueueDepth() : 0);
-      FinishStop();
-    });
-    if (!writer_) return FinishStop();
-    // Posted after the last batch's acks (the writer posts in order).
-    writer_->WhenIdle([this] { boost::asio::post(io_, [this] { FinishStop(); }); });
-  });
-}
-
-void Daemon::FinishStop() {
-  if (stopped_) return;
-  stopped_ = true;
-  if (stop_deadline_) stop_deadline_->cancel();
-  // The acks just sent may still sit in the socket's queues: closing waits for them.
-  if (report_server_) report_server_->LingerOnClose(kAckLinger);
-  io_.stop();
-}
-
 }  // namespace pingan::app
