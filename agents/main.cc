@@ -11,7 +11,7 @@
 
 #include "agents/agent_config.h"
 #include "agents/commands.h"
-#include "daemon/app/system_clock.h"
+#include "daemon/core/system_clock.h"
 #include "daemon/ingest/codec.h"
 
 namespace {
@@ -182,7 +182,7 @@ int main(int argc, char** argv) {
   }
   SetUpLogging(g.verbosity, service);
   wire::RouteProtobufLogs();
-  app::SystemClock clock;
+  core::SystemClock clock;
   CommandIo io{std::cout, std::cerr, clock, WaitForStopSignal};
   if (keygen->parsed()) return RunKeygen(keygen_out, io);
   auto config = LoadConfig(g);

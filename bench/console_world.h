@@ -26,12 +26,12 @@
 #include <string>
 #include <thread>
 
-#include "daemon/app/control_server.h"
 #include "daemon/app/daemon.h"
-#include "daemon/app/deadline_sweep.h"
-#include "daemon/app/system_clock.h"
 #include "daemon/core/drill_clock.h"
+#include "daemon/core/system_clock.h"
+#include "daemon/ctl/control_client.h"
 #include "daemon/ingest/curve_keys.h"
+#include "daemon/jobs/deadline_sweep.h"
 #include "daemon/store/database.h"
 #include "daemon/store/ledger_repository.h"
 
@@ -101,7 +101,7 @@ class ConsoleWorld {
     WriteCalendars();
     SeedLedger();
     port_ = FreePort();
-    app::DaemonConfig config = app::DefaultConfig();
+    config::DaemonConfig config = config::DefaultConfig();
     config.data_dir = dir_.string();
     config.listen = "tcp://127.0.0.1:*";
     config.log_level = "warn";
@@ -154,7 +154,7 @@ class ConsoleWorld {
   const ConsoleWorldSize& size() const { return size_; }
 
   nlohmann::json Control(const std::string& command, const nlohmann::json& args) const {
-    return app::ControlRequest(daemon_->control_socket_path(), command, args, 60000);
+    return ctl::ControlRequest(daemon_->control_socket_path(), command, args, 60000);
   }
 
  private:
@@ -213,7 +213,7 @@ class ConsoleWorld {
                            core::Millis{0}};
       ledger.RecordReceived(row, deadline - std::chrono::hours{1});
     }
-    ledger.SetState(app::kSweepPositionKey, std::to_string(core::ToUnixMillis(deadline)));
+    ledger.SetState(jobs::kSweepPositionKey, std::to_string(core::ToUnixMillis(deadline)));
     tx.commit();
   }
 
@@ -233,7 +233,7 @@ class ConsoleWorld {
 
   ConsoleWorldSize size_;
   std::filesystem::path dir_;
-  app::SystemClock system_clock_;
+  core::SystemClock system_clock_;
   core::DrillClock drill_;
   std::unique_ptr<app::Daemon> daemon_;
   std::thread loop_;

@@ -18,7 +18,7 @@
 #include <zmq.hpp>
 
 #include "daemon/app/daemon.h"
-#include "daemon/app/system_clock.h"
+#include "daemon/core/system_clock.h"
 #include "daemon/core/uuid.h"
 #include "daemon/ingest/codec.h"
 #include "daemon/ingest/curve_keys.h"
@@ -53,7 +53,7 @@ std::string ReportFrame(const std::string& school, int n) {
   pingan::core::Report r;
   std::array<uint8_t, 10> random{};
   for (auto& b : random) b = static_cast<uint8_t>(std::rand());
-  const auto now = pingan::app::SystemClock().Now();
+  const auto now = pingan::core::SystemClock().Now();
   r.report_id = pingan::core::FormatUuid(pingan::core::MakeUuidV7(now, random));
   r.school_id = school;
   r.kind = pingan::core::ReportKind::kAllClear;
@@ -166,14 +166,14 @@ void BM_PinganIngest(benchmark::State& state) {
       (void)pingan::wire::WriteKeyPair((dir / "schools" / ("sch-" + std::to_string(i))).string(),
                                        keys[i]);
     }
-    pingan::app::DaemonConfig config = pingan::app::DefaultConfig();
+    pingan::config::DaemonConfig config = pingan::config::DefaultConfig();
     config.data_dir = dir.string();
     config.listen = "tcp://127.0.0.1:*";
     config.log_level = "warn";
     // The benchmark measures throughput; a few agents sending thousands of reports each
     // would otherwise be paced by the per-school limit (its check still runs).
     config.per_school_rate = {1'000'000, 1'000'000};
-    pingan::app::SystemClock clock;
+    pingan::core::SystemClock clock;
     pingan::app::Daemon daemon(config, clock, {});
     const std::string endpoint = daemon.Start();
     std::thread loop([&] { daemon.Run(); });

@@ -1,4 +1,4 @@
-// The deadline sweep as the daemon runs it, at national scale: app::SweepDeadlines on a
+// The deadline sweep as the daemon runs it, at national scale: jobs::SweepDeadlines on a
 // real SQLite database (WAL, synchronous=FULL) for 520,000 schools, 98 % of which have
 // reported, so one deadline yields ~10,400 missing ledger rows and alerts in one
 // transaction. The baseline, measured in the same run on the same database, is the
@@ -12,7 +12,7 @@
 #include <filesystem>
 
 #include "bench/national_scale.h"
-#include "daemon/app/deadline_sweep.h"
+#include "daemon/jobs/deadline_sweep.h"
 #include "daemon/store/ledger_repository.h"
 
 namespace {
@@ -20,7 +20,8 @@ namespace {
 using namespace pingan::bench;
 using pingan::core::Instant;
 using SteadyClock = std::chrono::steady_clock;
-namespace app = pingan::app;
+namespace config = pingan::config;
+namespace jobs = pingan::jobs;
 namespace store = pingan::store;
 
 Instant GraceEnd(int day) {
@@ -31,19 +32,19 @@ Instant GraceEnd(int day) {
 struct StoreWorld {
   std::filesystem::path dir =
       std::filesystem::temp_directory_path() / ("pingan-store-sweep-" + std::to_string(::getpid()));
-  app::SharedSchedule bundle;
+  config::SharedSchedule bundle;
   std::unique_ptr<store::Database> db;
   double rss_after_schedule_mb = 0;
 
   StoreWorld() {
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
-    bundle = std::get<app::SharedSchedule>(
-        app::MakeScheduleBundle(MakeTree(), Calendars(), Requirements(), "Asia/Shanghai"));
+    bundle = std::get<config::SharedSchedule>(
+        config::MakeScheduleBundle(MakeTree(), Calendars(), Requirements(), "Asia/Shanghai"));
     rss_after_schedule_mb = PeakRssMb();
     db = std::make_unique<store::Database>((dir / "pingan.db").string());
     store::LedgerRepository(db->sql()).SetState(
-        app::kSweepPositionKey,
+        jobs::kSweepPositionKey,
         std::to_string(pingan::core::ToUnixMillis(GraceEnd(1) - std::chrono::hours{1})));
   }
   ~StoreWorld() { std::filesystem::remove_all(dir); }
@@ -90,12 +91,12 @@ BENCHMARK(BM_ReadWindowLedgerBaseline)->Unit(benchmark::kMillisecond)->Iteration
 void BM_SweepDeadlinesInStore(benchmark::State& state) {
   StoreWorld& w = TheStoreWorld();
   int day = 2;
-  app::SweepOutcome outcome;
+  jobs::SweepOutcome outcome;
   for (auto _ : state) {
     state.PauseTiming();
     w.ReportDay(day);
     state.ResumeTiming();
-    outcome = app::SweepDeadlines(*w.db, *w.bundle, GraceEnd(day));
+    outcome = jobs::SweepDeadlines(*w.db, *w.bundle, GraceEnd(day));
     ++day;
   }
   state.counters["missing_alerts"] = outcome.missing;

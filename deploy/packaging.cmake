@@ -53,7 +53,7 @@ install(FILES ${_pkg_src}/systemd/pingand.service DESTINATION /lib/systemd/syste
 install(FILES ${PROJECT_SOURCE_DIR}/docs/operations.md ${PROJECT_SOURCE_DIR}/docs/security.md
         ${PROJECT_SOURCE_DIR}/docs/architecture.md ${_pkg_src}/pingand.example.yaml
         DESTINATION share/doc/pingand COMPONENT daemon)
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/daemon/app/examples/ DESTINATION share/doc/pingand/examples
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/daemon/config/examples/ DESTINATION share/doc/pingand/examples
         COMPONENT daemon)
 
 # --- pingan-agent -------------------------------------------------------------------

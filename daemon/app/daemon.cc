@@ -6,26 +6,26 @@
 #include <boost/asio/post.hpp>
 #include <filesystem>
 
-#include "daemon/app/admin_commands.h"
-#include "daemon/app/alert_commands.h"
-#include "daemon/app/board_commands.h"
-#include "daemon/app/control_handlers.h"
-#include "daemon/app/duty_commands.h"
 #include "daemon/app/file_limit.h"
-#include "daemon/app/incident_commands.h"
-#include "daemon/app/ledger_recorder.h"
 #include "daemon/app/ops_routes.h"
 #include "daemon/app/run_on_io.h"
-#include "daemon/app/schedule_loader.h"
-#include "daemon/app/school_commands.h"
-#include "daemon/app/school_import.h"
+#include "daemon/config/schedule_loader.h"
+#include "daemon/config/school_import.h"
 #include "daemon/console/connection_limits.h"
 #include "daemon/ingest/curve_keys.h"
+#include "daemon/jobs/ledger_recorder.h"
+#include "daemon/services/admin_commands.h"
+#include "daemon/services/alert_commands.h"
+#include "daemon/services/board_commands.h"
+#include "daemon/services/control_handlers.h"
+#include "daemon/services/duty_commands.h"
+#include "daemon/services/incident_commands.h"
+#include "daemon/services/school_commands.h"
 #include "daemon/store/ledger_repository.h"
 
 namespace pingan::app {
 
-Daemon::Daemon(DaemonConfig config, const core::Clock& clock, DaemonOptions options)
+Daemon::Daemon(config::DaemonConfig config, const core::Clock& clock, DaemonOptions options)
     : config_(std::move(config)), clock_(clock), options_(options), zmq_context_(1) {}
 
 Daemon::~Daemon() {
@@ -81,12 +81,12 @@ void Daemon::RestorePublicKeyFile(const std::string& key_path, const std::string
 std::string Daemon::Start() {
   std::filesystem::create_directories(config_.data_dir);
   // Before the store is opened or migrated and before control.sock is replaced.
-  data_dir_lock_ = std::make_unique<DataDirLock>(config_.data_dir);
+  data_dir_lock_ = std::make_unique<store::DataDirLock>(config_.data_dir);
   // Load the organisation and calendars first: a bad file stops the start, before any
   // socket is open.
-  auto loaded = LoadSchedule(config_);
+  auto loaded = config::LoadSchedule(config_);
   if (auto* err = std::get_if<std::string>(&loaded)) throw std::runtime_error(*err);
-  schedules_.Set(std::get<SharedSchedule>(std::move(loaded)));
+  schedules_.Set(std::get<config::SharedSchedule>(std::move(loaded)));
   LoadEscalation();  // likewise: a bad escalation file stops the start
 
   store::StoreWriterOptions store_options;
@@ -119,7 +119,7 @@ std::string Daemon::Start() {
           }
         });
       });
-  writer_->AddObserver(std::make_shared<LedgerRecorder>(schedules_));
+  writer_->AddObserver(std::make_shared<jobs::LedgerRecorder>(schedules_));
   reads_ = store::ReadPool(store_options.database_path);  // the writer created the file
   ResumeDrillClock();
   StartIngest();
@@ -129,7 +129,7 @@ std::string Daemon::Start() {
   http_api_ = std::make_unique<HttpApi>(io_, config_, real_clock_, *writer_, *control_, schedules_,
                                         reads_, &clock_);
   StartRosterGapWatch();
-  text_retention_ = std::make_unique<TextRetention>(io_, *writer_, clock_);
+  text_retention_ = std::make_unique<jobs::TextRetention>(io_, *writer_, clock_);
   text_retention_->Start();
   StartServiceHealth();
   return endpoint_;
@@ -139,7 +139,8 @@ void Daemon::ResumeDrillClock() {
   if (options_.drill == nullptr) return;
   // A drill restarted with the same --start continues where the sweep had got to, so
   // that simulated time never runs backwards over decided deadlines.
-  const auto position = store::LedgerRepository(reads_.Acquire().sql()).GetState(kSweepPositionKey);
+  const auto position =
+      store::LedgerRepository(reads_.Acquire().sql()).GetState(jobs::kSweepPositionKey);
   if (!position) return;
   const core::Instant last = core::FromUnixMillis(std::stoll(*position));
   const core::Instant now = options_.drill->Now();
@@ -181,10 +182,10 @@ void Daemon::StartIngest() {
 }
 
 void Daemon::StartSchedule() {
-  sweeper_ = std::make_unique<DeadlineSweeper>(
+  sweeper_ = std::make_unique<jobs::DeadlineSweeper>(
       io_, *writer_, clock_, schedules_, options_.sweep_tick,
       escalation_ ? escalation_->settings.reminder_channels : core::kDefaultReminderChannels,
-      [this](const SweepOutcome& o) {
+      [this](const jobs::SweepOutcome& o) {
         if (health_) health_->SweepCompleted(o);
         metrics_->ObserveSweep(o.seconds);
         metrics_->AlertsOpened("missing", static_cast<size_t>(o.missing));
@@ -211,25 +212,26 @@ void Daemon::LoadEscalation() {
         "is sent");
     return;
   }
-  const SharedSchedule bundle = schedules_.Get();
-  auto prepared = LoadEscalationFor(config_, bundle ? &bundle->tree : nullptr);
-  if (auto* err = std::get_if<LoadError>(&prepared)) throw std::runtime_error(err->ToString());
-  const SharedEscalation setup = std::get<SharedEscalation>(std::move(prepared));
+  const config::SharedSchedule bundle = schedules_.Get();
+  auto prepared = config::LoadEscalationFor(config_, bundle ? &bundle->tree : nullptr);
+  if (auto* err = std::get_if<config::LoadError>(&prepared))
+    throw std::runtime_error(err->ToString());
+  const config::SharedEscalation setup = std::get<config::SharedEscalation>(std::move(prepared));
   for (const std::string& w : setup->warnings) spdlog::warn("escalation: {}", w);
   escalation_.Set(setup);
 }
 
 void Daemon::StartEscalation() {
   if (!escalation_) return;
-  outbox_worker_ =
-      std::make_unique<OutboxWorker>(io_, *writer_, clock_, schedules_,
-                                     MakeDispatcher(escalation_->settings, clock_), escalation_);
+  outbox_worker_ = std::make_unique<jobs::OutboxWorker>(
+      io_, *writer_, clock_, schedules_, config::MakeDispatcher(escalation_->settings, clock_),
+      escalation_);
   outbox_worker_->set_attempt_observer(
       [metrics = metrics_](const std::string& channel, const char* result) {
         metrics->NotificationAttempt(channel, result);
       });
-  escalation_runner_ = std::make_unique<EscalationRunner>(
-      io_, *writer_, clock_, schedules_, escalation_, [this](const EscalationRunOutcome& o) {
+  escalation_runner_ = std::make_unique<jobs::EscalationRunner>(
+      io_, *writer_, clock_, schedules_, escalation_, [this](const jobs::EscalationRunOutcome& o) {
         for (const std::string& w : o.warnings) spdlog::warn("escalation: {}", w);
         if (o.advanced > 0 || o.queued > 0) {
           spdlog::info("escalation: {} alerts advanced, {} notifications, {} messages queued",
@@ -249,7 +251,7 @@ void Daemon::StartEscalation() {
 }
 
 void Daemon::StartControl() {
-  control_ = std::make_unique<ControlServer>(io_, zmq_context_);
+  control_ = std::make_unique<services::ControlServer>(io_, zmq_context_);
   // Commands run on the read pool; the parts that live on the io thread are reached
   // through RunOnIo.
   auto ingest_stats = [this] { return RunOnIo(io_, [this] { return IngestStats(); }); };
@@ -261,25 +263,28 @@ void Daemon::StartControl() {
       if (outbox_worker_) outbox_worker_->Poke();
     });
   };
-  ControlContext context{clock_, options_.drill, schedules_, reads_, ingest_stats, on_clock_moved};
-  RegisterControlHandlers(*control_, context);
-  RegisterAlertCommands(*control_,
-                        AlertCommandContext{clock_, reads_, *writer_, schedules_, escalation_});
-  RegisterRosterCommands(*control_, RosterCommandContext{clock_, schedules_, escalation_});
-  const ConsoleQueryContext queries{clock_, schedules_, reads_, escalation_};
-  RegisterBoardCommands(*control_, queries);
-  RegisterSchoolCommands(*control_, queries);
-  RegisterDutyCommands(*control_, queries);
-  RegisterIncidentCommands(
-      *control_,
-      IncidentCommandContext{clock_, reads_, *writer_, schedules_,
-                             std::chrono::hours{24 * config_.incident_text_retention_days}});
+  services::ControlContext context{clock_, options_.drill, schedules_,
+                                   reads_, ingest_stats,   on_clock_moved};
+  services::RegisterControlHandlers(*control_, context);
+  services::RegisterAlertCommands(
+      *control_, services::AlertCommandContext{clock_, reads_, *writer_, schedules_, escalation_});
+  services::RegisterRosterCommands(*control_,
+                                   services::RosterCommandContext{clock_, schedules_, escalation_});
+  const services::ConsoleQueryContext queries{clock_, schedules_, reads_, escalation_};
+  services::RegisterBoardCommands(*control_, queries);
+  services::RegisterSchoolCommands(*control_, queries);
+  services::RegisterDutyCommands(*control_, queries);
+  services::RegisterIncidentCommands(
+      *control_, services::IncidentCommandContext{
+                     clock_, reads_, *writer_, schedules_,
+                     std::chrono::hours{24 * config_.incident_text_retention_days}});
   // Users list, school keys, school import, ledger export (admin_commands.h).
-  RegisterAdminCommands(
-      *control_, AdminCommandContext{
-                     clock_, real_clock_, reads_, *writer_, schedules_,
-                     config_.DataPath(config_.school_keys), config_.DataPath(kImportedSchoolsFile),
-                     [this] { RunOnIo(io_, [this] { ReloadKeys(); }); }, BackupSourcesOf(config_)});
+  services::RegisterAdminCommands(
+      *control_, services::AdminCommandContext{clock_, real_clock_, reads_, *writer_, schedules_,
+                                               config_.DataPath(config_.school_keys),
+                                               config_.DataPath(config::kImportedSchoolsFile),
+                                               [this] { RunOnIo(io_, [this] { ReloadKeys(); }); },
+                                               services::BackupSourcesOf(config_)});
   control_->Bind(control_socket_path());
 }
 
@@ -311,13 +316,13 @@ void Daemon::StartRosterGapWatch() {
   if (!escalation_) return;
   // Holes in the rosters during holidays and major events, while there is time to fill
   // them: logged now and once a day.
-  roster_gaps_ =
-      std::make_unique<RosterGapWatch>(io_, RosterCommandContext{clock_, schedules_, escalation_},
-                                       [](const std::string& line) { spdlog::warn("{}", line); });
+  roster_gaps_ = std::make_unique<services::RosterGapWatch>(
+      io_, services::RosterCommandContext{clock_, schedules_, escalation_},
+      [](const std::string& line) { spdlog::warn("{}", line); });
   roster_gaps_->Start();
 }
 
-void Daemon::PublishSweep(const SweepOutcome& o) {
+void Daemon::PublishSweep(const jobs::SweepOutcome& o) {
   if (!http_api_) return;
   // One read for all new alerts; many of them become one bulk event (kBulkAlertEvents).
   http_api_->PublishAlerts("alert.opened", o.new_alert_ids);

@@ -15,26 +15,26 @@
 #include <boost/asio/steady_timer.hpp>
 #include <zmq.hpp>
 
-#include "daemon/app/config.h"
-#include "daemon/app/control_server.h"
-#include "daemon/app/data_dir_lock.h"
-#include "daemon/app/deadline_sweep.h"
-#include "daemon/app/escalation_config.h"
-#include "daemon/app/escalation_runner.h"
 #include "daemon/app/heartbeat.h"
 #include "daemon/app/http_api.h"
-#include "daemon/app/metrics_snapshot.h"
-#include "daemon/app/outbox_worker.h"
-#include "daemon/app/roster_gaps.h"
-#include "daemon/app/schedule_bundle.h"
 #include "daemon/app/service_health.h"
-#include "daemon/app/system_clock.h"
-#include "daemon/app/text_retention.h"
+#include "daemon/config/config.h"
+#include "daemon/config/escalation_config.h"
+#include "daemon/config/schedule_bundle.h"
 #include "daemon/core/clock.h"
 #include "daemon/core/drill_clock.h"
+#include "daemon/core/system_clock.h"
 #include "daemon/ingest/report_server.h"
 #include "daemon/ingest/zap_authenticator.h"
+#include "daemon/jobs/deadline_sweep.h"
+#include "daemon/jobs/escalation_runner.h"
+#include "daemon/jobs/outbox_worker.h"
+#include "daemon/jobs/text_retention.h"
 #include "daemon/ops/metrics.h"
+#include "daemon/services/control_server.h"
+#include "daemon/services/metrics_snapshot.h"
+#include "daemon/services/roster_gaps.h"
+#include "daemon/store/data_dir_lock.h"
 #include "daemon/store/read_connections.h"
 #include "daemon/store/store_writer.h"
 
@@ -54,7 +54,7 @@ inline constexpr core::Millis kAckLinger = std::chrono::seconds{2};
 
 class Daemon {
  public:
-  Daemon(DaemonConfig config, const core::Clock& clock, DaemonOptions options);
+  Daemon(config::DaemonConfig config, const core::Clock& clock, DaemonOptions options);
   ~Daemon();
 
   // Opens the store, loads keys, binds the ZAP handler and then the report socket.
@@ -95,23 +95,23 @@ class Daemon {
   nlohmann::json IngestStats() const;
   void ResumeDrillClock();
   // Live console updates (GET /api/v1/events) after a deadline sweep.
-  void PublishSweep(const SweepOutcome& outcome);
+  void PublishSweep(const jobs::SweepOutcome& outcome);
   void FinishStop();
   // /healthz, /readyz, /metrics on the HTTP API; the supervisor's READY and watchdog.
   void StartServiceHealth();
-  IoFigures GatherIoFigures() const;  // io thread
+  services::IoFigures GatherIoFigures() const;  // io thread
   // Pool thread: loads the organisation, calendars and escalation file, each kept when
   // it does not load (or does not fit the other); the outcome in words.
   std::string ReloadConfiguration();
 
-  DaemonConfig config_;
+  config::DaemonConfig config_;
   const core::Clock& clock_;
   // Sessions, login throttling and their audit run on real time even during a drill:
   // jumping a drill clock must not log the duty officers out.
-  SystemClock real_clock_;
+  core::SystemClock real_clock_;
   DaemonOptions options_;
   // Taken first in Start and released last: one daemon per data directory.
-  std::unique_ptr<DataDirLock> data_dir_lock_;
+  std::unique_ptr<store::DataDirLock> data_dir_lock_;
   boost::asio::io_context io_;
   zmq::context_t zmq_context_;
   // Before the writer: its batches are timed into it.
@@ -119,18 +119,18 @@ class Daemon {
   std::unique_ptr<store::StoreWriter> writer_;
   std::unique_ptr<ingest::ZapAuthenticator> zap_;
   std::unique_ptr<ingest::ReportServer> report_server_;
-  ScheduleSource schedules_;
+  config::ScheduleSource schedules_;
   store::ReadPool reads_;  // read-only connections shared by every query
-  std::unique_ptr<DeadlineSweeper> sweeper_;
-  EscalationSource escalation_;  // holds null: escalation not configured
-  std::unique_ptr<EscalationRunner> escalation_runner_;
-  std::unique_ptr<OutboxWorker> outbox_worker_;
-  std::unique_ptr<ControlServer> control_;
-  std::unique_ptr<HttpApi> http_api_;              // /api/v1; uses control_ and writer_
-  std::unique_ptr<RosterGapWatch> roster_gaps_;    // daily roster gap warnings
-  std::unique_ptr<TextRetention> text_retention_;  // purges protected incident text
-  std::unique_ptr<ServiceHealth> health_;          // readiness, watchdog, sd_notify
-  std::unique_ptr<Heartbeat> heartbeat_;           // monitoring.heartbeat_url (optional)
+  std::unique_ptr<jobs::DeadlineSweeper> sweeper_;
+  config::EscalationSource escalation_;  // holds null: escalation not configured
+  std::unique_ptr<jobs::EscalationRunner> escalation_runner_;
+  std::unique_ptr<jobs::OutboxWorker> outbox_worker_;
+  std::unique_ptr<services::ControlServer> control_;
+  std::unique_ptr<HttpApi> http_api_;                      // /api/v1; uses control_ and writer_
+  std::unique_ptr<services::RosterGapWatch> roster_gaps_;  // daily roster gap warnings
+  std::unique_ptr<jobs::TextRetention> text_retention_;    // purges protected incident text
+  std::unique_ptr<ServiceHealth> health_;                  // readiness, watchdog, sd_notify
+  std::unique_ptr<Heartbeat> heartbeat_;                   // monitoring.heartbeat_url (optional)
   std::string endpoint_;
   bool stopping_ = false;  // io thread
   bool stopped_ = false;

@@ -8,7 +8,7 @@
 #include "daemon/app/daemon.h"
 #include "daemon/app/ops_routes.h"
 #include "daemon/app/run_on_io.h"
-#include "daemon/app/schedule_loader.h"
+#include "daemon/config/schedule_loader.h"
 #include "daemon/store/audit_log.h"
 
 namespace pingan::app {
@@ -28,15 +28,16 @@ void Daemon::StartServiceHealth() {
         [this] {
           // On a read-pool thread: the io thread's counters, then the tables.
           std::vector<prometheus::MetricFamily> families =
-              IoFamilies(RunOnIo(io_, [this] { return GatherIoFigures(); }));
+              services::IoFamilies(RunOnIo(io_, [this] { return GatherIoFigures(); }));
           auto db = reads_.Acquire();
-          for (auto& family : ReadStoreFamilies(db.sql())) families.push_back(std::move(family));
+          for (auto& family : services::ReadStoreFamilies(db.sql()))
+            families.push_back(std::move(family));
           return families;
         }};
     RegisterOpsRoutes(http_api_->router(), std::move(context));
   }
   health_->Start(report_server_ != nullptr, "listening on " + endpoint_);
-  const MonitoringSettings& m = config_.monitoring;
+  const config::MonitoringSettings& m = config_.monitoring;
   if (!m.heartbeat_url.empty()) {
     heartbeat_ = std::make_unique<Heartbeat>(
         io_, m.heartbeat_url, std::chrono::minutes{m.heartbeat_minutes},
@@ -65,31 +66,31 @@ void Daemon::Reload() {
 
 std::string Daemon::ReloadConfiguration() {
   std::vector<std::string> said = {"keys reloaded"};
-  SharedSchedule schedule = schedules_.Get();  // stays unless the new files load
-  auto loaded = LoadSchedule(config_);
+  config::SharedSchedule schedule = schedules_.Get();  // stays unless the new files load
+  auto loaded = config::LoadSchedule(config_);
   if (auto* err = std::get_if<std::string>(&loaded)) {
     spdlog::error("reload: organisation and calendars not reloaded, the previous stay: {}", *err);
     said.push_back("organisation and calendars kept: " + *err);
   } else {
-    schedule = std::get<SharedSchedule>(std::move(loaded));
+    schedule = std::get<config::SharedSchedule>(std::move(loaded));
     said.push_back("organisation and calendars reloaded");
   }
-  SharedEscalation escalation = escalation_.Get();
+  config::SharedEscalation escalation = escalation_.Get();
   if (!config_.escalation_file.empty()) {
-    auto prepared = LoadEscalationFor(config_, schedule ? &schedule->tree : nullptr);
-    if (auto* err = std::get_if<LoadError>(&prepared)) {
+    auto prepared = config::LoadEscalationFor(config_, schedule ? &schedule->tree : nullptr);
+    if (auto* err = std::get_if<config::LoadError>(&prepared)) {
       spdlog::error("reload: escalation not reloaded, the previous stays: {}", err->ToString());
       said.push_back("escalation kept: " + err->ToString());
       // The setup in force names units: a new tree without them cannot come in either.
       if (schedule != schedules_.Get() && escalation && schedule &&
-          std::holds_alternative<LoadError>(
-              PrepareEscalation(escalation->settings, schedule->tree, config_.time_zone))) {
+          std::holds_alternative<config::LoadError>(
+              config::PrepareEscalation(escalation->settings, schedule->tree, config_.time_zone))) {
         schedule = schedules_.Get();
         said[1] = "organisation and calendars kept: they do not fit the escalation in force";
         spdlog::error("reload: {}", said[1]);
       }
     } else {
-      escalation = std::get<SharedEscalation>(std::move(prepared));
+      escalation = std::get<config::SharedEscalation>(std::move(prepared));
       for (const std::string& w : escalation->warnings) spdlog::warn("escalation: {}", w);
       said.push_back("escalation reloaded");
     }
@@ -100,7 +101,7 @@ std::string Daemon::ReloadConfiguration() {
     // New gateways and credentials for the next sends (io thread owns the worker).
     boost::asio::post(io_, [this, escalation] {
       if (outbox_worker_)
-        outbox_worker_->ReplaceChannel(MakeDispatcher(escalation->settings, clock_));
+        outbox_worker_->ReplaceChannel(config::MakeDispatcher(escalation->settings, clock_));
     });
   }
   std::string outcome;
@@ -151,8 +152,8 @@ void Daemon::FinishStop() {
   io_.stop();
 }
 
-IoFigures Daemon::GatherIoFigures() const {
-  IoFigures f;
+services::IoFigures Daemon::GatherIoFigures() const {
+  services::IoFigures f;
   f.ingest = report_server_->stats();
   if (zap_) f.zap = zap_->stats();
   if (http_api_) {

@@ -8,9 +8,9 @@
 #include <tuple>
 
 #include "daemon/app/file_limit.h"
-#include "daemon/app/query_support.h"
 #include "daemon/console/web_assets.h"
 #include "daemon/core/alert.h"
+#include "daemon/services/query_support.h"
 #include "daemon/store/alert_repository.h"
 #include "daemon/store/database.h"
 #include "daemon/store/incident_case_repository.h"
@@ -29,18 +29,18 @@ int StatusFor(const std::string& code) {
 }
 
 json Done(const std::optional<std::string>& error, json result) {
-  if (error) throw ControlError("refused", *error);
+  if (error) throw services::ControlError("refused", *error);
   return result;
 }
 
 // An alert event's data: what the page shows and sounds for, never free text.
-json AlertEventData(const core::Alert& a, const ScheduleBundle* bundle) {
+json AlertEventData(const core::Alert& a, const config::ScheduleBundle* bundle) {
   return json{{"id", a.id},
               {"kind", core::AlertKindName(a.kind)},
               {"state", core::AlertStateName(a.state)},
               {"severity", a.severity ? json(core::SeverityName(*a.severity)) : json()},
               {"school_id", a.school_id},
-              {"school_name", UnitName(bundle, a.school_id)}};
+              {"school_name", services::UnitName(bundle, a.school_id)}};
 }
 
 // One "alerts.opened" per (kind, requirement, window) of `alerts`; its schools are the
@@ -61,8 +61,8 @@ void PublishOpenedInBulk(console::EventHub& events, const std::vector<core::Aler
 // The HTTPS context of http.tls_cert / http.tls_key; null when both are empty. Throws
 // naming the key and the file when they cannot serve (the config loader checked them
 // already; this catches files changed since). Never falls back to plain HTTP.
-console::TlsContextPtr TlsContextFrom(const DaemonConfig& config) {
-  const HttpSettings& http = config.http;
+console::TlsContextPtr TlsContextFrom(const config::DaemonConfig& config) {
+  const config::HttpSettings& http = config.http;
   if (http.tls_cert_file.empty() && http.tls_key_file.empty()) return nullptr;
   if (http.tls_cert_file.empty() || http.tls_key_file.empty()) {
     throw std::runtime_error("http.tls_cert and http.tls_key: set both or neither");
@@ -79,7 +79,7 @@ console::TlsContextPtr TlsContextFrom(const DaemonConfig& config) {
 
 }  // namespace
 
-console::AuthOptions AuthOptionsFrom(const HttpSettings& http) {
+console::AuthOptions AuthOptionsFrom(const config::HttpSettings& http) {
   console::AuthOptions o;
   o.idle_timeout = std::chrono::minutes{http.session_idle_minutes};
   o.absolute_timeout = std::chrono::hours{http.session_absolute_hours};
@@ -92,8 +92,8 @@ console::AuthOptions AuthOptionsFrom(const HttpSettings& http) {
   return o;
 }
 
-console::ApiBackend MakeApiBackend(const ControlServer& control, const ScheduleSource& schedules,
-                                   store::ReadPool reads) {
+console::ApiBackend MakeApiBackend(const services::ControlServer& control,
+                                   const config::ScheduleSource& schedules, store::ReadPool reads) {
   console::ApiBackend backend;
   backend.command = [&control](const std::string& command, const json& args) {
     const json answer = control.Dispatch(json{{"command", command}, {"args", args}}.dump());
@@ -103,40 +103,43 @@ console::ApiBackend MakeApiBackend(const ControlServer& control, const ScheduleS
     throw console::ApiError(StatusFor(code), code, error.value("message", ""));
   };
   backend.in_subtree = [&schedules](const std::string& unit, const std::string& scope) {
-    SharedSchedule bundle = schedules.Get();
+    config::SharedSchedule bundle = schedules.Get();
     return bundle != nullptr && !unit.empty() && bundle->tree.IsInSubtree(unit, scope);
   };
   backend.reads = std::move(reads);
   return backend;
 }
 
-void RegisterUserCommands(ControlServer& control, console::AuthService& auth) {
+void RegisterUserCommands(services::ControlServer& control, console::AuthService& auth) {
   control.Register("users.add", [&auth](const json& args) {
-    const std::string name = TextArg(args, "name", true);
-    return Done(auth.AddUser(name, TextArg(args, "role", true), TextArg(args, "scope", false),
-                             TextArg(args, "password", true)),
+    const std::string name = services::TextArg(args, "name", true);
+    return Done(auth.AddUser(name, services::TextArg(args, "role", true),
+                             services::TextArg(args, "scope", false),
+                             services::TextArg(args, "password", true)),
                 {{"added", name}});
   });
   control.Register("users.passwd", [&auth](const json& args) {
-    const std::string name = TextArg(args, "name", true);
-    return Done(auth.SetPassword(name, TextArg(args, "password", true)), {{"changed", name}});
+    const std::string name = services::TextArg(args, "name", true);
+    return Done(auth.SetPassword(name, services::TextArg(args, "password", true)),
+                {{"changed", name}});
   });
   control.Register("users.disable", [&auth](const json& args) {
-    const std::string name = TextArg(args, "name", true);
+    const std::string name = services::TextArg(args, "name", true);
     return Done(auth.DisableUser(name), {{"disabled", name}});
   });
   control.Register("tokens.create", [&auth](const json& args) {
-    const std::string label = TextArg(args, "label", true);
-    auto made = auth.CreateToken(label, TextArg(args, "role", true), TextArg(args, "scope", false));
-    if (made.index() == 1) throw ControlError("refused", std::get<1>(made));
+    const std::string label = services::TextArg(args, "label", true);
+    auto made = auth.CreateToken(label, services::TextArg(args, "role", true),
+                                 services::TextArg(args, "scope", false));
+    if (made.index() == 1) throw services::ControlError("refused", std::get<1>(made));
     return json{{"label", label}, {"token", std::get<0>(made)}};
   });
 }
 
-HttpApi::HttpApi(boost::asio::io_context& io, const DaemonConfig& config, const core::Clock& clock,
-                 store::StoreWriter& writer, ControlServer& control,
-                 const ScheduleSource& schedules, store::ReadPool reads,
-                 const core::Clock* data_clock)
+HttpApi::HttpApi(boost::asio::io_context& io, const config::DaemonConfig& config,
+                 const core::Clock& clock, store::StoreWriter& writer,
+                 services::ControlServer& control, const config::ScheduleSource& schedules,
+                 store::ReadPool reads, const core::Clock* data_clock)
     : io_(io),
       schedules_(schedules),
       data_clock_(data_clock != nullptr ? *data_clock : clock),
@@ -252,7 +255,7 @@ void HttpApi::Heartbeat() {
 uint64_t HttpApi::DataVersion() {
   std::lock_guard lock(version_mu_);
   const uint64_t event = events_.last_id();
-  const SharedSchedule schedule = schedules_.Get();
+  const config::SharedSchedule schedule = schedules_.Get();
   const int64_t minute =
       std::chrono::floor<std::chrono::minutes>(data_clock_.Now().time_since_epoch()).count();
   if (event != seen_event_ || schedule != seen_schedule_.lock() || minute != seen_minute_) {
@@ -292,7 +295,7 @@ void HttpApi::PublishLoaded(const std::string& name, const std::vector<core::Ale
     PublishOpenedInBulk(events_, alerts);
     return;
   }
-  const SharedSchedule bundle = schedules_.Get();
+  const config::SharedSchedule bundle = schedules_.Get();
   for (const core::Alert& a : alerts) {
     events_.Publish(name, a.school_id, AlertEventData(a, bundle.get()));
   }

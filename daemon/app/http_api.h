@@ -25,28 +25,28 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "daemon/app/config.h"
-#include "daemon/app/control_server.h"
-#include "daemon/app/schedule_bundle.h"
+#include "daemon/config/config.h"
+#include "daemon/config/schedule_bundle.h"
 #include "daemon/console/api_routes.h"
 #include "daemon/console/auth.h"
 #include "daemon/console/event_stream.h"
 #include "daemon/console/http_server.h"
 #include "daemon/console/worker_pool.h"
 #include "daemon/core/alert.h"
+#include "daemon/services/control_server.h"
 #include "daemon/store/read_connections.h"
 #include "daemon/store/store_writer.h"
 
 namespace pingan::app {
 
-console::AuthOptions AuthOptionsFrom(const HttpSettings& http);
+console::AuthOptions AuthOptionsFrom(const config::HttpSettings& http);
 
 // Runs control commands for the HTTP routes, mapping control error codes to statuses.
-console::ApiBackend MakeApiBackend(const ControlServer& control, const ScheduleSource& schedules,
-                                   store::ReadPool reads);
+console::ApiBackend MakeApiBackend(const services::ControlServer& control,
+                                   const config::ScheduleSource& schedules, store::ReadPool reads);
 
 // Registers users.* and tokens.create on `control`.
-void RegisterUserCommands(ControlServer& control, console::AuthService& auth);
+void RegisterUserCommands(services::ControlServer& control, console::AuthService& auth);
 
 // More new alerts than this in one go (a sweep, a batch of incident reports) are
 // announced as bulk "alerts.opened" events instead of one "alert.opened" each: thousands
@@ -67,9 +67,10 @@ class HttpApi {
   // `clock` runs the sessions (real time); `data_clock` is the clock the board reads (the
   // daemon's, a drill clock during drills; null: `clock`), whose minute is part of the
   // data version.
-  HttpApi(boost::asio::io_context& io, const DaemonConfig& config, const core::Clock& clock,
-          store::StoreWriter& writer, ControlServer& control, const ScheduleSource& schedules,
-          store::ReadPool reads, const core::Clock* data_clock = nullptr);
+  HttpApi(boost::asio::io_context& io, const config::DaemonConfig& config, const core::Clock& clock,
+          store::StoreWriter& writer, services::ControlServer& control,
+          const config::ScheduleSource& schedules, store::ReadPool reads,
+          const core::Clock* data_clock = nullptr);
   ~HttpApi();
 
   console::AuthService& auth() { return auth_; }
@@ -117,13 +118,13 @@ class HttpApi {
   void PublishLoaded(const std::string& name, const std::vector<core::Alert>& alerts);
 
   boost::asio::io_context& io_;
-  const ScheduleSource& schedules_;
+  const config::ScheduleSource& schedules_;
   const core::Clock& data_clock_;
   store::ReadPool reads_;
   std::mutex version_mu_;  // guards the data version and what it was computed from
   uint64_t data_version_ = 0;
   uint64_t seen_event_ = 0;
-  std::weak_ptr<const ScheduleBundle> seen_schedule_;  // weak: a freed bundle is "changed"
+  std::weak_ptr<const config::ScheduleBundle> seen_schedule_;  // weak: a freed bundle is "changed"
   int64_t seen_minute_ = -1;
   console::AuthService auth_;
   console::EventHub events_;

@@ -11,19 +11,19 @@
 #include <memory>
 #include <sstream>
 
-#include "daemon/app/config.h"
 #include "daemon/app/daemon.h"
-#include "daemon/app/escalation_config.h"
 #include "daemon/app/file_limit.h"
-#include "daemon/app/schedule_loader.h"
-#include "daemon/app/system_clock.h"
+#include "daemon/config/config.h"
+#include "daemon/config/escalation_config.h"
+#include "daemon/config/schedule_loader.h"
 #include "daemon/core/drill_clock.h"
+#include "daemon/core/system_clock.h"
 #include "daemon/ingest/codec.h"
 
 namespace {
 
-using pingan::app::ConfigError;
-using pingan::app::DaemonConfig;
+using pingan::config::ConfigError;
+using pingan::config::DaemonConfig;
 
 struct Flags {
   std::string config_file;
@@ -53,9 +53,9 @@ std::optional<pingan::core::Instant> ParseInstant(const std::string& text) {
 
 // Loads the escalation file (if configured) against the organisation, as Start would.
 std::optional<std::string> CheckEscalation(const DaemonConfig& config,
-                                           const pingan::app::SharedSchedule& schedule) {
-  auto prepared = pingan::app::LoadEscalationFor(config, schedule ? &schedule->tree : nullptr);
-  if (auto* err = std::get_if<pingan::app::LoadError>(&prepared)) return err->ToString();
+                                           const pingan::config::SharedSchedule& schedule) {
+  auto prepared = pingan::config::LoadEscalationFor(config, schedule ? &schedule->tree : nullptr);
+  if (auto* err = std::get_if<pingan::config::LoadError>(&prepared)) return err->ToString();
   return std::nullopt;
 }
 
@@ -65,7 +65,7 @@ int Fail(const std::string& message) {
 }
 
 int RunDaemon(const DaemonConfig& config, const Flags& flags) {
-  pingan::app::SystemClock system_clock;
+  pingan::core::SystemClock system_clock;
   std::unique_ptr<pingan::core::DrillClock> drill;
   const pingan::core::Clock* clock = &system_clock;
   if (flags.clock == "drill") {
@@ -149,14 +149,14 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   if (flags.print_default) {
-    std::cout << pingan::app::kDefaultConfigYaml;
+    std::cout << pingan::config::kDefaultConfigYaml;
     return 0;
   }
   DaemonConfig config;
   if (flags.config_file.empty()) {
-    config = pingan::app::DefaultConfig();
+    config = pingan::config::DefaultConfig();
   } else {
-    auto loaded = pingan::app::LoadConfigFile(flags.config_file);
+    auto loaded = pingan::config::LoadConfigFile(flags.config_file);
     if (auto* err = std::get_if<ConfigError>(&loaded)) return Fail(err->ToString());
     config = std::get<DaemonConfig>(std::move(loaded));
   }
@@ -177,9 +177,9 @@ int main(int argc, char** argv) {
   }
   if (flags.check_config) {
     // Load everything the daemon would, so a bad org or calendar file fails here too.
-    auto schedule = pingan::app::LoadSchedule(config);
+    auto schedule = pingan::config::LoadSchedule(config);
     if (auto* err = std::get_if<std::string>(&schedule)) return Fail(*err);
-    if (auto err = CheckEscalation(config, std::get<pingan::app::SharedSchedule>(schedule))) {
+    if (auto err = CheckEscalation(config, std::get<pingan::config::SharedSchedule>(schedule))) {
       return Fail(*err);
     }
     std::cout << "configuration OK: " << config.source << "\n";

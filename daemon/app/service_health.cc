@@ -35,7 +35,7 @@ void ServiceHealth::BeginStop() {
   notifier_.Stopping("stopping: committing and acknowledging what was received");
 }
 
-void ServiceHealth::SweepCompleted(const SweepOutcome& o) {
+void ServiceHealth::SweepCompleted(const jobs::SweepOutcome& o) {
   last_sweep_ = real_clock_.Now();
   swept_to_ = o.to;
   if (intake_silent_ || o.windows == 0 ||

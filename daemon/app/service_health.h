@@ -24,8 +24,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include "daemon/app/deadline_sweep.h"
 #include "daemon/core/clock.h"
+#include "daemon/jobs/deadline_sweep.h"
 #include "daemon/ops/readiness.h"
 #include "daemon/ops/service_notifier.h"
 #include "daemon/store/store_writer.h"
@@ -49,7 +49,7 @@ class ServiceHealth {
   // STOPPING=1; readiness fails from now on; the probe stops.
   void BeginStop();
   // A deadline sweep completed (its position, and what its deadlines decided).
-  void SweepCompleted(const SweepOutcome& outcome);
+  void SweepCompleted(const jobs::SweepOutcome& outcome);
   // Reports reached the store: the intake works.
   void ReportsArrived();
   void Reloading() const { notifier_.Reloading(); }

@@ -8,9 +8,9 @@
 #include <algorithm>
 #include <future>
 
-#include "daemon/app/alert_commands.h"
-#include "daemon/app/deadline_sweep.h"
 #include "daemon/app/http_api.h"
+#include "daemon/jobs/deadline_sweep.h"
+#include "daemon/services/alert_commands.h"
 #include "daemon/store/alert_repository.h"
 #include "daemon/store/ledger_repository.h"
 #include "tests/app/http_api_support.h"
@@ -42,7 +42,7 @@ core::Unit Unit(std::string id, std::string name, core::UnitKind kind, std::stri
 
 // city / da (the first half of the schools), db (the rest); a daily all-clear at 16:00
 // with 30 minutes' grace during the National Day holiday.
-SharedSchedule World() {
+config::SharedSchedule World() {
   std::vector<core::Unit> units = {Unit("city", "市教育局", core::UnitKind::kCity, ""),
                                    Unit("da", "甲区教育局", core::UnitKind::kDistrict, "city"),
                                    Unit("db", "乙区教育局", core::UnitKind::kDistrict, "city")};
@@ -67,8 +67,8 @@ SharedSchedule World() {
   daily.deadlines = {16h};
   daily.grace = 30min;
   auto tree = std::get<core::OrgTree>(core::OrgTree::Build(std::move(units)));
-  return std::get<SharedSchedule>(
-      MakeScheduleBundle(std::move(tree), {calendar}, {daily}, "Asia/Shanghai"));
+  return std::get<config::SharedSchedule>(
+      config::MakeScheduleBundle(std::move(tree), {calendar}, {daily}, "Asia/Shanghai"));
 }
 
 class AlertEventsTest : public ::testing::Test {
@@ -79,8 +79,9 @@ class AlertEventsTest : public ::testing::Test {
     store::StoreWriterOptions options;
     options.database_path = DatabasePath();
     writer_ = std::make_unique<store::StoreWriter>(options, [](auto) {});
-    RegisterAlertCommands(
-        control_, AlertCommandContext{clock_, DatabasePath(), *writer_, schedules_, nullptr});
+    services::RegisterAlertCommands(
+        control_,
+        services::AlertCommandContext{clock_, DatabasePath(), *writer_, schedules_, nullptr});
     api_ = std::make_unique<HttpApi>(io_, config_, clock_, *writer_, control_, schedules_,
                                      config_.DataPath(config_.database));
   }
@@ -105,11 +106,11 @@ class AlertEventsTest : public ::testing::Test {
         [&](store::Database& db) { return store::AlertRepository(db.sql()).Insert(alert); }));
   }
   // Every school was silent at the deadline: the real sweep opens one alert each.
-  SweepOutcome SweepAll() {
+  jobs::SweepOutcome SweepAll() {
     return OnWriter([this](store::Database& db) {
-      store::LedgerRepository(db.sql()).SetState(kSweepPositionKey,
+      store::LedgerRepository(db.sql()).SetState(jobs::kSweepPositionKey,
                                                  std::to_string(core::ToUnixMillis(kDeadline)));
-      return SweepDeadlines(db, *schedules_.Get(), kDeadline + 1h);
+      return jobs::SweepDeadlines(db, *schedules_.Get(), kDeadline + 1h);
     });
   }
   json Show(const std::string& id) {
@@ -123,11 +124,11 @@ class AlertEventsTest : public ::testing::Test {
 
   testing::TempDir dir_;
   testing::FakeClock clock_;
-  DaemonConfig config_;
+  config::DaemonConfig config_;
   boost::asio::io_context io_;
   zmq::context_t zmq_;
-  ControlServer control_;
-  ScheduleSource schedules_;
+  services::ControlServer control_;
+  config::ScheduleSource schedules_;
   std::unique_ptr<store::StoreWriter> writer_;
   std::unique_ptr<HttpApi> api_;
 };
@@ -168,7 +169,7 @@ TEST_F(AlertEventsTest, ABatchBuildsTheFieldsAlertShowGave) {
 }
 
 TEST_F(AlertEventsTest, ASweepOfThreeHundredNewAlertsIsOneBulkEventNamingNoSchool) {
-  const SweepOutcome swept = SweepAll();
+  const jobs::SweepOutcome swept = SweepAll();
   ASSERT_EQ(swept.new_alert_ids.size(), static_cast<size_t>(kSchools));
   const uint64_t before = api_->events().last_id();
   api_->PublishAlerts("alert.opened", swept.new_alert_ids);  // as Daemon::PublishSweep does
@@ -192,7 +193,7 @@ TEST_F(AlertEventsTest, ASweepOfThreeHundredNewAlertsIsOneBulkEventNamingNoSchoo
 }
 
 TEST_F(AlertEventsTest, UpToTheThresholdEachNewAlertHasItsOwnEvent) {
-  const SweepOutcome swept = SweepAll();
+  const jobs::SweepOutcome swept = SweepAll();
   const std::vector<std::string> few(swept.new_alert_ids.begin(),
                                      swept.new_alert_ids.begin() + kBulkAlertEvents);
   uint64_t before = api_->events().last_id();

@@ -5,9 +5,9 @@
 
 #include <future>
 
-#include "daemon/app/alert_commands.h"
 #include "daemon/app/http_api.h"
-#include "daemon/app/incident_commands.h"
+#include "daemon/services/alert_commands.h"
+#include "daemon/services/incident_commands.h"
 #include "daemon/store/alert_repository.h"
 #include "daemon/store/report_repository.h"
 #include "tests/app/http_api_support.h"
@@ -48,8 +48,9 @@ class IncidentEventsTest : public ::testing::Test {
                                   false};
       store::ReportRepository(db.sql(), 24h).Insert({r, kNow});
     }
-    RegisterIncidentCommands(
-        control_, IncidentCommandContext{clock_, options.database_path, *writer_, schedules_, 24h});
+    services::RegisterIncidentCommands(
+        control_,
+        services::IncidentCommandContext{clock_, options.database_path, *writer_, schedules_, 24h});
     api_ = std::make_unique<HttpApi>(io_, config_, clock_, *writer_, control_, schedules_,
                                      config_.DataPath(config_.database));
     auto token = api_->auth().CreateToken("ops", "duty_officer", "");
@@ -74,11 +75,11 @@ class IncidentEventsTest : public ::testing::Test {
 
   testing::TempDir dir_;
   testing::FakeClock clock_;
-  DaemonConfig config_;
+  config::DaemonConfig config_;
   boost::asio::io_context io_;
   zmq::context_t zmq_;
-  ControlServer control_;
-  ScheduleSource schedules_;
+  services::ControlServer control_;
+  config::ScheduleSource schedules_;
   std::unique_ptr<store::StoreWriter> writer_;
   std::unique_ptr<HttpApi> api_;
   std::string token_;
@@ -122,8 +123,9 @@ TEST_F(IncidentEventsTest, ARefusedChangePublishesNothing) {
 // published as "alert.opened" with the severity; all-clears in the same batch cost no
 // query and publish nothing of their own.
 TEST_F(IncidentEventsTest, ANewIncidentReportPublishesItsAlertAsOpened) {
-  RegisterAlertCommands(control_, AlertCommandContext{clock_, config_.DataPath(config_.database),
-                                                      *writer_, schedules_, nullptr});
+  services::RegisterAlertCommands(
+      control_, services::AlertCommandContext{clock_, config_.DataPath(config_.database), *writer_,
+                                              schedules_, nullptr});
   {
     store::Database db(config_.DataPath(config_.database));
     auto stored = store::ReportRepository(db.sql(), 24h).Find("inc-1");

@@ -15,9 +15,9 @@
 #include <boost/beast/http.hpp>
 #include <zmq.hpp>
 
-#include "daemon/app/control_server.h"
 #include "daemon/app/daemon.h"
 #include "daemon/core/uuid.h"
+#include "daemon/ctl/control_client.h"
 #include "daemon/ingest/codec.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/gate.h"
@@ -75,7 +75,7 @@ bool Eventually(F done) {
 class IoIsolationTest : public ::testing::Test {
  protected:
   IoIsolationTest() : clock_(kNow) {
-    DaemonConfig config = DefaultConfig();
+    config::DaemonConfig config = config::DefaultConfig();
     config.data_dir = dir_.path().string();
     config.listen = "tcp://127.0.0.1:*";
     config.http.listen = "127.0.0.1:0";
@@ -96,7 +96,7 @@ class IoIsolationTest : public ::testing::Test {
   }
 
   json Control(const std::string& command, const json& args) {
-    return ControlRequest(daemon_->control_socket_path(), command, args);
+    return ctl::ControlRequest(daemon_->control_socket_path(), command, args);
   }
   unsigned short port() { return daemon_->http_api()->port(); }
   console::WorkerPool& hash_pool() { return daemon_->http_api()->hash_pool(); }

@@ -6,9 +6,9 @@
 // db: b1) plus a requirement, a period and rosters of district db alone.
 #include <gtest/gtest.h>
 
-#include "daemon/app/control_handlers.h"
-#include "daemon/app/roster_gaps.h"
-#include "tests/app/console_query_support.h"
+#include "daemon/services/control_handlers.h"
+#include "daemon/services/roster_gaps.h"
+#include "tests/services/console_query_support.h"
 
 namespace pingan::testing {
 namespace {
@@ -17,8 +17,8 @@ using nlohmann::json;
 
 // The query world with what belongs to district db alone: a sports-day period and a
 // requirement (a 10:00 all-clear during the holiday) scoped to db.
-app::SharedSchedule MakeTwoDistrictWorld() {
-  const app::SharedSchedule base = MakeQueryWorld();
+config::SharedSchedule MakeTwoDistrictWorld() {
+  const config::SharedSchedule base = MakeQueryWorld();
   auto tree = std::get<core::OrgTree>(core::OrgTree::Build(base->tree.units()));
   std::vector<core::Calendar> calendars = base->calendars;
   core::Period sports;
@@ -38,14 +38,14 @@ app::SharedSchedule MakeTwoDistrictWorld() {
   db_only.deadlines = {std::chrono::hours{10}};
   db_only.scope_unit_id = "db";
   requirements.push_back(db_only);
-  auto bundle = app::MakeScheduleBundle(std::move(tree), std::move(calendars),
-                                        std::move(requirements), "Asia/Shanghai");
-  return std::get<app::SharedSchedule>(std::move(bundle));
+  auto bundle = config::MakeScheduleBundle(std::move(tree), std::move(calendars),
+                                           std::move(requirements), "Asia/Shanghai");
+  return std::get<config::SharedSchedule>(std::move(bundle));
 }
 
 // Rosters of both districts, each with a hole during the holiday (da on 10-05, db on
 // 10-06, 08:00 to 20:00).
-app::SharedEscalation MakeRosters() {
+config::SharedEscalation MakeRosters() {
   auto setup = MakeSetup();
   auto local = [](int day, int hour) {
     return date::local_days{date::year{2026} / 10 / day} + std::chrono::hours{hour};
@@ -64,10 +64,11 @@ class LeaderScopeTest : public ConsoleQueryTest {
  protected:
   LeaderScopeTest() {
     schedules_.Set(MakeTwoDistrictWorld());
-    app::RegisterControlHandlers(
-        server_,
-        app::ControlContext{clock_, nullptr, schedules_, dir_.File("pingan.db"), nullptr, nullptr});
-    app::RegisterRosterCommands(server_, app::RosterCommandContext{clock_, schedules_, rosters_});
+    services::RegisterControlHandlers(
+        server_, services::ControlContext{clock_, nullptr, schedules_, dir_.File("pingan.db"),
+                                          nullptr, nullptr});
+    services::RegisterRosterCommands(server_,
+                                     services::RosterCommandContext{clock_, schedules_, rosters_});
   }
   // requirement_id -> schools, for the next `limit` deadlines.
   std::map<std::string, int> Deadlines(const json& args) {
@@ -79,7 +80,7 @@ class LeaderScopeTest : public ConsoleQueryTest {
     return out;
   }
 
-  app::SharedEscalation rosters_ = MakeRosters();
+  config::SharedEscalation rosters_ = MakeRosters();
 };
 
 TEST_F(LeaderScopeTest, TheNextDeadlinesOfADistrictCountOnlyItsSchools) {

@@ -5,9 +5,9 @@
 
 #include <future>
 
-#include "daemon/app/alert_commands.h"
 #include "daemon/app/http_api.h"
 #include "daemon/core/alert.h"
+#include "daemon/services/alert_commands.h"
 #include "daemon/store/alert_repository.h"
 #include "daemon/store/audit_log.h"
 #include "tests/fakes/drain_writer.h"
@@ -29,8 +29,9 @@ class AlertActionsTest : public ::testing::Test {
         control_(io_, zmq_),
         auth_(clock_, Options(), [this](AuthService::Job job) { writer_.Post(std::move(job)); }),
         router_(auth_) {
-    app::RegisterAlertCommands(control_, app::AlertCommandContext{clock_, dir_.File("pingan.db"),
-                                                                  writer_, schedules_, nullptr});
+    services::RegisterAlertCommands(
+        control_, services::AlertCommandContext{clock_, dir_.File("pingan.db"), writer_, schedules_,
+                                                nullptr});
     RegisterApiRoutes(router_, auth_,
                       app::MakeApiBackend(control_, schedules_, dir_.File("pingan.db")));
     EXPECT_EQ(auth_.AddUser("duty", "duty_officer", "", "correct horse battery"), std::nullopt);
@@ -87,8 +88,8 @@ class AlertActionsTest : public ::testing::Test {
   boost::asio::io_context io_;
   zmq::context_t zmq_{1};
   store::StoreWriter writer_;
-  app::ControlServer control_;
-  app::ScheduleSource schedules_;
+  services::ControlServer control_;
+  config::ScheduleSource schedules_;
   AuthService auth_;
   Router router_;
   std::string cookie_;
@@ -183,7 +184,7 @@ namespace pingan::console {
 namespace {
 
 TEST_F(AlertActionsTest, TheDaemonWiringServesTheApiAndTheUserCommands) {
-  app::DaemonConfig config;
+  config::DaemonConfig config;
   config.data_dir = dir_.path().string();
   config.database = "pingan.db";
   config.http.listen = "127.0.0.1:0";

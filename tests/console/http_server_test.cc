@@ -8,7 +8,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
-#include "daemon/app/config.h"
+#include "daemon/config/config.h"
 #include "daemon/console/http_server.h"
 #include "tests/console/api_fixture.h"
 
@@ -78,25 +78,27 @@ TEST_F(HttpServerTest, AnswersOverARealSocketWithKeepAlive) {
 }
 
 TEST(HttpConfigTest, ParsesTheHttpSectionAndChecksTlsFiles) {
-  auto parsed = app::ParseConfig("http:\n  listen: \"0.0.0.0:9090\"\n  session_idle_minutes: 5\n",
-                                 "test.yaml", app::DefaultConfig());
-  ASSERT_TRUE(std::holds_alternative<app::DaemonConfig>(parsed));
-  const auto& http = std::get<app::DaemonConfig>(parsed).http;
+  auto parsed =
+      config::ParseConfig("http:\n  listen: \"0.0.0.0:9090\"\n  session_idle_minutes: 5\n",
+                          "test.yaml", config::DefaultConfig());
+  ASSERT_TRUE(std::holds_alternative<config::DaemonConfig>(parsed));
+  const auto& http = std::get<config::DaemonConfig>(parsed).http;
   EXPECT_EQ(http.listen, "0.0.0.0:9090");
   EXPECT_EQ(http.session_idle_minutes, 5);
   EXPECT_EQ(http.session_absolute_hours, 12);  // the default kept
-  EXPECT_EQ(app::DefaultConfig().http.listen, "127.0.0.1:8080");
+  EXPECT_EQ(config::DefaultConfig().http.listen, "127.0.0.1:8080");
 
   // TLS files are loaded while parsing (tls_test.cc has the details).
-  auto tls = app::ParseConfig("http:\n  tls_cert: /nonexistent/cert.pem\n  tls_key: key.pem\n",
-                              "test.yaml", app::DefaultConfig());
-  ASSERT_TRUE(std::holds_alternative<app::ConfigError>(tls));
-  EXPECT_EQ(std::get<app::ConfigError>(tls).key, "http.tls_cert");
-  EXPECT_NE(std::get<app::ConfigError>(tls).message.find("/nonexistent/cert.pem"),
+  auto tls = config::ParseConfig("http:\n  tls_cert: /nonexistent/cert.pem\n  tls_key: key.pem\n",
+                                 "test.yaml", config::DefaultConfig());
+  ASSERT_TRUE(std::holds_alternative<config::ConfigError>(tls));
+  EXPECT_EQ(std::get<config::ConfigError>(tls).key, "http.tls_cert");
+  EXPECT_NE(std::get<config::ConfigError>(tls).message.find("/nonexistent/cert.pem"),
             std::string::npos);
-  auto bad = app::ParseConfig("http:\n  listen: nowhere\n", "test.yaml", app::DefaultConfig());
-  ASSERT_TRUE(std::holds_alternative<app::ConfigError>(bad));
-  EXPECT_EQ(std::get<app::ConfigError>(bad).key, "http.listen");
+  auto bad =
+      config::ParseConfig("http:\n  listen: nowhere\n", "test.yaml", config::DefaultConfig());
+  ASSERT_TRUE(std::holds_alternative<config::ConfigError>(bad));
+  EXPECT_EQ(std::get<config::ConfigError>(bad).key, "http.listen");
 }
 
 }  // namespace

@@ -7,7 +7,7 @@
 #include <future>
 
 #include "daemon/app/http_api.h"
-#include "daemon/app/incident_commands.h"
+#include "daemon/services/incident_commands.h"
 #include "tests/console/api_fixture.h"
 #include "tests/fakes/drain_writer.h"
 
@@ -27,9 +27,9 @@ class IncidentRoutesTest : public ApiFixture {
       : writer_(RetainingADay(store::StoreWriterOptions::For(dir_.File("pingan.db"))), [](auto) {}),
         control_(io_, zmq_),
         routes_(auth_) {
-    app::RegisterIncidentCommands(
-        control_, app::IncidentCommandContext{clock_, dir_.File("pingan.db"), writer_, schedules_,
-                                              std::chrono::hours{24}});
+    services::RegisterIncidentCommands(
+        control_, services::IncidentCommandContext{clock_, dir_.File("pingan.db"), writer_,
+                                                   schedules_, std::chrono::hours{24}});
     ApiBackend backend = app::MakeApiBackend(control_, schedules_, dir_.File("pingan.db"));
     backend.in_subtree = [this](const std::string& unit, const std::string& scope) {
       auto it = parent_.find(unit);
@@ -70,8 +70,8 @@ class IncidentRoutesTest : public ApiFixture {
   store::StoreWriter writer_;
   boost::asio::io_context io_;
   zmq::context_t zmq_;
-  app::ControlServer control_;
-  app::ScheduleSource schedules_;
+  services::ControlServer control_;
+  config::ScheduleSource schedules_;
   Router routes_;
   std::vector<std::string> changed_;
 };

@@ -15,7 +15,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
-#include "daemon/app/config.h"
+#include "daemon/config/config.h"
 #include "daemon/console/event_stream.h"
 #include "daemon/console/http_server.h"
 #include "daemon/console/tls_context.h"
@@ -318,16 +318,17 @@ TEST(TlsConfigTest, NeedsBothFilesThatExistAndMatch) {
     std::string yaml = "http:\n  listen: \"127.0.0.1:8443\"\n";
     if (!cert.empty()) yaml += "  tls_cert: \"" + cert + "\"\n";
     if (!key.empty()) yaml += "  tls_key: \"" + key + "\"\n";
-    return app::ParseConfig(yaml, "test.yaml", app::DefaultConfig());
+    return config::ParseConfig(yaml, "test.yaml", config::DefaultConfig());
   };
   auto error = [](const auto& parsed) {
-    EXPECT_TRUE(std::holds_alternative<app::ConfigError>(parsed));
-    return std::holds_alternative<app::ConfigError>(parsed) ? std::get<app::ConfigError>(parsed)
-                                                            : app::ConfigError{};
+    EXPECT_TRUE(std::holds_alternative<config::ConfigError>(parsed));
+    return std::holds_alternative<config::ConfigError>(parsed)
+               ? std::get<config::ConfigError>(parsed)
+               : config::ConfigError{};
   };
   auto ok = parse(a.cert_file, a.key_file);
-  ASSERT_TRUE(std::holds_alternative<app::DaemonConfig>(ok));
-  EXPECT_EQ(std::get<app::DaemonConfig>(ok).http.tls_key_file, a.key_file);
+  ASSERT_TRUE(std::holds_alternative<config::DaemonConfig>(ok));
+  EXPECT_EQ(std::get<config::DaemonConfig>(ok).http.tls_key_file, a.key_file);
 
   const auto only_cert = error(parse(a.cert_file, ""));
   EXPECT_EQ(only_cert.key, "http.tls_key");
@@ -350,10 +351,10 @@ TEST(TlsConfigTest, RelativePathsStartAtTheConfigFilesDirectory) {
   testing::MakeSelfSignedCert(dir.path() / "tls", "console");
   const std::string file = dir.File("pingand.yaml");
   std::ofstream(file) << "http:\n  tls_cert: tls/console.crt\n  tls_key: tls/console.key\n";
-  auto loaded = app::LoadConfigFile(file);
-  ASSERT_TRUE(std::holds_alternative<app::DaemonConfig>(loaded))
-      << std::get<app::ConfigError>(loaded).ToString();
-  const auto& config = std::get<app::DaemonConfig>(loaded);
+  auto loaded = config::LoadConfigFile(file);
+  ASSERT_TRUE(std::holds_alternative<config::DaemonConfig>(loaded))
+      << std::get<config::ConfigError>(loaded).ToString();
+  const auto& config = std::get<config::DaemonConfig>(loaded);
   EXPECT_EQ(config.ConfigPath(config.http.tls_cert_file), dir.File("tls/console.crt"));
 }
 

@@ -1,14 +1,14 @@
 // pinganctl's command table: every HTTP route it names exists in the daemon's router
 // with the same method, and requests are built as the routes read them.
-#include "daemon/app/ctl/command_table.h"
+#include "daemon/ctl/command_table.h"
 
 #include <gtest/gtest.h>
 
 #include <set>
 #include <sstream>
 
-#include "daemon/app/ctl/output.h"
 #include "daemon/console/api_routes.h"
+#include "daemon/ctl/output.h"
 #include "tests/fakes/fake_clock.h"
 
 namespace pingan::ctl {

@@ -20,7 +20,7 @@
 #include <thread>
 #include <vector>
 
-#include "daemon/app/control_server.h"
+#include "daemon/ctl/control_client.h"
 #include "daemon/ingest/curve_keys.h"
 
 namespace pingan::testing {
@@ -125,7 +125,7 @@ class DaemonProcess {
     return std::get<std::string>(wire::ReadPublicKeyFile(data_dir_ + "/daemon.pub"));
   }
   nlohmann::json Control(const std::string& command, const nlohmann::json& args = {}) {
-    auto answer = app::ControlRequest(data_dir_ + "/control.sock", command,
+    auto answer = ctl::ControlRequest(data_dir_ + "/control.sock", command,
                                       args.is_null() ? nlohmann::json::object() : args);
     if (!answer.value("ok", false)) throw std::runtime_error(answer.dump());
     return answer["result"];

@@ -11,7 +11,7 @@
 
 #include "agents/sender.h"
 #include "agents/spool.h"
-#include "daemon/app/system_clock.h"
+#include "daemon/core/system_clock.h"
 #include "tests/fakes/source_root.h"
 #include "tests/fakes/temp_dir.h"
 #include "tests/integration/daemon_process.h"
@@ -140,7 +140,7 @@ requirements:
   bool Send(const std::string& endpoint, const std::string& school, const wire::CurveKeyPair& keys,
             const std::vector<core::Report>& reports) {
     TempDir spool_dir;
-    app::SystemClock clock;
+    core::SystemClock clock;
     auto spool = std::get<std::unique_ptr<agent::Spool>>(
         agent::Spool::Open(spool_dir.File(school + ".spool"), clock));
     for (const core::Report& r : reports) {

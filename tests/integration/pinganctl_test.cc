@@ -12,7 +12,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "daemon/app/ctl/command_table.h"
+#include "daemon/ctl/command_table.h"
 #include "tests/integration/ctl_run.h"
 #include "tests/integration/daemon_process.h"
 #include "tests/integration/school_fleet.h"
@@ -168,7 +168,7 @@ TEST_F(PinganctlTest, RefusalsExitWithTwoAndUnreachableDaemonsWithOne) {
 TEST_F(PinganctlTest, EveryCommandOfTheTableExistsOnTheControlSocket) {
   for (const ctl::CtlCommand& c : ctl::Commands()) {
     const json answer =
-        app::ControlRequest(daemon_->data_dir() + "/control.sock", c.control, json::object());
+        ctl::ControlRequest(daemon_->data_dir() + "/control.sock", c.control, json::object());
     EXPECT_NE(answer.value("error", json::object()).value("code", ""), "unknown_command")
         << c.control;
   }

@@ -16,7 +16,7 @@
 #include "agents/report_builder.h"
 #include "agents/sender.h"
 #include "agents/spool.h"
-#include "daemon/app/system_clock.h"
+#include "daemon/core/system_clock.h"
 #include "tests/fakes/temp_dir.h"
 
 namespace pingan::testing {
@@ -140,7 +140,7 @@ class SchoolFleet {
   }
 
   TempDir dir_;
-  app::SystemClock clock_;
+  core::SystemClock clock_;
   std::vector<FleetSchool> schools_;
   std::string endpoint_;
   std::string server_key_;

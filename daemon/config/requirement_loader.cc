@@ -1,0 +1,145 @@
+// The `requirements:` list of a calendar file (declared in calendar_loader.h).
+#include "daemon/config/calendar_loader.h"
+#include "daemon/config/loader_support.h"
+
+namespace pingan::config {
+namespace {
+
+class RequirementReader {
+ public:
+  explicit RequirementReader(const std::string& file) : r_(file) {}
+
+  std::optional<LoadError> Read(const YAML::Node& n, const std::string& path,
+                                core::Requirement& q) {
+    q.source = r_.Source(n);
+    if (!n.IsMap()) return r_.Error(n, path, "must be a mapping of keys to values");
+    if (auto e = r_.Text(n, path, "id", q.id, true)) return e;
+    if (auto e = r_.Flag(n, path, "disabled", q.disabled)) return e;
+    if (q.disabled) {
+      // Only says "not here": everything else would be ignored, so it is refused.
+      if (auto e = r_.Keys(n, path, {"id", "name", "scope", "disabled"})) return e;
+      if (auto e = r_.Text(n, path, "name", q.name)) return e;
+      return r_.Text(n, path, "scope", q.scope_unit_id);
+    }
+    std::string kind;
+    if (auto e = r_.Text(n, path, "kind", kind, true)) return e;
+    auto parsed = core::ParseRequirementKind(kind);
+    if (!parsed) {
+      return r_.Error(n["kind"], KeyPath(path, "kind"),
+                      "must be daily_all_clear, monthly_summary or incident");
+    }
+    q.kind = *parsed;
+    if (auto e = CheckKeys(n, path, q.kind)) return e;
+    if (auto e = r_.Text(n, path, "name", q.name)) return e;
+    if (auto e = r_.Text(n, path, "scope", q.scope_unit_id)) return e;
+    if (q.kind == core::RequirementKind::kIncident) return std::nullopt;
+    if (auto e = Common(n, path, q)) return e;
+    auto e =
+        q.kind == core::RequirementKind::kDailyAllClear ? Daily(n, path, q) : Monthly(n, path, q);
+    if (e) return e;
+    if (auto problem = core::ValidateRequirement(q)) return r_.Error(n, path, *problem);
+    return std::nullopt;
+  }
+
+ private:
+  std::optional<LoadError> CheckKeys(const YAML::Node& n, const std::string& path,
+                                     core::RequirementKind kind) const {
+    switch (kind) {
+      case core::RequirementKind::kDailyAllClear:
+        return r_.Keys(n, path,
+                       {"id", "name", "kind", "scope", "disabled", "during", "days", "deadlines",
+                        "grace", "remind_before", "active_from", "active_until"});
+      case core::RequirementKind::kMonthlySummary:
+        return r_.Keys(n, path,
+                       {"id", "name", "kind", "scope", "disabled", "during", "due_day", "due_time",
+                        "covers", "grace", "remind_before", "active_from", "active_until"});
+      case core::RequirementKind::kIncident:
+        return r_.Keys(n, path, {"id", "name", "kind", "scope", "disabled"});
+    }
+    return std::nullopt;
+  }
+
+  std::optional<LoadError> Common(const YAML::Node& n, const std::string& path,
+                                  core::Requirement& q) const {
+    std::vector<std::string> during;
+    if (auto e = r_.TextList(n, path, "during", during)) return e;
+    for (const std::string& d : during) {
+      auto k = core::ParsePeriodKind(d);
+      if (!k) {
+        return r_.Error(n["during"], KeyPath(path, "during"),
+                        "'" + d + "' is not public_holiday, major_event, school_term or vacation");
+      }
+      q.during.push_back(*k);
+    }
+    if (auto e = r_.Duration(n, path, "grace", q.grace)) return e;
+    core::Millis remind{0};
+    if (auto e = r_.Duration(n, path, "remind_before", remind)) return e;
+    if (n["remind_before"].IsDefined() && remind > core::Millis{0}) q.remind_before = remind;
+    if (auto e = r_.Day(n, path, "active_from", q.active_from)) return e;
+    return r_.Day(n, path, "active_until", q.active_until);
+  }
+
+  std::optional<LoadError> Daily(const YAML::Node& n, const std::string& path,
+                                 core::Requirement& q) const {
+    if (!n["during"].IsDefined()) {
+      return r_.Error(n, KeyPath(path, "during"),
+                      "is required: the period kinds whose days need a report");
+    }
+    std::string days = "all";
+    if (auto e = r_.Text(n, path, "days", days)) return e;
+    auto filter = core::ParseDayFilter(days);
+    if (!filter) {
+      return r_.Error(n["days"], KeyPath(path, "days"), "must be all, working_days or rest_days");
+    }
+    q.days = *filter;
+    std::vector<std::string> deadlines;
+    if (auto e = r_.TextList(n, path, "deadlines", deadlines)) return e;
+    if (deadlines.empty()) return r_.Error(n, KeyPath(path, "deadlines"), "is required");
+    for (const std::string& text : deadlines) {
+      auto t = core::ParseTimeOfDay(text);
+      if (!t) {
+        return r_.Error(n["deadlines"], KeyPath(path, "deadlines"),
+                        "'" + text + "' is not a local time HH:MM");
+      }
+      q.deadlines.push_back(*t);
+    }
+    return std::nullopt;
+  }
+
+  std::optional<LoadError> Monthly(const YAML::Node& n, const std::string& path,
+                                   core::Requirement& q) const {
+    if (auto e = r_.Number(n, path, "due_day", q.due_day, true)) return e;
+    if (q.due_day < 1 || q.due_day > 31) {
+      return r_.Error(n["due_day"], KeyPath(path, "due_day"), "must be 1..31");
+    }
+    if (auto e = r_.Time(n, path, "due_time", q.due_time, true)) return e;
+    std::string covers = "same_month";
+    if (auto e = r_.Text(n, path, "covers", covers)) return e;
+    if (covers != "same_month" && covers != "previous_month") {
+      return r_.Error(n["covers"], KeyPath(path, "covers"), "must be same_month or previous_month");
+    }
+    q.covers_previous_month = covers == "previous_month";
+    return std::nullopt;
+  }
+
+  YamlReader r_;
+};
+
+}  // namespace
+
+std::variant<std::vector<core::Requirement>, LoadError> LoadRequirementsYaml(
+    const YAML::Node& requirements, const std::string& file) {
+  std::vector<core::Requirement> out;
+  YamlReader r(file);
+  if (auto e = r.Sequence(requirements, "requirements")) return *e;
+  if (!requirements.IsDefined() || requirements.IsNull()) return out;
+  RequirementReader reader(file);
+  for (size_t i = 0; i < requirements.size(); ++i) {
+    core::Requirement q;
+    if (auto e = reader.Read(requirements[i], IndexPath("requirements", i), q)) return *e;
+    out.push_back(std::move(q));
+  }
+  return out;
+}
+
+}  // namespace pingan::config

@@ -1,0 +1,134 @@
+#include "daemon/jobs/deadline_sweep.h"
+
+#include <spdlog/spdlog.h>
+
+#include <SQLiteCpp/Transaction.h>
+
+#include "daemon/core/alert.h"
+#include "daemon/core/ledger.h"
+#include "daemon/core/reminders.h"
+#include "daemon/jobs/ids.h"
+#include "daemon/store/alert_repository.h"
+#include "daemon/store/ledger_repository.h"
+#include "daemon/store/outbox_repository.h"
+
+namespace pingan::jobs {
+namespace {
+
+store::LedgerRow RowFor(const core::Unit& school, const core::Window& w,
+                        store::LedgerRowStatus status) {
+  store::LedgerRow row;
+  row.school_id = school.id;
+  row.requirement_id = w.requirement_id;
+  row.window_id = w.window_id;
+  row.status = status;
+  row.deadline = w.deadline;
+  return row;
+}
+
+void DecideDeadline(store::Database& db, const core::DueWindow& due, core::Instant now,
+                    SweepOutcome& out) {
+  store::LedgerRepository ledger(db.sql());
+  const std::string key = core::SweepKey(due.window);
+  if (ledger.IsSwept(key, store::SweepKind::kDeadline)) return;
+  const auto known = ledger.SchoolsWithRow(due.window.requirement_id, due.window.window_id);
+  const core::SweepDecision decision =
+      core::DecideSweep(due, [&](std::string_view id) { return known.contains(std::string(id)); });
+  store::AlertRepository alerts(db.sql());
+  for (const core::Unit* school : decision.missing) {
+    ledger.RecordMissing(RowFor(*school, due.window, store::LedgerRowStatus::kMissing), now);
+    core::Alert alert = core::NewMissingAlert(NewId(now), school->id, due.window.requirement_id,
+                                              due.window.window_id, now);
+    if (alerts.Insert(alert)) out.new_alert_ids.push_back(alert.id);
+  }
+  for (const core::Unit* school : decision.excused) {
+    if (ledger.RecordMissing(RowFor(*school, due.window, store::LedgerRowStatus::kExcused), now)) {
+      ++out.excused;
+    }
+  }
+  const int missing = static_cast<int>(decision.missing.size());
+  ledger.MarkSwept(
+      {key, store::SweepKind::kDeadline, due.window.requirement_id, due.window.window_id,
+       due.window.grace_end, static_cast<int>(due.schools.size()), missing},
+      now);
+  out.owed += static_cast<int>(due.schools.size());
+  out.missing += missing;
+  ++out.windows;
+}
+
+// Reminders (core::PlanReminders) go into the outbox like escalation messages do.
+void QueueReminders(store::Database& db, const config::ScheduleBundle& bundle,
+                    const core::DueWindow& due, const std::vector<core::ChannelKind>& channels,
+                    core::Instant now, SweepOutcome& out) {
+  store::LedgerRepository ledger(db.sql());
+  const std::string key = core::SweepKey(due.window);
+  if (ledger.IsSwept(key, store::SweepKind::kReminder)) return;
+  const auto known = ledger.SchoolsWithRow(due.window.requirement_id, due.window.window_id);
+  const core::ReminderPlan plan = core::PlanReminders(
+      due, [&](std::string_view id) { return known.contains(std::string(id)); }, bundle.tree,
+      channels, now);
+  store::OutboxRepository outbox(db.sql());
+  int queued = 0;
+  for (const core::OutboxRow& row : plan.rows) {
+    if (outbox.Enqueue(row)) ++queued;
+  }
+  ledger.MarkSwept(
+      {key, store::SweepKind::kReminder, due.window.requirement_id, due.window.window_id,
+       due.window.remind_at, static_cast<int>(due.schools.size()), queued},
+      now);
+  out.reminders += queued;
+  out.schools_without_contact += plan.schools_without_contact;
+}
+
+}  // namespace
+
+SweepOutcome SweepDeadlines(store::Database& db, const config::ScheduleBundle& bundle,
+                            core::Instant now,
+                            const std::vector<core::ChannelKind>& reminder_channels) {
+  SweepOutcome out;
+  SQLite::Transaction tx(db.sql());
+  store::LedgerRepository ledger(db.sql());
+  const auto position = ledger.GetState(kSweepPositionKey);
+  if (!position) {
+    // A fresh installation owes nothing for deadlines before it existed.
+    ledger.SetState(kSweepPositionKey, std::to_string(core::ToUnixMillis(now)));
+    tx.commit();
+    out.from = out.to = now;
+    out.first_run = true;
+    return out;
+  }
+  out.from = core::FromUnixMillis(std::stoll(*position));
+  out.to = std::max(out.from, now);  // a clock that went back never re-fires deadlines
+  for (const core::DueWindow& due : bundle.schedule.RemindersBetween(out.from, out.to)) {
+    QueueReminders(db, bundle, due, reminder_channels, now, out);
+  }
+  for (const core::DueWindow& due : bundle.schedule.GraceEndsBetween(out.from, out.to)) {
+    DecideDeadline(db, due, now, out);
+  }
+  ledger.SetState(kSweepPositionKey, std::to_string(core::ToUnixMillis(out.to)));
+  tx.commit();
+  return out;
+}
+
+DeadlineSweeper::DeadlineSweeper(boost::asio::io_context& io, store::StoreWriter& writer,
+                                 const core::Clock& clock, const config::ScheduleSource& schedules,
+                                 core::Millis tick,
+                                 std::vector<core::ChannelKind> reminder_channels, OnSwept on_swept)
+    : ticker_(
+          io, writer, "deadline sweep", tick,
+          [&clock, &schedules, channels = std::move(reminder_channels)](store::Database& db) {
+            // No organisation configured: nothing is owed, nothing to sweep.
+            config::SharedSchedule bundle = schedules.Get();
+            const auto start = std::chrono::steady_clock::now();
+            SweepOutcome outcome =
+                bundle ? SweepDeadlines(db, *bundle, clock.Now(), channels) : SweepOutcome{};
+            outcome.seconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            return outcome;
+          },
+          [on_swept = std::move(on_swept)](const SweepOutcome& outcome) {
+            if (on_swept) on_swept(outcome);
+            return false;
+          }) {}
+
+}  // namespace pingan::jobs

@@ -1,0 +1,182 @@
+#include "daemon/jobs/escalation_runner.h"
+
+#include <spdlog/spdlog.h>
+
+#include <SQLiteCpp/Transaction.h>
+#include <algorithm>
+#include <set>
+
+#include "daemon/core/escalation_engine.h"
+#include "daemon/core/grouping.h"
+#include "daemon/core/local_time.h"
+#include "daemon/store/alert_repository.h"
+#include "daemon/store/ledger_repository.h"
+#include "daemon/store/outbox_repository.h"
+
+namespace pingan::jobs {
+namespace {
+
+const core::OrgTree& EmptyTree() {
+  static const core::OrgTree kEmpty = std::get<core::OrgTree>(core::OrgTree::Build({}));
+  return kEmpty;
+}
+
+bool InScope(const core::OrgTree& tree, const std::string& school, const std::string& scope) {
+  return scope.empty() || tree.IsInSubtree(school, scope);
+}
+
+// Runs the policies over the due unresolved alerts; saves them.
+void Advance(store::AlertRepository& alerts, const std::vector<core::Alert>& due,
+             const config::ScheduleBundle* bundle, const config::EscalationSetup& setup,
+             core::Instant now, std::vector<core::Notification>& out,
+             EscalationRunOutcome& outcome) {
+  const core::EscalationContext ctx{bundle != nullptr ? bundle->tree : EmptyTree(), setup.rosters,
+                                    setup.settings.policies};
+  const core::PeriodKindsFn period_kinds = [&](const core::Alert& a) {
+    return bundle != nullptr ? ActivePeriodKinds(*bundle, a.school_id, now)
+                             : std::vector<std::string>{};
+  };
+  for (core::EscalationDecision& d : core::OnTick(due, ctx, period_kinds, now)) {
+    alerts.Save(d.alert);
+    ++outcome.advanced;
+    for (std::string& w : d.warnings) outcome.warnings.push_back("alert " + d.alert.id + ": " + w);
+    for (core::Notification& n : d.notifications) out.push_back(std::move(n));
+  }
+}
+
+// Queues "resolved" notices for everyone told about each alert; notes it on the timeline
+// (which also settles ResolutionNoticesOwed).
+void NoticeResolutions(store::AlertRepository& alerts, const std::vector<core::Alert>& resolved,
+                       core::Instant now, std::vector<core::Notification>& out,
+                       EscalationRunOutcome& outcome) {
+  for (const core::Alert& a : resolved) {
+    if (!store::ResolutionNoticesOwed(a)) continue;
+    std::string names;
+    for (core::Notification& n : core::ResolutionNotices(a)) {
+      names += (names.empty() ? "" : ", ") + n.recipient.name;
+      out.push_back(std::move(n));
+      ++outcome.resolution_notices;
+    }
+    alerts.Save(core::NoteOnTimeline(a, "notified", "resolved notice: " + names, now));
+  }
+}
+
+// Groups now, or through the hold table when a grouping window is configured.
+std::vector<core::GroupedMessage> Group(store::OutboxRepository& outbox,
+                                        std::vector<core::Notification> notes,
+                                        const core::GroupingOptions& options, core::Instant now,
+                                        EscalationRunOutcome& outcome) {
+  if (options.window <= core::Millis{0})
+    return core::GroupNow(notes, options.max_alerts_per_message);
+  for (const core::Notification& n : notes) outbox.Hold(n, now);
+  core::GroupBuffer buffer;
+  const std::vector<store::HeldNotification> held = outbox.Held();
+  std::vector<int64_t> broken;
+  for (const store::HeldNotification& h : held) {
+    if (!h.notification) {
+      broken.push_back(h.id);  // unreadable: it would block its group forever
+      continue;
+    }
+    buffer.pending.push_back({*h.notification, h.produced_at});
+  }
+  std::vector<core::GroupedMessage> due = core::TakeDue(buffer, options, now);
+  std::set<std::string> still_held;
+  for (const core::PendingNotification& p : buffer.pending) {
+    still_held.insert(core::GroupKey(p.notification));
+  }
+  std::vector<int64_t> released = std::move(broken);
+  for (const store::HeldNotification& h : held) {
+    if (!still_held.contains(h.group_key)) released.push_back(h.id);
+  }
+  outbox.ReleaseHeld(released);
+  outcome.held = static_cast<int>(buffer.pending.size());
+  return due;
+}
+
+core::MessageFacts FactsFor(const core::GroupedMessage& m, store::LedgerRepository& ledger,
+                            const config::ScheduleBundle* bundle) {
+  core::MessageFacts facts;
+  if (m.alert_kind != core::AlertKind::kIncident && !m.alerts.empty()) {
+    if (auto row = ledger.Find(m.alerts.front().school_id, m.requirement_id, m.window_id)) {
+      facts.deadline = row->deadline;
+    }
+  }
+  if (bundle != nullptr) {
+    for (const core::Requirement& r : bundle->requirements) {
+      // "报平安" is the default wording; other requirements are named as configured.
+      if (r.id == m.requirement_id && r.kind != core::RequirementKind::kDailyAllClear) {
+        facts.report_label = r.name;
+      }
+    }
+  }
+  return facts;
+}
+
+}  // namespace
+
+std::vector<std::string> ActivePeriodKinds(const config::ScheduleBundle& bundle,
+                                           const std::string& school_id, core::Instant now) {
+  std::vector<std::string> kinds;
+  if (bundle.tree.Find(school_id) == nullptr) return kinds;
+  const std::string zone = bundle.schedule.TimeZoneOf(school_id).value_or(bundle.time_zone);
+  const date::time_zone* tz = core::FindTimeZone(zone);
+  if (tz == nullptr) return kinds;
+  const date::year_month_day today{date::sys_days{core::LocalDayOf(*tz, now).time_since_epoch()}};
+  for (const core::Calendar& cal : bundle.calendars) {
+    if (!InScope(bundle.tree, school_id, cal.scope_unit_id)) continue;
+    for (const core::Period& p : cal.periods) {
+      if (!InScope(bundle.tree, school_id, p.scope_unit_id)) continue;
+      if (date::sys_days{p.first} > date::sys_days{today}) continue;
+      if (date::sys_days{p.last} < date::sys_days{today}) continue;
+      std::string name(core::PeriodKindName(p.kind));
+      if (std::find(kinds.begin(), kinds.end(), name) == kinds.end()) kinds.push_back(name);
+    }
+  }
+  return kinds;
+}
+
+EscalationRunOutcome RunEscalation(store::Database& db, const config::ScheduleBundle* bundle,
+                                   const config::EscalationSetup& setup, core::Instant now) {
+  EscalationRunOutcome outcome;
+  SQLite::Transaction tx(db.sql());
+  store::AlertRepository alerts(db.sql());
+  store::OutboxRepository outbox(db.sql());
+  store::LedgerRepository ledger(db.sql());
+  std::vector<core::Alert> due = alerts.DueForEscalation(now, setup.settings.batch);
+  outcome.more = static_cast<int>(due.size()) >= setup.settings.batch;
+  // Grouped messages name schools in the order their notifications were made: by id.
+  std::stable_sort(due.begin(), due.end(), [](const core::Alert& a, const core::Alert& b) {
+    return a.school_id < b.school_id;
+  });
+  std::vector<core::Alert> unresolved, resolved;
+  for (const core::Alert& a : due) {
+    (a.state == core::AlertState::kResolved ? resolved : unresolved).push_back(a);
+  }
+  std::vector<core::Notification> notes;
+  Advance(alerts, unresolved, bundle, setup, now, notes, outcome);
+  NoticeResolutions(alerts, resolved, now, notes, outcome);
+  outcome.notifications = static_cast<int>(notes.size());
+  for (const core::GroupedMessage& m :
+       Group(outbox, std::move(notes), setup.settings.grouping, now, outcome)) {
+    if (outbox.Enqueue(core::NewOutboxRow(m, now, FactsFor(m, ledger, bundle)))) ++outcome.queued;
+  }
+  tx.commit();
+  return outcome;
+}
+
+EscalationRunner::EscalationRunner(boost::asio::io_context& io, store::StoreWriter& writer,
+                                   const core::Clock& clock,
+                                   const config::ScheduleSource& schedules,
+                                   config::EscalationSource setup, OnRun on_run)
+    : ticker_(
+          io, writer, "escalation run", setup->settings.tick,
+          [&clock, &schedules, setup](store::Database& db) {
+            const config::SharedEscalation current = setup.Get();  // one setup for the whole run
+            return RunEscalation(db, schedules.Get().get(), *current, clock.Now());
+          },
+          [on_run = std::move(on_run)](const EscalationRunOutcome& outcome) {
+            if (on_run) on_run(outcome);
+            return outcome.more;  // the batch limit was reached: go on at once
+          }) {}
+
+}  // namespace pingan::jobs

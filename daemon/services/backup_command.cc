@@ -1,0 +1,100 @@
+#include "daemon/services/backup_command.h"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "daemon/config/school_import.h"
+#include "daemon/core/local_time.h"
+#include "daemon/services/admin_commands.h"
+#include "daemon/store/audit_log.h"
+#include "daemon/store/backup.h"
+
+namespace pingan::services {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+bool ForceArg(const json& args) {
+  auto it = args.find("force");
+  if (it == args.end() || it->is_null()) return false;
+  if (!it->is_boolean()) throw ControlError("bad_request", "'force' must be true or false");
+  return it->get<bool>();
+}
+
+json KeepList(const BackupSources& sources) {
+  json out = json::array();
+  for (const KeptFile& k : sources.keep) {
+    std::error_code ec;
+    out.push_back({{"path", k.path}, {"what", k.what}, {"exists", fs::exists(k.path, ec)}});
+  }
+  return out;
+}
+
+json Backup(const AdminCommandContext& c, const json& args) {
+  const std::string path = TextArg(args, "path", true);
+  if (path.empty() || !fs::path(path).is_absolute()) {
+    throw ControlError("bad_request",
+                       "'path' must be an absolute file name (the daemon's working directory "
+                       "is not the caller's)");
+  }
+  store::BackupOptions options;
+  options.overwrite = ForceArg(args);
+  auto lease = c.reads.Acquire();
+  auto copied = store::BackupDatabase(lease.db(), path, options);
+  if (auto* e = std::get_if<store::BackupError>(&copied)) {
+    spdlog::warn("backup to {} refused: {}", path, e->message);
+    throw ControlError(e->code, e->message);
+  }
+  const store::BackupResult& r = std::get<store::BackupResult>(copied);
+  std::string actor = TextArg(args, "actor");
+  store::AuditEntry entry{c.wall_clock.Now(), actor.empty() ? "control" : actor, "database.backup",
+                          r.path, "bytes=" + std::to_string(r.bytes)};
+  c.writer.Post([entry](store::Database& db) { store::AppendAudit(db.sql(), entry); });
+  spdlog::info("database backed up to {}: {} bytes, {} pages in {} ms", r.path, r.bytes, r.pages,
+               r.duration.count());
+  return json{{"path", r.path},
+              {"database", lease.db().path()},
+              {"bytes", r.bytes},
+              {"pages", r.pages},
+              {"duration_ms", r.duration.count()},
+              {"check", "ok"},
+              {"keep_separately", KeepList(c.backup)}};
+}
+
+}  // namespace
+
+BackupSources BackupSourcesOf(const config::DaemonConfig& config) {
+  BackupSources s;
+  s.database = config.DataPath(config.database);
+  auto keep = [&s](const std::string& path, const std::string& what) {
+    if (!path.empty()) s.keep.push_back({fs::absolute(path).lexically_normal().string(), what});
+  };
+  const std::string key = config.DataPath(config.server_key_file);
+  keep(key, "the daemon's CURVE secret key (without it every school needs a new daemon.pub)");
+  if (key.ends_with(".key")) {
+    keep(key.substr(0, key.size() - 4) + ".pub", "the daemon's public key, as given to agents");
+  }
+  keep(config.DataPath(config.school_keys), "enrolled school public keys (and revoked ones)");
+  keep(config.DataPath(config::kImportedSchoolsFile),
+       "schools added or changed by `pinganctl schools import`");
+  if (config.source != config::DaemonConfig{}.source)
+    keep(config.source, "pingand's configuration");
+  auto config_file = [&](const std::string& file, const std::string& what) {
+    if (!file.empty()) keep(config.ConfigPath(file), what);
+  };
+  config_file(config.org_file, "organisation (org.file)");
+  config_file(config.schools_csv, "school list (org.csv)");
+  config_file(config.calendars_file, "calendars and requirements");
+  config_file(config.escalation_file, "escalation policies, rosters and channels");
+  config_file(config.http.tls_cert_file, "TLS certificate");
+  config_file(config.http.tls_key_file, "TLS private key");
+  return s;
+}
+
+void RegisterBackupCommand(ControlServer& server, const AdminCommandContext& context) {
+  server.Register("backup", [context](const json& args) { return Backup(context, args); });
+}
+
+}  // namespace pingan::services

@@ -1,0 +1,33 @@
+// The figures /metrics reads at scrape time, from where the daemon already keeps them
+// (ingest and handshake counters on the io thread, connection and stream counts, the
+// alerts and outbox tables), turned into Prometheus families (ops::CounterFamily /
+// GaugeFamily). Names start with pingan_; labels are kinds, reasons and states only.
+//
+// Threading: IoFigures is filled on the io thread; the functions run anywhere
+// (ReadStoreFamilies on a read-only connection of the caller's).
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include <SQLiteCpp/Database.h>
+#include <prometheus/metric_family.h>
+
+#include "daemon/ingest/report_server.h"
+#include "daemon/ingest/zap_authenticator.h"
+
+namespace pingan::services {
+
+struct IoFigures {
+  ingest::ReportServerStats ingest;
+  std::optional<ingest::ZapStats> zap;  // none in insecure mode
+  size_t http_connections = 0;
+  size_t event_streams = 0;
+  size_t writer_queue = 0;
+};
+
+std::vector<prometheus::MetricFamily> IoFamilies(const IoFigures& figures);
+// Open and acknowledged alerts by kind, outbox rows waiting by state.
+std::vector<prometheus::MetricFamily> ReadStoreFamilies(SQLite::Database& db);
+
+}  // namespace pingan::services

@@ -1,0 +1,155 @@
+#include "daemon/services/query_support.h"
+
+#include <sstream>
+
+#include <date/tz.h>
+
+#include "daemon/core/local_time.h"
+#include "daemon/store/activity_queries.h"
+
+namespace pingan::services {
+
+using nlohmann::json;
+
+config::SharedSchedule RequireSchedule(const ConsoleQueryContext& c) {
+  config::SharedSchedule bundle = c.schedules.Get();
+  if (!bundle) throw ControlError("no_schedule", "no organisation and calendars are configured");
+  return bundle;
+}
+
+std::optional<core::Instant> ParseInstantText(std::string_view text) {
+  for (const char* format : {"%FT%TZ", "%FT%T%Ez"}) {
+    std::istringstream in{std::string(text)};
+    date::sys_time<std::chrono::milliseconds> t;
+    in >> date::parse(format, t);
+    // The whole text must be the instant: no trailing words.
+    if (!in.fail() && in.peek() == std::char_traits<char>::eof()) return t;
+  }
+  return std::nullopt;
+}
+
+core::Instant InstantArg(const json& args, const char* key, core::Instant fallback) {
+  const std::string text = TextArg(args, key);
+  if (text.empty()) return fallback;
+  auto t = ParseInstantText(text);
+  if (!t) {
+    throw ControlError("bad_request",
+                       std::string(key) + " must be an ISO instant like 2026-10-03T08:00:00Z");
+  }
+  return *t;
+}
+
+date::year_month_day DayArg(const json& args, const config::ScheduleBundle& b, core::Instant now) {
+  if (const std::string text = TextArg(args, "date"); !text.empty()) {
+    auto d = core::ParseDate(text);
+    if (!d) throw ControlError("bad_request", "date must be YYYY-MM-DD");
+    return *d;
+  }
+  const date::time_zone* zone = core::FindTimeZone(b.schedule.default_time_zone());
+  return date::year_month_day{date::sys_days{core::LocalDayOf(*zone, now).time_since_epoch()}};
+}
+
+std::string ViewedUnitId(const config::ScheduleBundle& b, const json& args) {
+  if (std::string id = TextArg(args, "unit"); !id.empty()) {
+    if (b.tree.Find(id) == nullptr) throw ControlError("not_found", "no unit " + id);
+    return id;
+  }
+  const auto roots = b.tree.Roots();
+  return roots.size() == 1 ? roots.front()->id : "";
+}
+
+json UnitJson(const config::ScheduleBundle& b, const std::string& unit_id) {
+  const core::Unit* u = b.tree.Find(unit_id);
+  if (u == nullptr) return json{{"id", ""}, {"name", ""}, {"kind", ""}};
+  return json{{"id", u->id}, {"name", u->name}, {"kind", core::UnitKindName(u->kind)}};
+}
+
+bool InView(const config::ScheduleBundle& b, const std::string& viewed, std::string_view unit_id) {
+  return viewed.empty() ? b.tree.Find(unit_id) != nullptr : b.tree.IsInSubtree(unit_id, viewed);
+}
+
+std::string UnitName(const config::ScheduleBundle* b, std::string_view unit_id) {
+  const core::Unit* u = b != nullptr ? b->tree.Find(unit_id) : nullptr;
+  return u != nullptr ? u->name : "";
+}
+
+std::string RequirementName(const config::ScheduleBundle& b, std::string_view id) {
+  for (const core::Requirement& r : b.requirements) {
+    if (r.id == id && !r.disabled && !r.name.empty()) return r.name;
+  }
+  return std::string(id);
+}
+
+std::string LocalText(core::Instant t, const std::string& zone, const char* format) {
+  const date::time_zone* z = core::FindTimeZone(zone);
+  if (z == nullptr) return core::FormatInstantUtc(t);
+  const auto local = date::zoned_time{z, date::floor<std::chrono::minutes>(t)}.get_local_time();
+  return date::format(format, local);
+}
+
+json TimeOrNull(const std::optional<core::Instant>& t) {
+  return t ? json(core::FormatInstantUtc(*t)) : json();
+}
+
+int64_t CeilMinutes(core::Millis d) {
+  return std::chrono::ceil<std::chrono::minutes>(d).count();
+}
+
+json WindowJson(const config::ScheduleBundle& b, const core::Window& w) {
+  return json{{"requirement_id", w.requirement_id},
+              {"requirement_name", RequirementName(b, w.requirement_id)},
+              {"window_id", w.window_id},
+              {"kind", core::ReportKindName(w.kind)},
+              {"covers_first", core::FormatDate(w.covers_first)},
+              {"covers_last", core::FormatDate(w.covers_last)},
+              {"deadline", core::FormatInstantUtc(w.deadline)},
+              {"deadline_local", LocalText(w.deadline, w.time_zone, "%H:%M")},
+              {"deadline_local_date", LocalText(w.deadline, w.time_zone, "%Y-%m-%d")},
+              {"grace_end", core::FormatInstantUtc(w.grace_end)},
+              {"time_zone", w.time_zone}};
+}
+
+std::vector<store::StoredReport> IncidentsReceived(SQLite::Database& db, core::Instant from,
+                                                   core::Instant to) {
+  // Reading needs no retention setting (it only matters for inserts).
+  store::ReportRepository reports(db, core::Millis{0});
+  std::vector<store::StoredReport> out;
+  for (const std::string& id : store::IncidentReportIdsReceived(db, from, to)) {
+    auto r = reports.Find(id);
+    if (r && r->report.incident) out.push_back(std::move(*r));
+  }
+  return out;
+}
+
+json IncidentFactsJson(const config::ScheduleBundle* b, const store::StoredReport& stored) {
+  const core::Report& r = stored.report;
+  const core::Incident& i = *r.incident;
+  return json{{"report_id", r.report_id},
+              {"school_id", r.school_id},
+              {"school_name", UnitName(b, r.school_id)},
+              {"covers", core::FormatDate(r.covers)},
+              {"received_at", core::FormatInstantUtc(stored.received_at)},
+              {"category", core::IncidentCategoryName(i.category)},
+              {"severity", core::SeverityName(i.severity)},
+              {"occurred_at", core::FormatInstantUtc(i.occurred_at)},
+              {"injured", i.injured},
+              {"dead", i.dead},
+              {"missing", i.missing},
+              {"needs_leader_attention", i.needs_leader_attention}};
+}
+
+core::BoardStatus BoardStatusOf(store::LedgerRowStatus s) {
+  switch (s) {
+    case store::LedgerRowStatus::kOnTime:
+      return core::BoardStatus::kOnTime;
+    case store::LedgerRowStatus::kLate:
+      return core::BoardStatus::kLate;
+    case store::LedgerRowStatus::kMissing:
+      return core::BoardStatus::kMissing;
+    case store::LedgerRowStatus::kExcused:
+      return core::BoardStatus::kExcused;
+  }
+  return core::BoardStatus::kOutstanding;
+}
+
+}  // namespace pingan::services

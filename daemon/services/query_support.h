@@ -1,0 +1,75 @@
+// What the duty console's read commands (board_commands, school_commands,
+// duty_commands) share: their context, argument parsing that answers ControlError
+// bad_request, the viewed unit of a scoped list, and the JSON of windows, units and
+// incident facts. Handlers run on read-pool workers, several at once; each leases a
+// read-only connection from the shared pool (ReadPool).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "daemon/config/escalation_config.h"
+#include "daemon/config/schedule_bundle.h"
+#include "daemon/core/board.h"
+#include "daemon/core/clock.h"
+#include "daemon/services/control_server.h"
+#include "daemon/store/ledger_repository.h"
+#include "daemon/store/read_connections.h"
+#include "daemon/store/report_repository.h"
+
+namespace pingan::services {
+
+struct ConsoleQueryContext {
+  const core::Clock& clock;  // the daemon's clock (a drill clock during drills)
+  const config::ScheduleSource& schedules;
+  store::ReadPool reads;                // read-only connections, shared
+  config::EscalationSource escalation;  // holds null when escalation is not configured
+};
+
+// The current schedule; ControlError no_schedule when none is configured.
+config::SharedSchedule RequireSchedule(const ConsoleQueryContext& c);
+
+// "2026-10-03T08:00:00Z", with optional fractional seconds, or with an offset
+// ("+08:00") instead of Z.
+std::optional<core::Instant> ParseInstantText(std::string_view text);
+// args[key] as an instant, or `fallback` when absent; bad_request when malformed.
+core::Instant InstantArg(const nlohmann::json& args, const char* key, core::Instant fallback);
+// args.date (YYYY-MM-DD), or today in the schedule's default zone at `now`.
+date::year_month_day DayArg(const nlohmann::json& args, const config::ScheduleBundle& b,
+                            core::Instant now);
+
+// The unit a scoped answer is about: args.unit, or by default the root (the whole
+// organisation, "", when the tree has several roots). not_found for an unknown unit.
+std::string ViewedUnitId(const config::ScheduleBundle& b, const nlohmann::json& args);
+// {id, name, kind} of a unit; empty strings for the whole organisation ("").
+nlohmann::json UnitJson(const config::ScheduleBundle& b, const std::string& unit_id);
+// True when `unit_id` lies in the subtree of `viewed` ("" is everything).
+bool InView(const config::ScheduleBundle& b, const std::string& viewed, std::string_view unit_id);
+
+std::string UnitName(const config::ScheduleBundle* b, std::string_view unit_id);
+// The name of requirement `id` (its first non-disabled definition), else the id.
+std::string RequirementName(const config::ScheduleBundle& b, std::string_view id);
+// `t` on the local clock of `zone` formatted with `format` (e.g. "%H:%M"); UTC text when
+// the zone is unknown.
+std::string LocalText(core::Instant t, const std::string& zone, const char* format);
+nlohmann::json TimeOrNull(const std::optional<core::Instant>& t);
+// How the board shows a stored ledger row.
+core::BoardStatus BoardStatusOf(store::LedgerRowStatus s);
+// Whole minutes, rounded up: a report 20 s late is "1 minute" late, not 0.
+int64_t CeilMinutes(core::Millis d);
+
+// A window as the console shows it: requirement id and name, window id, kind, covered
+// dates, deadline (UTC and local "HH:MM" and date), grace end, time zone.
+nlohmann::json WindowJson(const config::ScheduleBundle& b, const core::Window& w);
+
+// Incident reports received in [from, to), oldest first, without their protected text.
+std::vector<store::StoredReport> IncidentsReceived(SQLite::Database& db, core::Instant from,
+                                                   core::Instant to);
+// The facts of an incident report (never its summary) with the school's name.
+nlohmann::json IncidentFactsJson(const config::ScheduleBundle* b, const store::StoredReport& r);
+
+}  // namespace pingan::services

@@ -1,0 +1,209 @@
+#include "daemon/jobs/deadline_sweep.h"
+
+#include <gtest/gtest.h>
+
+#include <SQLiteCpp/Transaction.h>
+
+#include "daemon/core/uuid.h"
+#include "daemon/jobs/ledger_recorder.h"
+#include "daemon/store/alert_repository.h"
+#include "daemon/store/ledger_repository.h"
+#include "daemon/store/outbox_repository.h"
+#include "tests/fakes/temp_dir.h"
+
+namespace pingan::jobs {
+namespace {
+
+using namespace std::chrono_literals;
+using core::Instant;
+
+// 2026-10-01 00:00 in Asia/Shanghai (UTC+8, no DST).
+const Instant kOct1 = date::sys_days{date::year{2026} / 9 / 30} + 16h;
+Instant Local(int day, std::chrono::minutes time) {
+  return kOct1 + date::days{day - 1} + time;
+}
+
+core::Unit MakeUnit(const std::string& id, core::UnitKind kind, const std::string& parent) {
+  core::Unit u;
+  u.id = id;
+  u.name = id + "-name";
+  u.kind = kind;
+  u.parent_id = parent;
+  return u;
+}
+
+config::SharedSchedule HolidaySchedule() {
+  std::vector<core::Unit> units = {MakeUnit("district", core::UnitKind::kDistrict, "")};
+  for (const char* id : {"a", "b", "c", "d"}) {
+    units.push_back(MakeUnit(id, core::UnitKind::kSchool, "district"));
+    units.back().contacts.push_back({core::ContactRole::kDutyContact, std::string("duty-") + id,
+                                     "1380000000" + std::string(1, id[0] - 'a' + '0'), ""});
+  }
+  units.back().paused = true;  // d is closed for renovation
+  units.back().paused_reason = "renovation";
+  core::Calendar cal;
+  cal.name = "national-day";
+  cal.time_zone = "Asia/Shanghai";
+  core::Period holiday;
+  holiday.name = "国庆节";
+  holiday.kind = core::PeriodKind::kPublicHoliday;
+  holiday.first = date::year{2026} / 10 / 1;
+  holiday.last = date::year{2026} / 10 / 7;
+  cal.periods.push_back(holiday);
+  core::Requirement req;
+  req.id = "daily";
+  req.name = "节假日每日报平安";
+  req.kind = core::RequirementKind::kDailyAllClear;
+  req.during = {core::PeriodKind::kPublicHoliday};
+  req.deadlines = {16h};
+  req.grace = 30min;
+  req.remind_before = 1h;
+  auto tree = core::OrgTree::Build(std::move(units));
+  auto bundle = config::MakeScheduleBundle(std::get<core::OrgTree>(std::move(tree)), {cal}, {req},
+                                           "Asia/Shanghai");
+  return std::get<config::SharedSchedule>(std::move(bundle));
+}
+
+class SweepTest : public ::testing::Test {
+ protected:
+  SweepTest() : db_(dir_.File("pingan.db")), schedules_(HolidaySchedule()), recorder_(schedules_) {}
+
+  void Store(const std::string& school, int covers_day, Instant received,
+             core::ReportKind kind = core::ReportKind::kAllClear) {
+    core::Report r;
+    std::array<uint8_t, 10> random{};
+    random[0] = static_cast<uint8_t>(++n_);
+    r.report_id = core::FormatUuid(core::MakeUuidV7(received, random));
+    r.school_id = school;
+    r.kind = kind;
+    r.covers = date::year{2026} / 10 / static_cast<unsigned>(covers_day);
+    r.agent_time = received;
+    if (kind == core::ReportKind::kIncident) {
+      r.incident =
+          core::Incident{core::IncidentCategory::kFire, core::Severity::kIV, received, "summary"};
+    }
+    SQLite::Transaction tx(db_.sql());
+    store::ReportRepository(db_.sql(), 24h).Insert({r, received});
+    recorder_.OnStored(db_.sql(), {r, received});
+    tx.commit();
+  }
+
+  SweepOutcome Sweep(Instant now) { return SweepDeadlines(db_, *schedules_.Get(), now); }
+  std::optional<store::LedgerRow> Row(const std::string& school, const std::string& window) {
+    return store::LedgerRepository(db_.sql()).Find(school, "daily", window);
+  }
+
+  testing::TempDir dir_;
+  store::Database db_;
+  config::ScheduleSource schedules_;
+  LedgerRecorder recorder_;
+  int n_ = 0;
+};
+
+TEST_F(SweepTest, FirstRunOnlyRecordsWhereTheSweepStarts) {
+  const SweepOutcome first = Sweep(Local(3, 20h));
+  EXPECT_TRUE(first.first_run);
+  EXPECT_EQ(first.windows, 0) << "a new installation owes nothing for earlier days";
+  EXPECT_EQ(Sweep(Local(3, 21h)).windows, 0);
+}
+
+TEST_F(SweepTest, SilentSchoolsBecomeMissingOncePausedOnesExcused) {
+  Sweep(Local(1, 8h));
+  Store("a", 1, Local(1, 9h));
+  Store("c", 1, Local(1, 16h + 20min));  // inside the grace period: on time
+  EXPECT_EQ(Sweep(Local(1, 16h + 29min)).windows, 0) << "grace has not ended yet";
+
+  const SweepOutcome at_grace_end = Sweep(Local(1, 16h + 30min));
+  EXPECT_EQ(at_grace_end.windows, 1);
+  EXPECT_EQ(at_grace_end.missing, 1);
+  EXPECT_EQ(at_grace_end.excused, 1);
+  ASSERT_EQ(at_grace_end.new_alert_ids.size(), 1u);
+  EXPECT_EQ(Row("b", "2026-10-01")->status, store::LedgerRowStatus::kMissing);
+  EXPECT_EQ(Row("c", "2026-10-01")->status, store::LedgerRowStatus::kOnTime);
+  EXPECT_EQ(Row("d", "2026-10-01")->status, store::LedgerRowStatus::kExcused);
+
+  auto alert = store::AlertRepository(db_.sql()).FindMissing("b", "daily", "2026-10-01");
+  ASSERT_TRUE(alert);
+  EXPECT_EQ(alert->state, core::AlertState::kOpen);
+  EXPECT_EQ(Sweep(Local(1, 17h)).missing, 0) << "each deadline fires exactly once";
+}
+
+TEST_F(SweepTest, LateReportIsRecordedLateAndResolvesTheMissingAlert) {
+  Sweep(Local(1, 8h));
+  Sweep(Local(1, 17h));
+  Store("b", 1, Local(1, 18h));
+  const auto row = Row("b", "2026-10-01");
+  ASSERT_TRUE(row);
+  EXPECT_EQ(row->status, store::LedgerRowStatus::kLate);
+  EXPECT_EQ(row->lateness, 2h) << "lateness counts from the deadline";
+  auto alert = store::AlertRepository(db_.sql()).FindMissing("b", "daily", "2026-10-01");
+  ASSERT_TRUE(alert);
+  EXPECT_EQ(alert->state, core::AlertState::kResolved);
+  EXPECT_EQ(alert->resolve_reason, core::ResolveReason::kLateReportReceived);
+  EXPECT_FALSE(alert->timeline.empty());
+}
+
+TEST_F(SweepTest, IncidentSatisfiesTheDaysAllClearAndOpensAnIncidentAlert) {
+  Sweep(Local(2, 8h));
+  Store("a", 2, Local(2, 10h), core::ReportKind::kIncident);
+  Sweep(Local(2, 17h));
+  EXPECT_EQ(Row("a", "2026-10-02")->status, store::LedgerRowStatus::kOnTime);
+  store::AlertFilter filter;
+  filter.kind = core::AlertKind::kIncident;
+  auto incidents = store::AlertRepository(db_.sql()).List(filter);
+  ASSERT_EQ(incidents.size(), 1u);
+  EXPECT_EQ(incidents[0].school_id, "a");
+}
+
+TEST_F(SweepTest, CatchUpAfterDowntimeDecidesEveryPassedDeadlineOnce) {
+  Sweep(Local(1, 8h));
+  // Down from day 1 morning to day 4 evening: three and a half days of deadlines.
+  const SweepOutcome catch_up = Sweep(Local(4, 20h));
+  EXPECT_EQ(catch_up.windows, 4);
+  EXPECT_EQ(catch_up.missing, 4 * 3);
+  EXPECT_EQ(Sweep(Local(4, 21h)).windows, 0);
+  EXPECT_EQ(
+      store::LedgerRepository(db_.sql()).WithStatus(store::LedgerRowStatus::kMissing, 100).size(),
+      12u);
+}
+
+TEST_F(SweepTest, RemindersGoToDutyContactsOfSchoolsThatHaveNotReported) {
+  Sweep(Local(1, 8h));
+  Store("a", 1, Local(1, 9h));
+  const SweepOutcome reminded = Sweep(Local(1, 15h));
+  EXPECT_EQ(reminded.reminders, 2) << "b and c; a reported, d is paused";
+  store::OutboxRepository outbox(db_.sql());
+  const auto rows = outbox.List(core::OutboxStatus::kPending, 10);
+  ASSERT_EQ(rows.size(), 2u);
+  for (const auto& row : rows) {
+    EXPECT_EQ(row.message, core::MessageKind::kDueSoon);
+    EXPECT_EQ(core::CurrentChannel(row), core::ChannelKind::kSms);
+    EXPECT_EQ(row.window_id, "2026-10-01");
+  }
+  EXPECT_EQ(Sweep(Local(1, 15h + 10min)).reminders, 0) << "one reminder per window";
+}
+
+TEST_F(SweepTest, RemindersGoOverTheConfiguredChannelsTheContactsHave) {
+  Sweep(Local(1, 8h));
+  // The duty contacts have phones only: an e-mail-only preference reaches nobody.
+  SweepOutcome none =
+      SweepDeadlines(db_, *schedules_.Get(), Local(1, 15h), {core::ChannelKind::kEmail});
+  EXPECT_EQ(none.reminders, 0);
+  EXPECT_EQ(none.schools_without_contact, 3) << "a, b and c; d is paused";
+  EXPECT_TRUE(store::OutboxRepository(db_.sql()).List(std::nullopt, 10).empty());
+}
+
+TEST_F(SweepTest, RemindersFallBackInTheConfiguredOrder) {
+  Sweep(Local(1, 8h));
+  const SweepOutcome reminded = SweepDeadlines(
+      db_, *schedules_.Get(), Local(1, 15h), {core::ChannelKind::kEmail, core::ChannelKind::kSms});
+  EXPECT_EQ(reminded.reminders, 3);
+  for (const auto& row : store::OutboxRepository(db_.sql()).List(std::nullopt, 10)) {
+    EXPECT_EQ(row.channels, std::vector<core::ChannelKind>{core::ChannelKind::kSms})
+        << "no e-mail address";
+    EXPECT_EQ(row.school.name, row.school.id + "-name");
+  }
+}
+
+}  // namespace
+}  // namespace pingan::jobs
