@@ -92,9 +92,9 @@ console::AuthOptions AuthOptionsFrom(const config::HttpSettings& http) {
   return o;
 }
 
-console::ApiBackend MakeApiBackend(const services::ControlServer& control,
-                                   const config::ScheduleSource& schedules, store::ReadPool reads) {
-  console::ApiBackend backend;
+api::ApiBackend MakeApiBackend(const services::ControlServer& control,
+                               const config::ScheduleSource& schedules, store::ReadPool reads) {
+  api::ApiBackend backend;
   backend.command = [&control](const std::string& command, const json& args) {
     const json answer = control.Dispatch(json{{"command", command}, {"args", args}}.dump());
     if (answer.value("ok", false)) return answer["result"];
@@ -203,7 +203,7 @@ HttpApi::HttpApi(boost::asio::io_context& io, const config::DaemonConfig& config
     });
   };
   backend_.data_version = [this] { return DataVersion(); };
-  console::RegisterApiRoutes(router_, auth_, backend_);
+  api::RegisterApiRoutes(router_, auth_, backend_);
   console::RegisterEventRoute(router_, events_, auth_, backend_.in_subtree, executors_.io);
   console::RegisterWebRoutes(router_);
   RegisterUserCommands(control, auth_);

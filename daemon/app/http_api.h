@@ -25,9 +25,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "daemon/api/api_routes.h"
 #include "daemon/config/config.h"
 #include "daemon/config/schedule_bundle.h"
-#include "daemon/console/api_routes.h"
 #include "daemon/console/auth.h"
 #include "daemon/console/event_stream.h"
 #include "daemon/console/http_server.h"
@@ -42,8 +42,8 @@ namespace pingan::app {
 console::AuthOptions AuthOptionsFrom(const config::HttpSettings& http);
 
 // Runs control commands for the HTTP routes, mapping control error codes to statuses.
-console::ApiBackend MakeApiBackend(const services::ControlServer& control,
-                                   const config::ScheduleSource& schedules, store::ReadPool reads);
+api::ApiBackend MakeApiBackend(const services::ControlServer& control,
+                               const config::ScheduleSource& schedules, store::ReadPool reads);
 
 // Registers users.* and tokens.create on `control`.
 void RegisterUserCommands(services::ControlServer& control, console::AuthService& auth);
@@ -128,7 +128,7 @@ class HttpApi {
   int64_t seen_minute_ = -1;
   console::AuthService auth_;
   console::EventHub events_;
-  console::ApiBackend backend_;
+  api::ApiBackend backend_;
   boost::asio::steady_timer heartbeat_;
   console::Router router_;
   std::unique_ptr<console::HttpServer> server_;

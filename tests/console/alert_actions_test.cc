@@ -32,8 +32,8 @@ class AlertActionsTest : public ::testing::Test {
     services::RegisterAlertCommands(
         control_, services::AlertCommandContext{clock_, dir_.File("pingan.db"), writer_, schedules_,
                                                 nullptr});
-    RegisterApiRoutes(router_, auth_,
-                      app::MakeApiBackend(control_, schedules_, dir_.File("pingan.db")));
+    api::RegisterApiRoutes(router_, auth_,
+                           app::MakeApiBackend(control_, schedules_, dir_.File("pingan.db")));
     EXPECT_EQ(auth_.AddUser("duty", "duty_officer", "", "correct horse battery"), std::nullopt);
     writer_.Post([](store::Database& db) {
       store::AlertRepository(db.sql()).Insert(

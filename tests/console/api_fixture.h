@@ -12,7 +12,7 @@
 
 #include <SQLiteCpp/Statement.h>
 
-#include "daemon/console/api_routes.h"
+#include "daemon/api/api_routes.h"
 #include "daemon/console/auth.h"
 #include "daemon/console/router.h"
 #include "daemon/store/audit_log.h"
@@ -41,7 +41,7 @@ class ApiFixture : public ::testing::Test {
     // Schools: a1 in district A, b1 in district B.
     parent_ = {{"a1", "district-a"}, {"b1", "district-b"}};
     alerts_ = {{"alert-a", "a1"}, {"alert-b", "b1"}};
-    ApiBackend backend;
+    api::ApiBackend backend;
     backend.command = [this](const std::string& command, const nlohmann::json& args) {
       return FakeCommand(command, args);
     };
@@ -52,7 +52,7 @@ class ApiFixture : public ::testing::Test {
     };
     backend.reads = dir_.File("pingan.db");
     backend.data_version = [this] { return data_version_; };
-    RegisterApiRoutes(router_, auth_, backend);
+    api::RegisterApiRoutes(router_, auth_, backend);
     for (auto [name, role, scope] :
          {std::tuple{"admin", "admin", ""}, std::tuple{"duty", "duty_officer", ""},
           std::tuple{"leader-a", "leader", "district-a"}, std::tuple{"auditor", "auditor", ""}}) {

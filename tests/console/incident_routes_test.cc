@@ -30,13 +30,13 @@ class IncidentRoutesTest : public ApiFixture {
     services::RegisterIncidentCommands(
         control_, services::IncidentCommandContext{clock_, dir_.File("pingan.db"), writer_,
                                                    schedules_, std::chrono::hours{24}});
-    ApiBackend backend = app::MakeApiBackend(control_, schedules_, dir_.File("pingan.db"));
+    api::ApiBackend backend = app::MakeApiBackend(control_, schedules_, dir_.File("pingan.db"));
     backend.in_subtree = [this](const std::string& unit, const std::string& scope) {
       auto it = parent_.find(unit);
       return unit == scope || (it != parent_.end() && it->second == scope);
     };
     backend.on_incident_changed = [this](const std::string& id) { changed_.push_back(id); };
-    RegisterApiRoutes(routes_, auth_, backend);
+    api::RegisterApiRoutes(routes_, auth_, backend);
   }
   ~IncidentRoutesTest() override { writer_.Stop(); }
 

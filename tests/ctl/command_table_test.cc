@@ -7,7 +7,7 @@
 #include <set>
 #include <sstream>
 
-#include "daemon/console/api_routes.h"
+#include "daemon/api/api_routes.h"
 #include "daemon/ctl/output.h"
 #include "tests/fakes/fake_clock.h"
 
@@ -20,10 +20,10 @@ TEST(CommandTableTest, EveryHttpRouteOfTheTableExistsInTheApi) {
   pingan::testing::FakeClock clock(core::FromUnixMillis(1'780'000'000'000));
   console::AuthService auth(clock, {}, [](console::AuthService::Job) {});
   console::Router router(auth);
-  console::ApiBackend backend;
+  api::ApiBackend backend;
   backend.command = [](const std::string&, const json&) { return json::object(); };
   backend.in_subtree = [](const std::string&, const std::string&) { return true; };
-  console::RegisterApiRoutes(router, auth, backend);
+  api::RegisterApiRoutes(router, auth, backend);
   int checked = 0;
   for (const CtlCommand& c : Commands()) {
     if (!c.http) continue;

@@ -11,19 +11,19 @@
 
 #include <nlohmann/json.hpp>
 
-#include "daemon/console/api_routes.h"
+#include "daemon/api/api_routes.h"
 #include "daemon/console/auth.h"
 #include "daemon/console/router.h"
 
-namespace pingan::console {
+namespace pingan::api {
 
 struct ApiContext {
-  AuthService& auth;
+  console::AuthService& auth;
   ApiBackend backend;
 
   // Whether the principal may see objects of `school_id` (leaders: their subtree only).
-  bool Visible(const Principal& p, const std::string& school_id) const {
-    return p.role != Role::kLeader || backend.in_subtree(school_id, p.scope);
+  bool Visible(const console::Principal& p, const std::string& school_id) const {
+    return p.role != console::Role::kLeader || backend.in_subtree(school_id, p.scope);
   }
   // Tells open consoles that an object changed ("alert.updated", id); no-op when the
   // daemon did not wire it (tests of single routes).
@@ -34,26 +34,29 @@ struct ApiContext {
 using ApiPtr = std::shared_ptr<ApiContext>;
 
 // The request body as a JSON object ({} when empty); 400 otherwise.
-nlohmann::json Body(const RouteContext& c);
+nlohmann::json Body(const console::RouteContext& c);
 // body[key] as non-empty text; 400 naming the key otherwise.
 std::string Text(const nlohmann::json& body, const char* key);
 // ?limit=N (1..10000), or `fallback`; 400 when it is not a number in range.
-int RequestedLimit(const RouteContext& c, int fallback);
+int RequestedLimit(const console::RouteContext& c, int fallback);
 // The query value, or "" when absent.
-std::string QueryValue(const RouteContext& c, const char* key);
+std::string QueryValue(const console::RouteContext& c, const char* key);
 // The items whose `key` school the principal may see, at most `limit` of them.
-nlohmann::json Scoped(const ApiContext& api, const Principal& p, const nlohmann::json& items,
-                      const char* key, int limit);
+nlohmann::json Scoped(const ApiContext& api, const console::Principal& p,
+                      const nlohmann::json& items, const char* key, int limit);
 // The unit a scoped page is about: ?unit= or, for a leader, their scope ("" for others:
 // the command's default); 404 when a leader asks for a unit outside their subtree.
-std::string ViewedUnit(const ApiContext& api, const RouteContext& c);  // overview_routes.cc
+std::string ViewedUnit(const ApiContext& api,
+                       const console::RouteContext& c);  // overview_routes.cc
 
 // Route groups (one file each).
-void AddSessionRoutes(Router& r, ApiPtr api);   // api_routes.cc
-void AddAlertRoutes(Router& r, ApiPtr api);     // api_routes.cc
-void AddOverviewRoutes(Router& r, ApiPtr api);  // overview_routes.cc
-void AddIncidentRoutes(Router& r, ApiPtr api);  // incident_route.cc (incidents, audit)
-void AddSchoolRoutes(Router& r, ApiPtr api);    // school_routes.cc (schools, calendars, rosters)
-void AddAdminRoutes(Router& r, ApiPtr api);     // admin_routes.cc (users, keys, import, export)
+void AddSessionRoutes(console::Router& r, ApiPtr api);   // api_routes.cc
+void AddAlertRoutes(console::Router& r, ApiPtr api);     // api_routes.cc
+void AddOverviewRoutes(console::Router& r, ApiPtr api);  // overview_routes.cc
+void AddIncidentRoutes(console::Router& r, ApiPtr api);  // incident_route.cc (incidents, audit)
+void AddSchoolRoutes(console::Router& r,
+                     ApiPtr api);  // school_routes.cc (schools, calendars, rosters)
+void AddAdminRoutes(console::Router& r,
+                    ApiPtr api);  // admin_routes.cc (users, keys, import, export)
 
-}  // namespace pingan::console
+}  // namespace pingan::api

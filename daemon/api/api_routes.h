@@ -19,7 +19,7 @@
 #include "daemon/core/clock.h"
 #include "daemon/store/read_connections.h"
 
-namespace pingan::console {
+namespace pingan::api {
 
 struct ApiBackend {
   // Runs a control command ("status", "ledger.today", "deadlines.next", "missing",
@@ -50,9 +50,9 @@ struct ApiBackend {
 };
 
 // Registers every /api/v1 route. `auth` and the backend outlive the router.
-void RegisterApiRoutes(Router& router, AuthService& auth, ApiBackend backend);
+void RegisterApiRoutes(console::Router& router, console::AuthService& auth, ApiBackend backend);
 
 // The Set-Cookie value for a new session (empty token: one that clears the cookie).
 std::string SessionCookie(const std::string& token, bool secure);
 
-}  // namespace pingan::console
+}  // namespace pingan::api

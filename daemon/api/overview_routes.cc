@@ -6,10 +6,10 @@
 #include <functional>
 #include <memory>
 
+#include "daemon/api/api_context.h"
 #include "daemon/console/answer_cache.h"
-#include "daemon/console/api_context.h"
 
-namespace pingan::console {
+namespace pingan::api {
 namespace {
 
 using nlohmann::json;
@@ -21,31 +21,32 @@ constexpr size_t kCachedBytes = 32 * 1024 * 1024;
 
 // The viewer's part of a cache key: a leader's answers are cut to their subtree, so
 // leaders of different scopes never share one; every other role sees the same.
-std::string ViewerKey(const Principal& p) {
-  return p.role == Role::kLeader ? "leader:" + p.scope : "all";
+std::string ViewerKey(const console::Principal& p) {
+  return p.role == console::Role::kLeader ? "leader:" + p.scope : "all";
 }
 
 // `compute()`'s answer for `key`, kept while the data version is unchanged. The version
 // is read before computing: data that changes meanwhile publishes an event and so moves
 // the version, which keeps this answer from being served after it.
-Response Cached(const ApiContext& api, AnswerCache& cache, const std::string& key,
-                const std::function<Response()>& compute) {
+console::Response Cached(const ApiContext& api, console::AnswerCache& cache, const std::string& key,
+                         const std::function<console::Response()>& compute) {
   if (!api.backend.data_version) return compute();
   const uint64_t version = api.backend.data_version();
   if (auto hit = cache.Find(key, version)) return std::move(*hit);
-  Response answer = compute();
+  console::Response answer = compute();
   cache.Put(key, version, answer);
   return answer;
 }
 
 // The items of `list` whose `key` school the principal may see.
-json VisibleItems(const ApiContext& api, const Principal& p, const json& list, const char* key) {
+json VisibleItems(const ApiContext& api, const console::Principal& p, const json& list,
+                  const char* key) {
   return Scoped(api, p, list, key, static_cast<int>(list.size()) + 1);
 }
 
 // The hand-over with every list cut to the principal's view and the counts made to match.
-json ScopedHandover(const ApiContext& api, const Principal& p, json handover) {
-  if (p.role != Role::kLeader) return handover;
+json ScopedHandover(const ApiContext& api, const console::Principal& p, json handover) {
+  if (p.role != console::Role::kLeader) return handover;
   for (const char* list : {"opened", "acknowledged", "resolved", "incidents", "still_open"}) {
     handover[list] = VisibleItems(api, p, handover.value(list, json::array()), "school_id");
     handover["counts"][list] = handover[list].size();
@@ -55,67 +56,74 @@ json ScopedHandover(const ApiContext& api, const Principal& p, json handover) {
 
 }  // namespace
 
-std::string ViewedUnit(const ApiContext& api, const RouteContext& c) {
-  const Principal& p = *c.principal;
+std::string ViewedUnit(const ApiContext& api, const console::RouteContext& c) {
+  const console::Principal& p = *c.principal;
   const std::string unit = QueryValue(c, "unit");
-  if (p.role != Role::kLeader) return unit;
+  if (p.role != console::Role::kLeader) return unit;
   // A leader without a scope would otherwise fall back to the whole organisation.
-  if (p.scope.empty()) throw ApiError(403, "forbidden", "this leader has no scope");
+  if (p.scope.empty()) throw console::ApiError(403, "forbidden", "this leader has no scope");
   if (unit.empty()) return p.scope;
-  if (!api.backend.in_subtree(unit, p.scope)) throw ApiError(404, "not_found", "no unit " + unit);
+  if (!api.backend.in_subtree(unit, p.scope))
+    throw console::ApiError(404, "not_found", "no unit " + unit);
   return unit;
 }
 
-void AddOverviewRoutes(Router& r, ApiPtr api) {
-  r.Add({"GET", "/api/v1/status", Permission::kViewStatus, false, [api](const RouteContext&) {
-           return JsonResponse(200, api->backend.command("status", json::object()));
+void AddOverviewRoutes(console::Router& r, ApiPtr api) {
+  r.Add({"GET", "/api/v1/status", console::Permission::kViewStatus, false,
+         [api](const console::RouteContext&) {
+           return console::JsonResponse(200, api->backend.command("status", json::object()));
          }});
   // The key: the command's arguments (normalised: what the query and the viewer's
   // scope made of them) and the viewer.
-  auto cache = std::make_shared<AnswerCache>(kCachedAnswers, kCachedBytes);
-  r.Add(
-      {"GET", "/api/v1/board", Permission::kViewAlerts, false, [api, cache](const RouteContext& c) {
-         json args = json::object();
-         if (auto date = QueryValue(c, "date"); !date.empty()) args["date"] = date;
-         if (auto unit = ViewedUnit(*api, c); !unit.empty()) args["unit"] = unit;
-         return Cached(*api, *cache, "board " + args.dump() + " " + ViewerKey(*c.principal),
-                       [&] { return JsonResponse(200, api->backend.command("board", args)); });
-       }});
-  r.Add({"GET", "/api/v1/board/schools", Permission::kViewAlerts, false,
-         [api, cache](const RouteContext& c) {
+  auto cache = std::make_shared<console::AnswerCache>(kCachedAnswers, kCachedBytes);
+  r.Add({"GET", "/api/v1/board", console::Permission::kViewAlerts, false,
+         [api, cache](const console::RouteContext& c) {
+           json args = json::object();
+           if (auto date = QueryValue(c, "date"); !date.empty()) args["date"] = date;
+           if (auto unit = ViewedUnit(*api, c); !unit.empty()) args["unit"] = unit;
+           return Cached(*api, *cache, "board " + args.dump() + " " + ViewerKey(*c.principal), [&] {
+             return console::JsonResponse(200, api->backend.command("board", args));
+           });
+         }});
+  r.Add({"GET", "/api/v1/board/schools", console::Permission::kViewAlerts, false,
+         [api, cache](const console::RouteContext& c) {
            const int limit = RequestedLimit(c, 10000);
            json args{{"limit", limit}};
            for (const char* key : {"window", "requirement", "status"}) {
              if (auto v = QueryValue(c, key); !v.empty()) args[key] = v;
            }
            if (auto unit = ViewedUnit(*api, c); !unit.empty()) args["unit"] = unit;
-           const Principal& p = *c.principal;
+           const console::Principal& p = *c.principal;
            return Cached(*api, *cache, "board.schools " + args.dump() + " " + ViewerKey(p), [&] {
-             return JsonResponse(200, Scoped(*api, p, api->backend.command("board.schools", args),
-                                             "school_id", limit));
+             return console::JsonResponse(
+                 200,
+                 Scoped(*api, p, api->backend.command("board.schools", args), "school_id", limit));
            });
          }});
-  r.Add({"GET", "/api/v1/deadlines", Permission::kViewAlerts, false, [api](const RouteContext& c) {
+  r.Add({"GET", "/api/v1/deadlines", console::Permission::kViewAlerts, false,
+         [api](const console::RouteContext& c) {
            // The unit's subtree: a leader's deadlines count only their schools.
            json args{{"limit", RequestedLimit(c, 10)}};
            if (auto unit = ViewedUnit(*api, c); !unit.empty()) args["unit"] = unit;
-           return JsonResponse(200, api->backend.command("deadlines.next", args));
+           return console::JsonResponse(200, api->backend.command("deadlines.next", args));
          }});
-  r.Add({"GET", "/api/v1/missing", Permission::kViewAlerts, false, [api](const RouteContext& c) {
+  r.Add({"GET", "/api/v1/missing", console::Permission::kViewAlerts, false,
+         [api](const console::RouteContext& c) {
            const int limit = RequestedLimit(c, 200);
-           const Principal& p = *c.principal;
+           const console::Principal& p = *c.principal;
            // Leaders: ask for more and keep those in scope.
-           json args{{"limit", p.role == Role::kLeader ? 10000 : limit}};
-           return JsonResponse(
+           json args{{"limit", p.role == console::Role::kLeader ? 10000 : limit}};
+           return console::JsonResponse(
                200, Scoped(*api, p, api->backend.command("missing", args), "school_id", limit));
          }});
-  r.Add({"GET", "/api/v1/handover", Permission::kViewAlerts, false, [api](const RouteContext& c) {
+  r.Add({"GET", "/api/v1/handover", console::Permission::kViewAlerts, false,
+         [api](const console::RouteContext& c) {
            json args = json::object();
            if (auto since = QueryValue(c, "since"); !since.empty()) args["since"] = since;
            if (auto unit = ViewedUnit(*api, c); !unit.empty()) args["unit"] = unit;
-           return JsonResponse(
+           return console::JsonResponse(
                200, ScopedHandover(*api, *c.principal, api->backend.command("handover", args)));
          }});
 }
 
-}  // namespace pingan::console
+}  // namespace pingan::api

@@ -1,0 +1,197 @@
+#include "daemon/api/api_routes.h"
+
+#include <memory>
+
+#include "daemon/api/api_context.h"
+
+namespace pingan::api {
+
+using nlohmann::json;
+
+json Body(const console::RouteContext& c) {
+  if (c.request.body.empty()) return json::object();
+  json body = json::parse(c.request.body, nullptr, false);
+  if (!body.is_object())
+    throw console::ApiError(400, "bad_request", "the body must be a JSON object");
+  return body;
+}
+
+std::string Text(const json& body, const char* key) {
+  auto it = body.find(key);
+  if (it == body.end() || !it->is_string() || it->get<std::string>().empty()) {
+    throw console::ApiError(400, "bad_request", std::string("'") + key + "' is required text");
+  }
+  return it->get<std::string>();
+}
+
+int RequestedLimit(const console::RouteContext& c, int fallback) {
+  auto it = c.query.find("limit");
+  if (it == c.query.end()) return fallback;
+  int limit = 0;
+  try {
+    limit = std::stoi(it->second);
+  } catch (const std::exception&) {
+    throw console::ApiError(400, "bad_request", "limit must be a number");
+  }
+  if (limit < 1 || limit > 10000)
+    throw console::ApiError(400, "bad_request", "limit must be 1..10000");
+  return limit;
+}
+
+std::string QueryValue(const console::RouteContext& c, const char* key) {
+  auto it = c.query.find(key);
+  return it == c.query.end() ? "" : it->second;
+}
+
+json Scoped(const ApiContext& api, const console::Principal& p, const json& items, const char* key,
+            int limit) {
+  json out = json::array();
+  for (const json& item : items) {
+    if (static_cast<int>(out.size()) >= limit) break;
+    if (api.Visible(p, item.value(key, ""))) out.push_back(item);
+  }
+  return out;
+}
+
+namespace {
+
+// The alert, or 404 when it does not exist or lies outside a leader's subtree.
+json VisibleAlert(const ApiContext& api, const console::Principal& p, const std::string& id) {
+  json alert = api.backend.command("alert.show", {{"id", id}});
+  if (!api.Visible(p, alert.value("school_id", ""))) {
+    throw console::ApiError(404, "not_found", "no alert " + id);
+  }
+  return alert;
+}
+
+}  // namespace
+
+void AddSessionRoutes(console::Router& r, ApiPtr api) {
+  console::Route login{
+      "POST",
+      "/api/v1/login",
+      console::Permission::kPublic,
+      true,
+      [api](const console::RouteContext& c) {
+        const json body = Body(c);
+        auto result =
+            api->auth.Login(Text(body, "name"), Text(body, "password"), c.request.client_address);
+        if (auto* refused = std::get_if<console::LoginRefused>(&result)) {
+          if (!refused->throttled) {
+            return console::ErrorResponse(401, "bad_credentials", "wrong name or password");
+          }
+          console::Response res =
+              console::ErrorResponse(429, "throttled", "too many failed logins; wait");
+          const auto seconds = (refused->retry_after.count() + 999) / 1000;
+          res.headers.emplace_back("Retry-After", std::to_string(seconds));
+          return res;
+        }
+        const console::LoginOk& ok = std::get<console::LoginOk>(result);
+        console::Response res =
+            console::JsonResponse(200, {{"user", ok.principal.name},
+                                        {"role", console::RoleName(ok.principal.role)},
+                                        {"scope", ok.principal.scope},
+                                        {"csrf_token", ok.principal.csrf_token}});
+        res.headers.emplace_back("Set-Cookie", SessionCookie(ok.session_token, c.request.tls));
+        return res;
+      },
+      console::Runs::kHashPool};
+  login.json_same_origin = true;  // no session guards it (request_checks.h)
+  r.Add(std::move(login));
+  r.Add({"POST", "/api/v1/logout", console::Permission::kSession, true,
+         [api](const console::RouteContext& c) {
+           api->auth.Logout(*c.principal);
+           console::Response res = console::JsonResponse(200, {{"signed_out", true}});
+           res.headers.emplace_back("Set-Cookie", SessionCookie("", c.request.tls));
+           return res;
+         },
+         console::Runs::kIo});
+  r.Add({"GET", "/api/v1/session", console::Permission::kSession, false,
+         [api](const console::RouteContext& c) {
+           const console::Principal& p = *c.principal;
+           json permissions = json::array();
+           for (int i = 0; i <= static_cast<int>(console::kLastPermission); ++i) {
+             const auto perm = static_cast<console::Permission>(i);
+             if (console::RoleHas(p.role, perm))
+               permissions.push_back(console::PermissionName(perm));
+           }
+           return console::JsonResponse(200, {{"user", p.name},
+                                              {"role", console::RoleName(p.role)},
+                                              {"scope", p.scope},
+                                              {"csrf_token", p.csrf_token},
+                                              {"time_zone", api->backend.time_zone},
+                                              {"permissions", permissions}});
+         },
+         console::Runs::kIo});
+}
+
+void AddAlertRoutes(console::Router& r, ApiPtr api) {
+  r.Add({"GET", "/api/v1/alerts", console::Permission::kViewAlerts, false,
+         [api](const console::RouteContext& c) {
+           const int limit = RequestedLimit(c, 100);
+           const console::Principal& p = *c.principal;
+           json args{{"limit", p.role == console::Role::kLeader ? 10000 : limit}};
+           for (const char* key : {"state", "kind", "school", "requirement", "window"}) {
+             if (auto it = c.query.find(key); it != c.query.end()) args[key] = it->second;
+           }
+           return console::JsonResponse(
+               200, Scoped(*api, p, api->backend.command("alerts", args), "school_id", limit));
+         }});
+  r.Add({"GET", "/api/v1/alerts/{id}", console::Permission::kViewAlerts, false,
+         [api](const console::RouteContext& c) {
+           return console::JsonResponse(200, VisibleAlert(*api, *c.principal, c.params.at("id")));
+         }});
+  r.Add({"POST", "/api/v1/alerts/{id}/ack", console::Permission::kActOnAlerts, true,
+         [api](const console::RouteContext& c) {
+           const std::string id = c.params.at("id");
+           VisibleAlert(*api, *c.principal, id);
+           const json body = Body(c);
+           const json done = api->backend.command(
+               "alert.ack",
+               {{"id", id}, {"who", c.principal->name}, {"comment", Text(body, "comment")}});
+           api->Changed("alert.updated", id);
+           return console::JsonResponse(202, done);
+         }});
+  r.Add({"POST", "/api/v1/alerts/{id}/comment", console::Permission::kActOnAlerts, true,
+         [api](const console::RouteContext& c) {
+           const std::string id = c.params.at("id");
+           VisibleAlert(*api, *c.principal, id);
+           const json done = api->backend.command(
+               "alert.comment",
+               {{"id", id}, {"who", c.principal->name}, {"comment", Text(Body(c), "comment")}});
+           api->Changed("alert.updated", id);
+           return console::JsonResponse(202, done);
+         }});
+  r.Add({"POST", "/api/v1/alerts/{id}/resolve", console::Permission::kActOnAlerts, true,
+         [api](const console::RouteContext& c) {
+           const std::string id = c.params.at("id");
+           VisibleAlert(*api, *c.principal, id);
+           const json body = Body(c);
+           const json done =
+               api->backend.command("alert.resolve", {{"id", id},
+                                                      {"who", c.principal->name},
+                                                      {"reason", Text(body, "reason")},
+                                                      {"comment", Text(body, "comment")}});
+           api->Changed("alert.updated", id);
+           return console::JsonResponse(202, done);
+         }});
+}
+
+std::string SessionCookie(const std::string& token, bool secure) {
+  std::string cookie = std::string(console::kSessionCookie) + "=" + token +
+                       "; Path=/; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
+  if (token.empty()) cookie += "; Max-Age=0";
+  return cookie;
+}
+
+void RegisterApiRoutes(console::Router& router, console::AuthService& auth, ApiBackend backend) {
+  auto api = std::make_shared<ApiContext>(ApiContext{auth, std::move(backend)});
+  AddSessionRoutes(router, api);
+  AddOverviewRoutes(router, api);
+  AddAlertRoutes(router, api);
+  AddIncidentRoutes(router, api);
+  AddSchoolRoutes(router, api);
+  AddAdminRoutes(router, api);
+}
+
+}  // namespace pingan::api
