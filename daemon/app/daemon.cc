@@ -182,8 +182,20 @@ void Daemon::StartIngest() {
 }
 
 void Daemon::StartSchedule() {
+  if (options_.watch_clock_steps) {
+    const config::MonitoringSettings& m = config_.monitoring;
+    core::ClockStepSettings settings{.threshold = std::chrono::seconds{m.clock_step_seconds}};
+    settings.settle = std::nullopt;
+    if (m.clock_settle_minutes > 0) settings.settle = std::chrono::minutes{m.clock_settle_minutes};
+    sweep_clock_ = std::make_unique<StepGuardedClock>(clock_, settings, options_.monotonic,
+                                                      [this](const core::ClockStep& step) {
+                                                        boost::asio::post(io_, [this, step] {
+                                                          if (health_) health_->ClockStepped(step);
+                                                        });
+                                                      });
+  }
   sweeper_ = std::make_unique<jobs::DeadlineSweeper>(
-      io_, *writer_, clock_, schedules_, options_.sweep_tick,
+      io_, *writer_, sweep_clock_ ? *sweep_clock_ : clock_, schedules_, options_.sweep_tick,
       escalation_ ? escalation_->settings.reminder_channels : core::kDefaultReminderChannels,
       [this](const jobs::SweepOutcome& o) {
         if (health_) health_->SweepCompleted(o);

@@ -18,6 +18,7 @@
 #include "daemon/app/heartbeat.h"
 #include "daemon/app/http_api.h"
 #include "daemon/app/service_health.h"
+#include "daemon/app/step_guarded_clock.h"
 #include "daemon/config/config.h"
 #include "daemon/config/escalation_config.h"
 #include "daemon/config/schedule_bundle.h"
@@ -47,6 +48,11 @@ struct DaemonOptions {
   core::DrillClock* drill = nullptr;
   // How often the deadline sweep runs (real time).
   core::Millis sweep_tick = std::chrono::seconds{1};
+  // Hold deadline decisions after a wall clock step (StepGuardedClock). pingand turns it
+  // on for the system clock; in-process tests that move a fake clock by hand leave it off,
+  // or turn it on with their own `monotonic` source.
+  bool watch_clock_steps = false;
+  std::function<core::Millis()> monotonic;  // default: std::chrono::steady_clock
 };
 
 // How long closing the report socket waits for acks still queued on it.
@@ -120,7 +126,8 @@ class Daemon {
   std::unique_ptr<ingest::ZapAuthenticator> zap_;
   std::unique_ptr<ingest::ReportServer> report_server_;
   config::ScheduleSource schedules_;
-  store::ReadPool reads_;  // read-only connections shared by every query
+  store::ReadPool reads_;                          // read-only connections shared by every query
+  std::unique_ptr<StepGuardedClock> sweep_clock_;  // null unless watch_clock_steps
   std::unique_ptr<jobs::DeadlineSweeper> sweeper_;
   config::EscalationSource escalation_;  // holds null: escalation not configured
   std::unique_ptr<jobs::EscalationRunner> escalation_runner_;

@@ -9,6 +9,7 @@
 #include "daemon/app/ops_routes.h"
 #include "daemon/app/run_on_io.h"
 #include "daemon/config/schedule_loader.h"
+#include "daemon/core/local_time.h"
 #include "daemon/store/audit_log.h"
 
 namespace pingan::app {
@@ -36,6 +37,24 @@ void Daemon::StartServiceHealth() {
         }};
     RegisterOpsRoutes(http_api_->router(), std::move(context));
   }
+  if (sweep_clock_) {
+    health_->set_clock_hold([clock = sweep_clock_.get()] { return clock->Held(); });
+  }
+  // Socket only, like backup: confirming the time is an operator's act on the machine.
+  control_->Register("clock.confirm", [this](const nlohmann::json&) {
+    if (!sweep_clock_) {
+      throw services::ControlError("not_watched",
+                                   "this daemon's clock is not watched for steps (drill clock)");
+    }
+    const bool released = sweep_clock_->Confirm();
+    if (released) {
+      RunOnIo(io_, [this] {
+        sweeper_->Kick();
+        if (health_) health_->ClockConfirmed();
+      });
+    }
+    return nlohmann::json{{"released", released}, {"now", core::FormatInstantUtc(clock_.Now())}};
+  });
   health_->Start(report_server_ != nullptr, "listening on " + endpoint_);
   const config::MonitoringSettings& m = config_.monitoring;
   if (!m.heartbeat_url.empty()) {

@@ -4,6 +4,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include "daemon/core/local_time.h"
+
 namespace pingan::app {
 
 ServiceHealth::ServiceHealth(boost::asio::io_context& io, store::StoreWriter& writer,
@@ -58,8 +60,35 @@ void ServiceHealth::ReportsArrived() {
   if (on_warnings_changed_) on_warnings_changed_();
 }
 
+void ServiceHealth::ClockStepped(const core::ClockStep& step) {
+  const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(step.size).count();
+  spdlog::error(
+      "CLOCK STEP: the wall clock moved {} min {} real time (now {}). Deadlines after {} are "
+      "NOT decided until the time is confirmed with `pinganctl clock confirm`{}.",
+      minutes < 0 ? -minutes : minutes, minutes < 0 ? "behind" : "ahead of",
+      core::FormatInstantUtc(step.seen_at), core::FormatInstantUtc(step.hold_at),
+      step.ends ? " or the settle time (monitoring.clock_settle_minutes) has passed" : "");
+  clock_held_ = true;
+  if (on_warnings_changed_) on_warnings_changed_();
+}
+
+void ServiceHealth::CheckClockHold() {
+  const bool held = clock_hold_ && clock_hold_().has_value();
+  if (held == clock_held_) return;
+  clock_held_ = held;
+  if (!held) spdlog::warn("clock step released: deadlines are decided again");
+  if (on_warnings_changed_) on_warnings_changed_();
+}
+
 std::vector<ServiceHealth::Warning> ServiceHealth::Warnings() const {
   std::vector<Warning> out;
+  if (clock_hold_) {
+    if (std::optional<core::ClockStep> step = clock_hold_()) {
+      out.push_back({"clock_step", "the wall clock jumped; deadlines after " +
+                                       core::FormatInstantUtc(step->hold_at) +
+                                       " wait for `pinganctl clock confirm`"});
+    }
+  }
   if (intake_silent_) {
     out.push_back({"intake_silent",
                    "a deadline passed and not one school reported: the report intake may be "
@@ -95,6 +124,7 @@ void ServiceHealth::Probe() {
       writer_answer_ = real_clock_.Now();
       notifier_.WatchdogPing();
       LogChange(Readiness());
+      CheckClockHold();
     });
   });
   Arm();

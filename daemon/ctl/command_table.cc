@@ -38,6 +38,10 @@ std::vector<CtlCommand> MakeCommands() {
                Get("/api/v1/status"), none});
   c.push_back(
       {"clock now", "clock.now", "Show the daemon's current time", Get("/api/v1/clock"), none});
+  // Confirming the time is an operator's act on the daemon's machine: socket only.
+  c.push_back({"clock confirm", "clock.confirm",
+               "Confirm the server time after a clock step: the deadlines held since are decided",
+               std::nullopt, none});
   c.push_back({"clock advance", "clock.advance", "Jump a drill clock forward (drill mode only)",
                Post("/api/v1/clock/advance"), [](CLI::App& a, CtlInputs& in) {
                  Text(a, in, "duration", "by", "e.g. 2h, 1d, 30m")->required();

@@ -15,6 +15,7 @@ export const I18N = {
     'w_not_ready.store': '数据库无法写入（磁盘已满？），报送暂不能保存',
     'w_not_ready.sweep': '截止检查已停止运行，漏报可能无法发现',
     'w_not_ready.clock': '服务器时钟被调回，截止判断已暂停',
+    w_clock_step: '服务器时钟发生跳变，跳变期间的截止判断已暂停：请核对服务器时间后执行 pinganctl clock confirm（或等待自动恢复）',
     'w_not_ready.ingest': '报送端口未在监听',
     w_other: '系统异常，请查看日志',
     // board
@@ -99,6 +100,7 @@ export const I18N = {
     'w_not_ready.store': 'The database cannot be written (disk full?): reports cannot be stored',
     'w_not_ready.sweep': 'The deadline check has stopped: missing reports may go unnoticed',
     'w_not_ready.clock': 'The server clock was set back: deadline checks are paused',
+    w_clock_step: 'The server clock jumped: deadlines in the jump are on hold. Check the server time, then run pinganctl clock confirm (or wait for the hold to end)',
     'w_not_ready.ingest': 'The report port is not listening',
     w_other: 'Something is wrong with pingan itself: see its log',
     nav_audit: 'Audit', nav_wall: 'Big screen',
