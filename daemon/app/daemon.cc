@@ -37,7 +37,8 @@ Daemon::~Daemon() {
   text_retention_.reset();
   escalation_runner_.reset();
   outbox_worker_.reset();  // joins its pool (sends are bounded by channel timeouts)
-  http_api_.reset();
+  http_api_.reset();       // joins the pools: no check runs any more
+  store_check_.reset();
   control_.reset();
   roster_gaps_.reset();
   report_server_.reset();

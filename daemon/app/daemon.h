@@ -19,6 +19,7 @@
 #include "daemon/app/http_api.h"
 #include "daemon/app/service_health.h"
 #include "daemon/app/step_guarded_clock.h"
+#include "daemon/app/store_check.h"
 #include "daemon/config/config.h"
 #include "daemon/config/escalation_config.h"
 #include "daemon/config/schedule_bundle.h"
@@ -53,6 +54,8 @@ struct DaemonOptions {
   // or turn it on with their own `monotonic` source.
   bool watch_clock_steps = false;
   std::function<core::Millis()> monotonic;  // default: std::chrono::steady_clock
+  // When the first background check of the database file runs (StoreCheck).
+  core::Millis store_check_after = std::chrono::seconds{10};
 };
 
 // How long closing the report socket waits for acks still queued on it.
@@ -137,7 +140,9 @@ class Daemon {
   std::unique_ptr<services::RosterGapWatch> roster_gaps_;  // daily roster gap warnings
   std::unique_ptr<jobs::TextRetention> text_retention_;    // purges protected incident text
   std::unique_ptr<ServiceHealth> health_;                  // readiness, watchdog, sd_notify
-  std::unique_ptr<Heartbeat> heartbeat_;                   // monitoring.heartbeat_url (optional)
+  std::unique_ptr<Heartbeat> heartbeat_;
+  std::unique_ptr<StoreCheck> store_check_;  // quick_check on the read pool, daily //
+                                             // monitoring.heartbeat_url (optional)
   std::string endpoint_;
   bool stopping_ = false;  // io thread
   bool stopped_ = false;

@@ -40,6 +40,19 @@ void Daemon::StartServiceHealth() {
   if (sweep_clock_) {
     health_->set_clock_hold([clock = sweep_clock_.get()] { return clock->Held(); });
   }
+  // Socket only, like backup: the whole file is read (seconds per GB).
+  control_->Register("store.check", [this](const nlohmann::json& args) {
+    const bool full = args.value("full", false);
+    double seconds = 0;
+    const std::string problems = CheckLiveDatabase(reads_, full, &seconds);
+    RunOnIo(io_, [this, problems, seconds] {
+      if (health_) health_->StoreChecked(reads_.path(), problems, seconds);
+    });
+    return nlohmann::json{{"ok", problems.empty()},
+                          {"check", full ? "integrity_check" : "quick_check"},
+                          {"problems", problems},
+                          {"seconds", seconds}};
+  });
   // Socket only, like backup: confirming the time is an operator's act on the machine.
   control_->Register("clock.confirm", [this](const nlohmann::json&) {
     if (!sweep_clock_) {
@@ -56,6 +69,16 @@ void Daemon::StartServiceHealth() {
     return nlohmann::json{{"released", released}, {"now", core::FormatInstantUtc(clock_.Now())}};
   });
   health_->Start(report_server_ != nullptr, "listening on " + endpoint_);
+  if (http_api_) {
+    store_check_ = std::make_unique<StoreCheck>(
+        io_, reads_,
+        [this](std::function<void()> job) { http_api_->read_pool().Post(std::move(job)); },
+        options_.store_check_after, std::chrono::hours{config_.monitoring.database_check_hours},
+        [this](const std::string& problems, double seconds) {
+          health_->StoreChecked(reads_.path(), problems, seconds);
+        });
+    store_check_->Start();
+  }
   const config::MonitoringSettings& m = config_.monitoring;
   if (!m.heartbeat_url.empty()) {
     heartbeat_ = std::make_unique<Heartbeat>(

@@ -5,6 +5,7 @@
 #include <boost/asio/post.hpp>
 
 #include "daemon/core/local_time.h"
+#include "daemon/core/text.h"
 
 namespace pingan::app {
 
@@ -72,6 +73,24 @@ void ServiceHealth::ClockStepped(const core::ClockStep& step) {
   if (on_warnings_changed_) on_warnings_changed_();
 }
 
+void ServiceHealth::StoreChecked(const std::string& path, const std::string& problems,
+                                 double seconds) {
+  if (problems == store_damage_) {
+    if (problems.empty()) spdlog::info("database check: {} is sound ({:.1f} s)", path, seconds);
+    return;
+  }
+  if (problems.empty()) {
+    spdlog::warn("database check: {} is sound again", path);
+  } else {
+    spdlog::error(
+        "DATABASE DAMAGED: {} fails quick_check: {}. Reports may be lost or unreadable: stop "
+        "pingand, keep the file, and restore the last backup (pinganctl restore).",
+        path, core::LogSafe(problems, 400));
+  }
+  store_damage_ = problems;
+  if (on_warnings_changed_) on_warnings_changed_();
+}
+
 void ServiceHealth::CheckClockHold() {
   const bool held = clock_hold_ && clock_hold_().has_value();
   if (held == clock_held_) return;
@@ -95,7 +114,9 @@ std::vector<ServiceHealth::Warning> ServiceHealth::Warnings() const {
                    "cut off"});
   }
   for (const ops::ReadinessCheck& check : Readiness().checks) {
-    if (!check.ok) out.push_back({"not_ready." + check.name, check.detail});
+    if (check.ok) continue;
+    const bool damaged = check.name == "store" && !store_damage_.empty();
+    out.push_back({damaged ? "store_damaged" : "not_ready." + check.name, check.detail});
   }
   return out;
 }
@@ -105,6 +126,7 @@ ops::Readiness ServiceHealth::Readiness() const {
   in.real_now = real_clock_.Now();
   in.writer_answer = writer_answer_;
   in.store_failures_in_a_row = writer_.FailuresInARow();
+  in.store_damage = store_damage_;
   in.ingest_bound = ingest_bound_;
   in.stopping = stopping_;
   in.last_sweep = last_sweep_;

@@ -58,6 +58,8 @@ class ServiceHealth {
   // it loudly and tells the consoles. `held` answers whether a step is still held (it
   // may end by itself after the settle time: the probe notices and says so).
   void ClockStepped(const core::ClockStep& step);
+  // A check of the database file finished (StoreCheck, `pinganctl check`): "" = clean.
+  void StoreChecked(const std::string& path, const std::string& problems, double seconds);
   // An operator released the hold (`pinganctl clock confirm`).
   void ClockConfirmed() { CheckClockHold(); }
   void set_clock_hold(std::function<std::optional<core::ClockStep>()> held) {
@@ -100,7 +102,8 @@ class ServiceHealth {
   int silent_intake_min_owed_;
   bool intake_silent_ = false;
   std::function<std::optional<core::ClockStep>()> clock_hold_;
-  bool clock_held_ = false;  // as last told
+  bool clock_held_ = false;   // as last told
+  std::string store_damage_;  // what the last database check found
   std::function<void()> on_warnings_changed_;
 };
 

@@ -200,7 +200,8 @@ std::optional<ConfigError> ReadAll(const Reader& r, const YAML::Node& root, Daem
                   {"stop_timeout_seconds", Positive(r, m.stop_timeout_seconds)},
                   {"silent_intake_min_owed", Positive(r, m.silent_intake_min_owed)},
                   {"clock_step_seconds", Positive(r, m.clock_step_seconds)},
-                  {"clock_settle_minutes", NotNegative(r, m.clock_settle_minutes)}});
+                  {"clock_settle_minutes", NotNegative(r, m.clock_settle_minutes)},
+                  {"database_check_hours", Positive(r, m.database_check_hours)}});
   };
   auto err = r.Map(root, "",
                    {{"listen", Bind(r, c.listen)},

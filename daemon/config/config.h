@@ -71,6 +71,8 @@ struct MonitoringSettings {
   // operator releases them).
   int clock_step_seconds = 120;
   int clock_settle_minutes = 30;
+  // PRAGMA quick_check of the live database this often (and 10 s after the start).
+  int database_check_hours = 24;
 };
 
 // Member initializers only make a value well-formed; the defaults that count are

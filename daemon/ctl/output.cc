@@ -202,6 +202,10 @@ void PrintHuman(std::ostream& out, const std::string& control, const json& resul
   } else if (control == "clock.now" || control == "clock.advance") {
     out << "now " << Cell(result["now"])
         << (result.contains("clock") ? " (" + Cell(result["clock"]) + " clock)" : "") << "\n";
+  } else if (control == "store.check") {
+    out << Cell(result["check"]) << " " << (result.value("ok", false) ? "ok" : "FAILED: ")
+        << (result.value("ok", false) ? "" : Cell(result["problems"])) << " ("
+        << Cell(result["seconds"]) << " s)\n";
   } else if (control == "clock.confirm") {
     out << (result.value("released", false) ? "released: deadlines are decided again"
                                             : "no clock step was held")

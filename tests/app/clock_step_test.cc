@@ -12,17 +12,14 @@
 #include <set>
 #include <thread>
 
-#include "daemon/app/daemon.h"
-#include "daemon/ctl/control_client.h"
+#include "tests/app/in_process_daemon.h"
 #include "tests/fakes/temp_dir.h"
-#include "tests/integration/http_client.h"
 
 namespace pingan::app {
 namespace {
 
 using nlohmann::json;
 using namespace std::chrono_literals;
-namespace http = boost::beast::http;
 
 // 2026-10-01 08:00 in Shanghai.
 const core::Instant kMorning = date::sys_days{date::year{2026} / 10 / 1} + 0h;
@@ -44,24 +41,8 @@ class TwoClocks final : public core::Clock {
   std::atomic<int64_t> step_{0};
 };
 
-template <class F>
-bool Eventually(F done) {
-  const auto give_up = std::chrono::steady_clock::now() + 30s;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > give_up) return false;
-    std::this_thread::sleep_for(2ms);
-  }
-  return true;
-}
-
 class ClockStepTest : public ::testing::Test {
  protected:
-  ~ClockStepTest() override {
-    if (!daemon_) return;
-    daemon_->Stop();
-    loop_.join();
-  }
-
   void StartDaemon(int settle_minutes) {
     std::ofstream(dir_.File("org.yaml"))
         << "units:\n  - id: district\n    name: 测试区教育局\n    kind: district\n"
@@ -71,42 +52,24 @@ class ClockStepTest : public ::testing::Test {
            "      - {name: 国庆节, kind: public_holiday, from: 2026-10-01, to: 2026-10-07}\n"
            "requirements:\n  - {id: daily, name: 每日报平安, kind: daily_all_clear, during: "
            "[public_holiday], deadlines: [\"16:00\"], grace: 30m}\n";
-    config::DaemonConfig config = config::DefaultConfig();
-    config.data_dir = dir_.File("data");
-    config.listen = "tcp://127.0.0.1:*";
-    config.http.listen = "127.0.0.1:0";
-    config.log_level = "warn";
+    config::DaemonConfig config = testing::InProcessDaemon::TestConfig(dir_.File("data"));
     config.org_file = dir_.File("org.yaml");
     config.calendars_file = dir_.File("calendars.yaml");
     config.monitoring.clock_settle_minutes = settle_minutes;
     DaemonOptions options;
-    options.insecure_dev = true;
     options.sweep_tick = 5ms;
     options.watch_clock_steps = true;
     options.monotonic = [this] { return clocks_.Monotonic(); };
-    daemon_ = std::make_unique<Daemon>(config, clocks_, options);
-    daemon_->Start();
-    loop_ = std::thread([this] { daemon_->Run(); });
-    token_ = Control("tokens.create", {{"label", "t"}, {"role", "duty_officer"}})["result"].value(
-        "token", "");
+    daemon_.Start(config, clocks_, options);
     // The first sweep has set its position.
-    ASSERT_TRUE(Eventually(
+    ASSERT_TRUE(testing::Eventually(
         [&] { return Control("status", json::object())["result"].contains("swept_to"); }));
   }
 
   json Control(const std::string& command, const json& args) {
-    return ctl::ControlRequest(daemon_->control_socket_path(), command, args);
+    return daemon_.Control(command, args);
   }
-  std::set<std::string> Warnings() {
-    const testing::HttpAnswer a =
-        testing::HttpCall(daemon_->http_api()->port(), http::verb::get, "/api/v1/system/warnings",
-                          "", {{"Authorization", "Bearer " + token_}});
-    std::set<std::string> codes;
-    if (a.status != 200) return codes;
-    const json answer = json::parse(a.body);
-    for (const auto& w : answer["warnings"]) codes.insert(w["code"].get<std::string>());
-    return codes;
-  }
+  std::set<std::string> Warnings() { return daemon_.WarningCodes(); }
   size_t MissingAlerts() { return Control("alerts", {{"kind", "missing"}})["result"].size(); }
   std::string SweptTo() {
     return Control("status", json::object())["result"].value("swept_to", "");
@@ -114,9 +77,7 @@ class ClockStepTest : public ::testing::Test {
 
   testing::TempDir dir_;
   TwoClocks clocks_;
-  std::unique_ptr<Daemon> daemon_;
-  std::thread loop_;
-  std::string token_;
+  testing::InProcessDaemon daemon_;
 };
 
 TEST_F(ClockStepTest, AForwardStepHoldsTheDeadlinesInItUntilTheOperatorConfirms) {
@@ -124,7 +85,7 @@ TEST_F(ClockStepTest, AForwardStepHoldsTheDeadlinesInItUntilTheOperatorConfirms)
   EXPECT_TRUE(Warnings().empty());
 
   clocks_.Step(9h);  // 17:00: the 16:30 grace end is in the jump; no real time passed
-  ASSERT_TRUE(Eventually([&] { return Warnings().count("clock_step") == 1; }));
+  ASSERT_TRUE(testing::Eventually([&] { return Warnings().count("clock_step") == 1; }));
   // The sweep that saw the step has run, capped at the hold point: nothing was decided.
   EXPECT_EQ(MissingAlerts(), 0u);
   EXPECT_LT(SweptTo(), "2026-10-01T08:30:00Z") << "the sweep waits at the step";
@@ -132,8 +93,8 @@ TEST_F(ClockStepTest, AForwardStepHoldsTheDeadlinesInItUntilTheOperatorConfirms)
   const json confirmed = Control("clock.confirm", json::object());
   ASSERT_TRUE(confirmed["ok"]) << confirmed.dump();
   EXPECT_TRUE(confirmed["result"]["released"]);
-  ASSERT_TRUE(Eventually([&] { return MissingAlerts() == 1; }));
-  EXPECT_TRUE(Eventually([&] { return Warnings().count("clock_step") == 0; }));
+  ASSERT_TRUE(testing::Eventually([&] { return MissingAlerts() == 1; }));
+  EXPECT_TRUE(testing::Eventually([&] { return Warnings().count("clock_step") == 0; }));
   EXPECT_FALSE(Control("clock.confirm", json::object())["result"]["released"])
       << "nothing is held any more";
 }
@@ -141,20 +102,20 @@ TEST_F(ClockStepTest, AForwardStepHoldsTheDeadlinesInItUntilTheOperatorConfirms)
 TEST_F(ClockStepTest, AHoldEndsByItselfAfterTheSettleTime) {
   StartDaemon(/*settle_minutes=*/30);
   clocks_.Step(9h);
-  ASSERT_TRUE(Eventually([&] { return Warnings().count("clock_step") == 1; }));
+  ASSERT_TRUE(testing::Eventually([&] { return Warnings().count("clock_step") == 1; }));
   EXPECT_EQ(MissingAlerts(), 0u);
 
   clocks_.Pass(29min);
   EXPECT_EQ(Warnings().count("clock_step"), 1u) << "29 of 30 minutes";
   clocks_.Pass(1min);
-  ASSERT_TRUE(Eventually([&] { return MissingAlerts() == 1; }));
+  ASSERT_TRUE(testing::Eventually([&] { return MissingAlerts() == 1; }));
   EXPECT_EQ(Warnings().count("clock_step"), 0u);
 }
 
 TEST_F(ClockStepTest, ClocksThatMoveTogetherDecideTheDeadlineAtOnce) {
   StartDaemon(/*settle_minutes=*/0);
   clocks_.Pass(9h);
-  ASSERT_TRUE(Eventually([&] { return MissingAlerts() == 1; }));
+  ASSERT_TRUE(testing::Eventually([&] { return MissingAlerts() == 1; }));
   EXPECT_TRUE(Warnings().empty());
 }
 
