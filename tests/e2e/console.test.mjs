@@ -87,9 +87,27 @@ requirements:
     deadlines: ["16:00"]
     grace: 30m
 `);
+  // A duty roster for the rosters page; the one policy matches nothing these tests raise,
+  // so no message is sent.
+  fs.writeFileSync(path.join(dir, 'roster.csv'),
+    'district,2026-10-01 08:00,2026-10-02 08:00,王值班,13800000000,,\n' +
+    'district,2026-10-02 08:00,2026-10-03 08:00,李值班,13900000000,,\n');
+  fs.writeFileSync(path.join(dir, 'escalation.yaml'), `policies:
+  - id: late
+    kinds: [late]
+    steps:
+      - notify: [{contact: duty_contact}]
+        channels: [webhook]
+leaders: {enabled: false}
+channels:
+  webhooks:
+    - {name: screen, url: "http://127.0.0.1:9/h"}
+roster: roster.csv
+`);
   // Sessions run on the daemon's (drill) clock: long enough to survive the jump below.
   fs.writeFileSync(path.join(dir, 'pingand.yaml'),
-    `http:\n  listen: "127.0.0.1:${port}"\n  session_idle_minutes: 600\n`);
+    `http:\n  listen: "127.0.0.1:${port}"\n  session_idle_minutes: 600\n` +
+    'escalation:\n  file: escalation.yaml\n');
 }
 
 before(async () => {
@@ -253,6 +271,15 @@ test('calendar, school, hand-over and big-screen pages', async () => {
   await page.click('#nav a[href="#calendar"]');
   await page.waitForSelector('#next-deadlines table');
   assert.match(await page.textContent('#view-calendar'), /国庆节/);
+
+  // Who is on duty now and next, with a number to call (the page once read a key the
+  // API does not send and always said there was no roster).
+  await page.click('#nav a[href="#rosters"]');
+  await page.waitForSelector('#roster-now table');
+  const rosters = await page.textContent('#roster-now');
+  assert.match(rosters, /王值班/);
+  assert.match(rosters, /李值班/);
+  assert.equal(await page.getAttribute('#roster-now a[href^="tel:"]', 'href'), 'tel:13800000000');
 
   await page.click('#nav a[href="#schools"]');
   await page.waitForSelector('#school-list a');
