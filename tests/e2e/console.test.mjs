@@ -158,6 +158,8 @@ async function signIn(viewport, target = '/') {
   // Login page in Simplified Chinese by default.
   await page.waitForSelector('#view-login:not([hidden])');
   assert.equal(await page.textContent('#login-form h2'), '登录');
+  assert.equal(await page.isVisible('#nav'), false, 'no navigation before sign-in');
+  assert.equal(await page.isVisible('#logout'), false);
   await page.fill('input[name=name]', 'duty');
   await page.fill('input[name=password]', PASSWORD);
   await page.click('#login-form button[type=submit]');
@@ -245,6 +247,9 @@ test('an incident gets a case owner, a follow-up note and is closed', async () =
   await page.waitForSelector('#view-incident #incident-summary');
   assert.match(await page.textContent('#incident-summary'), /腹痛/);  // protected, audited
   assert.match(await page.textContent('#case-owner'), /尚未指定/);
+  // No notes yet: said in words, not as note number 1.
+  assert.equal(await page.evaluate(() => document.querySelector('#incident-notes').tagName), 'P');
+  assert.match(await page.textContent('#incident-notes'), /暂无跟进记录/);
 
   await page.fill('#assign-form input[name=owner]', '李副局长');
   await page.fill('#assign-form input[name=owner_role]', '分管副局长');
