@@ -209,6 +209,12 @@ test('duty officer sees a missed report appear live and acknowledges it', async 
   // Open one alert and acknowledge it with a comment.
   await page.click('#alert-list li[data-alert] a');
   await page.waitForSelector('#view-alert:not([hidden]) #ack-form:not([hidden])');
+  // On the phone: acknowledge first, then the timeline; noting and resolving are folded
+  // below it.
+  assert.equal(await page.isVisible('#comment-form'), false);
+  const y = async (sel) => (await page.locator(sel).boundingBox()).y;
+  assert.ok(await y('#ack-form') < await y('#timeline'));
+  assert.ok(await y('#timeline') < await y('#more-actions'));
   await page.fill('#ack-form textarea[name=comment]', '已电话联系校长，正在补报');
   await page.click('#ack-form button[type=submit]');
   await page.waitForSelector('#timeline li:has-text("已电话联系校长")');

@@ -25,7 +25,7 @@ export const I18N = {
     missing: '漏报', outstanding: '未报', excused: '免报', incidents: '突发事件',
     windows: '报送次数', pending: '待报', school: '学校', parent: '上级单位',
     received_at: '收到时间', lateness: '迟报时长', min: '分钟', alert: '告警',
-    open_alert: '查看告警', more_alerts: '另有 {n} 条未处理告警', open_incidents: '未处理突发事件',
+    open_alert: '查看告警', more_actions: '备注或关闭', more_alerts: '另有 {n} 条未处理告警', open_incidents: '未处理突发事件',
     exit_wall: '退出大屏', fullscreen: '全屏', updated: '更新于',
     open_alerts: '未处理告警', no_open_alerts: '没有未处理告警',
     // alerts
@@ -112,7 +112,7 @@ export const I18N = {
     late: 'Late', missing: 'Missed', outstanding: 'Outstanding', excused: 'Excused',
     incidents: 'Incidents', windows: 'Reports due', pending: 'Pending', school: 'School',
     parent: 'Parent unit', received_at: 'Received', lateness: 'Late by', min: 'min',
-    alert: 'Alert', open_alert: 'Open alert', more_alerts: '{n} more open alerts',
+    alert: 'Alert', open_alert: 'Open alert', more_actions: 'Add a note or resolve', more_alerts: '{n} more open alerts',
     open_incidents: 'Open incidents', exit_wall: 'Leave big screen',
     fullscreen: 'Full screen', updated: 'Updated', open_alerts: 'Open alerts',
     no_open_alerts: 'No open alerts',
