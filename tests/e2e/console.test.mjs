@@ -212,6 +212,9 @@ test('duty officer sees a missed report appear live and acknowledges it', async 
   // On the phone: acknowledge first, then the timeline; noting and resolving are folded
   // below it.
   assert.equal(await page.isVisible('#comment-form'), false);
+  // The school page is a link, not its address as text.
+  assert.equal(await page.locator('#alert-head .links a[href^="#school/"]').count(), 1);
+  assert.doesNotMatch(await page.textContent('#alert-head'), /http:/);
   const y = async (sel) => (await page.locator(sel).boundingBox()).y;
   assert.ok(await y('#ack-form') < await y('#timeline'));
   assert.ok(await y('#timeline') < await y('#more-actions'));

@@ -59,7 +59,8 @@ function head(a) {
     el('h2', { class: `sev-${a.severity || a.kind}` }, a.school_name || a.school_id),
     el('p', {}, el('span', { class: 'tag' }, label('k_', a.kind), a.severity ? ' · ' + a.severity : ''),
       ' ', el('span', { class: 'state', id: 'alert-state' }, label('s_', a.state))),
-    el('p', { class: 'muted' }, fullTime(a.created_at), a.requirement_id ? ' · ' + a.requirement_id : '',
+    el('p', { class: 'muted' }, fullTime(a.created_at),
+      a.requirement_id ? ' · ' + (a.requirement_name || a.requirement_id) : '',
       a.window_id ? ' · ' + a.window_id : ''),
     a.acknowledged_by ? el('p', {}, t('acknowledged_by') + ': ' + a.acknowledged_by) : null,
     a.next_wakeup && a.state === 'open' ?
