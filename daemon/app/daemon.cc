@@ -22,6 +22,7 @@
 #include "daemon/services/incident_commands.h"
 #include "daemon/services/school_commands.h"
 #include "daemon/store/ledger_repository.h"
+#include "daemon/store/text_seal.h"
 
 namespace pingan::app {
 
@@ -79,6 +80,18 @@ void Daemon::RestorePublicKeyFile(const std::string& key_path, const std::string
   spdlog::warn("{} was missing; written again from {}", pub, key_path);
 }
 
+// Protected incident text is sealed at rest under data_dir/text.key (store/text_seal.h),
+// made at the first start. Without the key that text cannot be read: it goes with the
+// backups, apart from them.
+void Daemon::UseTextKey(const std::string& database_path) {
+  const std::string key_path = config_.DataPath(store::kTextKeyFile);
+  const bool existed = std::filesystem::exists(key_path);
+  auto key = store::LoadOrCreateTextKey(key_path);
+  if (auto* err = std::get_if<std::string>(&key)) throw std::runtime_error(*err);
+  if (!existed) spdlog::info("generated {}: it seals protected incident text", key_path);
+  store::RegisterTextKey(database_path, std::get<store::TextKey>(key));
+}
+
 std::string Daemon::Start() {
   std::filesystem::create_directories(config_.data_dir);
   // Before the store is opened or migrated and before control.sock is replaced.
@@ -92,6 +105,7 @@ std::string Daemon::Start() {
 
   store::StoreWriterOptions store_options;
   store_options.database_path = config_.DataPath(config_.database);
+  UseTextKey(store_options.database_path);  // before the first connection opens the file
   store_options.max_batch = config_.max_batch;
   store_options.text_retention = std::chrono::hours{24 * config_.incident_text_retention_days};
   store_options.on_batch_timed = [metrics = metrics_](size_t reports, double seconds) {
@@ -121,6 +135,10 @@ std::string Daemon::Start() {
         });
       });
   writer_->AddObserver(std::make_shared<jobs::LedgerRecorder>(schedules_));
+  writer_->Post([](store::Database& db) {
+    if (const int64_t sealed = store::SealPlainTexts(db); sealed > 0)
+      spdlog::warn("sealed {} protected incident texts that were stored in plain text", sealed);
+  });
   reads_ = store::ReadPool(store_options.database_path);  // the writer created the file
   ResumeDrillClock();
   StartIngest();

@@ -93,6 +93,7 @@ class Daemon {
  private:
   static void RestorePublicKeyFile(const std::string& key_path, const std::string& public_z85);
   std::string LoadServerSecretKey();
+  void UseTextKey(const std::string& database_path);
   void LoadKeys(bool at_start);
   void StartIngest();
   void StartSchedule();

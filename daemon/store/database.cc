@@ -1,5 +1,7 @@
 #include "daemon/store/database.h"
 
+#include "daemon/store/text_seal.h"
+
 #include <spdlog/spdlog.h>
 
 #include <SQLiteCpp/Transaction.h>
@@ -32,6 +34,7 @@ Database::Database(const std::string& path, OpenMode mode)
       db_.exec("PRAGMA synchronous=FULL");
     }
     db_.exec("PRAGMA foreign_keys=ON");
+    InstallTextFunctions(db_, path_);  // seal_text / open_text (text_seal.h)
     version = schema_version();
   } catch (const SQLite::Exception& e) {
     // A damaged or foreign file stops here, before anything is written to it.
