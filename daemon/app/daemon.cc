@@ -271,7 +271,8 @@ void Daemon::StartControl() {
   services::RegisterRosterCommands(*control_,
                                    services::RosterCommandContext{clock_, schedules_, escalation_});
   const services::ConsoleQueryContext queries{clock_, schedules_, reads_, escalation_};
-  services::RegisterBoardCommands(*control_, queries);
+  overview_ = std::make_unique<services::OverviewService>(queries);
+  services::RegisterBoardCommands(*control_, *overview_);
   services::RegisterSchoolCommands(*control_, queries);
   services::RegisterDutyCommands(*control_, queries);
   services::RegisterIncidentCommands(
