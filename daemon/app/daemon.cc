@@ -127,7 +127,7 @@ std::string Daemon::Start() {
   StartEscalation();
   StartControl();
   http_api_ = std::make_unique<HttpApi>(io_, config_, real_clock_, *writer_, *control_, schedules_,
-                                        reads_, &clock_);
+                                        reads_, &clock_, ApiServices{overview_.get()});
   StartRosterGapWatch();
   text_retention_ = std::make_unique<jobs::TextRetention>(io_, *writer_, clock_);
   text_retention_->Start();

@@ -88,12 +88,15 @@ struct BoardSchoolRow {
   std::optional<core::AlertState> alert_state;
 };
 
+// Virtual so that route tests can stand in a fake; the daemon has one instance, shared
+// by the control commands and the HTTP routes.
 class OverviewService {
  public:
   explicit OverviewService(ConsoleQueryContext context) : c_(std::move(context)) {}
+  virtual ~OverviewService() = default;
 
-  DayBoard Board(const BoardQuery& q) const;
-  std::vector<BoardSchoolRow> BoardSchools(const BoardSchoolsQuery& q) const;
+  virtual DayBoard Board(const BoardQuery& q) const;
+  virtual std::vector<BoardSchoolRow> BoardSchools(const BoardSchoolsQuery& q) const;
 
  private:
   ConsoleQueryContext c_;
