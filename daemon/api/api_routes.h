@@ -1,9 +1,9 @@
 // The /api/v1 route table: login, logout, session, status, board, deadlines, missing,
 // alerts (list, show, ack, resolve), incidents and the audit log.
 //
-// The routes reuse the control channel's query and command functions through
-// ApiBackend::command (the daemon passes ControlServer::Dispatch), so the HTTP API and
-// pinganctl answer from the same code. Leaders see and act only on schools inside
+// The board routes call the typed services (ApiBackend::overview); the others still
+// reuse the control channel's commands through ApiBackend::command (the daemon passes
+// ControlServer::Dispatch), so the HTTP API and pinganctl answer from the same code. Leaders see and act only on schools inside
 // their scope's subtree; anything else answers 404, as if it did not exist. Handlers
 // run on the io thread (the Router's thread).
 #pragma once
@@ -19,9 +19,20 @@
 #include "daemon/core/clock.h"
 #include "daemon/store/read_connections.h"
 
+namespace pingan::services {
+class OverviewService;
+class SchoolService;
+class AdminService;
+}  // namespace pingan::services
+
 namespace pingan::api {
 
 struct ApiBackend {
+  // The typed services the routes call directly (they outlive the router); null in
+  // tests of routes that do not use them (those routes then answer 503).
+  services::OverviewService* overview = nullptr;
+  services::SchoolService* schools = nullptr;
+  services::AdminService* admin = nullptr;
   // Runs a control command ("status", "ledger.today", "deadlines.next", "missing",
   // "alerts", "alert.show", "alert.ack", "alert.resolve") and returns its result;
   // throws ApiError (404 not found, 400 bad request, 409 refused, ...).

@@ -146,7 +146,7 @@ std::string Daemon::Start() {
   StartEscalation();
   StartControl();
   http_api_ = std::make_unique<HttpApi>(io_, config_, real_clock_, *writer_, *control_, schedules_,
-                                        reads_, &clock_);
+                                        reads_, &clock_, ApiServices{overview_.get()});
   StartRosterGapWatch();
   text_retention_ = std::make_unique<jobs::TextRetention>(io_, *writer_, clock_);
   text_retention_->Start();
@@ -302,7 +302,8 @@ void Daemon::StartControl() {
   services::RegisterRosterCommands(*control_,
                                    services::RosterCommandContext{clock_, schedules_, escalation_});
   const services::ConsoleQueryContext queries{clock_, schedules_, reads_, escalation_};
-  services::RegisterBoardCommands(*control_, queries);
+  overview_ = std::make_unique<services::OverviewService>(queries);
+  services::RegisterBoardCommands(*control_, *overview_);
   services::RegisterSchoolCommands(*control_, queries);
   services::RegisterDutyCommands(*control_, queries);
   services::RegisterIncidentCommands(

@@ -35,6 +35,7 @@
 #include "daemon/ops/metrics.h"
 #include "daemon/services/control_server.h"
 #include "daemon/services/metrics_snapshot.h"
+#include "daemon/services/overview_service.h"
 #include "daemon/services/roster_gaps.h"
 #include "daemon/store/data_dir_lock.h"
 #include "daemon/store/read_connections.h"
@@ -136,6 +137,7 @@ class Daemon {
   config::EscalationSource escalation_;  // holds null: escalation not configured
   std::unique_ptr<jobs::EscalationRunner> escalation_runner_;
   std::unique_ptr<jobs::OutboxWorker> outbox_worker_;
+  std::unique_ptr<services::OverviewService> overview_;  // board queries (control + HTTP)
   std::unique_ptr<services::ControlServer> control_;
   std::unique_ptr<HttpApi> http_api_;                      // /api/v1; uses control_ and writer_
   std::unique_ptr<services::RosterGapWatch> roster_gaps_;  // daily roster gap warnings

@@ -7,6 +7,7 @@
 #include <map>
 #include <tuple>
 
+#include "daemon/api/service_errors.h"
 #include "daemon/app/file_limit.h"
 #include "daemon/console/web_assets.h"
 #include "daemon/core/alert.h"
@@ -19,14 +20,6 @@ namespace pingan::app {
 namespace {
 
 using nlohmann::json;
-
-int StatusFor(const std::string& code) {
-  if (code == "not_found") return 404;
-  if (code == "bad_request") return 400;
-  if (code == "refused") return 409;
-  if (code == "no_schedule") return 503;
-  return 500;
-}
 
 json Done(const std::optional<std::string>& error, json result) {
   if (error) throw services::ControlError("refused", *error);
@@ -100,7 +93,7 @@ api::ApiBackend MakeApiBackend(const services::ControlServer& control,
     if (answer.value("ok", false)) return answer["result"];
     const json& error = answer["error"];
     const std::string code = error.value("code", "internal");
-    throw console::ApiError(StatusFor(code), code, error.value("message", ""));
+    throw console::ApiError(api::ControlErrorStatus(code), code, error.value("message", ""));
   };
   backend.in_subtree = [&schedules](const std::string& unit, const std::string& scope) {
     config::SharedSchedule bundle = schedules.Get();
@@ -139,7 +132,7 @@ void RegisterUserCommands(services::ControlServer& control, console::AuthService
 HttpApi::HttpApi(boost::asio::io_context& io, const config::DaemonConfig& config,
                  const core::Clock& clock, store::StoreWriter& writer,
                  services::ControlServer& control, const config::ScheduleSource& schedules,
-                 store::ReadPool reads, const core::Clock* data_clock)
+                 store::ReadPool reads, const core::Clock* data_clock, ApiServices typed)
     : io_(io),
       schedules_(schedules),
       data_clock_(data_clock != nullptr ? *data_clock : clock),
@@ -188,6 +181,7 @@ HttpApi::HttpApi(boost::asio::io_context& io, const config::DaemonConfig& config
   // pinganctl's commands run where the API's do; the socket answers one at a time.
   control.SetOffload(executors_.read_pool);
   backend_.time_zone = config.time_zone;
+  backend_.overview = typed.overview;
   // Both published once the writer ran the change (its jobs run in order), so that the
   // event carries the new state and moves the data version only after the change is
   // visible: a board computed between the two would otherwise be cached as current.

@@ -58,6 +58,11 @@ inline constexpr size_t kBulkAlertEvents = 50;
 inline constexpr size_t kReadQueue = 512;
 inline constexpr size_t kHashQueue = 64;
 
+// The typed services the routes call (owned by the daemon; they outlive the HttpApi).
+struct ApiServices {
+  services::OverviewService* overview = nullptr;
+};
+
 class HttpApi {
  public:
   // Loads users, sessions and tokens, registers the routes and the user commands, and
@@ -70,7 +75,7 @@ class HttpApi {
   HttpApi(boost::asio::io_context& io, const config::DaemonConfig& config, const core::Clock& clock,
           store::StoreWriter& writer, services::ControlServer& control,
           const config::ScheduleSource& schedules, store::ReadPool reads,
-          const core::Clock* data_clock = nullptr);
+          const core::Clock* data_clock = nullptr, ApiServices typed = {});
   ~HttpApi();
 
   console::AuthService& auth() { return auth_; }

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <string>
@@ -19,6 +20,7 @@
 #include "daemon/store/database.h"
 #include "daemon/store/report_repository.h"
 #include "tests/console/console_query_fakes.h"
+#include "tests/console/fake_overview.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/temp_dir.h"
 
@@ -37,6 +39,7 @@ class ApiFixture : public ::testing::Test {
                 ++persisted_;
                 job(*db_);
               }),
+        overview_(clock_),
         router_(auth_) {
     // Schools: a1 in district A, b1 in district B.
     parent_ = {{"a1", "district-a"}, {"b1", "district-b"}};
@@ -51,6 +54,8 @@ class ApiFixture : public ::testing::Test {
       return it != parent_.end() && (it->second == scope || scope == "city");
     };
     backend.reads = dir_.File("pingan.db");
+    FakeOverviewAnswers();
+    backend.overview = &overview_;
     backend.data_version = [this] { return data_version_; };
     api::RegisterApiRoutes(router_, auth_, backend);
     for (auto [name, role, scope] :
@@ -132,6 +137,35 @@ class ApiFixture : public ::testing::Test {
     return nlohmann::json{{"command", command}};
   }
 
+  // The board: its date and unit echo the query, `incidents` counts the boards asked
+  // for (a cached copy shows an old count); the drill-down lists a1 and b1, missing,
+  // whatever it is asked. Both record their command in commands_ and pass through
+  // custom_command_ (which may throw).
+  void FakeOverviewAnswers() {
+    overview_.board = [this](const services::BoardQuery& q) {
+      nlohmann::json args = nlohmann::json::object();
+      if (q.date) args["date"] = core::FormatDate(*q.date);
+      if (!q.unit.empty()) args["unit"] = q.unit;
+      Record("board", args);
+      services::DayBoard b{q.date.value_or(date::year{2026} / 10 / 1), clock_.Now(), {}, 0, {}};
+      b.unit.id = q.unit;
+      b.incidents = static_cast<int>(std::count(commands_.begin(), commands_.end(), "board"));
+      return b;
+    };
+    overview_.schools = [this](const services::BoardSchoolsQuery& q) {
+      Record("board.schools", nlohmann::json{{"window", q.window}, {"unit", q.unit}});
+      std::vector<services::BoardSchoolRow> rows(2);
+      rows[0].school_id = "a1";
+      rows[1].school_id = "b1";
+      for (auto& r : rows) r.status = core::BoardStatus::kMissing;
+      return rows;
+    };
+  }
+  void Record(const std::string& command, const nlohmann::json& args) {
+    commands_.push_back(command);
+    if (custom_command_) custom_command_(command, args);
+  }
+
   Request Make(const std::string& method, const std::string& target, std::string body = "") {
     Request r;
     r.method = method;
@@ -171,6 +205,7 @@ class ApiFixture : public ::testing::Test {
   std::unique_ptr<store::Database> db_;
   int persisted_ = 0;
   AuthService auth_;
+  testing::FakeOverview overview_;
   Router router_;
   std::map<std::string, std::string> parent_;
   std::map<std::string, std::string> alerts_;
