@@ -2,9 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include <SQLiteCpp/Transaction.h>
 #include <algorithm>
 #include <set>
+#include "daemon/store/write_transaction.h"
 
 #include "daemon/core/escalation_engine.h"
 #include "daemon/core/grouping.h"
@@ -138,7 +138,7 @@ std::vector<std::string> ActivePeriodKinds(const config::ScheduleBundle& bundle,
 EscalationRunOutcome RunEscalation(store::Database& db, const config::ScheduleBundle* bundle,
                                    const config::EscalationSetup& setup, core::Instant now) {
   EscalationRunOutcome outcome;
-  SQLite::Transaction tx(db.sql());
+  store::WriteTransaction tx(db);
   store::AlertRepository alerts(db.sql());
   store::OutboxRepository outbox(db.sql());
   store::LedgerRepository ledger(db.sql());
@@ -160,7 +160,7 @@ EscalationRunOutcome RunEscalation(store::Database& db, const config::ScheduleBu
        Group(outbox, std::move(notes), setup.settings.grouping, now, outcome)) {
     if (outbox.Enqueue(core::NewOutboxRow(m, now, FactsFor(m, ledger, bundle)))) ++outcome.queued;
   }
-  tx.commit();
+  tx.Commit();
   return outcome;
 }
 
