@@ -3,9 +3,9 @@
 //
 // The board routes call the typed services (ApiBackend::overview); the others still
 // reuse the control channel's commands through ApiBackend::command (the daemon passes
-// ControlServer::Dispatch), so the HTTP API and pinganctl answer from the same code. Leaders see and act only on schools inside
-// their scope's subtree; anything else answers 404, as if it did not exist. Handlers
-// run on the io thread (the Router's thread).
+// ControlServer::Dispatch), so the HTTP API and pinganctl answer from the same code. Leaders see
+// and act only on schools inside their scope's subtree; anything else answers 404, as if it did not
+// exist. Handlers run on the io thread (the Router's thread).
 #pragma once
 
 #include <cstdint>
