@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include <SQLiteCpp/Transaction.h>
+#include <filesystem>
 #include <stdexcept>
 
 namespace pingan::store {
@@ -16,6 +17,15 @@ int OpenFlags(OpenMode mode) {
 }
 
 SQLite::Database OpenOrExplain(const std::string& path, OpenMode mode) {
+  // SQLite takes an existing empty file for a new database and would start afresh on
+  // it: a file truncated by a crash or a full disk must stop the start instead.
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(path, ec) && std::filesystem::file_size(path, ec) == 0 &&
+      !ec) {
+    throw std::runtime_error("database " + path +
+                             " is an empty file (0 bytes): restore the last backup "
+                             "(docs/operations.md), or remove the file to start with no data");
+  }
   try {
     return SQLite::Database(path, OpenFlags(mode), /*busyTimeoutMs=*/5000);
   } catch (const SQLite::Exception& e) {
