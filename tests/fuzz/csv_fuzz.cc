@@ -7,14 +7,9 @@
 #include <string_view>
 
 #include "daemon/core/csv.h"
+#include "tests/fuzz/fuzz_support.h"
 
-namespace {
-
-void Require(bool ok) {
-  if (!ok) __builtin_trap();
-}
-
-}  // namespace
+using pingan::fuzz::Require;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace pingan::core;

@@ -8,6 +8,7 @@
 
 #include "daemon/core/report.h"
 #include "daemon/ingest/codec.h"
+#include "tests/fuzz/fuzz_support.h"
 
 namespace {
 
@@ -16,11 +17,9 @@ using namespace pingan;
 // A fixed "now" (2026-10-01T00:00Z): validation depends on it, the fuzzer must not.
 const core::Instant kNow = core::FromUnixMillis(1'790'812'800'000);
 
-void Require(bool ok) {
-  if (!ok) __builtin_trap();
-}
-
 }  // namespace
+
+using pingan::fuzz::Require;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view frame(reinterpret_cast<const char*>(data), size);

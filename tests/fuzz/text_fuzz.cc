@@ -10,14 +10,9 @@
 #include "daemon/core/report.h"
 #include "daemon/core/text.h"
 #include "daemon/core/uuid.h"
+#include "tests/fuzz/fuzz_support.h"
 
-namespace {
-
-void Require(bool ok) {
-  if (!ok) __builtin_trap();
-}
-
-}  // namespace
+using pingan::fuzz::Require;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace pingan::core;
