@@ -30,12 +30,9 @@ std::map<std::string, SharedKey>& Registry() {
 }
 
 std::string Hex(const TextKey& key) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (uint8_t b : key) {
-    out += digits[b >> 4];
-    out += digits[b & 15];
-  }
+  std::string out(key.size() * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), key.data(), key.size());
+  out.pop_back();  // the terminating NUL
   return out;
 }
 
