@@ -80,18 +80,6 @@ void Daemon::RestorePublicKeyFile(const std::string& key_path, const std::string
   spdlog::warn("{} was missing; written again from {}", pub, key_path);
 }
 
-// Protected incident text is sealed at rest under data_dir/text.key (store/text_seal.h),
-// made at the first start. Without the key that text cannot be read: it goes with the
-// backups, apart from them.
-void Daemon::UseTextKey(const std::string& database_path) {
-  const std::string key_path = config_.DataPath(store::kTextKeyFile);
-  const bool existed = std::filesystem::exists(key_path);
-  auto key = store::LoadOrCreateTextKey(key_path);
-  if (auto* err = std::get_if<std::string>(&key)) throw std::runtime_error(*err);
-  if (!existed) spdlog::info("generated {}: it seals protected incident text", key_path);
-  store::RegisterTextKey(database_path, std::get<store::TextKey>(key));
-}
-
 std::string Daemon::Start() {
   std::filesystem::create_directories(config_.data_dir);
   // Before the store is opened or migrated and before control.sock is replaced.
@@ -110,6 +98,12 @@ std::string Daemon::Start() {
   store_options.text_retention = std::chrono::hours{24 * config_.incident_text_retention_days};
   store_options.on_batch_timed = [metrics = metrics_](size_t reports, double seconds) {
     metrics->ObserveCommit(reports, seconds);
+  };
+  store_options.on_damage = [this](const std::string& what) {
+    boost::asio::post(io_, [this, what] {
+      if (health_) health_->StoreChecked(reads_.path(), what, 0);
+      StopForDamage(what);
+    });
   };
   writer_ = std::make_unique<store::StoreWriter>(
       store_options, [this](std::vector<store::WriteOutcome> outcomes) {
@@ -136,8 +130,8 @@ std::string Daemon::Start() {
       });
   writer_->AddObserver(std::make_shared<jobs::LedgerRecorder>(schedules_));
   writer_->Post([](store::Database& db) {
-    if (const int64_t sealed = store::SealPlainTexts(db); sealed > 0)
-      spdlog::warn("sealed {} protected incident texts that were stored in plain text", sealed);
+    if (const int64_t sealed = store::ResealTexts(db); sealed > 0)
+      spdlog::warn("sealed {} protected incident texts under the current text key", sealed);
   });
   reads_ = store::ReadPool(store_options.database_path);  // the writer created the file
   ResumeDrillClock();

@@ -59,6 +59,11 @@ struct DaemonOptions {
   core::Millis store_check_after = std::chrono::seconds{10};
 };
 
+// pingand's exit status when it stopped because the database file is damaged: the
+// systemd unit does not restart on it (RestartPreventExitStatus), a restart would only
+// ack reports into the same damaged file. 65 is EX_DATAERR of sysexits.h.
+inline constexpr int kExitDatabaseDamaged = 65;
+
 // How long closing the report socket waits for acks still queued on it.
 inline constexpr core::Millis kAckLinger = std::chrono::seconds{2};
 
@@ -75,6 +80,8 @@ class Daemon {
   // Graceful: stops reading reports, waits (at most monitoring.stop_timeout_seconds) until
   // the store has committed what it holds and those acks are sent, then ends Run.
   void Stop();
+  // After Run returned: 0, or kExitDatabaseDamaged when the daemon stopped itself.
+  int exit_code() const { return exit_code_; }
   // Re-reads the school key directory (key commands). Never throws for bad keys: bad
   // entries are logged and skipped, an unreadable source keeps the old set.
   void ReloadKeys();
@@ -147,6 +154,10 @@ class Daemon {
   std::unique_ptr<StoreCheck> store_check_;  // quick_check on the read pool, daily //
                                              // monitoring.heartbeat_url (optional)
   std::string endpoint_;
+  // Io thread: damage found by the writer or a check stops the daemon for good: no more
+  // acks into the file, exit status for the supervisor.
+  void StopForDamage(const std::string& problems);
+  int exit_code_ = 0;
   bool stopping_ = false;  // io thread
   bool stopped_ = false;
   std::unique_ptr<boost::asio::steady_timer> stop_deadline_;

@@ -4,13 +4,19 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <filesystem>
+#include <memory>
 
 #include "daemon/app/daemon.h"
 #include "daemon/app/ops_routes.h"
 #include "daemon/app/run_on_io.h"
 #include "daemon/config/schedule_loader.h"
 #include "daemon/core/local_time.h"
+#include "daemon/core/text.h"
 #include "daemon/store/audit_log.h"
+#include "daemon/store/text_seal.h"
 
 namespace pingan::app {
 
@@ -47,8 +53,14 @@ void Daemon::StartServiceHealth() {
     const std::string problems = CheckLiveDatabase(reads_, full, &seconds);
     RunOnIo(io_, [this, problems, seconds] {
       if (health_) health_->StoreChecked(reads_.path(), problems, seconds);
+      if (problems.empty()) return;
+      // A moment later: the stop closes the control socket, the answer goes out first.
+      auto later = std::make_shared<boost::asio::steady_timer>(io_, std::chrono::milliseconds{500});
+      later->async_wait(
+          [this, later, problems](const boost::system::error_code&) { StopForDamage(problems); });
     });
     return nlohmann::json{{"ok", problems.empty()},
+                          {"stopping", !problems.empty()},
                           {"check", full ? "integrity_check" : "quick_check"},
                           {"problems", problems},
                           {"seconds", seconds}};
@@ -76,6 +88,7 @@ void Daemon::StartServiceHealth() {
         options_.store_check_after, std::chrono::hours{config_.monitoring.database_check_hours},
         [this](const std::string& problems, double seconds) {
           health_->StoreChecked(reads_.path(), problems, seconds);
+          if (!problems.empty()) StopForDamage(problems);
         });
     store_check_->Start();
   }
@@ -152,11 +165,38 @@ std::string Daemon::ReloadConfiguration() {
   return outcome;
 }
 
+// Protected incident text is sealed at rest under store.text_key (store/text_seal.h),
+// made at the first start. Without the key that text cannot be read: it goes with the
+// backups, apart from them.
+void Daemon::UseTextKey(const std::string& database_path) {
+  const std::string key_path = config_.DataPath(config_.text_key_file);
+  const bool existed = std::filesystem::exists(key_path);
+  auto keys = store::LoadTextKeys(key_path);
+  if (auto* err = std::get_if<std::string>(&keys)) throw std::runtime_error(*err);
+  if (!existed) spdlog::info("generated {}: it seals protected incident text", key_path);
+  store::RegisterTextKeys(database_path, std::get<store::TextKeys>(keys));
+}
+
+void Daemon::StopForDamage(const std::string& problems) {
+  if (exit_code_ != 0) return;
+  exit_code_ = kExitDatabaseDamaged;
+  spdlog::critical(
+      "pingand stops with exit status {}: the database {} is damaged ({}). Reports are no "
+      "longer acknowledged; the agents keep them and resend. Keep the damaged file, restore "
+      "the last backup (pinganctl restore, docs/operations.md), then start pingand again.",
+      kExitDatabaseDamaged, reads_.path(), core::LogSafe(problems, 400));
+  Stop();
+}
+
 void Daemon::Stop() {
   boost::asio::post(io_, [this] {
     if (stopping_) return;
     stopping_ = true;
-    if (health_) health_->BeginStop();
+    if (health_) {
+      health_->BeginStop(exit_code_ == kExitDatabaseDamaged
+                             ? "database damaged: stopped, restore the last backup"
+                             : "");
+    }
     if (heartbeat_) heartbeat_->Stop();
     // Stop taking reports, let the writer commit what it holds, send those acks, then
     // close: a report committed but never acked would come back as DUPLICATE.

@@ -116,6 +116,10 @@ int RunDaemon(const DaemonConfig& config, const Flags& flags) {
   };
   wait_hup();
   daemon.Run();
+  if (daemon.exit_code() != 0) {
+    spdlog::critical("pingand stopped (exit status {})", daemon.exit_code());
+    return daemon.exit_code();
+  }
   spdlog::info("pingand stopped");
   return 0;
 }

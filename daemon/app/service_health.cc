@@ -31,11 +31,12 @@ void ServiceHealth::Start(bool ingest_bound, const std::string& status) {
   Probe();
 }
 
-void ServiceHealth::BeginStop() {
+void ServiceHealth::BeginStop(const std::string& why) {
   stopping_ = true;
   running_ = false;
   timer_.cancel();
-  notifier_.Stopping("stopping: committing and acknowledging what was received");
+  notifier_.Stopping(why.empty() ? "stopping: committing and acknowledging what was received"
+                                 : why);
 }
 
 void ServiceHealth::SweepCompleted(const jobs::SweepOutcome& o) {

@@ -48,8 +48,9 @@ class ServiceHealth {
 
   // Starts the probe; READY=1 with `status` for systemd.
   void Start(bool ingest_bound, const std::string& status);
-  // STOPPING=1; readiness fails from now on; the probe stops.
-  void BeginStop();
+  // STOPPING=1 with `why` (or the usual words) for systemd; readiness fails from now on;
+  // the probe stops.
+  void BeginStop(const std::string& why = "");
   // A deadline sweep completed (its position, and what its deadlines decided).
   void SweepCompleted(const jobs::SweepOutcome& outcome);
   // Reports reached the store: the intake works.

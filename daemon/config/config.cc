@@ -160,6 +160,7 @@ std::optional<ConfigError> ReadAll(const Reader& r, const YAML::Node& root, Daem
   auto store = [&](const YAML::Node& n, const std::string& key) {
     return r.Map(n, key,
                  {{"database", Bind(r, c.database)},
+                  {"text_key", Bind(r, c.text_key_file)},
                   {"max_batch", Positive(r, c.max_batch)},
                   {"incident_text_retention_days", Positive(r, c.incident_text_retention_days)}});
   };

@@ -82,6 +82,8 @@ struct DaemonConfig {
   std::string listen = "tcp://127.0.0.1:7450";
   std::string data_dir = "pingan-data";
   std::string database = "pingan.db";  // relative paths are under data_dir
+  // Seals protected incident text (store.text_key); 0600, refused if others can read it.
+  std::string text_key_file = "text.key";
   std::string server_key_file = "daemon.key";
   bool generate_server_key = true;  // create the daemon keypair when the file is absent
   std::string school_keys = "schools";

@@ -172,6 +172,11 @@ std::vector<CtlCommand> MakeCommands() {
                  a.add_flag("--full", in.full, "integrity_check: slower, also checks indexes");
                },
                3600});
+  // The key files are on the daemon's machine: local control socket only.
+  c.push_back({"text-key rotate", "text_key.rotate",
+               "New key for protected incident text: reseals every text, files the old key "
+               "as retired (needed for older backups)",
+               std::nullopt, none, 3600});
   // The file is written by the daemon, on its machine: local control socket only.
   c.push_back({"backup", "backup",
                "Copy the live database to FILE (consistent, while reports keep coming); lists "
@@ -201,10 +206,12 @@ const CtlCommand* FindCommand(const std::string& control) {
 
 const std::map<std::string, std::string>& GroupHelp() {
   static const std::map<std::string, std::string> help = {
-      {"alert", "One alert"},        {"calendar", "Calendars"},   {"clock", "The daemon's clock"},
-      {"deadlines", "Deadlines"},    {"incident", "Incidents"},   {"keys", "School CURVE keys"},
-      {"ledger", "Who reported"},    {"rosters", "Duty rosters"}, {"schools", "Schools"},
-      {"tokens", "HTTP API tokens"}, {"users", "HTTP API users"}};
+      {"alert", "One alert"},          {"calendar", "Calendars"},
+      {"clock", "The daemon's clock"}, {"deadlines", "Deadlines"},
+      {"incident", "Incidents"},       {"keys", "School CURVE keys"},
+      {"ledger", "Who reported"},      {"rosters", "Duty rosters"},
+      {"schools", "Schools"},          {"text-key", "The key sealing incident text"},
+      {"tokens", "HTTP API tokens"},   {"users", "HTTP API users"}};
   return help;
 }
 

@@ -202,10 +202,18 @@ void PrintHuman(std::ostream& out, const std::string& control, const json& resul
   } else if (control == "clock.now" || control == "clock.advance") {
     out << "now " << Cell(result["now"])
         << (result.contains("clock") ? " (" + Cell(result["clock"]) + " clock)" : "") << "\n";
+  } else if (control == "text_key.rotate") {
+    out << "new key in " << Cell(result["key"]) << "; " << Cell(result["resealed"])
+        << " texts resealed\nthe old key is " << Cell(result["retired_key"])
+        << ": keep it as long as older backups are kept, then delete it\n";
   } else if (control == "store.check") {
     out << Cell(result["check"]) << " " << (result.value("ok", false) ? "ok" : "FAILED: ")
         << (result.value("ok", false) ? "" : Cell(result["problems"])) << " ("
         << Cell(result["seconds"]) << " s)\n";
+    if (result.value("stopping", false)) {
+      out << "pingand stops now (exit status 65) and acknowledges no more reports: keep the "
+             "damaged file and restore the last backup (pinganctl restore)\n";
+    }
   } else if (control == "clock.confirm") {
     out << (result.value("released", false) ? "released: deadlines are decided again"
                                             : "no clock step was held")

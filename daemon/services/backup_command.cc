@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <future>
+#include <memory>
 
 #include "daemon/config/school_import.h"
 #include "daemon/core/local_time.h"
@@ -64,6 +66,31 @@ json Backup(const AdminCommandContext& c, const json& args) {
               {"keep_separately", KeepList(c.backup)}};
 }
 
+json RotateTextKey(const AdminCommandContext& c, const json& args) {
+  using Outcome = std::variant<store::TextKeyRotation, std::string>;
+  auto done = std::make_shared<std::promise<Outcome>>();
+  std::future<Outcome> answer = done->get_future();
+  c.writer.Post([done, key = c.backup.text_key](store::Database& db) {
+    done->set_value(store::RotateTextKey(db, key));
+  });
+  const Outcome outcome = answer.get();  // the writer reseals every protected text
+  if (const auto* error = std::get_if<std::string>(&outcome)) {
+    spdlog::error("text key rotation failed: {}", *error);
+    throw ControlError("rotate_failed", *error);
+  }
+  const auto& r = std::get<store::TextKeyRotation>(outcome);
+  std::string actor = TextArg(args, "actor");
+  store::AuditEntry entry{c.wall_clock.Now(), actor.empty() ? "control" : actor, "text_key.rotate",
+                          c.backup.text_key, "resealed=" + std::to_string(r.resealed)};
+  c.writer.Post([entry](store::Database& db) { store::AppendAudit(db.sql(), entry); });
+  spdlog::warn(
+      "text key rotated: {} texts resealed under the new {}; the old key is now {}: keep it "
+      "as long as backups taken before now are kept, then delete it",
+      r.resealed, c.backup.text_key, r.retired_file);
+  return json{
+      {"key", c.backup.text_key}, {"resealed", r.resealed}, {"retired_key", r.retired_file}};
+}
+
 }  // namespace
 
 BackupSources BackupSourcesOf(const config::DaemonConfig& config) {
@@ -77,8 +104,17 @@ BackupSources BackupSourcesOf(const config::DaemonConfig& config) {
   if (key.ends_with(".key")) {
     keep(key.substr(0, key.size() - 4) + ".pub", "the daemon's public key, as given to agents");
   }
-  keep(config.DataPath(store::kTextKeyFile),
-       "the key sealing protected incident text (without it that text cannot be read)");
+  const std::string text_key = config.DataPath(config.text_key_file);
+  s.text_key = text_key;
+  keep(text_key, "the key sealing protected incident text (without it that text cannot be read)");
+  std::error_code ec;
+  const fs::path key_dir = fs::path(text_key).parent_path();
+  for (const auto& entry : fs::directory_iterator(key_dir, ec)) {
+    if (entry.path().filename().string().starts_with(fs::path(text_key).filename().string() +
+                                                     ".retired-")) {
+      keep(entry.path().string(), "a retired text key (opens text in backups older than it)");
+    }
+  }
   keep(config.DataPath(config.school_keys), "enrolled school public keys (and revoked ones)");
   keep(config.DataPath(config::kImportedSchoolsFile),
        "schools added or changed by `pinganctl schools import`");
@@ -98,6 +134,8 @@ BackupSources BackupSourcesOf(const config::DaemonConfig& config) {
 
 void RegisterBackupCommand(ControlServer& server, const AdminCommandContext& context) {
   server.Register("backup", [context](const json& args) { return Backup(context, args); });
+  server.Register("text_key.rotate",
+                  [context](const json& args) { return RotateTextKey(context, args); });
 }
 
 }  // namespace pingan::services

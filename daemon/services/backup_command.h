@@ -15,7 +15,15 @@
 // key: those are listed in the answer and the operator keeps them separately (they
 // change rarely; docs/operations.md, "Back up and restore").
 //
-// Threading: the handler runs on a read-pool worker; BackupSourcesOf is plain data.
+// And `text_key.rotate` (pinganctl text-key rotate), the other command about what a
+// restore needs: a new text key, every protected text resealed under it on the writer
+// thread (the handler waits), the old key filed as <text key>.retired-<id> for the
+// backups taken before.
+//
+//   text_key.rotate  {actor?} -> {key, resealed, retired_key}
+//   errors: rotate_failed (the old key stays in use; the message says why)
+//
+// Threading: the handlers run on a read-pool worker; BackupSourcesOf is plain data.
 #pragma once
 
 #include <string>
@@ -34,6 +42,7 @@ struct KeptFile {
 // Where the daemon's database is and what else a restore needs.
 struct BackupSources {
   std::string database;        // the live database file
+  std::string text_key;        // the key sealing protected text (store.text_key)
   std::vector<KeptFile> keep;  // key material and state outside the database
 };
 
@@ -42,7 +51,7 @@ BackupSources BackupSourcesOf(const config::DaemonConfig& config);
 struct AdminCommandContext;
 class ControlServer;
 
-// Registers `backup`; called by RegisterAdminCommands.
+// Registers `backup` and `text_key.rotate`; called by RegisterAdminCommands.
 void RegisterBackupCommand(ControlServer& server, const AdminCommandContext& context);
 
 }  // namespace pingan::services

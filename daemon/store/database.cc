@@ -5,6 +5,8 @@
 #include <spdlog/spdlog.h>
 
 #include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
+
 #include <filesystem>
 #include <stdexcept>
 
@@ -34,6 +36,15 @@ SQLite::Database OpenOrExplain(const std::string& path, OpenMode mode) {
 }
 
 }  // namespace
+
+bool IsDamage(const std::exception& e) {
+  const auto* sqlite = dynamic_cast<const SQLite::Exception*>(&e);
+  if (sqlite == nullptr) return false;
+  const int code =
+      sqlite->getErrorCode() >= 0 ? sqlite->getErrorCode() : sqlite->getExtendedErrorCode();
+  const int primary = code & 0xff;
+  return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB;
+}
 
 Database::Database(const std::string& path, OpenMode mode)
     : path_(path), db_(OpenOrExplain(path, mode)) {

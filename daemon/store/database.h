@@ -7,6 +7,7 @@
 // one thread at a time; open one per thread (readers may run beside the one writer).
 #pragma once
 
+#include <exception>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,6 +25,10 @@ struct Migration {
 // All migrations, oldest first (schema.cc).
 const std::vector<Migration>& Migrations();
 int LatestSchemaVersion();
+
+// True when `e` is SQLite saying the file itself is damaged (SQLITE_CORRUPT,
+// SQLITE_NOTADB): a permanent failure, unlike a full disk or a busy lock, which pass.
+bool IsDamage(const std::exception& e);
 
 enum class OpenMode { kReadWrite, kReadOnly };
 

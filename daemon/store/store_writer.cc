@@ -5,6 +5,7 @@
 #include <SQLiteCpp/Transaction.h>
 
 #include <chrono>
+#include <stdexcept>
 
 namespace pingan::store {
 
@@ -91,6 +92,7 @@ void StoreWriter::Run() {
           spdlog::warn("store: jobs succeed again after {} failed", failed);
         }
       } catch (const std::exception& e) {
+        NoteFailure(e);
         if (job_failures_.Fail()) {
           spdlog::error("store job failed: {} ({} in a row; this line repeats every 1000th)",
                         e.what(), job_failures_.failures());
@@ -111,10 +113,20 @@ std::vector<WriteOutcome> StoreWriter::TimedBatch(std::vector<WriteRequest>& bat
   return outcomes;
 }
 
+void StoreWriter::NoteFailure(const std::exception& e) {
+  if (!IsDamage(e) || damaged_.exchange(true)) return;
+  spdlog::critical(
+      "store: DATABASE DAMAGED: {}: {}. No report is written or acknowledged any more; the "
+      "agents keep theirs until the database is restored.",
+      options_.database_path, e.what());
+  if (options_.on_damage) options_.on_damage(e.what());
+}
+
 std::vector<WriteOutcome> StoreWriter::WriteBatch(std::vector<WriteRequest>& batch) {
   std::vector<WriteOutcome> outcomes;
   outcomes.reserve(batch.size());
   try {
+    if (damaged_.load()) throw std::runtime_error("the database file is damaged");
     SQLite::Transaction tx(db_->sql());
     for (WriteRequest& req : batch) {
       const InsertStatus status = reports_->Insert(req.incoming);
@@ -134,6 +146,7 @@ std::vector<WriteOutcome> StoreWriter::WriteBatch(std::vector<WriteRequest>& bat
       spdlog::warn("store: reports are committed again after {} failed batches", failed);
     }
   } catch (const std::exception& e) {
+    NoteFailure(e);
     // The transaction rolled back: nothing of this batch is stored, so none may be acked
     // as stored. A report that appeared twice in the batch is failed too (both copies).
     if (batch_failures_.Fail()) {

@@ -7,6 +7,11 @@
 // If the commit fails, every report of the batch comes back kFailed (nothing of the
 // batch is kept) and the agents will resend.
 //
+// A damaged file (SQLite says SQLITE_CORRUPT or SQLITE_NOTADB, in a batch or a job) is
+// not a passing trouble like a full disk: the writer calls on_damage once and from then
+// on fails every report without touching the file, so nothing more is acked into it
+// and the agents keep their reports spooled until the database is restored.
+//
 // Threading: Submit, Post, QueueDepth and Stop may be called from any thread. The
 // completion callback and jobs run on the writer thread; the callback must not block
 // (it typically posts the acks to the event loop).
@@ -57,6 +62,9 @@ struct StoreWriterOptions {
   // Called on the writer thread after each batch (committed or failed) with its size
   // and duration: the daemon's metrics. Must not block.
   std::function<void(size_t reports, double seconds)> on_batch_timed;
+  // Called once on the writer thread when the file turns out damaged, with SQLite's
+  // words. Must not block.
+  std::function<void(const std::string& what)> on_damage;
 
   // `database_path` with every other option at its default.
   static StoreWriterOptions For(std::string database_path) {
@@ -96,12 +104,16 @@ class StoreWriter {
   // Any thread: the daemon's readiness check. (Failing jobs show elsewhere: the sweep,
   // a job like any, stops completing.)
   uint64_t FailuresInARow() const { return failures_in_a_row_.load(); }
+  // The file was found damaged: no report is written any more. Any thread.
+  bool Damaged() const { return damaged_.load(); }
 
  private:
   void Run();
   // WriteBatch, timed for on_batch_timed, with failures_in_a_row_ updated.
   std::vector<WriteOutcome> TimedBatch(std::vector<WriteRequest>& batch);
   std::vector<WriteOutcome> WriteBatch(std::vector<WriteRequest>& batch);
+  // Writer thread: a failure that says the file is damaged stops all writing of reports.
+  void NoteFailure(const std::exception& e);
 
   StoreWriterOptions options_;
   Completion on_batch_committed_;
@@ -112,6 +124,7 @@ class StoreWriter {
   core::FailureStreak batch_failures_;
   core::FailureStreak job_failures_;
   std::atomic<uint64_t> failures_in_a_row_{0};
+  std::atomic<bool> damaged_{false};
 
   mutable std::mutex mu_;
   std::condition_variable wake_;

@@ -1,103 +1,125 @@
+// The SQL side of sealed text: the per-path key rings, seal_text / open_text /
+// needs_reseal, and ResealTexts. The key files are in text_key_file.cc.
 #include "daemon/store/text_seal.h"
 
-#include <fcntl.h>
 #include <sodium.h>
 #include <sqlite3.h>
 
 #include <SQLiteCpp/Transaction.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <sstream>
+
+#include "daemon/store/text_key_ring.h"
 
 namespace pingan::store {
 namespace {
 
-using SharedKey = std::shared_ptr<const TextKey>;
+constexpr uint8_t kFormat = 0x02;
+constexpr size_t kIdBytes = 8;
+constexpr size_t kNonceBytes = crypto_secretbox_xchacha20poly1305_NONCEBYTES;
+constexpr size_t kMacBytes = crypto_secretbox_xchacha20poly1305_MACBYTES;
+constexpr size_t kHeaderBytes = 1 + kIdBytes + kNonceBytes;
+
+// One path's keys; connections hold the holder, so a new registration reaches them.
+class RingHolder {
+ public:
+  std::shared_ptr<const KeyRing> Get() {
+    std::lock_guard lock(mu_);
+    return ring_;
+  }
+  void Set(std::shared_ptr<const KeyRing> ring) {
+    std::lock_guard lock(mu_);
+    ring_ = std::move(ring);
+  }
+
+ private:
+  std::mutex mu_;
+  std::shared_ptr<const KeyRing> ring_;
+};
+using SharedHolder = std::shared_ptr<RingHolder>;
 
 std::mutex& RegistryMutex() {
   static std::mutex mu;
   return mu;
 }
-std::map<std::string, SharedKey>& Registry() {
-  static std::map<std::string, SharedKey> keys;
-  return keys;
+
+SharedHolder HolderFor(const std::string& database_path) {
+  static std::map<std::string, SharedHolder> holders;
+  std::lock_guard lock(RegistryMutex());
+  SharedHolder& holder = holders[database_path];
+  if (!holder) holder = std::make_shared<RingHolder>();
+  return holder;
 }
 
-std::string Hex(const TextKey& key) {
-  std::string out(key.size() * 2 + 1, '\0');
-  sodium_bin2hex(out.data(), out.size(), key.data(), key.size());
-  out.pop_back();  // the terminating NUL
-  return out;
+std::shared_ptr<const KeyRing> RingOf(sqlite3_context* ctx) {
+  return static_cast<SharedHolder*>(sqlite3_user_data(ctx))->get()->Get();
 }
 
-std::optional<TextKey> FromHex(const std::string& text) {
-  if (text.size() != 64) return std::nullopt;
-  TextKey key{};
-  size_t bin_len = 0;
-  if (sodium_hex2bin(key.data(), key.size(), text.data(), text.size(), nullptr, &bin_len,
-                     nullptr) != 0 ||
-      bin_len != key.size()) {
-    return std::nullopt;
+struct Blob {
+  const unsigned char* data;
+  size_t size;
+};
+
+Blob BlobOf(sqlite3_value* v) {
+  return {static_cast<const unsigned char*>(sqlite3_value_blob(v)),
+          static_cast<size_t>(sqlite3_value_bytes(v))};
+}
+
+bool HasFormat(const Blob& b) {
+  return b.size >= kHeaderBytes + kMacBytes && b.data[0] == kFormat;
+}
+
+KeyId IdIn(const Blob& b) {
+  KeyId id{};
+  std::memcpy(id.data(), b.data + 1, kIdBytes);
+  return id;
+}
+
+// The text of a sealed value, or nothing when no key of `ring` opens it.
+std::optional<std::string> OpenBlob(const KeyRing& ring, const Blob& b) {
+  if (HasFormat(b)) {
+    if (const TextKey* key = ring.Find(IdIn(b))) {
+      std::string plain(b.size - kHeaderBytes - kMacBytes, '\0');
+      if (crypto_secretbox_xchacha20poly1305_open_easy(
+              reinterpret_cast<unsigned char*>(plain.data()), b.data + kHeaderBytes,
+              b.size - kHeaderBytes, b.data + 1 + kIdBytes, key->data()) == 0) {
+        return plain;
+      }
+    }
   }
-  return key;
-}
-
-// The whole file or nothing: written beside, synced, then linked into place (link fails
-// when another start made the key meanwhile: that key wins).
-std::optional<std::string> CreateKeyFile(const std::string& path, const TextKey& key) {
-  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return "cannot create " + tmp + ": " + std::strerror(errno);
-  const std::string text =
-      "# pingan: the key that seals protected incident text in the database. Keep it with\n"
-      "# the backups, apart from them; without it that text cannot be read.\n" +
-      Hex(key) + "\n";
-  const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-                  ::fsync(fd) == 0;
-  ::close(fd);
-  const bool linked = ok && ::link(tmp.c_str(), path.c_str()) == 0;
-  const int link_error = errno;
-  ::unlink(tmp.c_str());
-  if (!ok) return "cannot write " + tmp;
-  if (!linked && link_error != EEXIST)
-    return "cannot create " + path + ": " + std::strerror(link_error);
+  // The first format: XSalsa20-Poly1305, nonce first, no key id.
+  constexpr size_t kOld = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES;
+  if (b.size < kOld) return std::nullopt;
+  std::string plain(b.size - kOld, '\0');
+  for (const auto& [id, key] : ring.keys) {
+    if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(plain.data()),
+                                   b.data + crypto_secretbox_NONCEBYTES,
+                                   b.size - crypto_secretbox_NONCEBYTES, b.data, key.data()) == 0) {
+      return plain;
+    }
+  }
   return std::nullopt;
 }
 
-std::variant<TextKey, std::string> ReadKeyFile(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 0077) != 0) {
-    return path + " is readable by others; chmod 600 it";
-  }
-  std::ifstream in(path);
-  if (!in) return "cannot read " + path;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    if (auto key = FromHex(line)) return *key;
-    break;
-  }
-  return path + " does not hold a key (64 hex digits)";
-}
-
 void Seal(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  const auto* key = static_cast<const SharedKey*>(sqlite3_user_data(ctx));
-  if (sqlite3_value_type(argv[0]) != SQLITE_TEXT || key == nullptr || !*key) {
+  const auto ring = RingOf(ctx);
+  if (sqlite3_value_type(argv[0]) != SQLITE_TEXT || !ring) {
     sqlite3_result_value(ctx, argv[0]);  // NULL stays NULL; without a key, text stays text
     return;
   }
   const auto* plain = sqlite3_value_text(argv[0]);
   const size_t size = static_cast<size_t>(sqlite3_value_bytes(argv[0]));
-  std::string sealed(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + size, '\0');
+  std::string sealed(kHeaderBytes + kMacBytes + size, '\0');
   auto* out = reinterpret_cast<unsigned char*>(sealed.data());
-  randombytes_buf(out, crypto_secretbox_NONCEBYTES);
-  crypto_secretbox_easy(out + crypto_secretbox_NONCEBYTES, plain, size, out, (*key)->data());
+  out[0] = kFormat;
+  std::memcpy(out + 1, ring->current_id.data(), kIdBytes);
+  randombytes_buf(out + 1 + kIdBytes, kNonceBytes);
+  crypto_secretbox_xchacha20poly1305_easy(out + kHeaderBytes, plain, size, out + 1 + kIdBytes,
+                                          ring->Current().data());
   sqlite3_result_blob64(ctx, sealed.data(), sealed.size(), SQLITE_TRANSIENT);
 }
 
@@ -106,71 +128,98 @@ void Open(sqlite3_context* ctx, int, sqlite3_value** argv) {
     sqlite3_result_value(ctx, argv[0]);  // plain text from before sealing, or NULL
     return;
   }
-  const auto* key = static_cast<const SharedKey*>(sqlite3_user_data(ctx));
-  const auto* sealed = static_cast<const unsigned char*>(sqlite3_value_blob(argv[0]));
-  const size_t size = static_cast<size_t>(sqlite3_value_bytes(argv[0]));
-  const size_t overhead = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES;
-  std::string plain(size >= overhead ? size - overhead : 0, '\0');
-  if (key == nullptr || !*key || size < overhead ||
-      crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(plain.data()),
-                                 sealed + crypto_secretbox_NONCEBYTES,
-                                 size - crypto_secretbox_NONCEBYTES, sealed, (*key)->data()) != 0) {
+  const auto ring = RingOf(ctx);
+  const std::optional<std::string> plain = ring ? OpenBlob(*ring, BlobOf(argv[0])) : std::nullopt;
+  if (!plain) {
     sqlite3_result_error(ctx,
                          "protected incident text does not open: the database needs the "
-                         "text.key it was written with (data directory)",
+                         "text.key it was written with (store.text_key, or a retired key)",
                          -1);
     return;
   }
-  sqlite3_result_text64(ctx, plain.data(), plain.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  sqlite3_result_text64(ctx, plain->data(), plain->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
 }
 
-void DropKey(void* p) {
-  delete static_cast<SharedKey*>(p);
+// 1 for a value ResealTexts should seal again: plain text, or sealed by a key other than
+// the current one that the ring can still open. A value no key opens stays as it is
+// (reading it says so): one lost key must not stop the others being resealed.
+void NeedsReseal(sqlite3_context* ctx, int, sqlite3_value** argv) {
+  const auto ring = RingOf(ctx);
+  const int type = sqlite3_value_type(argv[0]);
+  bool needs = false;
+  if (ring && type == SQLITE_TEXT) {
+    needs = true;
+  } else if (ring && type == SQLITE_BLOB) {
+    const Blob b = BlobOf(argv[0]);
+    needs = HasFormat(b) && IdIn(b) == ring->current_id
+                ? false
+                : (HasFormat(b) && ring->Find(IdIn(b))) || OpenBlob(*ring, b).has_value();
+  }
+  sqlite3_result_int(ctx, needs ? 1 : 0);
+}
+
+void DropHolder(void* p) {
+  delete static_cast<SharedHolder*>(p);
 }
 
 }  // namespace
 
-std::variant<TextKey, std::string> LoadOrCreateTextKey(const std::string& key_path) {
-  if (sodium_init() < 0) return "libsodium failed to initialise";
-  if (::access(key_path.c_str(), F_OK) != 0) {
-    TextKey key{};
-    randombytes_buf(key.data(), key.size());
-    if (auto error = CreateKeyFile(key_path, key)) return *error;
-  }
-  return ReadKeyFile(key_path);
+KeyId IdOfKey(const TextKey& key) {
+  std::array<uint8_t, crypto_generichash_BYTES_MIN> hash{};
+  crypto_generichash(hash.data(), hash.size(), key.data(), key.size(), nullptr, 0);
+  KeyId id{};
+  std::memcpy(id.data(), hash.data(), id.size());
+  return id;
 }
 
-void RegisterTextKey(const std::string& database_path, const TextKey& key) {
-  std::lock_guard lock(RegistryMutex());
-  Registry()[database_path] = std::make_shared<const TextKey>(key);
+const TextKey* KeyRing::Find(const KeyId& id) const {
+  for (const auto& [key_id, key] : keys) {
+    if (key_id == id) return &key;
+  }
+  return nullptr;
+}
+
+void RegisterTextKeys(const std::string& database_path, const TextKeys& keys) {
+  auto ring = std::make_shared<KeyRing>();
+  ring->current_id = IdOfKey(keys.current);
+  ring->keys.emplace_back(ring->current_id, keys.current);
+  for (const TextKey& key : keys.retired) ring->keys.emplace_back(IdOfKey(key), key);
+  HolderFor(database_path)->Set(std::move(ring));
+}
+
+std::optional<TextKeys> RegisteredTextKeys(const std::string& database_path) {
+  const auto ring = HolderFor(database_path)->Get();
+  if (!ring) return std::nullopt;
+  TextKeys keys{ring->Current(), {}};
+  for (size_t i = 1; i < ring->keys.size(); ++i) keys.retired.push_back(ring->keys[i].second);
+  return keys;
 }
 
 void InstallTextFunctions(SQLite::Database& db, const std::string& database_path) {
-  SharedKey key;
-  {
-    std::lock_guard lock(RegistryMutex());
-    if (auto it = Registry().find(database_path); it != Registry().end()) key = it->second;
-  }
-  for (auto [name, fn] : {std::pair{"seal_text", &Seal}, std::pair{"open_text", &Open}}) {
-    sqlite3_create_function_v2(db.getHandle(), name, 1, SQLITE_UTF8, new SharedKey(key), fn,
-                               nullptr, nullptr, &DropKey);
+  const SharedHolder holder = HolderFor(database_path);
+  const std::pair<const char*, void (*)(sqlite3_context*, int, sqlite3_value**)> functions[] = {
+      {"seal_text", &Seal}, {"open_text", &Open}, {"needs_reseal", &NeedsReseal}};
+  for (const auto& [name, fn] : functions) {
+    sqlite3_create_function_v2(db.getHandle(), name, 1, SQLITE_UTF8, new SharedHolder(holder), fn,
+                               nullptr, nullptr, &DropHolder);
   }
 }
 
-int64_t SealPlainTexts(Database& db) {
+int64_t ResealTexts(Database& db) {
   // Usually nothing: no write, no commit (no fsync) at a start.
   const bool any =
       db.sql()
           .execAndGet(
-              "SELECT EXISTS (SELECT 1 FROM incident_texts WHERE typeof(summary) = 'text') "
-              "OR EXISTS (SELECT 1 FROM incident_notes WHERE typeof(text) = 'text')")
+              "SELECT EXISTS (SELECT 1 FROM incident_texts WHERE needs_reseal(summary)) "
+              "OR EXISTS (SELECT 1 FROM incident_notes WHERE needs_reseal(text))")
           .getInt() != 0;
   if (!any) return 0;
   SQLite::Transaction tx(db.sql());
   int64_t sealed = db.sql().exec(
-      "UPDATE incident_texts SET summary = seal_text(summary) WHERE typeof(summary) = 'text'");
-  sealed +=
-      db.sql().exec("UPDATE incident_notes SET text = seal_text(text) WHERE typeof(text) = 'text'");
+      "UPDATE incident_texts SET summary = seal_text(open_text(summary)) "
+      "WHERE needs_reseal(summary)");
+  sealed += db.sql().exec(
+      "UPDATE incident_notes SET text = seal_text(open_text(text)) WHERE needs_reseal(text)");
   tx.commit();
   return sealed;
 }

@@ -5,6 +5,7 @@
 // Waits are for conditions (Eventually, bounded), never for time.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <set>
@@ -47,12 +48,17 @@ class InProcessDaemon {
     loop_.join();
   }
 
+  // `with_token`: false for a daemon that may stop by itself before it could answer.
   void Start(const config::DaemonConfig& config, const core::Clock& clock,
-             app::DaemonOptions options) {
+             app::DaemonOptions options, bool with_token = true) {
     options.insecure_dev = true;
     daemon_ = std::make_unique<app::Daemon>(config, clock, options);
     daemon_->Start();
-    loop_ = std::thread([this] { daemon_->Run(); });
+    loop_ = std::thread([this] {
+      daemon_->Run();
+      exited_ = true;
+    });
+    if (!with_token) return;
     token_ = Control("tokens.create", {{"label", "t"}, {"role", "duty_officer"}})["result"].value(
         "token", "");
   }
@@ -64,6 +70,9 @@ class InProcessDaemon {
     return HttpCall(daemon_->http_api()->port(), boost::beast::http::verb::get, target, "",
                     {{"Authorization", "Bearer " + token_}});
   }
+  // The daemon's event loop ended by itself (it stopped for good).
+  bool Exited() const { return exited_.load(); }
+  int exit_code() const { return daemon_->exit_code(); }
   // The codes of the consoles' system warnings (empty when the request failed).
   std::set<std::string> WarningCodes() {
     const HttpAnswer a = Get("/api/v1/system/warnings");
@@ -78,6 +87,7 @@ class InProcessDaemon {
   std::unique_ptr<app::Daemon> daemon_;
   std::thread loop_;
   std::string token_;
+  std::atomic<bool> exited_{false};
 };
 
 }  // namespace pingan::testing

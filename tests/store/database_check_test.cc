@@ -32,6 +32,28 @@ TEST(DatabaseProblems, ADamagedMiddlePageIsFoundFromAReadConnection) {
   EXPECT_NE(DatabaseProblems(lease.db(), CheckDepth::kFull), "");
 }
 
+// What the writer tells apart: reading through the damaged page is damage; a missing
+// table, a constraint or a non-SQLite error is not.
+TEST(IsDamage, TellsADamagedPageFromOrdinaryErrors) {
+  testing::TempDir dir;
+  const std::string path = dir.File("pingan.db");
+  testing::MakeDatabaseWithADamagedMiddlePage(path);
+  Database db(path);
+  try {
+    db.sql().execAndGet("SELECT sum(length(detail)) FROM audit_log");
+    ADD_FAILURE() << "the scan read through the damaged page";
+  } catch (const std::exception& e) {
+    EXPECT_TRUE(IsDamage(e)) << e.what();
+  }
+  try {
+    db.sql().exec("SELECT * FROM no_such_table");
+    ADD_FAILURE() << "no error";
+  } catch (const std::exception& e) {
+    EXPECT_FALSE(IsDamage(e)) << e.what();
+  }
+  EXPECT_FALSE(IsDamage(std::runtime_error("disk full")));
+}
+
 // Found from outside: a zero-length pingan.db (truncated by a crash or a full disk) was
 // silently taken for a new database, and the daemon started with no data at all.
 TEST(DatabaseOpen, AnEmptyFileStopsTheOpenNamingItAndWhatToDo) {

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <SQLiteCpp/Exception.h>
+#include <sqlite3.h>
+
+#include <atomic>
 #include <condition_variable>
 #include <future>
 #include <mutex>
@@ -137,6 +141,46 @@ TEST(StoreWriter, FailedCommitAcksNothingAsStoredAndKeepsNothing) {
     release.set_value();
     for (const auto& o : outcomes.WaitFor(7)) EXPECT_EQ(o.status, WriteStatus::kFailed);
   }
+  Database db(dir.File("pingan.db"));
+  EXPECT_EQ(ReportRepository(db.sql(), 24h).Count(), 0);
+}
+
+// What SQLite throws when a statement meets a damaged page.
+class DamagedPageObserver : public ReportObserver {
+ public:
+  void OnStored(SQLite::Database&, const IncomingReport& r) override {
+    if (r.report.school_id == "sch-3") {
+      throw SQLite::Exception("database disk image is malformed", SQLITE_CORRUPT);
+    }
+  }
+};
+
+// Found from outside: a damaged page made every batch fail as if the disk were full,
+// the daemon answered STORE_UNAVAILABLE forever and still reported ready. Damage is
+// permanent: the writer says so once and from then on acks nothing into that file,
+// not even a report that would have gone through.
+TEST(StoreWriter, ADamagedFileIsReportedOnceAndNothingIsWrittenAfter) {
+  testing::TempDir dir;
+  Outcomes outcomes;
+  std::atomic<int> damage_calls{0};
+  std::string said;
+  StoreWriterOptions options = Options(dir);
+  options.on_damage = [&](const std::string& what) {
+    said = what;
+    ++damage_calls;
+  };
+  {
+    StoreWriter writer(options, outcomes.Callback());
+    writer.AddObserver(std::make_shared<DamagedPageObserver>());
+    writer.Submit({{MakeReport(3), kNow}, ""});  // school sch-3: meets the damage
+    EXPECT_EQ(outcomes.WaitFor(1).at(0).status, WriteStatus::kFailed);
+    EXPECT_TRUE(writer.Damaged());
+    writer.Submit({{MakeReport(1), kNow}, ""});   // sound on its own
+    writer.Submit({{MakeReport(10), kNow}, ""});  // sch-3 again
+    for (const auto& o : outcomes.WaitFor(3)) EXPECT_EQ(o.status, WriteStatus::kFailed);
+  }
+  EXPECT_EQ(damage_calls.load(), 1);
+  EXPECT_NE(said.find("malformed"), std::string::npos) << said;
   Database db(dir.File("pingan.db"));
   EXPECT_EQ(ReportRepository(db.sql(), 24h).Count(), 0);
 }
