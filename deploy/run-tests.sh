@@ -12,17 +12,28 @@ cmake --preset "$preset" >/dev/null
 cmake --build --preset "$preset" -j "$(nproc)"
 ctest --preset "$preset" -j "$(nproc)" "$@"
 
-# The unit tests of what the network and the disk reach (core, store, ingest) once more
-# under AddressSanitizer and UndefinedBehaviorSanitizer: a memory error or undefined
-# behaviour fails the run even where the release build happens to survive it.
-# PINGAN_SKIP_SANITIZE=1 leaves them out.
+# The unit tests of what the network and the disk reach (core, store, ingest) and of the
+# HTTP server (console) once more under AddressSanitizer and UndefinedBehaviorSanitizer:
+# a memory error, a leak or undefined behaviour fails the run even where the release
+# build happens to survive it. Each binary runs whole (one process, faster than ctest's
+# one process per test) with the options of the asan-ubsan test preset, read from
+# CMakePresets.json. PINGAN_SKIP_SANITIZE=1 leaves them out; `ctest --preset asan-ubsan`
+# after `cmake --build --preset asan-ubsan` runs the whole suite so (docs/reliability.md).
 if [[ "${PINGAN_SKIP_SANITIZE:-0}" != 1 && $# -eq 0 ]]; then
   cmake --preset asan-ubsan >/dev/null
   cmake --build --preset asan-ubsan-unit -j "$(nproc)"
-  for t in core store ingest; do
-    ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-      "build/asan-ubsan/tests/${t}_tests" --gtest_brief=1
+  for t in core store ingest console; do
+    env $(./deploy/preset-env.sh asan-ubsan) "build/asan-ubsan/tests/${t}_tests" --gtest_brief=1
   done
+fi
+
+# Optional (PINGAN_TSAN=1): the tests of the threaded parts (store writer, ingest, outbox
+# pool, HTTP server and pools, in-process daemon) under ThreadSanitizer, preset tsan.
+# Not in CI by default: it is a third full build of those binaries.
+if [[ "${PINGAN_TSAN:-0}" == 1 && $# -eq 0 ]]; then
+  cmake --preset tsan >/dev/null
+  cmake --build --preset tsan -j "$(nproc)"
+  ctest --preset tsan -j "$(nproc)"
 fi
 
 # The fuzz targets (clang-14, ASan + UBSan), each for PINGAN_FUZZ_SECONDS (20) from its

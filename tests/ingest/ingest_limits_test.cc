@@ -25,7 +25,9 @@ struct Enrolled {
 
 // Captures everything spdlog writes while it lives, one "LOG " prefix per line, so a
 // test can tell the logger's own lines from anything a peer tried to start. Read
-// while the io thread may still write: guarded by a mutex of its own.
+// while the io thread may still write: guarded by a mutex of its own. Swapping the
+// default logger is not safe while another thread logs (spdlog reads it unlocked), so
+// a test makes it before its harness starts the io thread and ends it after.
 class CapturedLog {
  public:
   CapturedLog() : previous_(spdlog::default_logger()), sink_(std::make_shared<Sink>()) {
@@ -157,9 +159,9 @@ TEST(IngestLimits, OverItsRateASchoolGetsATransientAnswerAndOthersDoNot) {
 
 TEST(IngestLimits, AForgedReportIdIsLoggedEscapedAndCut) {
   Enrolled keys;
+  CapturedLog log;  // before the harness: swapped while no io thread logs
   IngestHarness h(keys.Keys());
   h.Start();
-  CapturedLog log;
   TestClient a(h, keys.a);
   core::Report forged = SampleAllClear("sch-a", 1);
   forged.report_id = "x\n[2026-01-01 00:00:00.000] [pingand] [error] FORGED";
@@ -183,10 +185,10 @@ TEST(IngestLimits, AForgedReportIdIsLoggedEscapedAndCut) {
 
 TEST(IngestLimits, AFloodOfBadFramesIsCountedButLoggedAFewTimesAMinute) {
   Enrolled keys;
+  CapturedLog log;  // before the harness: swapped while no io thread logs
   IngestHarness h(keys.Keys());
   h.options().per_school_rate = {.per_second = 1000, .burst = 1000};
   h.Start();
-  CapturedLog log;
   TestClient a(h, keys.a);
   constexpr int kFrames = 300;
   for (int n = 0; n < kFrames; ++n) a.SendFrame("not a pingan envelope \xff");
@@ -208,9 +210,9 @@ TEST(IngestLimits, AFloodOfBadFramesIsCountedButLoggedAFewTimesAMinute) {
 
 TEST(IngestLimits, RefusedHandshakesAreCountedAndTheirLogIsBounded) {
   Enrolled keys;
+  CapturedLog log;  // before the harness: swapped while no io thread logs
   IngestHarness h(keys.Keys());
   h.Start();
-  CapturedLog log;
   constexpr int kStrangers = 12;
   std::vector<std::unique_ptr<TestClient>> strangers;
   for (int i = 0; i < kStrangers; ++i) {

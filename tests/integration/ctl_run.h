@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/fakes/sanitizer_reports.h"
 #include "tests/fakes/temp_dir.h"
 
 namespace pingan::testing {
@@ -31,8 +32,10 @@ inline std::string ReadFile(const std::string& path) {
 inline CtlRun RunPinganctl(const TempDir& dir, const std::vector<std::string>& args) {
   const std::string out = dir.File("ctl.out");
   const std::string err = dir.File("ctl.err");
+  const std::string sanitizer = dir.File("ctl.sanitizer");
   const pid_t pid = ::fork();
   if (pid == 0) {
+    RouteSanitizerReports(sanitizer);
     const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     ::dup2(o, STDOUT_FILENO);
@@ -47,6 +50,7 @@ inline CtlRun RunPinganctl(const TempDir& dir, const std::vector<std::string>& a
   }
   int status = 0;
   ::waitpid(pid, &status, 0);
+  ExpectNoSanitizerReports(sanitizer);
   return CtlRun{WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadFile(out), ReadFile(err)};
 }
 

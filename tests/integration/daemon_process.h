@@ -22,6 +22,7 @@
 
 #include "daemon/ctl/control_client.h"
 #include "daemon/ingest/curve_keys.h"
+#include "tests/fakes/sanitizer_reports.h"
 
 namespace pingan::testing {
 
@@ -32,6 +33,7 @@ class DaemonProcess {
   }
   ~DaemonProcess() {
     if (pid_ > 0) Kill(SIGKILL);
+    ExpectNoSanitizerReports(SanitizerPrefix());
   }
 
   // Starts pingand with `extra` arguments; returns the bound endpoint.
@@ -57,6 +59,7 @@ class DaemonProcess {
         ::setrlimit(RLIMIT_NOFILE, &limit);
       }
       for (const auto& [name, value] : env_) ::setenv(name.c_str(), value.c_str(), 1);
+      RouteSanitizerReports(SanitizerPrefix());
       if (!log_file_.empty()) {
         const int fd = ::open(log_file_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
         if (fd >= 0) ::dup2(fd, STDERR_FILENO);
@@ -95,13 +98,15 @@ class DaemonProcess {
     return endpoint;
   }
 
-  // Sends `signal` and waits for the process to end; returns its wait status.
+  // Sends `signal` and waits for the process to end; returns its wait status. A
+  // sanitizer report the process wrote fails the test.
   int Kill(int signal) {
     if (pid_ <= 0) return 0;
     ::kill(pid_, signal);
     int status = 0;
     ::waitpid(pid_, &status, 0);
     pid_ = -1;
+    ExpectNoSanitizerReports(SanitizerPrefix());
     return status;
   }
 
@@ -132,6 +137,8 @@ class DaemonProcess {
   }
   const std::string& data_dir() const { return data_dir_; }
   std::string EndpointFile() const { return data_dir_ + "/endpoint"; }
+  // Beside the data directory, so that nothing of the test's lands in it.
+  std::string SanitizerPrefix() const { return data_dir_ + ".sanitizer"; }
   // "127.0.0.1:<port>" turns the HTTP API on at the next Start.
   void set_http_listen(std::string listen) { http_listen_ = std::move(listen); }
   // Soft and hard RLIMIT_NOFILE of the next Start (0: inherited), as `ulimit -n` would.

@@ -17,6 +17,7 @@
 #include <set>
 #include <thread>
 
+#include "tests/fakes/sanitizer_reports.h"
 #include "tests/fakes/temp_dir.h"
 #include "tests/integration/daemon_process.h"
 #include "tests/integration/http_client.h"
@@ -190,8 +191,10 @@ TEST(Service, TheAgentServiceOutlivesSighupAndStopsCleanlyOnSigterm) {
                                    "tcp://127.0.0.1:" + std::to_string(FreeLoopbackPort()),
                                    "--insecure-dev",
                                    "run"};
+  const std::string sanitizer = dir.File("agent.sanitizer");
   const pid_t pid = ::fork();
   if (pid == 0) {
+    RouteSanitizerReports(sanitizer);
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
@@ -207,6 +210,7 @@ TEST(Service, TheAgentServiceOutlivesSighupAndStopsCleanlyOnSigterm) {
   ::kill(pid, SIGTERM);
   int status = 0;
   ::waitpid(pid, &status, 0);
+  ExpectNoSanitizerReports(sanitizer);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
       << (WIFSIGNALED(status) ? "killed by signal " + std::to_string(WTERMSIG(status)) : "");
 }
