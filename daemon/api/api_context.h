@@ -14,6 +14,7 @@
 #include "daemon/api/api_routes.h"
 #include "daemon/console/auth.h"
 #include "daemon/console/router.h"
+#include "daemon/services/control_server.h"
 
 namespace pingan::api {
 
@@ -48,6 +49,17 @@ nlohmann::json Scoped(const ApiContext& api, const console::Principal& p,
 // the command's default); 404 when a leader asks for a unit outside their subtree.
 std::string ViewedUnit(const ApiContext& api,
                        const console::RouteContext& c);  // overview_routes.cc
+
+// Runs `call` (a typed service call); a services::ControlError it throws becomes the
+// ApiError of HttpStatusForControlCode.
+template <typename F>
+auto Serve(F&& call) -> decltype(call()) {
+  try {
+    return call();
+  } catch (const services::ControlError& e) {
+    throw console::ApiError(HttpStatusForControlCode(e.code), e.code, e.what());
+  }
+}
 
 // Route groups (one file each).
 void AddSessionRoutes(console::Router& r, ApiPtr api);   // api_routes.cc

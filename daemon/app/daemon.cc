@@ -127,7 +127,7 @@ std::string Daemon::Start() {
   StartEscalation();
   StartControl();
   http_api_ = std::make_unique<HttpApi>(io_, config_, real_clock_, *writer_, *control_, schedules_,
-                                        reads_, &clock_);
+                                        reads_, &clock_, TypedServices{alert_service_.get()});
   StartRosterGapWatch();
   text_retention_ = std::make_unique<jobs::TextRetention>(io_, *writer_, clock_);
   text_retention_->Start();
@@ -266,8 +266,9 @@ void Daemon::StartControl() {
   services::ControlContext context{clock_, options_.drill, schedules_,
                                    reads_, ingest_stats,   on_clock_moved};
   services::RegisterControlHandlers(*control_, context);
-  services::RegisterAlertCommands(
-      *control_, services::AlertCommandContext{clock_, reads_, *writer_, schedules_, escalation_});
+  alert_service_ = std::make_unique<services::AlertService>(
+      services::AlertCommandContext{clock_, reads_, *writer_, schedules_, escalation_});
+  services::RegisterAlertCommands(*control_, *alert_service_);
   services::RegisterRosterCommands(*control_,
                                    services::RosterCommandContext{clock_, schedules_, escalation_});
   const services::ConsoleQueryContext queries{clock_, schedules_, reads_, escalation_};

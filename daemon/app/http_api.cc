@@ -10,6 +10,7 @@
 #include "daemon/app/file_limit.h"
 #include "daemon/console/web_assets.h"
 #include "daemon/core/alert.h"
+#include "daemon/services/alert_json.h"
 #include "daemon/services/query_support.h"
 #include "daemon/store/alert_repository.h"
 #include "daemon/store/database.h"
@@ -20,27 +21,9 @@ namespace {
 
 using nlohmann::json;
 
-int StatusFor(const std::string& code) {
-  if (code == "not_found") return 404;
-  if (code == "bad_request") return 400;
-  if (code == "refused") return 409;
-  if (code == "no_schedule") return 503;
-  return 500;
-}
-
 json Done(const std::optional<std::string>& error, json result) {
   if (error) throw services::ControlError("refused", *error);
   return result;
-}
-
-// An alert event's data: what the page shows and sounds for, never free text.
-json AlertEventData(const core::Alert& a, const config::ScheduleBundle* bundle) {
-  return json{{"id", a.id},
-              {"kind", core::AlertKindName(a.kind)},
-              {"state", core::AlertStateName(a.state)},
-              {"severity", a.severity ? json(core::SeverityName(*a.severity)) : json()},
-              {"school_id", a.school_id},
-              {"school_name", services::UnitName(bundle, a.school_id)}};
 }
 
 // One "alerts.opened" per (kind, requirement, window) of `alerts`; its schools are the
@@ -100,7 +83,7 @@ api::ApiBackend MakeApiBackend(const services::ControlServer& control,
     if (answer.value("ok", false)) return answer["result"];
     const json& error = answer["error"];
     const std::string code = error.value("code", "internal");
-    throw console::ApiError(StatusFor(code), code, error.value("message", ""));
+    throw console::ApiError(api::HttpStatusForControlCode(code), code, error.value("message", ""));
   };
   backend.in_subtree = [&schedules](const std::string& unit, const std::string& scope) {
     config::SharedSchedule bundle = schedules.Get();
@@ -139,7 +122,7 @@ void RegisterUserCommands(services::ControlServer& control, console::AuthService
 HttpApi::HttpApi(boost::asio::io_context& io, const config::DaemonConfig& config,
                  const core::Clock& clock, store::StoreWriter& writer,
                  services::ControlServer& control, const config::ScheduleSource& schedules,
-                 store::ReadPool reads, const core::Clock* data_clock)
+                 store::ReadPool reads, const core::Clock* data_clock, TypedServices typed)
     : io_(io),
       schedules_(schedules),
       data_clock_(data_clock != nullptr ? *data_clock : clock),
@@ -188,6 +171,8 @@ HttpApi::HttpApi(boost::asio::io_context& io, const config::DaemonConfig& config
   // pinganctl's commands run where the API's do; the socket answers one at a time.
   control.SetOffload(executors_.read_pool);
   backend_.time_zone = config.time_zone;
+  backend_.alerts = typed.alerts;
+  backend_.incidents = typed.incidents;
   // Both published once the writer ran the change (its jobs run in order), so that the
   // event carries the new state and moves the data version only after the change is
   // visible: a board computed between the two would otherwise be cached as current.
@@ -297,7 +282,7 @@ void HttpApi::PublishLoaded(const std::string& name, const std::vector<core::Ale
   }
   const config::SharedSchedule bundle = schedules_.Get();
   for (const core::Alert& a : alerts) {
-    events_.Publish(name, a.school_id, AlertEventData(a, bundle.get()));
+    events_.Publish(name, a.school_id, services::AlertEventJson(a, bundle.get()));
   }
 }
 

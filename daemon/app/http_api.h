@@ -58,6 +58,13 @@ inline constexpr size_t kBulkAlertEvents = 50;
 inline constexpr size_t kReadQueue = 512;
 inline constexpr size_t kHashQueue = 64;
 
+// The typed services the alert and incident routes call (api::ApiBackend::alerts,
+// ::incidents); they outlive the HttpApi. Null: those routes answer 503.
+struct TypedServices {
+  services::AlertService* alerts = nullptr;
+  services::IncidentService* incidents = nullptr;
+};
+
 class HttpApi {
  public:
   // Loads users, sessions and tokens, registers the routes and the user commands, and
@@ -66,11 +73,11 @@ class HttpApi {
   // throw instead, naming the file: falling back to plain HTTP is not an option.
   // `clock` runs the sessions (real time); `data_clock` is the clock the board reads (the
   // daemon's, a drill clock during drills; null: `clock`), whose minute is part of the
-  // data version.
+  // data version. `typed`: the services of the alert and incident routes.
   HttpApi(boost::asio::io_context& io, const config::DaemonConfig& config, const core::Clock& clock,
           store::StoreWriter& writer, services::ControlServer& control,
           const config::ScheduleSource& schedules, store::ReadPool reads,
-          const core::Clock* data_clock = nullptr);
+          const core::Clock* data_clock = nullptr, TypedServices typed = {});
   ~HttpApi();
 
   console::AuthService& auth() { return auth_; }

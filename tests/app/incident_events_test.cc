@@ -123,9 +123,9 @@ TEST_F(IncidentEventsTest, ARefusedChangePublishesNothing) {
 // published as "alert.opened" with the severity; all-clears in the same batch cost no
 // query and publish nothing of their own.
 TEST_F(IncidentEventsTest, ANewIncidentReportPublishesItsAlertAsOpened) {
-  services::RegisterAlertCommands(
-      control_, services::AlertCommandContext{clock_, config_.DataPath(config_.database), *writer_,
-                                              schedules_, nullptr});
+  const services::AlertService alerts(services::AlertCommandContext{
+      clock_, config_.DataPath(config_.database), *writer_, schedules_, nullptr});
+  services::RegisterAlertCommands(control_, alerts);
   {
     store::Database db(config_.DataPath(config_.database));
     auto stored = store::ReportRepository(db.sql(), 24h).Find("inc-1");

@@ -30,8 +30,9 @@ class AlertCommandsTest : public ::testing::Test {
       ids_ = testing::InsertMissing(db, 3, At(1, 10, 30));
       jobs::RunEscalation(db, schedules_.Get().get(), *setup_, At(1, 10, 30));
     }
-    RegisterAlertCommands(
-        server_, AlertCommandContext{clock_, options.database_path, *writer_, schedules_, setup_});
+    alerts_ = std::make_unique<AlertService>(
+        AlertCommandContext{clock_, options.database_path, *writer_, schedules_, setup_});
+    RegisterAlertCommands(server_, *alerts_);
   }
 
   json Call(const std::string& command, const json& args) {
@@ -56,6 +57,7 @@ class AlertCommandsTest : public ::testing::Test {
   zmq::context_t zmq_;
   ControlServer server_;
   std::unique_ptr<store::StoreWriter> writer_;
+  std::unique_ptr<AlertService> alerts_;
   config::ScheduleSource schedules_;
   std::shared_ptr<config::EscalationSetup> setup_ = testing::MakeSetup();
   std::vector<std::string> ids_;
