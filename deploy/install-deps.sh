@@ -23,6 +23,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-aiosmtpd     # real SMTP peer in integration tests
   clang-format
+  clang-14 libclang-rt-14-dev  # libFuzzer with ASan/UBSan: tests/fuzz (preset fuzz)
   file                         # cpack -G DEB: finds the ELF files for dpkg-shlibdeps
   debootstrap                  # tests/packaging: a fresh Debian 12 root for the .debs
 )

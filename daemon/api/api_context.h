@@ -3,7 +3,7 @@
 // the small helpers the handlers use to read bodies and queries and to scope lists to
 // a leader's subtree. Each route group lives in its own file and registers itself
 // through one Add*Routes(Router&, ApiPtr) function; RegisterApiRoutes calls them all.
-// Handlers run on the io thread (the Router's thread).
+// Handlers run where their route says (console::Runs; the read pool by default).
 #pragma once
 
 #include <memory>
@@ -49,17 +49,6 @@ nlohmann::json Scoped(const ApiContext& api, const console::Principal& p,
 // the command's default); 404 when a leader asks for a unit outside their subtree.
 std::string ViewedUnit(const ApiContext& api,
                        const console::RouteContext& c);  // overview_routes.cc
-
-// Runs `call` (a typed service call); a services::ControlError it throws becomes the
-// ApiError of HttpStatusForControlCode.
-template <typename F>
-auto Serve(F&& call) -> decltype(call()) {
-  try {
-    return call();
-  } catch (const services::ControlError& e) {
-    throw console::ApiError(HttpStatusForControlCode(e.code), e.code, e.what());
-  }
-}
 
 // Route groups (one file each).
 void AddSessionRoutes(console::Router& r, ApiPtr api);   // api_routes.cc

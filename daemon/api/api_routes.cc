@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "daemon/api/api_context.h"
+#include "daemon/api/service_errors.h"
 #include "daemon/services/alert_json.h"
 #include "daemon/services/alert_service.h"
 
@@ -56,14 +57,6 @@ json Scoped(const ApiContext& api, const console::Principal& p, const json& item
   return out;
 }
 
-int HttpStatusForControlCode(const std::string& code) {
-  if (code == "not_found") return 404;
-  if (code == "bad_request") return 400;
-  if (code == "refused") return 409;
-  if (code == "no_schedule") return 503;
-  return 500;
-}
-
 namespace {
 
 const services::AlertService& Alerts(const ApiContext& api) {
@@ -75,7 +68,7 @@ const services::AlertService& Alerts(const ApiContext& api) {
 // The alert, or 404 when it does not exist or lies outside a leader's subtree.
 core::Alert VisibleAlert(const ApiContext& api, const console::Principal& p,
                          const std::string& id) {
-  core::Alert alert = Serve([&] { return Alerts(api).Find(id); });
+  core::Alert alert = CallService([&] { return Alerts(api).Find(id); });
   if (!api.Visible(p, alert.school_id)) {
     throw console::ApiError(404, "not_found", "no alert " + id);
   }
@@ -149,14 +142,14 @@ void AddAlertRoutes(console::Router& r, ApiPtr api) {
            const int limit = RequestedLimit(c, 100);
            const console::Principal& p = *c.principal;
            const services::AlertService& alerts = Alerts(*api);
-           services::AlertQuery q = Serve([&] {
+           services::AlertQuery q = CallService([&] {
              return services::ParseAlertQuery(QueryValue(c, "state"), QueryValue(c, "kind"));
            });
            q.school_id = QueryValue(c, "school");
            q.requirement_id = QueryValue(c, "requirement");
            q.window_id = QueryValue(c, "window");
            q.limit = p.role == console::Role::kLeader ? 10000 : limit;
-           std::vector<core::Alert> found = Serve([&] { return alerts.List(q); });
+           std::vector<core::Alert> found = CallService([&] { return alerts.List(q); });
            std::erase_if(found,
                          [&](const core::Alert& a) { return !api->Visible(p, a.school_id); });
            if (static_cast<int>(found.size()) > limit) found.resize(static_cast<size_t>(limit));
@@ -169,7 +162,7 @@ void AddAlertRoutes(console::Router& r, ApiPtr api) {
            VisibleAlert(*api, *c.principal, id);
            const services::AlertService& alerts = Alerts(*api);
            return console::JsonResponse(
-               200, services::AlertDetailJson(Serve([&] { return alerts.Show(id); }),
+               200, services::AlertDetailJson(CallService([&] { return alerts.Show(id); }),
                                               alerts.schedules().Get().get()));
          }});
   r.Add({"POST", "/api/v1/alerts/{id}/ack", console::Permission::kActOnAlerts, true,
@@ -178,7 +171,8 @@ void AddAlertRoutes(console::Router& r, ApiPtr api) {
            VisibleAlert(*api, *c.principal, id);
            const json body = Body(c);
            const services::AckRequest req{id, c.principal->name, Text(body, "comment")};
-           const services::AckResult done = Serve([&] { return Alerts(*api).Acknowledge(req); });
+           const services::AckResult done =
+               CallService([&] { return Alerts(*api).Acknowledge(req); });
            api->Changed("alert.updated", id);
            return console::JsonResponse(202, services::AckAcceptedJson(done));
          }});
@@ -187,7 +181,7 @@ void AddAlertRoutes(console::Router& r, ApiPtr api) {
            const std::string id = c.params.at("id");
            VisibleAlert(*api, *c.principal, id);
            const services::CommentRequest req{id, c.principal->name, Text(Body(c), "comment")};
-           Serve([&] { Alerts(*api).Comment(req); });
+           CallService([&] { Alerts(*api).Comment(req); });
            api->Changed("alert.updated", id);
            return console::JsonResponse(202, services::CommentAcceptedJson(req));
          }});
@@ -199,8 +193,8 @@ void AddAlertRoutes(console::Router& r, ApiPtr api) {
            services::ResolveRequest req{id, c.principal->name, "", core::ResolveReason::kHandled};
            const std::string reason = Text(body, "reason");
            req.comment = Text(body, "comment");
-           req.reason = Serve([&] { return services::ParseResolveRequestReason(reason); });
-           Serve([&] { Alerts(*api).Resolve(req); });
+           req.reason = CallService([&] { return services::ParseResolveRequestReason(reason); });
+           CallService([&] { Alerts(*api).Resolve(req); });
            api->Changed("alert.updated", id);
            return console::JsonResponse(202, services::ResolveAcceptedJson(req));
          }});

@@ -1,14 +1,14 @@
 // The /api/v1 route table: login, logout, session, status, board, deadlines, missing,
 // alerts (list, show, ack, resolve), incidents and the audit log.
 //
-// The alert and incident routes call the typed services (ApiBackend::alerts,
-// ::incidents) and answer through their JSON views, as the control socket does; the
-// other routes still reuse the control channel's commands through ApiBackend::command
-// (the daemon passes ControlServer::Dispatch). Either way the HTTP API and pinganctl
-// answer from the same code; a services::ControlError becomes the HTTP error of
-// HttpStatusForControlCode. Leaders see and act only on schools inside
-// their scope's subtree; anything else answers 404, as if it did not exist. Handlers
-// run on the io thread (the Router's thread).
+// The board and alert routes call the typed services (ApiBackend::overview, ::alerts)
+// and answer through their JSON views, as the control socket does; the other routes
+// still reuse the control channel's commands through ApiBackend::command (the daemon
+// passes ControlServer::Dispatch). Either way the HTTP API and pinganctl answer from
+// the same code; a services::ControlError becomes the HTTP error of ControlErrorStatus
+// (service_errors.h). Leaders see and act only on schools inside their scope's subtree;
+// anything else answers 404, as if it did not exist. Handlers run where their route
+// says (console::Runs: the read pool unless said otherwise), never SQL on the io thread.
 #pragma once
 
 #include <cstdint>
@@ -24,19 +24,20 @@
 
 namespace pingan::services {
 class AlertService;
-class IncidentService;
+class OverviewService;
 }  // namespace pingan::services
 
 namespace pingan::api {
 
 struct ApiBackend {
-  // Runs a control command ("status", "ledger.today", "deadlines.next", "missing",
-  // "alerts", "alert.show", "alert.ack", "alert.resolve") and returns its result;
+  // The typed services the routes call directly (they outlive the router); null in
+  // tests of routes that do not use them (those routes then answer 503).
+  services::OverviewService* overview = nullptr;
+  services::AlertService* alerts = nullptr;
+  // Runs a control command ("status", "ledger.today", "deadlines.next", "missing", ...)
+  // for the routes not yet on a typed service and returns its result;
   // throws ApiError (404 not found, 400 bad request, 409 refused, ...).
   std::function<nlohmann::json(const std::string& command, const nlohmann::json& args)> command;
-  // The typed services of the alert and incident routes; they outlive the router.
-  services::AlertService* alerts = nullptr;
-  services::IncidentService* incidents = nullptr;
   // Whether `unit_id` lies in the subtree rooted at `scope` (false when unknown).
   std::function<bool(const std::string& unit_id, const std::string& scope)> in_subtree;
   // Read-only connections (the audit log; the commands have their own handle on the
@@ -62,11 +63,6 @@ struct ApiBackend {
 
 // Registers every /api/v1 route. `auth` and the backend outlive the router.
 void RegisterApiRoutes(console::Router& router, console::AuthService& auth, ApiBackend backend);
-
-// The HTTP status of a control error code: not_found 404, bad_request 400, refused
-// 409, no_schedule 503, anything else 500. The one mapping of services::ControlError
-// (and the control socket's {"ok": false, "error": {code, message}}) to HTTP.
-int HttpStatusForControlCode(const std::string& code);
 
 // The Set-Cookie value for a new session (empty token: one that clears the cookie).
 std::string SessionCookie(const std::string& token, bool secure);

@@ -7,7 +7,10 @@
 #include <memory>
 
 #include "daemon/api/api_context.h"
+#include "daemon/api/service_errors.h"
 #include "daemon/console/answer_cache.h"
+#include "daemon/services/board_json.h"
+#include "daemon/services/overview_service.h"
 
 namespace pingan::api {
 namespace {
@@ -54,6 +57,13 @@ json ScopedHandover(const ApiContext& api, const console::Principal& p, json han
   return handover;
 }
 
+const services::OverviewService& Overview(const ApiContext& api) {
+  if (api.backend.overview == nullptr) {
+    throw console::ApiError(503, "unavailable", "the overview service is not running");
+  }
+  return *api.backend.overview;
+}
+
 }  // namespace
 
 std::string ViewedUnit(const ApiContext& api, const console::RouteContext& c) {
@@ -78,26 +88,36 @@ void AddOverviewRoutes(console::Router& r, ApiPtr api) {
   auto cache = std::make_shared<console::AnswerCache>(kCachedAnswers, kCachedBytes);
   r.Add({"GET", "/api/v1/board", console::Permission::kViewAlerts, false,
          [api, cache](const console::RouteContext& c) {
+           services::BoardQuery q;
            json args = json::object();
-           if (auto date = QueryValue(c, "date"); !date.empty()) args["date"] = date;
-           if (auto unit = ViewedUnit(*api, c); !unit.empty()) args["unit"] = unit;
+           const std::string date = QueryValue(c, "date");
+           if (!date.empty()) args["date"] = date;
+           if (auto unit = ViewedUnit(*api, c); !unit.empty()) args["unit"] = q.unit = unit;
+           if (!date.empty()) q.date = CallService([&] { return services::ParseDayText(date); });
            return Cached(*api, *cache, "board " + args.dump() + " " + ViewerKey(*c.principal), [&] {
-             return console::JsonResponse(200, api->backend.command("board", args));
+             return console::JsonResponse(
+                 200, services::ToJson(CallService([&] { return Overview(*api).Board(q); })));
            });
          }});
   r.Add({"GET", "/api/v1/board/schools", console::Permission::kViewAlerts, false,
          [api, cache](const console::RouteContext& c) {
-           const int limit = RequestedLimit(c, 10000);
-           json args{{"limit", limit}};
+           services::BoardSchoolsQuery q;
+           q.limit = RequestedLimit(c, 10000);
+           json args{{"limit", q.limit}};
            for (const char* key : {"window", "requirement", "status"}) {
              if (auto v = QueryValue(c, key); !v.empty()) args[key] = v;
            }
-           if (auto unit = ViewedUnit(*api, c); !unit.empty()) args["unit"] = unit;
+           q.window = QueryValue(c, "window");
+           q.requirement = QueryValue(c, "requirement");
+           if (auto unit = ViewedUnit(*api, c); !unit.empty()) args["unit"] = q.unit = unit;
+           if (auto s = QueryValue(c, "status"); !s.empty()) {
+             q.status = CallService([&] { return services::ParseStatusText(s); });
+           }
            const console::Principal& p = *c.principal;
            return Cached(*api, *cache, "board.schools " + args.dump() + " " + ViewerKey(p), [&] {
-             return console::JsonResponse(
-                 200,
-                 Scoped(*api, p, api->backend.command("board.schools", args), "school_id", limit));
+             const json rows =
+                 services::ToJson(CallService([&] { return Overview(*api).BoardSchools(q); }));
+             return console::JsonResponse(200, Scoped(*api, p, rows, "school_id", q.limit));
            });
          }});
   r.Add({"GET", "/api/v1/deadlines", console::Permission::kViewAlerts, false,

@@ -22,6 +22,7 @@
 #include "daemon/services/incident_commands.h"
 #include "daemon/services/school_commands.h"
 #include "daemon/store/ledger_repository.h"
+#include "daemon/store/text_seal.h"
 
 namespace pingan::app {
 
@@ -37,7 +38,8 @@ Daemon::~Daemon() {
   text_retention_.reset();
   escalation_runner_.reset();
   outbox_worker_.reset();  // joins its pool (sends are bounded by channel timeouts)
-  http_api_.reset();
+  http_api_.reset();       // joins the pools: no check runs any more
+  store_check_.reset();
   control_.reset();
   roster_gaps_.reset();
   report_server_.reset();
@@ -78,6 +80,18 @@ void Daemon::RestorePublicKeyFile(const std::string& key_path, const std::string
   spdlog::warn("{} was missing; written again from {}", pub, key_path);
 }
 
+// Protected incident text is sealed at rest under data_dir/text.key (store/text_seal.h),
+// made at the first start. Without the key that text cannot be read: it goes with the
+// backups, apart from them.
+void Daemon::UseTextKey(const std::string& database_path) {
+  const std::string key_path = config_.DataPath(store::kTextKeyFile);
+  const bool existed = std::filesystem::exists(key_path);
+  auto key = store::LoadOrCreateTextKey(key_path);
+  if (auto* err = std::get_if<std::string>(&key)) throw std::runtime_error(*err);
+  if (!existed) spdlog::info("generated {}: it seals protected incident text", key_path);
+  store::RegisterTextKey(database_path, std::get<store::TextKey>(key));
+}
+
 std::string Daemon::Start() {
   std::filesystem::create_directories(config_.data_dir);
   // Before the store is opened or migrated and before control.sock is replaced.
@@ -91,6 +105,7 @@ std::string Daemon::Start() {
 
   store::StoreWriterOptions store_options;
   store_options.database_path = config_.DataPath(config_.database);
+  UseTextKey(store_options.database_path);  // before the first connection opens the file
   store_options.max_batch = config_.max_batch;
   store_options.text_retention = std::chrono::hours{24 * config_.incident_text_retention_days};
   store_options.on_batch_timed = [metrics = metrics_](size_t reports, double seconds) {
@@ -120,14 +135,19 @@ std::string Daemon::Start() {
         });
       });
   writer_->AddObserver(std::make_shared<jobs::LedgerRecorder>(schedules_));
+  writer_->Post([](store::Database& db) {
+    if (const int64_t sealed = store::SealPlainTexts(db); sealed > 0)
+      spdlog::warn("sealed {} protected incident texts that were stored in plain text", sealed);
+  });
   reads_ = store::ReadPool(store_options.database_path);  // the writer created the file
   ResumeDrillClock();
   StartIngest();
   StartSchedule();
   StartEscalation();
   StartControl();
-  http_api_ = std::make_unique<HttpApi>(io_, config_, real_clock_, *writer_, *control_, schedules_,
-                                        reads_, &clock_, TypedServices{alert_service_.get()});
+  http_api_ =
+      std::make_unique<HttpApi>(io_, config_, real_clock_, *writer_, *control_, schedules_, reads_,
+                                &clock_, ApiServices{overview_.get(), alert_service_.get()});
   StartRosterGapWatch();
   text_retention_ = std::make_unique<jobs::TextRetention>(io_, *writer_, clock_);
   text_retention_->Start();
@@ -182,8 +202,20 @@ void Daemon::StartIngest() {
 }
 
 void Daemon::StartSchedule() {
+  if (options_.watch_clock_steps) {
+    const config::MonitoringSettings& m = config_.monitoring;
+    core::ClockStepSettings settings{.threshold = std::chrono::seconds{m.clock_step_seconds}};
+    settings.settle = std::nullopt;
+    if (m.clock_settle_minutes > 0) settings.settle = std::chrono::minutes{m.clock_settle_minutes};
+    sweep_clock_ = std::make_unique<StepGuardedClock>(clock_, settings, options_.monotonic,
+                                                      [this](const core::ClockStep& step) {
+                                                        boost::asio::post(io_, [this, step] {
+                                                          if (health_) health_->ClockStepped(step);
+                                                        });
+                                                      });
+  }
   sweeper_ = std::make_unique<jobs::DeadlineSweeper>(
-      io_, *writer_, clock_, schedules_, options_.sweep_tick,
+      io_, *writer_, sweep_clock_ ? *sweep_clock_ : clock_, schedules_, options_.sweep_tick,
       escalation_ ? escalation_->settings.reminder_channels : core::kDefaultReminderChannels,
       [this](const jobs::SweepOutcome& o) {
         if (health_) health_->SweepCompleted(o);
@@ -272,7 +304,8 @@ void Daemon::StartControl() {
   services::RegisterRosterCommands(*control_,
                                    services::RosterCommandContext{clock_, schedules_, escalation_});
   const services::ConsoleQueryContext queries{clock_, schedules_, reads_, escalation_};
-  services::RegisterBoardCommands(*control_, queries);
+  overview_ = std::make_unique<services::OverviewService>(queries);
+  services::RegisterBoardCommands(*control_, *overview_);
   services::RegisterSchoolCommands(*control_, queries);
   services::RegisterDutyCommands(*control_, queries);
   services::RegisterIncidentCommands(

@@ -18,6 +18,8 @@
 #include "daemon/app/heartbeat.h"
 #include "daemon/app/http_api.h"
 #include "daemon/app/service_health.h"
+#include "daemon/app/step_guarded_clock.h"
+#include "daemon/app/store_check.h"
 #include "daemon/config/config.h"
 #include "daemon/config/escalation_config.h"
 #include "daemon/config/schedule_bundle.h"
@@ -34,6 +36,7 @@
 #include "daemon/services/alert_service.h"
 #include "daemon/services/control_server.h"
 #include "daemon/services/metrics_snapshot.h"
+#include "daemon/services/overview_service.h"
 #include "daemon/services/roster_gaps.h"
 #include "daemon/store/data_dir_lock.h"
 #include "daemon/store/read_connections.h"
@@ -48,6 +51,13 @@ struct DaemonOptions {
   core::DrillClock* drill = nullptr;
   // How often the deadline sweep runs (real time).
   core::Millis sweep_tick = std::chrono::seconds{1};
+  // Hold deadline decisions after a wall clock step (StepGuardedClock). pingand turns it
+  // on for the system clock; in-process tests that move a fake clock by hand leave it off,
+  // or turn it on with their own `monotonic` source.
+  bool watch_clock_steps = false;
+  std::function<core::Millis()> monotonic;  // default: std::chrono::steady_clock
+  // When the first background check of the database file runs (StoreCheck).
+  core::Millis store_check_after = std::chrono::seconds{10};
 };
 
 // How long closing the report socket waits for acks still queued on it.
@@ -85,6 +95,7 @@ class Daemon {
  private:
   static void RestorePublicKeyFile(const std::string& key_path, const std::string& public_z85);
   std::string LoadServerSecretKey();
+  void UseTextKey(const std::string& database_path);
   void LoadKeys(bool at_start);
   void StartIngest();
   void StartSchedule();
@@ -121,7 +132,8 @@ class Daemon {
   std::unique_ptr<ingest::ZapAuthenticator> zap_;
   std::unique_ptr<ingest::ReportServer> report_server_;
   config::ScheduleSource schedules_;
-  store::ReadPool reads_;  // read-only connections shared by every query
+  store::ReadPool reads_;                          // read-only connections shared by every query
+  std::unique_ptr<StepGuardedClock> sweep_clock_;  // null unless watch_clock_steps
   std::unique_ptr<jobs::DeadlineSweeper> sweeper_;
   config::EscalationSource escalation_;  // holds null: escalation not configured
   std::unique_ptr<jobs::EscalationRunner> escalation_runner_;
@@ -129,12 +141,15 @@ class Daemon {
   // Typed services behind the control commands and the HTTP routes; before control_,
   // whose handlers hold them.
   std::unique_ptr<services::AlertService> alert_service_;
+  std::unique_ptr<services::OverviewService> overview_;  // board queries (control + HTTP)
   std::unique_ptr<services::ControlServer> control_;
   std::unique_ptr<HttpApi> http_api_;                      // /api/v1; uses control_ and writer_
   std::unique_ptr<services::RosterGapWatch> roster_gaps_;  // daily roster gap warnings
   std::unique_ptr<jobs::TextRetention> text_retention_;    // purges protected incident text
   std::unique_ptr<ServiceHealth> health_;                  // readiness, watchdog, sd_notify
-  std::unique_ptr<Heartbeat> heartbeat_;                   // monitoring.heartbeat_url (optional)
+  std::unique_ptr<Heartbeat> heartbeat_;
+  std::unique_ptr<StoreCheck> store_check_;  // quick_check on the read pool, daily //
+                                             // monitoring.heartbeat_url (optional)
   std::string endpoint_;
   bool stopping_ = false;  // io thread
   bool stopped_ = false;

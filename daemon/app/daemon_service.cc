@@ -9,6 +9,7 @@
 #include "daemon/app/ops_routes.h"
 #include "daemon/app/run_on_io.h"
 #include "daemon/config/schedule_loader.h"
+#include "daemon/core/local_time.h"
 #include "daemon/store/audit_log.h"
 
 namespace pingan::app {
@@ -36,7 +37,48 @@ void Daemon::StartServiceHealth() {
         }};
     RegisterOpsRoutes(http_api_->router(), std::move(context));
   }
+  if (sweep_clock_) {
+    health_->set_clock_hold([clock = sweep_clock_.get()] { return clock->Held(); });
+  }
+  // Socket only, like backup: the whole file is read (seconds per GB).
+  control_->Register("store.check", [this](const nlohmann::json& args) {
+    const bool full = args.value("full", false);
+    double seconds = 0;
+    const std::string problems = CheckLiveDatabase(reads_, full, &seconds);
+    RunOnIo(io_, [this, problems, seconds] {
+      if (health_) health_->StoreChecked(reads_.path(), problems, seconds);
+    });
+    return nlohmann::json{{"ok", problems.empty()},
+                          {"check", full ? "integrity_check" : "quick_check"},
+                          {"problems", problems},
+                          {"seconds", seconds}};
+  });
+  // Socket only, like backup: confirming the time is an operator's act on the machine.
+  control_->Register("clock.confirm", [this](const nlohmann::json&) {
+    if (!sweep_clock_) {
+      throw services::ControlError("not_watched",
+                                   "this daemon's clock is not watched for steps (drill clock)");
+    }
+    const bool released = sweep_clock_->Confirm();
+    if (released) {
+      RunOnIo(io_, [this] {
+        sweeper_->Kick();
+        if (health_) health_->ClockConfirmed();
+      });
+    }
+    return nlohmann::json{{"released", released}, {"now", core::FormatInstantUtc(clock_.Now())}};
+  });
   health_->Start(report_server_ != nullptr, "listening on " + endpoint_);
+  if (http_api_) {
+    store_check_ = std::make_unique<StoreCheck>(
+        io_, reads_,
+        [this](std::function<void()> job) { http_api_->read_pool().Post(std::move(job)); },
+        options_.store_check_after, std::chrono::hours{config_.monitoring.database_check_hours},
+        [this](const std::string& problems, double seconds) {
+          health_->StoreChecked(reads_.path(), problems, seconds);
+        });
+    store_check_->Start();
+  }
   const config::MonitoringSettings& m = config_.monitoring;
   if (!m.heartbeat_url.empty()) {
     heartbeat_ = std::make_unique<Heartbeat>(

@@ -7,6 +7,7 @@
 #include <map>
 #include <tuple>
 
+#include "daemon/api/service_errors.h"
 #include "daemon/app/file_limit.h"
 #include "daemon/console/web_assets.h"
 #include "daemon/core/alert.h"
@@ -83,7 +84,7 @@ api::ApiBackend MakeApiBackend(const services::ControlServer& control,
     if (answer.value("ok", false)) return answer["result"];
     const json& error = answer["error"];
     const std::string code = error.value("code", "internal");
-    throw console::ApiError(api::HttpStatusForControlCode(code), code, error.value("message", ""));
+    throw console::ApiError(api::ControlErrorStatus(code), code, error.value("message", ""));
   };
   backend.in_subtree = [&schedules](const std::string& unit, const std::string& scope) {
     config::SharedSchedule bundle = schedules.Get();
@@ -122,7 +123,7 @@ void RegisterUserCommands(services::ControlServer& control, console::AuthService
 HttpApi::HttpApi(boost::asio::io_context& io, const config::DaemonConfig& config,
                  const core::Clock& clock, store::StoreWriter& writer,
                  services::ControlServer& control, const config::ScheduleSource& schedules,
-                 store::ReadPool reads, const core::Clock* data_clock, TypedServices typed)
+                 store::ReadPool reads, const core::Clock* data_clock, ApiServices typed)
     : io_(io),
       schedules_(schedules),
       data_clock_(data_clock != nullptr ? *data_clock : clock),
@@ -171,8 +172,8 @@ HttpApi::HttpApi(boost::asio::io_context& io, const config::DaemonConfig& config
   // pinganctl's commands run where the API's do; the socket answers one at a time.
   control.SetOffload(executors_.read_pool);
   backend_.time_zone = config.time_zone;
+  backend_.overview = typed.overview;
   backend_.alerts = typed.alerts;
-  backend_.incidents = typed.incidents;
   // Both published once the writer ran the change (its jobs run in order), so that the
   // event carries the new state and moves the data version only after the change is
   // visible: a board computed between the two would otherwise be cached as current.

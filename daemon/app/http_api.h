@@ -58,11 +58,11 @@ inline constexpr size_t kBulkAlertEvents = 50;
 inline constexpr size_t kReadQueue = 512;
 inline constexpr size_t kHashQueue = 64;
 
-// The typed services the alert and incident routes call (api::ApiBackend::alerts,
-// ::incidents); they outlive the HttpApi. Null: those routes answer 503.
-struct TypedServices {
+// The typed services the routes call (owned by the daemon; they outlive the HttpApi).
+// Null: the routes that need one answer 503.
+struct ApiServices {
+  services::OverviewService* overview = nullptr;
   services::AlertService* alerts = nullptr;
-  services::IncidentService* incidents = nullptr;
 };
 
 class HttpApi {
@@ -77,7 +77,7 @@ class HttpApi {
   HttpApi(boost::asio::io_context& io, const config::DaemonConfig& config, const core::Clock& clock,
           store::StoreWriter& writer, services::ControlServer& control,
           const config::ScheduleSource& schedules, store::ReadPool reads,
-          const core::Clock* data_clock = nullptr, TypedServices typed = {});
+          const core::Clock* data_clock = nullptr, ApiServices typed = {});
   ~HttpApi();
 
   console::AuthService& auth() { return auth_; }

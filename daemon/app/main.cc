@@ -90,6 +90,8 @@ int RunDaemon(const DaemonConfig& config, const Flags& flags) {
   pingan::app::DaemonOptions options;
   options.insecure_dev = flags.insecure_dev;
   options.drill = drill.get();
+  // A drill clock jumps on purpose; the system clock must not.
+  options.watch_clock_steps = drill == nullptr;
   pingan::app::Daemon daemon(config, *clock, options);
   try {
     const std::string endpoint = daemon.Start();

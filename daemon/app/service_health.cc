@@ -4,6 +4,9 @@
 
 #include <boost/asio/post.hpp>
 
+#include "daemon/core/local_time.h"
+#include "daemon/core/text.h"
+
 namespace pingan::app {
 
 ServiceHealth::ServiceHealth(boost::asio::io_context& io, store::StoreWriter& writer,
@@ -58,15 +61,62 @@ void ServiceHealth::ReportsArrived() {
   if (on_warnings_changed_) on_warnings_changed_();
 }
 
+void ServiceHealth::ClockStepped(const core::ClockStep& step) {
+  const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(step.size).count();
+  spdlog::error(
+      "CLOCK STEP: the wall clock moved {} min {} real time (now {}). Deadlines after {} are "
+      "NOT decided until the time is confirmed with `pinganctl clock confirm`{}.",
+      minutes < 0 ? -minutes : minutes, minutes < 0 ? "behind" : "ahead of",
+      core::FormatInstantUtc(step.seen_at), core::FormatInstantUtc(step.hold_at),
+      step.ends ? " or the settle time (monitoring.clock_settle_minutes) has passed" : "");
+  clock_held_ = true;
+  if (on_warnings_changed_) on_warnings_changed_();
+}
+
+void ServiceHealth::StoreChecked(const std::string& path, const std::string& problems,
+                                 double seconds) {
+  if (problems == store_damage_) {
+    if (problems.empty()) spdlog::info("database check: {} is sound ({:.1f} s)", path, seconds);
+    return;
+  }
+  if (problems.empty()) {
+    spdlog::warn("database check: {} is sound again", path);
+  } else {
+    spdlog::error(
+        "DATABASE DAMAGED: {} fails quick_check: {}. Reports may be lost or unreadable: stop "
+        "pingand, keep the file, and restore the last backup (pinganctl restore).",
+        path, core::LogSafe(problems, 400));
+  }
+  store_damage_ = problems;
+  if (on_warnings_changed_) on_warnings_changed_();
+}
+
+void ServiceHealth::CheckClockHold() {
+  const bool held = clock_hold_ && clock_hold_().has_value();
+  if (held == clock_held_) return;
+  clock_held_ = held;
+  if (!held) spdlog::warn("clock step released: deadlines are decided again");
+  if (on_warnings_changed_) on_warnings_changed_();
+}
+
 std::vector<ServiceHealth::Warning> ServiceHealth::Warnings() const {
   std::vector<Warning> out;
+  if (clock_hold_) {
+    if (std::optional<core::ClockStep> step = clock_hold_()) {
+      out.push_back({"clock_step", "the wall clock jumped; deadlines after " +
+                                       core::FormatInstantUtc(step->hold_at) +
+                                       " wait for `pinganctl clock confirm`"});
+    }
+  }
   if (intake_silent_) {
     out.push_back({"intake_silent",
                    "a deadline passed and not one school reported: the report intake may be "
                    "cut off"});
   }
   for (const ops::ReadinessCheck& check : Readiness().checks) {
-    if (!check.ok) out.push_back({"not_ready." + check.name, check.detail});
+    if (check.ok) continue;
+    const bool damaged = check.name == "store" && !store_damage_.empty();
+    out.push_back({damaged ? "store_damaged" : "not_ready." + check.name, check.detail});
   }
   return out;
 }
@@ -76,6 +126,7 @@ ops::Readiness ServiceHealth::Readiness() const {
   in.real_now = real_clock_.Now();
   in.writer_answer = writer_answer_;
   in.store_failures_in_a_row = writer_.FailuresInARow();
+  in.store_damage = store_damage_;
   in.ingest_bound = ingest_bound_;
   in.stopping = stopping_;
   in.last_sweep = last_sweep_;
@@ -95,6 +146,7 @@ void ServiceHealth::Probe() {
       writer_answer_ = real_clock_.Now();
       notifier_.WatchdogPing();
       LogChange(Readiness());
+      CheckClockHold();
     });
   });
   Arm();

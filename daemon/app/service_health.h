@@ -10,7 +10,8 @@
 //
 // Warnings() is what the duty console shows in its banner: the failed readiness checks
 // and a report intake that looks cut off (a deadline passed, many schools owed, none
-// reported: ops::LooksLikeSilentIntake), cleared by the next report. Codes and fixed
+// reported: ops::LooksLikeSilentIntake), cleared by the next report, and a wall clock
+// step that holds deadline decisions (StepGuardedClock), until it is confirmed. Codes and fixed
 // texts only, no counts and no names: every signed-in user, leaders too, sees them.
 //
 // Threading: io thread only (the writer's answer is posted back to it).
@@ -25,6 +26,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "daemon/core/clock.h"
+#include "daemon/core/clock_step.h"
 #include "daemon/jobs/deadline_sweep.h"
 #include "daemon/ops/readiness.h"
 #include "daemon/ops/service_notifier.h"
@@ -52,6 +54,17 @@ class ServiceHealth {
   void SweepCompleted(const jobs::SweepOutcome& outcome);
   // Reports reached the store: the intake works.
   void ReportsArrived();
+  // The deadline sweep's clock saw a wall clock step (posted here by the daemon): logs
+  // it loudly and tells the consoles. `held` answers whether a step is still held (it
+  // may end by itself after the settle time: the probe notices and says so).
+  void ClockStepped(const core::ClockStep& step);
+  // A check of the database file finished (StoreCheck, `pinganctl check`): "" = clean.
+  void StoreChecked(const std::string& path, const std::string& problems, double seconds);
+  // An operator released the hold (`pinganctl clock confirm`).
+  void ClockConfirmed() { CheckClockHold(); }
+  void set_clock_hold(std::function<std::optional<core::ClockStep>()> held) {
+    clock_hold_ = std::move(held);
+  }
   void Reloading() const { notifier_.Reloading(); }
   void Reloaded(const std::string& status) const { notifier_.Ready(status); }
 
@@ -69,6 +82,7 @@ class ServiceHealth {
   void Probe();
   void Arm();
   void LogChange(const ops::Readiness& now);
+  void CheckClockHold();
 
   boost::asio::io_context& io_;
   store::StoreWriter& writer_;
@@ -87,6 +101,9 @@ class ServiceHealth {
   std::string last_logged_;  // the failed checks last logged ("" = ready)
   int silent_intake_min_owed_;
   bool intake_silent_ = false;
+  std::function<std::optional<core::ClockStep>()> clock_hold_;
+  bool clock_held_ = false;   // as last told
+  std::string store_damage_;  // what the last database check found
   std::function<void()> on_warnings_changed_;
 };
 

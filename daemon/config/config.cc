@@ -69,6 +69,16 @@ Reader::Handler Positive(const Reader& r, auto& out) {
   };
 }
 
+Reader::Handler NotNegative(const Reader& r, int& out) {
+  return [&r, &out](const YAML::Node& n, const std::string& key) -> std::optional<ConfigError> {
+    int64_t value = 0;
+    if (auto err = r.Get(n, key, value)) return err;
+    if (value < 0 || value > 100'000) return r.Error(n, key, "must be 0 or a positive number");
+    out = static_cast<int>(value);
+    return std::nullopt;
+  };
+}
+
 // TLS needs both files or neither; both are loaded here exactly as the server will,
 // so that --check-config catches a missing file or a key of another certificate.
 std::optional<ConfigError> CheckTls(const Reader& r, const YAML::Node& node,
@@ -188,7 +198,10 @@ std::optional<ConfigError> ReadAll(const Reader& r, const YAML::Node& root, Daem
                   {"heartbeat_url", Bind(r, m.heartbeat_url)},
                   {"heartbeat_minutes", Positive(r, m.heartbeat_minutes)},
                   {"stop_timeout_seconds", Positive(r, m.stop_timeout_seconds)},
-                  {"silent_intake_min_owed", Positive(r, m.silent_intake_min_owed)}});
+                  {"silent_intake_min_owed", Positive(r, m.silent_intake_min_owed)},
+                  {"clock_step_seconds", Positive(r, m.clock_step_seconds)},
+                  {"clock_settle_minutes", NotNegative(r, m.clock_settle_minutes)},
+                  {"database_check_hours", Positive(r, m.database_check_hours)}});
   };
   auto err = r.Map(root, "",
                    {{"listen", Bind(r, c.listen)},

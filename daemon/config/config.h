@@ -52,7 +52,7 @@ struct HttpSettings {
 };
 
 // Watching pingand itself (`monitoring:`): who may read /metrics, the outbound
-// heartbeat, the stop timeout.
+// heartbeat, the stop timeout, the silent intake and clock step warnings.
 struct MonitoringSettings {
   // Addresses or networks that may read /metrics without a token; everyone else needs
   // an API token of a role that views status (Authorization: Bearer).
@@ -65,6 +65,14 @@ struct MonitoringSettings {
   // A deadline passing with at least this many schools owing and not one report warns
   // that the intake may be cut off (ops::LooksLikeSilentIntake).
   int silent_intake_min_owed = 10;
+  // A wall clock that moves this much more (or less) than real time between two
+  // readings is a step: deadline decisions are held at the step (core::ClockStepGuard)
+  // until an operator confirms the time, or clock_settle_minutes have passed (0: only an
+  // operator releases them).
+  int clock_step_seconds = 120;
+  int clock_settle_minutes = 30;
+  // PRAGMA quick_check of the live database this often (and 10 s after the start).
+  int database_check_hours = 24;
 };
 
 // Member initializers only make a value well-formed; the defaults that count are

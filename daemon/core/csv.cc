@@ -132,8 +132,11 @@ CsvDocument ReadCsv(std::string_view text, const CsvOptions& options) {
 void AppendCsvField(std::string& out, std::string_view value, bool guard_formula) {
   const bool formula = guard_formula && !value.empty() &&
                        std::string_view("=+-@\t\r").find(value.front()) != std::string_view::npos;
+  // A byte-order mark at the very start of a file is skipped by the reader: a first
+  // field that begins with one is quoted so that it reads back whole (found by fuzzing).
+  const bool leading_bom = out.empty() && value.starts_with("\xEF\xBB\xBF");
   const bool quote =
-      formula || value.find_first_of(",\"\r\n") != std::string_view::npos ||
+      formula || leading_bom || value.find_first_of(",\"\r\n") != std::string_view::npos ||
       (!value.empty() && (IsBlank(value.front()) || IsBlank(value.back()) || value.front() == '#'));
   if (!quote) {
     out += value;

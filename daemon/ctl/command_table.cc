@@ -38,6 +38,10 @@ std::vector<CtlCommand> MakeCommands() {
                Get("/api/v1/status"), none});
   c.push_back(
       {"clock now", "clock.now", "Show the daemon's current time", Get("/api/v1/clock"), none});
+  // Confirming the time is an operator's act on the daemon's machine: socket only.
+  c.push_back({"clock confirm", "clock.confirm",
+               "Confirm the server time after a clock step: the deadlines held since are decided",
+               std::nullopt, none});
   c.push_back({"clock advance", "clock.advance", "Jump a drill clock forward (drill mode only)",
                Post("/api/v1/clock/advance"), [](CLI::App& a, CtlInputs& in) {
                  Text(a, in, "duration", "by", "e.g. 2h, 1d, 30m")->required();
@@ -160,6 +164,14 @@ std::vector<CtlCommand> MakeCommands() {
                  a.add_option("-o,--output", in.output, "Write to this file (default: stdout)");
                },
                300});
+  // Reads the whole live file on the daemon's machine: local control socket only.
+  c.push_back({"check", "store.check",
+               "Check the live database file for damage (quick_check; --full: integrity_check)",
+               std::nullopt,
+               [](CLI::App& a, CtlInputs& in) {
+                 a.add_flag("--full", in.full, "integrity_check: slower, also checks indexes");
+               },
+               3600});
   // The file is written by the daemon, on its machine: local control socket only.
   c.push_back({"backup", "backup",
                "Copy the live database to FILE (consistent, while reports keep coming); lists "
@@ -205,6 +217,7 @@ json ArgsFrom(const CtlInputs& in) {
   if (in.days > 0) args["days"] = in.days;
   if (in.dry_run) args["dry_run"] = true;
   if (in.force) args["force"] = true;
+  if (in.full) args["full"] = true;
   return args;
 }
 

@@ -28,6 +28,7 @@ struct CtlInputs {
   int days = 0;
   bool dry_run = false;
   bool force = false;           // backup --force
+  bool full = false;            // check --full
   std::string public_key_file;  // keys enroll --public-key-file
   std::string generate_dir;     // keys enroll --generate
   std::string csv_file;         // schools import FILE

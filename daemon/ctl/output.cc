@@ -202,6 +202,14 @@ void PrintHuman(std::ostream& out, const std::string& control, const json& resul
   } else if (control == "clock.now" || control == "clock.advance") {
     out << "now " << Cell(result["now"])
         << (result.contains("clock") ? " (" + Cell(result["clock"]) + " clock)" : "") << "\n";
+  } else if (control == "store.check") {
+    out << Cell(result["check"]) << " " << (result.value("ok", false) ? "ok" : "FAILED: ")
+        << (result.value("ok", false) ? "" : Cell(result["problems"])) << " ("
+        << Cell(result["seconds"]) << " s)\n";
+  } else if (control == "clock.confirm") {
+    out << (result.value("released", false) ? "released: deadlines are decided again"
+                                            : "no clock step was held")
+        << "; now " << Cell(result["now"]) << "\n";
   } else if (control == "users.list") {
     PrintTable(out, result, {"name", "role", "scope", "disabled", "created_at"});
   } else if (control == "users.add" || control == "users.passwd" || control == "users.disable") {

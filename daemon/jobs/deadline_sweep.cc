@@ -2,7 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <SQLiteCpp/Transaction.h>
+#include "daemon/store/write_transaction.h"
 
 #include "daemon/core/alert.h"
 #include "daemon/core/ledger.h"
@@ -86,13 +86,13 @@ SweepOutcome SweepDeadlines(store::Database& db, const config::ScheduleBundle& b
                             core::Instant now,
                             const std::vector<core::ChannelKind>& reminder_channels) {
   SweepOutcome out;
-  SQLite::Transaction tx(db.sql());
+  store::WriteTransaction tx(db);
   store::LedgerRepository ledger(db.sql());
   const auto position = ledger.GetState(kSweepPositionKey);
   if (!position) {
     // A fresh installation owes nothing for deadlines before it existed.
     ledger.SetState(kSweepPositionKey, std::to_string(core::ToUnixMillis(now)));
-    tx.commit();
+    tx.Commit();
     out.from = out.to = now;
     out.first_run = true;
     return out;
@@ -106,7 +106,7 @@ SweepOutcome SweepDeadlines(store::Database& db, const config::ScheduleBundle& b
     DecideDeadline(db, due, now, out);
   }
   ledger.SetState(kSweepPositionKey, std::to_string(core::ToUnixMillis(out.to)));
-  tx.commit();
+  tx.Commit();
   return out;
 }
 

@@ -2,10 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
-#include <SQLiteCpp/Transaction.h>
 #include <algorithm>
 #include <set>
+#include "daemon/store/write_transaction.h"
 
+#include "daemon/core/alert_rules.h"
 #include "daemon/core/escalation_engine.h"
 #include "daemon/core/grouping.h"
 #include "daemon/core/local_time.h"
@@ -19,10 +20,6 @@ namespace {
 const core::OrgTree& EmptyTree() {
   static const core::OrgTree kEmpty = std::get<core::OrgTree>(core::OrgTree::Build({}));
   return kEmpty;
-}
-
-bool InScope(const core::OrgTree& tree, const std::string& school, const std::string& scope) {
-  return scope.empty() || tree.IsInSubtree(school, scope);
 }
 
 // Runs the policies over the due unresolved alerts; saves them.
@@ -50,7 +47,7 @@ void NoticeResolutions(store::AlertRepository& alerts, const std::vector<core::A
                        core::Instant now, std::vector<core::Notification>& out,
                        EscalationRunOutcome& outcome) {
   for (const core::Alert& a : resolved) {
-    if (!store::ResolutionNoticesOwed(a)) continue;
+    if (!core::ResolutionNoticesOwed(a)) continue;
     std::string names;
     for (core::Notification& n : core::ResolutionNotices(a)) {
       names += (names.empty() ? "" : ", ") + n.recipient.name;
@@ -116,29 +113,16 @@ core::MessageFacts FactsFor(const core::GroupedMessage& m, store::LedgerReposito
 
 std::vector<std::string> ActivePeriodKinds(const config::ScheduleBundle& bundle,
                                            const std::string& school_id, core::Instant now) {
-  std::vector<std::string> kinds;
-  if (bundle.tree.Find(school_id) == nullptr) return kinds;
   const std::string zone = bundle.schedule.TimeZoneOf(school_id).value_or(bundle.time_zone);
   const date::time_zone* tz = core::FindTimeZone(zone);
-  if (tz == nullptr) return kinds;
-  const date::year_month_day today{date::sys_days{core::LocalDayOf(*tz, now).time_since_epoch()}};
-  for (const core::Calendar& cal : bundle.calendars) {
-    if (!InScope(bundle.tree, school_id, cal.scope_unit_id)) continue;
-    for (const core::Period& p : cal.periods) {
-      if (!InScope(bundle.tree, school_id, p.scope_unit_id)) continue;
-      if (date::sys_days{p.first} > date::sys_days{today}) continue;
-      if (date::sys_days{p.last} < date::sys_days{today}) continue;
-      std::string name(core::PeriodKindName(p.kind));
-      if (std::find(kinds.begin(), kinds.end(), name) == kinds.end()) kinds.push_back(name);
-    }
-  }
-  return kinds;
+  if (tz == nullptr) return {};
+  return core::ActivePeriodKinds(bundle.tree, bundle.calendars, *tz, school_id, now);
 }
 
 EscalationRunOutcome RunEscalation(store::Database& db, const config::ScheduleBundle* bundle,
                                    const config::EscalationSetup& setup, core::Instant now) {
   EscalationRunOutcome outcome;
-  SQLite::Transaction tx(db.sql());
+  store::WriteTransaction tx(db);
   store::AlertRepository alerts(db.sql());
   store::OutboxRepository outbox(db.sql());
   store::LedgerRepository ledger(db.sql());
@@ -160,7 +144,7 @@ EscalationRunOutcome RunEscalation(store::Database& db, const config::ScheduleBu
        Group(outbox, std::move(notes), setup.settings.grouping, now, outcome)) {
     if (outbox.Enqueue(core::NewOutboxRow(m, now, FactsFor(m, ledger, bundle)))) ++outcome.queued;
   }
-  tx.commit();
+  tx.Commit();
   return outcome;
 }
 

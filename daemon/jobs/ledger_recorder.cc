@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "daemon/core/alert_rules.h"
 #include "daemon/core/ledger.h"
 #include "daemon/jobs/ids.h"
 #include "daemon/store/alert_repository.h"
@@ -19,7 +20,7 @@ store::LedgerRowStatus ToRowStatus(core::LedgerStatus status) {
 
 void LedgerRecorder::OnStored(SQLite::Database& db, const store::IncomingReport& incoming) {
   if (config::SharedSchedule bundle = schedules_.Get()) RecordWindow(db, *bundle, incoming);
-  if (incoming.report.kind == core::ReportKind::kIncident) OpenIncidentAlert(db, incoming);
+  if (core::ReportOpensAlert(incoming.report)) OpenIncidentAlert(db, incoming);
 }
 
 void LedgerRecorder::RecordWindow(SQLite::Database& db, const config::ScheduleBundle& bundle,

@@ -3,8 +3,8 @@
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 
-#include <SQLiteCpp/Transaction.h>
 #include <boost/asio/post.hpp>
+#include "daemon/store/write_transaction.h"
 
 #include "daemon/store/alert_repository.h"
 
@@ -31,7 +31,7 @@ DeliveryRecord RecordDelivery(store::Database& db, const core::OutboxRow& leased
                               const core::DeliveryResult& result, const core::RetryPolicy& retry,
                               core::Instant now, double random01) {
   DeliveryRecord record;
-  SQLite::Transaction tx(db.sql());
+  store::WriteTransaction tx(db);
   store::OutboxRepository outbox(db.sql());
   const auto current = outbox.Find(leased.id);
   if (!current || current->status == core::OutboxStatus::kDelivered ||
@@ -52,7 +52,7 @@ DeliveryRecord RecordDelivery(store::Database& db, const core::OutboxRow& leased
     store::AlertRepository alerts(db.sql());
     NoteOnAlerts(alerts, core::AlertIds(*current), record.notice, now);
   }
-  tx.commit();
+  tx.Commit();
   return record;
 }
 
@@ -131,9 +131,9 @@ void OutboxWorker::Lease() {
   writer_.Post([this, skip = in_flight_, free, lease](store::Database& db) {
     std::vector<core::OutboxRow> rows;
     try {
-      SQLite::Transaction tx(db.sql());
+      store::WriteTransaction tx(db);
       rows = store::OutboxRepository(db.sql()).LeaseDue(clock_.Now(), lease, free, skip);
-      tx.commit();
+      tx.Commit();
     } catch (const std::exception& e) {
       spdlog::error("outbox: leasing failed, will retry: {}", e.what());
       rows.clear();

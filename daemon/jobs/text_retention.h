@@ -9,7 +9,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include <SQLiteCpp/Transaction.h>
+#include "daemon/store/write_transaction.h"
 
 #include "daemon/core/clock.h"
 #include "daemon/jobs/writer_ticker.h"
@@ -24,9 +24,9 @@ class TextRetention {
       : ticker_(
             io, writer, "incident text purge", tick,
             [&clock](store::Database& db) {
-              SQLite::Transaction tx(db.sql());
+              store::WriteTransaction tx(db);
               const store::PurgedText purged = store::PurgeIncidentText(db.sql(), clock.Now());
-              tx.commit();
+              tx.Commit();
               return purged;
             },
             [](const store::PurgedText& p) {

@@ -21,6 +21,11 @@ ReadinessCheck StoreCheck(const ReadinessInputs& in, const ReadinessLimits& limi
             fmt::format("the last {} store transactions failed (disk full? see the log)",
                         in.store_failures_in_a_row)};
   }
+  if (!in.store_damage.empty()) {
+    return {"store", false,
+            "the database file is damaged (" + in.store_damage +
+                "): stop pingand and restore the last backup (docs/operations.md)"};
+  }
   return {"store", true, "writable"};
 }
 

@@ -2,8 +2,9 @@
 // gathers (pure: no clock reads, no I/O). Each check says what is wrong in words an
 // operator can act on; /readyz answers 503 with them when one fails.
 //
-//   store   the writer thread answered lately and its last commit or job succeeded
-//           (a full disk or a locked database shows here)
+//   store   the writer thread answered lately, its last commit or job succeeded (a full
+//           disk or a locked database shows here), and the last check of the database
+//           file (PRAGMA quick_check) found no damage
 //   ingest  the report socket is bound and the daemon is not stopping
 //   sweep   the deadline sweep completed lately (missing reports are being noticed)
 //   clock   the clock has not gone back behind the time the sweep already reached
@@ -25,6 +26,7 @@ struct ReadinessInputs {
   core::Instant real_now{};                    // real time (the probes' clock)
   std::optional<core::Instant> writer_answer;  // real time the writer last ran a probe
   uint64_t store_failures_in_a_row = 0;        // failed batches or jobs since the last success
+  std::string store_damage;  // what the last check of the database found ("" = none)
   bool ingest_bound = false;
   bool stopping = false;
   std::optional<core::Instant> last_sweep;  // real time the last sweep completed

@@ -9,6 +9,7 @@
 #include "daemon/services/admin_commands.h"
 #include "daemon/store/audit_log.h"
 #include "daemon/store/backup.h"
+#include "daemon/store/text_seal.h"
 
 namespace pingan::services {
 namespace {
@@ -76,6 +77,8 @@ BackupSources BackupSourcesOf(const config::DaemonConfig& config) {
   if (key.ends_with(".key")) {
     keep(key.substr(0, key.size() - 4) + ".pub", "the daemon's public key, as given to agents");
   }
+  keep(config.DataPath(store::kTextKeyFile),
+       "the key sealing protected incident text (without it that text cannot be read)");
   keep(config.DataPath(config.school_keys), "enrolled school public keys (and revoked ones)");
   keep(config.DataPath(config::kImportedSchoolsFile),
        "schools added or changed by `pinganctl schools import`");

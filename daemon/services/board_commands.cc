@@ -1,249 +1,35 @@
 #include "daemon/services/board_commands.h"
 
-#include <algorithm>
-#include <set>
-#include <unordered_map>
-
-#include "daemon/core/board.h"
-#include "daemon/core/local_time.h"
-#include "daemon/store/alert_repository.h"
-#include "daemon/store/database.h"
-#include "daemon/store/ledger_repository.h"
+#include "daemon/services/board_json.h"
 
 namespace pingan::services {
-namespace {
 
 using nlohmann::json;
 
-// Incident reports may arrive after the day they cover (an agent offline for a while);
-// those that arrive within this long still count on the board.
-constexpr date::days kIncidentLateness{8};
-
-using RowsBySchool = std::unordered_map<std::string, store::LedgerRow>;
-// School id -> the covered dates of its incident reports.
-using IncidentDays = std::unordered_map<std::string, std::vector<date::sys_days>>;
-
-RowsBySchool RowsOf(store::LedgerRepository& ledger, const core::Window& w) {
-  RowsBySchool out;
-  for (store::LedgerRow& row : ledger.ForWindow(w.requirement_id, w.window_id)) {
-    std::string id = row.school_id;
-    out.emplace(std::move(id), std::move(row));
-  }
-  return out;
+BoardQuery BoardQueryOf(const json& args) {
+  BoardQuery q;
+  if (const std::string text = TextArg(args, "date"); !text.empty()) q.date = ParseDayText(text);
+  q.unit = TextArg(args, "unit");
+  return q;
 }
 
-core::BoardStatus StatusOf(const RowsBySchool& rows, const core::Unit& school, bool paused) {
-  auto it = rows.find(school.id);
-  return core::SchoolBoardStatus(
-      it == rows.end() ? std::nullopt : std::optional(BoardStatusOf(it->second.status)), paused);
+BoardSchoolsQuery BoardSchoolsQueryOf(const json& args) {
+  BoardSchoolsQuery q;
+  q.window = TextArg(args, "window");
+  if (const std::string s = TextArg(args, "status"); !s.empty()) q.status = ParseStatusText(s);
+  q.limit = IntArg(args, "limit", 10000, 1, 10000);
+  q.requirement = TextArg(args, "requirement");
+  q.unit = TextArg(args, "unit");
+  return q;
 }
 
-IncidentDays IncidentsCovering(SQLite::Database& db, date::sys_days first, date::sys_days last) {
-  IncidentDays out;
-  for (const store::StoredReport& r :
-       IncidentsReceived(db, first - date::days{1}, last + kIncidentLateness)) {
-    const date::sys_days covers{r.report.covers};
-    if (covers >= first && covers <= last) out[r.report.school_id].push_back(covers);
-  }
-  return out;
-}
-
-int IncidentsOf(const IncidentDays& incidents, const std::string& school, const core::Window& w) {
-  auto it = incidents.find(school);
-  if (it == incidents.end()) return 0;
-  const date::sys_days first{w.covers_first}, last{w.covers_last};
-  return static_cast<int>(std::count_if(it->second.begin(), it->second.end(),
-                                        [&](date::sys_days d) { return d >= first && d <= last; }));
-}
-
-// The windows on the board of `day`: all-clear windows covering it and monthly windows
-// whose deadline falls on it (local date), by deadline.
-std::vector<core::DueWindow> WindowsOfDay(const config::ScheduleBundle& b,
-                                          date::year_month_day day) {
-  const date::sys_days d{day};
-  const std::string day_text = core::FormatDate(day);
-  std::vector<core::DueWindow> out;
-  for (core::DueWindow& due : b.schedule.GraceEndsBetween(d - date::days{2}, d + date::days{40})) {
-    const core::Window& w = due.window;
-    const bool shown =
-        w.kind == core::ReportKind::kAllClear
-            ? date::sys_days{w.covers_first} <= d && d <= date::sys_days{w.covers_last}
-            : LocalText(w.deadline, w.time_zone, "%Y-%m-%d") == day_text;
-    if (shown) out.push_back(std::move(due));
-  }
-  std::stable_sort(out.begin(), out.end(), [](const core::DueWindow& a, const core::DueWindow& b) {
-    return a.window.deadline < b.window.deadline;
+void RegisterBoardCommands(ControlServer& server, const OverviewService& overview) {
+  server.Register("board", [&overview](const json& args) {
+    return ToJson(overview.Board(BoardQueryOf(args)));
   });
-  return out;
-}
-
-void PutCounts(json& out, const core::BoardCounts& c) {
-  out["schools"] = c.schools;
-  out["on_time"] = c.on_time;
-  out["late"] = c.late;
-  out["missing"] = c.missing;
-  out["excused"] = c.excused;
-  out["outstanding"] = c.outstanding;
-  out["incidents"] = c.incidents;
-}
-
-json WindowBoard(const config::ScheduleBundle& b, const std::string& viewed,
-                 const core::DueWindow& due, const RowsBySchool& rows,
-                 const IncidentDays& incidents) {
-  std::vector<core::BoardSchool> schools;
-  for (bool paused : {false, true}) {
-    for (const core::Unit* s : paused ? due.paused : due.schools) {
-      schools.push_back(
-          {s->id, StatusOf(rows, *s, paused), IncidentsOf(incidents, s->id, due.window)});
-    }
-  }
-  const core::BoardAggregate agg = core::AggregateBoard(b.tree, viewed, schools);
-  if (agg.total.schools == 0) return nullptr;  // nobody in view owes this window
-  json item = WindowJson(b, due.window);
-  PutCounts(item, agg.total);
-  json units = json::array();
-  for (const core::UnitCounts& u : agg.units) {
-    json unit{{"unit_id", u.unit->id},
-              {"unit_name", u.unit->name},
-              {"unit_kind", core::UnitKindName(u.unit->kind)}};
-    PutCounts(unit, u.counts);
-    units.push_back(std::move(unit));
-  }
-  item["units"] = std::move(units);
-  return item;
-}
-
-json Board(const ConsoleQueryContext& c, const json& args) {
-  config::SharedSchedule b = RequireSchedule(c);
-  const core::Instant now = c.clock.Now();
-  const date::year_month_day day = DayArg(args, *b, now);
-  const std::string viewed = ViewedUnitId(*b, args);
-  const std::vector<core::DueWindow> windows = WindowsOfDay(*b, day);
-  date::sys_days first{day}, last{day};
-  for (const core::DueWindow& due : windows) {
-    first = std::min(first, date::sys_days{due.window.covers_first});
-    last = std::max(last, date::sys_days{due.window.covers_last});
-  }
-  auto db = c.reads.Acquire();
-  store::LedgerRepository ledger(db.sql());
-  const IncidentDays incidents = IncidentsCovering(db.sql(), first, last);
-  json out_windows = json::array();
-  for (const core::DueWindow& due : windows) {
-    json item = WindowBoard(*b, viewed, due, RowsOf(ledger, due.window), incidents);
-    if (!item.is_null()) out_windows.push_back(std::move(item));
-  }
-  int day_incidents = 0;
-  for (const auto& [school, days] : incidents) {
-    if (!InView(*b, viewed, school)) continue;
-    day_incidents += static_cast<int>(std::count(days.begin(), days.end(), date::sys_days{day}));
-  }
-  return json{{"date", core::FormatDate(day)},
-              {"now", core::FormatInstantUtc(now)},
-              {"unit", UnitJson(*b, viewed)},
-              {"incidents", day_incidents},
-              {"windows", std::move(out_windows)}};
-}
-
-// The windows named by (requirement, window id): one per time zone that owes it.
-std::vector<core::DueWindow> FindWindow(const config::ScheduleBundle& b,
-                                        const std::string& requirement,
-                                        const std::string& window_id) {
-  // Window ids start with the covered date ("2026-10-03", "2026-10-03@16:00") or month
-  // ("2026-10"); search the grace ends that such a window can have.
-  std::optional<date::year_month_day> start = core::ParseDate(window_id.substr(0, 10));
-  date::days span{40};
-  if (!start && window_id.size() == 7) {
-    start = core::ParseDate(window_id + "-01");
-    span = date::days{31 + 40};
-  }
-  if (!start) throw ControlError("not_found", "no window " + window_id);
-  const date::sys_days d{*start};
-  std::vector<core::DueWindow> out;
-  std::set<std::string> requirements;
-  for (core::DueWindow& due : b.schedule.GraceEndsBetween(d - date::days{2}, d + span)) {
-    if (due.window.window_id != window_id) continue;
-    if (!requirement.empty() && due.window.requirement_id != requirement) continue;
-    requirements.insert(due.window.requirement_id);
-    out.push_back(std::move(due));
-  }
-  if (out.empty()) throw ControlError("not_found", "no window " + window_id);
-  if (requirements.size() > 1) {
-    throw ControlError("bad_request",
-                       "several requirements have window " + window_id + ": give requirement");
-  }
-  return out;
-}
-
-json SchoolRow(const config::ScheduleBundle& b, const core::Unit& s, const core::DueWindow& due,
-               core::BoardStatus status, const store::LedgerRow* row,
-               store::AlertRepository& alerts) {
-  const core::Unit* parent = b.tree.Parent(s);
-  json item{
-      {"school_id", s.id},
-      {"school_name", s.name},
-      {"parent_id", parent ? parent->id : ""},
-      {"parent_name", parent ? parent->name : ""},
-      {"requirement_id", due.window.requirement_id},
-      {"window_id", due.window.window_id},
-      {"deadline", core::FormatInstantUtc(due.window.deadline)},
-      {"status", core::BoardStatusName(status)},
-      {"received_at", row ? TimeOrNull(row->received_at) : json()},
-      {"lateness_minutes", row && row->received_at ? json(CeilMinutes(row->lateness)) : json()},
-      {"alert_id", nullptr},
-      {"alert_state", nullptr}};
-  // Missing schools have a missing alert; late ones had one until their report came.
-  if (status == core::BoardStatus::kMissing || status == core::BoardStatus::kLate) {
-    if (auto a = alerts.FindMissing(s.id, due.window.requirement_id, due.window.window_id)) {
-      item["alert_id"] = a->id;
-      item["alert_state"] = core::AlertStateName(a->state);
-    }
-  }
-  return item;
-}
-
-json BoardSchools(const ConsoleQueryContext& c, const json& args) {
-  config::SharedSchedule b = RequireSchedule(c);
-  const std::string window_id = TextArg(args, "window");
-  if (window_id.empty()) throw ControlError("bad_request", "'window' is required");
-  std::optional<core::BoardStatus> wanted;
-  if (const std::string s = TextArg(args, "status"); !s.empty()) {
-    wanted = core::ParseBoardStatus(s);
-    if (!wanted) {
-      throw ControlError("bad_request",
-                         "status must be on_time, late, missing, excused or outstanding");
-    }
-  }
-  const int limit = IntArg(args, "limit", 10000, 1, 10000);
-  const std::string viewed = ViewedUnitId(*b, args);
-  const auto windows = FindWindow(*b, TextArg(args, "requirement"), window_id);
-  auto db = c.reads.Acquire();
-  store::LedgerRepository ledger(db.sql());
-  store::AlertRepository alerts(db.sql());
-  const RowsBySchool rows = RowsOf(ledger, windows.front().window);
-  json out = json::array();
-  for (const core::DueWindow& due : windows) {
-    for (bool paused : {false, true}) {
-      for (const core::Unit* s : paused ? due.paused : due.schools) {
-        if (static_cast<int>(out.size()) >= limit) return out;
-        if (!InView(*b, viewed, s->id)) continue;
-        const core::BoardStatus status = StatusOf(rows, *s, paused);
-        if (wanted && status != *wanted) continue;
-        auto it = rows.find(s->id);
-        out.push_back(
-            SchoolRow(*b, *s, due, status, it == rows.end() ? nullptr : &it->second, alerts));
-      }
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
-void RegisterBoardCommands(ControlServer& server, const ConsoleQueryContext& context) {
-  // The context is copied into each handler; its references outlive the server.
-  server.Register("board", [context](const json& args) { return Board(context, args); });
-  server.Register("board.schools",
-                  [context](const json& args) { return BoardSchools(context, args); });
+  server.Register("board.schools", [&overview](const json& args) {
+    return ToJson(overview.BoardSchools(BoardSchoolsQueryOf(args)));
+  });
 }
 
 }  // namespace pingan::services

@@ -45,23 +45,25 @@ date::year_month_day DayArg(const json& args, const config::ScheduleBundle& b, c
     if (!d) throw ControlError("bad_request", "date must be YYYY-MM-DD");
     return *d;
   }
+  return TodayIn(b, now);
+}
+
+date::year_month_day TodayIn(const config::ScheduleBundle& b, core::Instant now) {
   const date::time_zone* zone = core::FindTimeZone(b.schedule.default_time_zone());
   return date::year_month_day{date::sys_days{core::LocalDayOf(*zone, now).time_since_epoch()}};
 }
 
 std::string ViewedUnitId(const config::ScheduleBundle& b, const json& args) {
-  if (std::string id = TextArg(args, "unit"); !id.empty()) {
+  return ViewedUnitId(b, TextArg(args, "unit"));
+}
+
+std::string ViewedUnitId(const config::ScheduleBundle& b, const std::string& id) {
+  if (!id.empty()) {
     if (b.tree.Find(id) == nullptr) throw ControlError("not_found", "no unit " + id);
     return id;
   }
   const auto roots = b.tree.Roots();
   return roots.size() == 1 ? roots.front()->id : "";
-}
-
-json UnitJson(const config::ScheduleBundle& b, const std::string& unit_id) {
-  const core::Unit* u = b.tree.Find(unit_id);
-  if (u == nullptr) return json{{"id", ""}, {"name", ""}, {"kind", ""}};
-  return json{{"id", u->id}, {"name", u->name}, {"kind", core::UnitKindName(u->kind)}};
 }
 
 bool InView(const config::ScheduleBundle& b, const std::string& viewed, std::string_view unit_id) {
@@ -93,20 +95,6 @@ json TimeOrNull(const std::optional<core::Instant>& t) {
 
 int64_t CeilMinutes(core::Millis d) {
   return std::chrono::ceil<std::chrono::minutes>(d).count();
-}
-
-json WindowJson(const config::ScheduleBundle& b, const core::Window& w) {
-  return json{{"requirement_id", w.requirement_id},
-              {"requirement_name", RequirementName(b, w.requirement_id)},
-              {"window_id", w.window_id},
-              {"kind", core::ReportKindName(w.kind)},
-              {"covers_first", core::FormatDate(w.covers_first)},
-              {"covers_last", core::FormatDate(w.covers_last)},
-              {"deadline", core::FormatInstantUtc(w.deadline)},
-              {"deadline_local", LocalText(w.deadline, w.time_zone, "%H:%M")},
-              {"deadline_local_date", LocalText(w.deadline, w.time_zone, "%Y-%m-%d")},
-              {"grace_end", core::FormatInstantUtc(w.grace_end)},
-              {"time_zone", w.time_zone}};
 }
 
 std::vector<store::StoredReport> IncidentsReceived(SQLite::Database& db, core::Instant from,

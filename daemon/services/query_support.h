@@ -41,12 +41,14 @@ core::Instant InstantArg(const nlohmann::json& args, const char* key, core::Inst
 // args.date (YYYY-MM-DD), or today in the schedule's default zone at `now`.
 date::year_month_day DayArg(const nlohmann::json& args, const config::ScheduleBundle& b,
                             core::Instant now);
+// Today in the schedule's default zone at `now`.
+date::year_month_day TodayIn(const config::ScheduleBundle& b, core::Instant now);
 
 // The unit a scoped answer is about: args.unit, or by default the root (the whole
 // organisation, "", when the tree has several roots). not_found for an unknown unit.
 std::string ViewedUnitId(const config::ScheduleBundle& b, const nlohmann::json& args);
-// {id, name, kind} of a unit; empty strings for the whole organisation ("").
-nlohmann::json UnitJson(const config::ScheduleBundle& b, const std::string& unit_id);
+// The same for a typed request's unit ("": the default).
+std::string ViewedUnitId(const config::ScheduleBundle& b, const std::string& unit);
 // True when `unit_id` lies in the subtree of `viewed` ("" is everything).
 bool InView(const config::ScheduleBundle& b, const std::string& viewed, std::string_view unit_id);
 
@@ -61,10 +63,6 @@ nlohmann::json TimeOrNull(const std::optional<core::Instant>& t);
 core::BoardStatus BoardStatusOf(store::LedgerRowStatus s);
 // Whole minutes, rounded up: a report 20 s late is "1 minute" late, not 0.
 int64_t CeilMinutes(core::Millis d);
-
-// A window as the console shows it: requirement id and name, window id, kind, covered
-// dates, deadline (UTC and local "HH:MM" and date), grace end, time zone.
-nlohmann::json WindowJson(const config::ScheduleBundle& b, const core::Window& w);
 
 // Incident reports received in [from, to), oldest first, without their protected text.
 std::vector<store::StoredReport> IncidentsReceived(SQLite::Database& db, core::Instant from,

@@ -1,5 +1,6 @@
 #include "daemon/store/alert_repository.h"
 
+#include "daemon/core/alert_rules.h"
 #include "daemon/core/escalation_engine.h"
 
 #include <nlohmann/json.hpp>
@@ -123,7 +124,7 @@ void BindMutable(SQLite::Statement& s, const core::Alert& a) {
   else
     s.bind(6);
   BindOptional(s, 7, Ms(a.resolved_at));
-  BindOptional(s, 8, Ms(EscalationWakeup(a)));
+  BindOptional(s, 8, Ms(core::EscalationWakeup(a)));
   s.bind(9, EscalationToJson(a.escalation).dump());
   s.bind(10, NotifiedToJson(a.notified).dump());
   s.bind(11, a.report_id);
@@ -131,19 +132,13 @@ void BindMutable(SQLite::Statement& s, const core::Alert& a) {
 
 }  // namespace
 
+// Forwarders: the rules live in daemon/core (alert_rules.h).
 bool ResolutionNoticesOwed(const core::Alert& a) {
-  if (a.state != core::AlertState::kResolved || a.notified.empty()) return false;
-  for (auto it = a.timeline.rbegin(); it != a.timeline.rend(); ++it) {
-    if (it->what == "notified") return false;
-    if (it->what == "resolved") return true;
-  }
-  return true;
+  return core::ResolutionNoticesOwed(a);
 }
 
 std::optional<core::Instant> EscalationWakeup(const core::Alert& a) {
-  if (a.state != core::AlertState::kResolved) return core::NextWakeup(a);
-  if (ResolutionNoticesOwed(a)) return a.resolved_at.value_or(a.created_at);
-  return std::nullopt;
+  return core::EscalationWakeup(a);
 }
 
 bool AlertRepository::Insert(const core::Alert& a) {

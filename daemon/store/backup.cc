@@ -270,6 +270,11 @@ std::variant<CheckedDatabase, std::string> Inspect(sqlite3* db, CheckDepth depth
 
 }  // namespace
 
+std::string DatabaseProblems(Database& db, CheckDepth depth) {
+  int rc = SQLITE_OK;
+  return RunCheck(db.sql().getHandle(), depth, &rc);
+}
+
 std::variant<CheckedDatabase, std::string> CheckDatabaseFile(const std::string& path,
                                                              CheckDepth depth) {
   std::error_code ec;

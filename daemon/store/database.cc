@@ -1,8 +1,11 @@
 #include "daemon/store/database.h"
 
+#include "daemon/store/text_seal.h"
+
 #include <spdlog/spdlog.h>
 
 #include <SQLiteCpp/Transaction.h>
+#include <filesystem>
 #include <stdexcept>
 
 namespace pingan::store {
@@ -14,6 +17,15 @@ int OpenFlags(OpenMode mode) {
 }
 
 SQLite::Database OpenOrExplain(const std::string& path, OpenMode mode) {
+  // SQLite takes an existing empty file for a new database and would start afresh on
+  // it: a file truncated by a crash or a full disk must stop the start instead.
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(path, ec) && std::filesystem::file_size(path, ec) == 0 &&
+      !ec) {
+    throw std::runtime_error("database " + path +
+                             " is an empty file (0 bytes): restore the last backup "
+                             "(docs/operations.md), or remove the file to start with no data");
+  }
   try {
     return SQLite::Database(path, OpenFlags(mode), /*busyTimeoutMs=*/5000);
   } catch (const SQLite::Exception& e) {
@@ -32,6 +44,7 @@ Database::Database(const std::string& path, OpenMode mode)
       db_.exec("PRAGMA synchronous=FULL");
     }
     db_.exec("PRAGMA foreign_keys=ON");
+    InstallTextFunctions(db_, path_);  // seal_text / open_text (text_seal.h)
     version = schema_version();
   } catch (const SQLite::Exception& e) {
     // A damaged or foreign file stops here, before anything is written to it.

@@ -22,7 +22,7 @@ WHERE r.kind = 'incident' )sql";
 constexpr const char* kInsertNote = R"sql(
 INSERT INTO incident_notes (report_id, seq, at_ms, author, kind, text, purge_after_ms)
 SELECT ?1, coalesce((SELECT max(seq) FROM incident_notes WHERE report_id = ?1), 0) + 1,
-  ?2, ?3, ?4, ?5,
+  ?2, ?3, ?4, seal_text(?5),
   coalesce((SELECT purge_after_ms FROM incident_texts WHERE report_id = ?1),
            (SELECT received_at_ms FROM reports WHERE report_id = ?1) + ?6))sql";
 
@@ -168,7 +168,7 @@ std::vector<CaseAssignment> IncidentCaseRepository::Assignments(const std::strin
 
 std::vector<CaseNote> IncidentCaseRepository::Notes(const std::string& report_id) {
   SQLite::Statement s(db_,
-                      "SELECT seq, at_ms, author, kind, text FROM incident_notes "
+                      "SELECT seq, at_ms, author, kind, open_text(text) FROM incident_notes "
                       "WHERE report_id = ?1 ORDER BY seq");
   s.bind(1, report_id);
   std::vector<CaseNote> out;

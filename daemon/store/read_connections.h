@@ -71,6 +71,7 @@ class ReadPool {
 
   ReadConnections::Lease Acquire() const;
   bool configured() const { return connections_ != nullptr; }
+  std::string path() const { return connections_ ? connections_->path() : ""; }
 
  private:
   std::shared_ptr<ReadConnections> connections_;

@@ -72,7 +72,7 @@ ReportRepository::ReportRepository(SQLite::Database& db, core::Millis text_reten
       insert_(db, kInsertSql),
       insert_text_(db,
                    "INSERT INTO incident_texts (report_id, summary, purge_after_ms) "
-                   "VALUES (?1, ?2, ?3)") {}
+                   "VALUES (?1, seal_text(?2), ?3)") {}  // sealed at rest: text_seal.h
 
 bool ReportRepository::ExistingIsOwnedBy(const std::string& report_id,
                                          const std::string& school_id) {
@@ -134,7 +134,7 @@ std::vector<StoredReport> ReportRepository::ForSchool(const std::string& school_
 }
 
 std::optional<std::string> ReportRepository::ReadIncidentText(const std::string& report_id) {
-  SQLite::Statement s(db_, "SELECT summary FROM incident_texts WHERE report_id = ?1");
+  SQLite::Statement s(db_, "SELECT open_text(summary) FROM incident_texts WHERE report_id = ?1");
   s.bind(1, report_id);
   if (!s.executeStep()) return std::nullopt;
   return s.getColumn(0).getString();

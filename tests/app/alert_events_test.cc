@@ -84,7 +84,7 @@ class AlertEventsTest : public ::testing::Test {
     services::RegisterAlertCommands(control_, *alerts_);
     api_ = std::make_unique<HttpApi>(io_, config_, clock_, *writer_, control_, schedules_,
                                      config_.DataPath(config_.database), nullptr,
-                                     TypedServices{alerts_.get()});
+                                     ApiServices{.alerts = alerts_.get()});
   }
   ~AlertEventsTest() override {
     writer_->Stop();

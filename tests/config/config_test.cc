@@ -54,6 +54,20 @@ TEST(Config, PerSchoolRateIsGenerousByDefaultAndConfigurable) {
   EXPECT_EQ(ErrorOf("ingest:\n  per_school_burst: many\n").key, "ingest.per_school_burst");
 }
 
+TEST(Config, ClockStepThresholdAndSettleTime) {
+  const DaemonConfig defaults = DefaultConfig();
+  EXPECT_EQ(defaults.monitoring.clock_step_seconds, 120);
+  EXPECT_EQ(defaults.monitoring.clock_settle_minutes, 30);
+  auto parsed = ParseConfig("monitoring:\n  clock_step_seconds: 30\n  clock_settle_minutes: 0\n",
+                            "test.yaml", DefaultConfig());
+  ASSERT_TRUE(std::holds_alternative<DaemonConfig>(parsed));
+  EXPECT_EQ(std::get<DaemonConfig>(parsed).monitoring.clock_step_seconds, 30);
+  EXPECT_EQ(std::get<DaemonConfig>(parsed).monitoring.clock_settle_minutes, 0) << "operator only";
+  EXPECT_EQ(ErrorOf("monitoring:\n  clock_step_seconds: 0\n").key, "monitoring.clock_step_seconds");
+  EXPECT_EQ(ErrorOf("monitoring:\n  clock_settle_minutes: -5\n").key,
+            "monitoring.clock_settle_minutes");
+}
+
 TEST(Config, ErrorsNameFileLineAndKey) {
   ConfigError e = ErrorOf("listen: tcp://127.0.0.1:1\ningest:\n  backlogg: 10\n");
   EXPECT_EQ(e.file, "test.yaml");

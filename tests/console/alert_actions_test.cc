@@ -191,7 +191,7 @@ TEST_F(AlertActionsTest, TheDaemonWiringServesTheApiAndTheUserCommands) {
   config.database = "pingan.db";
   config.http.listen = "127.0.0.1:0";
   app::HttpApi api(io_, config, clock_, writer_, control_, schedules_,
-                   config.DataPath(config.database), nullptr, app::TypedServices{&alerts_});
+                   config.DataPath(config.database), nullptr, app::ApiServices{.alerts = &alerts_});
   EXPECT_NE(api.port(), 0);
   EXPECT_GE(api.router().routes().size(), 13u);
   // The users made before are loaded; a new one can be added over the control channel.

@@ -34,9 +34,9 @@ const char* const kReadRoutes[] = {
 TEST_F(ConsoleQueriesTest, LeadersMayNowSeeTheBoardOfTheirOwnSubtree) {
   const std::string leader = Login("leader-a");
   const json board = GetJson("/api/v1/board?date=2026-10-03", leader);
-  EXPECT_EQ(board["args"]["unit"], "district-a") << "the leader's scope is the default unit";
-  EXPECT_EQ(board["args"]["date"], "2026-10-03");
-  EXPECT_EQ(GetJson("/api/v1/board?unit=a1", leader)["args"]["unit"], "a1");
+  EXPECT_EQ(board["unit"]["id"], "district-a") << "the leader's scope is the default unit";
+  EXPECT_EQ(board["date"], "2026-10-03");
+  EXPECT_EQ(GetJson("/api/v1/board?unit=a1", leader)["unit"]["id"], "a1");
   const Response other = Get("/api/v1/board?unit=district-b", leader);
   EXPECT_EQ(other.status, 404);
   EXPECT_EQ(json::parse(other.body)["error"]["code"], "not_found");
@@ -46,9 +46,9 @@ TEST_F(ConsoleQueriesTest, LeadersMayNowSeeTheBoardOfTheirOwnSubtree) {
 
 TEST_F(ConsoleQueriesTest, OthersSeeTheWholeOrganisationUnlessTheyPickAUnit) {
   const std::string duty = Login("duty");
-  EXPECT_FALSE(GetJson("/api/v1/board", duty)["args"].contains("unit"))
-      << "the command's default (the root) applies";
-  EXPECT_EQ(GetJson("/api/v1/board?unit=district-b", duty)["args"]["unit"], "district-b");
+  EXPECT_EQ(GetJson("/api/v1/board", duty)["unit"]["id"], "")
+      << "the service's default (the root) applies";
+  EXPECT_EQ(GetJson("/api/v1/board?unit=district-b", duty)["unit"]["id"], "district-b");
   EXPECT_EQ(GetJson("/api/v1/board/schools?window=2026-10-03", duty).size(), 2u);
   EXPECT_EQ(GetJson("/api/v1/schools", duty).size(), 2u);
   EXPECT_EQ(GetJson("/api/v1/rosters", duty)["rosters"].size(), 2u);

@@ -1,4 +1,4 @@
-// Fake answers of the console's read commands (board, board.schools, schools,
+// Fake answers of the console's read commands (schools,
 // school.show, handover, rosters, rosters.gaps) for ApiFixture: each list holds one item
 // of district A (school a1) and one of district B (school b1), so that tests can see the
 // routes cut a leader's view down to their subtree. Echoes the arguments under "args"
@@ -38,13 +38,6 @@ inline nlohmann::json FakeHandover() {
 inline std::optional<nlohmann::json> FakeConsoleQuery(const std::string& command,
                                                       const nlohmann::json& args) {
   using nlohmann::json;
-  if (command == "board") {
-    return json{{"args", args}, {"windows", json::array()}};
-  }
-  if (command == "board.schools") {
-    return json{{{"school_id", "a1"}, {"status", "missing"}},
-                {{"school_id", "b1"}, {"status", "missing"}}};
-  }
   if (command == "schools") {
     return json{{{"id", "a1"}, {"parent_id", "district-a"}},
                 {{"id", "b1"}, {"parent_id", "district-b"}}};

@@ -87,9 +87,27 @@ requirements:
     deadlines: ["16:00"]
     grace: 30m
 `);
+  // A duty roster for the rosters page; the one policy matches nothing these tests raise,
+  // so no message is sent.
+  fs.writeFileSync(path.join(dir, 'roster.csv'),
+    'district,2026-10-01 08:00,2026-10-02 08:00,王值班,13800000000,,\n' +
+    'district,2026-10-02 08:00,2026-10-03 08:00,李值班,13900000000,,\n');
+  fs.writeFileSync(path.join(dir, 'escalation.yaml'), `policies:
+  - id: late
+    kinds: [late]
+    steps:
+      - notify: [{contact: duty_contact}]
+        channels: [webhook]
+leaders: {enabled: false}
+channels:
+  webhooks:
+    - {name: screen, url: "http://127.0.0.1:9/h"}
+roster: roster.csv
+`);
   // Sessions run on the daemon's (drill) clock: long enough to survive the jump below.
   fs.writeFileSync(path.join(dir, 'pingand.yaml'),
-    `http:\n  listen: "127.0.0.1:${port}"\n  session_idle_minutes: 600\n`);
+    `http:\n  listen: "127.0.0.1:${port}"\n  session_idle_minutes: 600\n` +
+    'escalation:\n  file: escalation.yaml\n');
 }
 
 before(async () => {
@@ -131,7 +149,7 @@ after(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function signIn(viewport, target = '/') {
+async function signIn(viewport, target = '/', user = 'duty') {
   const page = await browser.newPage({ viewport });  // its own context: its own cookie
   page.setDefaultTimeout(WAIT);
   page.on('pageerror', (e) => { daemonLog += `\n[page error] ${e.message}`; });
@@ -140,7 +158,9 @@ async function signIn(viewport, target = '/') {
   // Login page in Simplified Chinese by default.
   await page.waitForSelector('#view-login:not([hidden])');
   assert.equal(await page.textContent('#login-form h2'), '登录');
-  await page.fill('input[name=name]', 'duty');
+  assert.equal(await page.isVisible('#nav'), false, 'no navigation before sign-in');
+  assert.equal(await page.isVisible('#logout'), false);
+  await page.fill('input[name=name]', user);
   await page.fill('input[name=password]', PASSWORD);
   await page.click('#login-form button[type=submit]');
   return page;
@@ -189,6 +209,15 @@ test('duty officer sees a missed report appear live and acknowledges it', async 
   // Open one alert and acknowledge it with a comment.
   await page.click('#alert-list li[data-alert] a');
   await page.waitForSelector('#view-alert:not([hidden]) #ack-form:not([hidden])');
+  // On the phone: acknowledge first, then the timeline; noting and resolving are folded
+  // below it.
+  assert.equal(await page.isVisible('#comment-form'), false);
+  // The school page is a link, not its address as text.
+  assert.equal(await page.locator('#alert-head .links a[href^="#school/"]').count(), 1);
+  assert.doesNotMatch(await page.textContent('#alert-head'), /http:/);
+  const y = async (sel) => (await page.locator(sel).boundingBox()).y;
+  assert.ok(await y('#ack-form') < await y('#timeline'));
+  assert.ok(await y('#timeline') < await y('#more-actions'));
   await page.fill('#ack-form textarea[name=comment]', '已电话联系校长，正在补报');
   await page.click('#ack-form button[type=submit]');
   await page.waitForSelector('#timeline li:has-text("已电话联系校长")');
@@ -227,6 +256,9 @@ test('an incident gets a case owner, a follow-up note and is closed', async () =
   await page.waitForSelector('#view-incident #incident-summary');
   assert.match(await page.textContent('#incident-summary'), /腹痛/);  // protected, audited
   assert.match(await page.textContent('#case-owner'), /尚未指定/);
+  // No notes yet: said in words, not as note number 1.
+  assert.equal(await page.evaluate(() => document.querySelector('#incident-notes').tagName), 'P');
+  assert.match(await page.textContent('#incident-notes'), /暂无跟进记录/);
 
   await page.fill('#assign-form input[name=owner]', '李副局长');
   await page.fill('#assign-form input[name=owner_role]', '分管副局长');
@@ -254,6 +286,15 @@ test('calendar, school, hand-over and big-screen pages', async () => {
   await page.waitForSelector('#next-deadlines table');
   assert.match(await page.textContent('#view-calendar'), /国庆节/);
 
+  // Who is on duty now and next, with a number to call (the page once read a key the
+  // API does not send and always said there was no roster).
+  await page.click('#nav a[href="#rosters"]');
+  await page.waitForSelector('#roster-now table');
+  const rosters = await page.textContent('#roster-now');
+  assert.match(rosters, /王值班/);
+  assert.match(rosters, /李值班/);
+  assert.equal(await page.getAttribute('#roster-now a[href^="tel:"]', 'href'), 'tel:13800000000');
+
   await page.click('#nav a[href="#schools"]');
   await page.waitForSelector('#school-list a');
   await page.click('#school-list a:has-text("第一小学")');
@@ -269,8 +310,28 @@ test('calendar, school, hand-over and big-screen pages', async () => {
   await page.click('#nav a[href="#wall"]');
   await page.waitForSelector('body.wall #view-wall .wall-window');
   assert.equal(await page.isVisible('#nav'), false);
+  // The daemon's (drill) clock, not the browser's; every open alert counted.
+  assert.match(await page.textContent('#wall-clock'), /2026\/10\/01/);
+  const openAlerts = Number(await page.textContent('#wall-totals [data-count=open_alerts] dd'));
+  assert.ok(openAlerts > 0);
+  assert.equal(await page.locator('.wall-alerts li[data-alert]').count(), Math.min(openAlerts, 12));
+  // The severity-II incident of the test before is still open, and above the two
+  // missed reports that happened earlier (the list once showed only the newest 12).
+  assert.equal(await page.textContent('#wall-totals [data-count=open_incidents] dd'), '1');
+  assert.match(await page.getAttribute('.wall-alerts li[data-alert]', 'class'), /sev-II\b/);
   await page.screenshot({ path: path.join(SHOTS, 'e2e-wall.png') });
   await page.keyboard.press('Escape');
   await page.waitForSelector('#view-board');
   await page.close();
+
+  // The audit log names actions in words (their codes stay in the title).
+  ctl(['users', 'add', 'audit', '--role', 'auditor'], PASSWORD + '\n');
+  const auditor = await signIn({ width: 1280, height: 900 }, '/', 'audit');
+  await auditor.click('#nav a[href="#audit"]');
+  await auditor.waitForSelector('#audit-list table');
+  const audit = await auditor.textContent('#audit-list');
+  assert.match(audit, /查看事件详情/);
+  assert.match(audit, /确认告警/);
+  assert.doesNotMatch(audit, /incident\.text\.read|alert\.acknowledge/);
+  await auditor.close();
 });

@@ -54,6 +54,16 @@ TEST(Readiness, FailingBatchesAreNotReadyAndSaySo) {
   EXPECT_NE(Check(r, "store").detail.find("3 store transactions failed"), std::string::npos);
 }
 
+TEST(Readiness, ADamagedDatabaseFileIsNotReadyAndNamesTheProblem) {
+  ReadinessInputs in = Healthy();
+  in.store_damage = "Page 42: btreeInitPage() returns error code 11";
+  const Readiness r = EvaluateReadiness(in);
+  EXPECT_FALSE(r.ready);
+  EXPECT_NE(Check(r, "store").detail.find("Page 42"), std::string::npos)
+      << Check(r, "store").detail;
+  EXPECT_NE(Check(r, "store").detail.find("restore"), std::string::npos) << "says what to do";
+}
+
 TEST(Readiness, NoWriterAnswerYetIsNotReady) {
   ReadinessInputs in = Healthy();
   in.writer_answer.reset();

@@ -84,7 +84,8 @@ class ConsoleQueryTest : public ::testing::Test {
   void Register(config::SharedEscalation escalation) {
     const services::ConsoleQueryContext context{clock_, schedules_, dir_.File("pingan.db"),
                                                 std::move(escalation)};
-    services::RegisterBoardCommands(server_, context);
+    overview_ = std::make_unique<services::OverviewService>(context);
+    services::RegisterBoardCommands(server_, *overview_);
     services::RegisterSchoolCommands(server_, context);
     services::RegisterDutyCommands(server_, context);
   }
@@ -149,6 +150,7 @@ class ConsoleQueryTest : public ::testing::Test {
   FakeClock clock_;
   boost::asio::io_context io_;
   zmq::context_t zmq_;
+  std::unique_ptr<services::OverviewService> overview_;  // outlives server_'s handlers
   services::ControlServer server_;
   config::ScheduleSource schedules_;
   store::Database db_;  // the test's own read-write connection

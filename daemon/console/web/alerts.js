@@ -59,7 +59,8 @@ function head(a) {
     el('h2', { class: `sev-${a.severity || a.kind}` }, a.school_name || a.school_id),
     el('p', {}, el('span', { class: 'tag' }, label('k_', a.kind), a.severity ? ' · ' + a.severity : ''),
       ' ', el('span', { class: 'state', id: 'alert-state' }, label('s_', a.state))),
-    el('p', { class: 'muted' }, fullTime(a.created_at), a.requirement_id ? ' · ' + a.requirement_id : '',
+    el('p', { class: 'muted' }, fullTime(a.created_at),
+      a.requirement_id ? ' · ' + (a.requirement_name || a.requirement_id) : '',
       a.window_id ? ' · ' + a.window_id : ''),
     a.acknowledged_by ? el('p', {}, t('acknowledged_by') + ': ' + a.acknowledged_by) : null,
     a.next_wakeup && a.state === 'open' ?
@@ -74,15 +75,20 @@ function actions(a, reload) {
     await reload();
   };
   const open = a.state !== 'resolved';
-  return el('div', { class: 'actions' },
-    a.state === 'open' ? actionForm({ id: 'ack-form', title: t('ack'), required: ['comment'],
-      fields: [textArea('comment')], onDone: post('ack') }) : null,
+  // The first thing to do with an open alert comes first; the rest waits below the
+  // timeline, folded (on a phone three open forms pushed the timeline 2,300 px down).
+  const primary = a.state === 'open' ? el('div', { class: 'actions' },
+    actionForm({ id: 'ack-form', title: t('ack'), required: ['comment'],
+      fields: [textArea('comment')], onDone: post('ack') })) : null;
+  const more = el('details', { id: 'more-actions', class: 'actions' },
+    el('summary', {}, t('more_actions')),
     // A note for the timeline (a call that went unanswered, a follow-up) changes nothing else.
     actionForm({ id: 'comment-form', title: t('add_comment'), required: ['comment'],
       fields: [textArea('comment')], onDone: post('comment') }),
     open ? actionForm({ id: 'resolve-form', title: t('resolve'), required: ['comment'],
       fields: [select('reason', [['handled', t('r_handled')], ['false_alarm', t('r_false_alarm')]]),
         textArea('comment')], onDone: post('resolve') }) : null);
+  return { primary, more };
 }
 
 function timeline(a) {
@@ -105,14 +111,17 @@ function notifications(a) {
 
 export async function renderAlert([id]) {
   const a = await api('GET', '/alerts/' + encodeURIComponent(id));
-  const view = section('alert', null,
+  let view = null;
+  const act = actions(a, async () => {
+    const again = await renderAlert([id]);
+    view.replaceWith(again);
+  });
+  view = section('alert', null,
     el('p', {}, el('a', { href: '#alerts' }, t('back'))),
     head(a),
-    actions(a, async () => {
-      const again = await renderAlert([id]);
-      view.replaceWith(again);
-    }),
+    act ? act.primary : null,
     el('h3', {}, t('timeline')), timeline(a),
+    act ? act.more : null,
     el('h3', {}, t('notifications')), el('div', { id: 'notifications' }, notifications(a)));
   return view;
 }

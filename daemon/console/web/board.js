@@ -75,10 +75,55 @@ export async function renderBoard([unit] = []) {
 
 // Big screen: the same counts in large type and the open alerts, dark, no navigation;
 // live through the same event stream. Leave with Esc or the button.
+//
+// The open alerts are ranked as a duty room reads them: incidents first, severity I
+// first, then missing and late reports, the longest waiting first; what does not fit
+// is counted, never silently dropped. The open incidents are counted on their own (the
+// board's count is of today's windows). The page shows the daemon's clock (a drill's
+// too) and re-reads everything every minute, which also keeps an unattended screen
+// signed in.
+const WALL_ROWS = 12;
+const KIND_RANK = { incident: 0, missing: 1, late: 2 };
+const SEVERITY_RANK = { I: 0, II: 1, III: 2, IV: 3 };
+
+export function rankAlerts(alerts) {
+  const rank = (a) => [KIND_RANK[a.kind] ?? 3, SEVERITY_RANK[a.severity] ?? 4];
+  return [...alerts].sort((x, y) => {
+    const [rx, ry] = [rank(x), rank(y)];
+    return rx[0] - ry[0] || rx[1] - ry[1] || String(x.created_at).localeCompare(String(y.created_at));
+  });
+}
+
+const wallClock = { timer: null, refresh: null };
+
+function startWallClock(node, serverNow) {
+  const offset = Date.parse(serverNow) - Date.now();
+  const show = () => { node.textContent = fullTime(new Date(Date.now() + offset).toISOString()); };
+  show();
+  clearInterval(wallClock.timer);
+  clearInterval(wallClock.refresh);
+  wallClock.timer = setInterval(() => {
+    if (!document.body.contains(node)) return clearInterval(wallClock.timer);
+    show();
+  }, 1000);
+  wallClock.refresh = setInterval(() => {
+    if (!document.body.contains(node)) return clearInterval(wallClock.refresh);
+    window.dispatchEvent(new HashChangeEvent('hashchange'));  // route() re-renders it
+  }, 60_000);
+}
+
+function wallAlert(a) {
+  return el('li', { class: `alert sev-${a.severity || a.kind}`, 'data-alert': a.id },
+    el('strong', {}, a.school_name || a.school_id), ' ',
+    el('span', { class: 'tag' }, label('k_', a.kind), a.severity ? ' ' + a.severity : ''), ' ',
+    el('time', {}, time(a.created_at)));
+}
+
 export async function renderWall() {
-  const [board, alerts] = await Promise.all([
+  const [board, open, now] = await Promise.all([
     api('GET', '/board'),
-    api('GET', '/alerts' + query({ state: 'open', limit: 12 })),
+    api('GET', '/alerts' + query({ state: 'open', limit: 1000 })),
+    api('GET', '/clock'),
   ]);
   const exit = el('a', { class: 'wall-exit', href: '#board' }, t('exit_wall'));
   const full = el('button', { type: 'button', onclick: () =>
@@ -86,18 +131,25 @@ export async function renderWall() {
   const windows = (board.windows || []).map((w) => el('article', { class: 'wall-window' },
     el('h3', {}, w.requirement_name || w.requirement_id, ' · ', deadlineText(w)),
     counts(w, '', null)));
-  const list = el('ul', { class: 'list wall-alerts' }, alerts.length === 0 ?
-    el('li', { class: 'muted' }, t('no_open_alerts')) :
-    alerts.map((a) => el('li', { class: `alert sev-${a.severity || a.kind}`, 'data-alert': a.id },
-      el('strong', {}, a.school_name || a.school_id), ' ',
-      el('span', { class: 'tag' }, label('k_', a.kind), a.severity ? ' ' + a.severity : ''), ' ',
-      el('time', {}, time(a.created_at)))));
+  const ranked = rankAlerts(open);
+  const shown = ranked.slice(0, WALL_ROWS);
+  const list = el('ul', { class: 'list wall-alerts' }, shown.length === 0 ?
+    el('li', { class: 'muted' }, t('no_open_alerts')) : shown.map(wallAlert));
+  const more = ranked.length > shown.length ?
+    el('p', { id: 'wall-more', class: 'muted' }, t('more_alerts').replace('{n}', ranked.length - shown.length)) : null;
+  const openIncidents = open.filter((a) => a.kind === 'incident').length;
+  const totals = el('dl', { id: 'wall-totals', class: 'counts' },
+    el('div', { class: 'count incidents', 'data-count': 'open_incidents' },
+      el('dt', {}, t('open_incidents')), el('dd', {}, String(openIncidents))),
+    el('div', { class: 'count missing', 'data-count': 'open_alerts' },
+      el('dt', {}, t('open_alerts')), el('dd', {}, String(open.length))));
+  const clockNode = el('time', { id: 'wall-clock' });
+  startWallClock(clockNode, now.now);
   return section('wall', null,
     el('div', { class: 'wall-head' }, el('h2', {}, t('title'), ' · ', board.date || ''),
-      el('span', { class: 'muted' }, t('updated') + ' ' + fullTime(new Date().toISOString())),
-      full, exit),
+      clockNode, full, exit),
     el('div', { class: 'wall-grid' }, el('div', {}, windows.length ? windows :
-      el('p', {}, t('no_windows'))), el('div', {}, el('h3', {}, t('open_alerts')), list)));
+      el('p', {}, t('no_windows'))), el('div', {}, totals, el('h3', {}, t('open_alerts')), list, more)));
 }
 
 document.addEventListener('keydown', (ev) => {

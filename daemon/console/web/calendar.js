@@ -64,7 +64,7 @@ function person(p) {
 export async function renderRosters() {
   const [now, gaps] = await Promise.all([api('GET', '/rosters'),
     api('GET', '/rosters/gaps' + query({ days: 14 }))]);
-  const units = Array.isArray(now) ? now : (now.units || []);
+  const units = now.rosters || [];
   return section('rosters', t('rosters_title'),
     el('h3', {}, t('on_duty_now')),
     el('div', { id: 'roster-now' }, table([

@@ -94,8 +94,9 @@ function casePanel(i, reload) {
 
 function notes(i) {
   const list = i.notes || [];
-  return el('ol', { id: 'incident-notes', class: 'timeline' }, list.length === 0 ?
-    el('li', { class: 'muted' }, t('no_notes')) :
+  // Not an item of an ordered list: "1. 暂无跟进记录" read like a note.
+  if (list.length === 0) return el('p', { id: 'incident-notes', class: 'muted' }, t('no_notes'));
+  return el('ol', { id: 'incident-notes', class: 'timeline' },
     list.map((n) => el('li', { class: 'note-' + (n.kind || 'note') }, el('time', {}, fullTime(n.at)), ' ',
       el('strong', {}, n.author || ''), n.kind === 'closure' ? ' · ' + t('close_case') : '',
       n.text === null || n.text === undefined ? el('q', { class: 'muted' }, t('text_hidden')) :

@@ -41,7 +41,8 @@ export function el(tag, attrs = {}, ...children) {
     else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
     else node.setAttribute(k, v === true ? '' : v);
   }
-  for (const c of children.flat()) node.append(c === null || c === undefined ? '' : c);
+  // Any depth: [link, ' '] pairs inside a list once appended as their text (the href).
+  for (const c of children.flat(Infinity)) node.append(c === null || c === undefined ? '' : c);
   return node;
 }
 

@@ -78,11 +78,13 @@ export async function renderAudit() {
   const fill = () => {
     const needle = filter.value.trim().toLowerCase();
     const shown = needle ? rows.filter((r) =>
-      [r.actor, r.action, r.object, r.detail].some((v) => (v || '').toLowerCase().includes(needle))) : rows;
+      [r.actor, r.action, label('a_', r.action), r.object, r.detail]
+        .some((v) => (v || '').toLowerCase().includes(needle))) : rows;
     box.replaceChildren(table([
       { title: t('at'), cell: (r) => fullTime(r.at) },
       { title: t('actor'), key: 'actor' },
-      { title: t('action'), key: 'action' },
+      { title: t('action'), cell: (r) => el('span', { title: r.action, 'data-action': r.action },
+        label('a_', r.action)) },
       { title: t('object'), key: 'object' },
       { title: t('detail'), key: 'detail' },
     ], shown));

@@ -1,0 +1,13 @@
+#include "daemon/api/service_errors.h"
+
+namespace pingan::api {
+
+int ControlErrorStatus(const std::string& code) {
+  if (code == "not_found") return 404;
+  if (code == "bad_request") return 400;
+  if (code == "refused") return 409;
+  if (code == "no_schedule") return 503;
+  return 500;
+}
+
+}  // namespace pingan::api

@@ -1,0 +1,55 @@
+#include "daemon/core/alert_rules.h"
+
+#include <algorithm>
+
+#include "daemon/core/escalation_engine.h"
+#include "daemon/core/local_time.h"
+
+namespace pingan::core {
+namespace {
+
+bool InScope(const OrgTree& tree, const std::string& school, const std::string& scope) {
+  return scope.empty() || tree.IsInSubtree(school, scope);
+}
+
+}  // namespace
+
+bool ResolutionNoticesOwed(const Alert& a) {
+  if (a.state != AlertState::kResolved || a.notified.empty()) return false;
+  for (auto it = a.timeline.rbegin(); it != a.timeline.rend(); ++it) {
+    if (it->what == "notified") return false;
+    if (it->what == "resolved") return true;
+  }
+  return true;
+}
+
+std::optional<Instant> EscalationWakeup(const Alert& a) {
+  if (a.state != AlertState::kResolved) return NextWakeup(a);
+  if (ResolutionNoticesOwed(a)) return a.resolved_at.value_or(a.created_at);
+  return std::nullopt;
+}
+
+bool ReportOpensAlert(const Report& report) {
+  return report.kind == ReportKind::kIncident;
+}
+
+std::vector<std::string> ActivePeriodKinds(const OrgTree& tree,
+                                           const std::vector<Calendar>& calendars,
+                                           const date::time_zone& zone,
+                                           const std::string& school_id, Instant now) {
+  std::vector<std::string> kinds;
+  if (tree.Find(school_id) == nullptr) return kinds;
+  const date::sys_days today{LocalDayOf(zone, now).time_since_epoch()};
+  for (const Calendar& cal : calendars) {
+    if (!InScope(tree, school_id, cal.scope_unit_id)) continue;
+    for (const Period& p : cal.periods) {
+      if (!InScope(tree, school_id, p.scope_unit_id)) continue;
+      if (date::sys_days{p.first} > today || date::sys_days{p.last} < today) continue;
+      std::string name(PeriodKindName(p.kind));
+      if (std::find(kinds.begin(), kinds.end(), name) == kinds.end()) kinds.push_back(name);
+    }
+  }
+  return kinds;
+}
+
+}  // namespace pingan::core
