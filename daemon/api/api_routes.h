@@ -1,14 +1,14 @@
 // The /api/v1 route table: login, logout, session, status, board, deadlines, missing,
 // alerts (list, show, ack, resolve), incidents and the audit log.
 //
-// The board and alert routes call the typed services (ApiBackend::overview, ::alerts)
-// and answer through their JSON views, as the control socket does; the other routes
-// still reuse the control channel's commands through ApiBackend::command (the daemon
-// passes ControlServer::Dispatch). Either way the HTTP API and pinganctl answer from
-// the same code; a services::ControlError becomes the HTTP error of ControlErrorStatus
-// (service_errors.h). Leaders see and act only on schools inside their scope's subtree;
-// anything else answers 404, as if it did not exist. Handlers run where their route
-// says (console::Runs: the read pool unless said otherwise), never SQL on the io thread.
+// The board, alert and incident routes call the typed services (ApiBackend::overview,
+// ::alerts, ::incidents) and answer through their JSON views, as the control socket does; the other
+// routes still reuse the control channel's commands through ApiBackend::command (the daemon passes
+// ControlServer::Dispatch). Either way the HTTP API and pinganctl answer from the same code; a
+// services::ControlError becomes the HTTP error of ControlErrorStatus (service_errors.h). Leaders
+// see and act only on schools inside their scope's subtree; anything else answers 404, as if it did
+// not exist. Handlers run where their route says (console::Runs: the read pool unless said
+// otherwise), never SQL on the io thread.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +24,7 @@
 
 namespace pingan::services {
 class AlertService;
+class IncidentService;
 class OverviewService;
 }  // namespace pingan::services
 
@@ -34,6 +35,7 @@ struct ApiBackend {
   // tests of routes that do not use them (those routes then answer 503).
   services::OverviewService* overview = nullptr;
   services::AlertService* alerts = nullptr;
+  services::IncidentService* incidents = nullptr;
   // Runs a control command ("status", "ledger.today", "deadlines.next", "missing", ...)
   // for the routes not yet on a typed service and returns its result;
   // throws ApiError (404 not found, 400 bad request, 409 refused, ...).

@@ -12,10 +12,11 @@
 #include "daemon/console/web_assets.h"
 #include "daemon/core/alert.h"
 #include "daemon/services/alert_json.h"
+#include "daemon/services/incident_json.h"
+#include "daemon/services/incident_service.h"
 #include "daemon/services/query_support.h"
 #include "daemon/store/alert_repository.h"
 #include "daemon/store/database.h"
-#include "daemon/store/incident_case_repository.h"
 
 namespace pingan::app {
 namespace {
@@ -174,6 +175,7 @@ HttpApi::HttpApi(boost::asio::io_context& io, const config::DaemonConfig& config
   backend_.time_zone = config.time_zone;
   backend_.overview = typed.overview;
   backend_.alerts = typed.alerts;
+  backend_.incidents = typed.incidents;
   // Both published once the writer ran the change (its jobs run in order), so that the
   // event carries the new state and moves the data version only after the change is
   // visible: a board computed between the two would otherwise be cached as current.
@@ -292,15 +294,12 @@ void HttpApi::PublishNewIncidents(const std::vector<store::WriteOutcome>& commit
   for (const store::WriteOutcome& o : committed) {
     if (o.new_incident) report_ids.push_back(o.report_id);
   }
-  if (report_ids.empty()) return;  // all-clears cost the ingest path nothing here
+  if (report_ids.empty() || backend_.incidents == nullptr) return;  // all-clears cost nothing
   read_pool_.Post([this, report_ids] {
     std::vector<std::string> alert_ids;
     try {
-      auto db = reads_.Acquire();
-      store::IncidentCaseRepository cases(db.sql(), core::Millis{0});
-      for (const std::string& id : report_ids) {
-        auto row = cases.Find(id);
-        if (row && !row->alert_id.empty()) alert_ids.push_back(row->alert_id);
+      for (const store::IncidentRow& row : backend_.incidents->FindMany(report_ids)) {
+        if (!row.alert_id.empty()) alert_ids.push_back(row.alert_id);
       }
     } catch (const std::exception& e) {
       spdlog::warn("events: new incidents not published: {}", e.what());
@@ -311,23 +310,19 @@ void HttpApi::PublishNewIncidents(const std::vector<store::WriteOutcome>& commit
 }
 
 void HttpApi::PublishIncident(const std::string& report_id) {
+  if (backend_.incidents == nullptr) return;
   read_pool_.Post([this, report_id] {
-    std::optional<store::IncidentRow> row;
+    json data;
     try {
-      row = store::IncidentCaseRepository(reads_.Acquire().sql(), core::Millis{0}).Find(report_id);
+      data = services::IncidentEventJson(backend_.incidents->Find(report_id));
+    } catch (const services::ControlError&) {
+      return;  // no such incident
     } catch (const std::exception& e) {
       spdlog::warn("events: incident {} not published: {}", report_id, e.what());
       return;
     }
-    if (!row) return;
-    const std::string school = row->report.report.school_id;
-    const auto& the_case = row->the_case;
-    json data{{"report_id", report_id},
-              {"school_id", school},
-              {"case_state", the_case ? store::CaseStateName(the_case->state) : "open"},
-              {"owner", the_case && !the_case->owner.empty() ? json(the_case->owner) : json()}};
-    boost::asio::post(io_, [this, school, data = std::move(data)] {
-      events_.Publish("incident.updated", school, data);
+    boost::asio::post(io_, [this, data = std::move(data)] {
+      events_.Publish("incident.updated", data.value("school_id", ""), data);
     });
   });
 }

@@ -63,6 +63,7 @@ inline constexpr size_t kHashQueue = 64;
 struct ApiServices {
   services::OverviewService* overview = nullptr;
   services::AlertService* alerts = nullptr;
+  services::IncidentService* incidents = nullptr;  // also builds incident events
 };
 
 class HttpApi {

@@ -1,10 +1,10 @@
-// ApiFixture: the whole /api/v1 router over a temporary database, a FakeClock, a real
-// AlertService holding one alert in each of two districts (alert-a at school a1 in A,
-// alert-b at b1 in B) and a fake control backend for the routes still served by
-// commands, for tests that drive the API as a pure function. The AuthService's
-// persistence jobs run at once on the test's own connection, so what it writes can be
-// read back immediately; the AlertService's changes go through a StoreWriter (Drain()
-// waits for them).
+// ApiFixture: the whole /api/v1 router over a temporary database, a FakeClock, real
+// alert and incident services holding one alert and one incident report in each of two
+// districts (alert-a and report-a at school a1 in A, alert-b and report-b at b1 in B)
+// and a fake control backend for the routes still served by commands, for tests that
+// drive the API as a pure function. The AuthService's persistence jobs run at once on
+// the test's own connection, so what it writes can be read back immediately; the
+// services' changes go through a StoreWriter (Drain() waits for them).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -20,6 +20,7 @@
 #include "daemon/console/auth.h"
 #include "daemon/console/router.h"
 #include "daemon/services/alert_service.h"
+#include "daemon/services/incident_service.h"
 #include "daemon/store/alert_repository.h"
 #include "daemon/store/audit_log.h"
 #include "daemon/store/database.h"
@@ -50,6 +51,8 @@ class ApiFixture : public ::testing::Test {
         writer_(WriterOptions(dir_.File("pingan.db")), [](auto) {}),
         alert_service_(
             services::AlertCommandContext{clock_, dir_.File("pingan.db"), writer_, schedules_, {}}),
+        incident_service_(services::IncidentServiceContext{clock_, dir_.File("pingan.db"), writer_,
+                                                           schedules_, kTextRetention}),
         router_(auth_) {
     // Schools: a1 in district A, b1 in district B.
     parent_ = {{"a1", "district-a"}, {"b1", "district-b"}};
@@ -71,6 +74,8 @@ class ApiFixture : public ::testing::Test {
     FakeOverviewAnswers();
     backend.overview = &overview_;
     backend.alerts = &alert_service_;
+    backend.incidents = &incident_service_;
+    backend.on_incident_changed = [this](const std::string& id) { changed_.push_back(id); };
     backend.data_version = [this] { return data_version_; };
     api::RegisterApiRoutes(router_, auth_, backend);
     for (auto [name, role, scope] :
@@ -121,28 +126,6 @@ class ApiFixture : public ::testing::Test {
       for (const auto& [id, school] : alerts_)
         out.push_back({{"id", id}, {"school_id", school}, {"state", "open"}});
       return out;
-    }
-    if (command == "incidents" || command.starts_with("incident.")) {
-      // report-a at a1, report-b at b1 (as stored above); the summary only with_text.
-      const std::map<std::string, std::string> incidents{{"report-a", "a1"}, {"report-b", "b1"}};
-      auto incident_json = [&](const std::string& id, const std::string& school) {
-        nlohmann::json out{{"report_id", id},
-                           {"school_id", school},
-                           {"severity", "III"},
-                           {"case", nullptr},
-                           {"notes", nlohmann::json::array()}};
-        if (args.value("with_text", false)) out["summary"] = "protected text of " + id;
-        return out;
-      };
-      if (command == "incidents") {
-        nlohmann::json out = nlohmann::json::array();
-        for (const auto& [id, school] : incidents) out.push_back(incident_json(id, school));
-        return out;
-      }
-      auto it = incidents.find(args.at("id").get<std::string>());
-      if (it == incidents.end()) throw ApiError(404, "not_found", "no incident report");
-      if (command == "incident.show") return incident_json(it->first, it->second);
-      return nlohmann::json{{"accepted", true}, {"report_id", it->first}, {"who", args.at("who")}};
     }
     if (auto answer = FakeConsoleQuery(command, args)) return *answer;
     return nlohmann::json{{"command", command}};
@@ -223,10 +206,12 @@ class ApiFixture : public ::testing::Test {
   store::StoreWriter writer_;
   config::ScheduleSource schedules_;  // no organisation: the alert views name no schools
   services::AlertService alert_service_;
+  services::IncidentService incident_service_;
   Router router_;
   std::map<std::string, std::string> parent_;
   std::map<std::string, std::string> alerts_;  // alert id -> school, as stored
   std::vector<std::string> commands_;
+  std::vector<std::string> changed_;  // ApiBackend::on_incident_changed, in order
   // ApiBackend::data_version: tests move it to stand for changed data.
   uint64_t data_version_ = 1;
   // A test's own answers (and a look at the arguments); nullopt: the defaults above.
