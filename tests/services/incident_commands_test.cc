@@ -15,7 +15,7 @@
 #include "tests/fakes/drain_writer.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/temp_dir.h"
-#include "tests/services/escalation_support.h"
+#include "tests/services/alert_fixture.h"
 
 namespace pingan::services {
 namespace {
@@ -83,14 +83,6 @@ class IncidentCommandsTest : public ::testing::Test {
     const json answer = Call(command, args);
     EXPECT_FALSE(answer.value("ok", true)) << answer.dump();
     return answer["error"].value("code", "");
-  }
-  std::string ErrorOf(const std::function<void()>& call) {
-    try {
-      call();
-    } catch (const ControlError& e) {
-      return e.code;
-    }
-    return "";
   }
   // Waits until the writer ran everything posted so far.
   void Flush() { pingan::testing::DrainWriter(*writer_); }
@@ -265,10 +257,10 @@ TEST_F(IncidentCommandsTest, TheTypedServiceListsFindsAndShows) {
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].alert_id, "alert-2");
   EXPECT_EQ(found[0].report.report.incident->summary, "") << "rows carry no text";
-  EXPECT_EQ(ErrorOf([] { ParseIncidentQuery("resolved"); }), "bad_request");
-  EXPECT_EQ(ErrorOf([] { ParseCloseOutcome("maybe"); }), "bad_request");
+  EXPECT_EQ(ControlErrorOf([] { ParseIncidentQuery("resolved"); }), "bad_request");
+  EXPECT_EQ(ControlErrorOf([] { ParseCloseOutcome("maybe"); }), "bad_request");
   EXPECT_EQ(service_->FindMany({"inc-1", "calm", "nope", "inc-2"}).size(), 2u);
-  EXPECT_EQ(ErrorOf([this] { service_->Find("calm"); }), "not_found");
+  EXPECT_EQ(ControlErrorOf([this] { service_->Find("calm"); }), "not_found");
 
   service_->AddNote({"inc-1", "duty", "已到现场"});
   Flush();
@@ -296,7 +288,7 @@ TEST_F(IncidentCommandsTest, TheTypedServiceAnswersTheAcceptedRequestAndTheEvent
                          {"case_state", "closed"},
                          {"owner", "张局"}}));
   EXPECT_EQ(IncidentEventJson(service_->Find("inc-1"))["case_state"], "open");
-  EXPECT_EQ(ErrorOf([this] { service_->AddNote({"inc-2", "duty", "x"}); }), "refused");
+  EXPECT_EQ(ControlErrorOf([this] { service_->AddNote({"inc-2", "duty", "x"}); }), "refused");
 }
 
 }  // namespace
