@@ -11,6 +11,7 @@
 #include "daemon/config/schedule_loader.h"
 #include "daemon/core/local_time.h"
 #include "daemon/store/audit_log.h"
+#include "daemon/store/waiting_counts.h"
 
 namespace pingan::app {
 
@@ -31,7 +32,7 @@ void Daemon::StartServiceHealth() {
           std::vector<prometheus::MetricFamily> families =
               services::IoFamilies(RunOnIo(io_, [this] { return GatherIoFigures(); }));
           auto db = reads_.Acquire();
-          for (auto& family : services::ReadStoreFamilies(db.sql()))
+          for (auto& family : services::StoreFamilies(store::CountWaiting(db.db())))
             families.push_back(std::move(family));
           return families;
         }};

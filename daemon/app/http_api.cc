@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <SQLiteCpp/Transaction.h>
 #include <boost/asio/post.hpp>
 #include <map>
 #include <tuple>
@@ -17,6 +16,7 @@
 #include "daemon/services/query_support.h"
 #include "daemon/store/alert_repository.h"
 #include "daemon/store/database.h"
+#include "daemon/store/write_transaction.h"
 
 namespace pingan::app {
 namespace {
@@ -133,9 +133,9 @@ HttpApi::HttpApi(boost::asio::io_context& io, const config::DaemonConfig& config
             [&writer](console::AuthService::Job job) {
               // Each change in its own transaction on the writer thread.
               writer.Post([job = std::move(job)](store::Database& db) {
-                SQLite::Transaction tx(db.sql());
+                store::WriteTransaction tx(db);
                 job(db);
-                tx.commit();
+                tx.Commit();
               });
             }),
       // Ids start at the start time so that a page still holding ids of an earlier run
