@@ -3,7 +3,7 @@
 // the small helpers the handlers use to read bodies and queries and to scope lists to
 // a leader's subtree. Each route group lives in its own file and registers itself
 // through one Add*Routes(Router&, ApiPtr) function; RegisterApiRoutes calls them all.
-// Handlers run on the io thread (the Router's thread).
+// Handlers run where their route says (console::Runs; the read pool by default).
 #pragma once
 
 #include <memory>
@@ -14,6 +14,7 @@
 #include "daemon/api/api_routes.h"
 #include "daemon/console/auth.h"
 #include "daemon/console/router.h"
+#include "daemon/services/control_server.h"
 
 namespace pingan::api {
 

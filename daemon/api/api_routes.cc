@@ -1,8 +1,12 @@
 #include "daemon/api/api_routes.h"
 
 #include <memory>
+#include <vector>
 
 #include "daemon/api/api_context.h"
+#include "daemon/api/service_errors.h"
+#include "daemon/services/alert_json.h"
+#include "daemon/services/alert_service.h"
 
 namespace pingan::api {
 
@@ -55,10 +59,17 @@ json Scoped(const ApiContext& api, const console::Principal& p, const json& item
 
 namespace {
 
+const services::AlertService& Alerts(const ApiContext& api) {
+  if (api.backend.alerts == nullptr)
+    throw console::ApiError(503, "unavailable", "the alert service is not wired");
+  return *api.backend.alerts;
+}
+
 // The alert, or 404 when it does not exist or lies outside a leader's subtree.
-json VisibleAlert(const ApiContext& api, const console::Principal& p, const std::string& id) {
-  json alert = api.backend.command("alert.show", {{"id", id}});
-  if (!api.Visible(p, alert.value("school_id", ""))) {
+core::Alert VisibleAlert(const ApiContext& api, const console::Principal& p,
+                         const std::string& id) {
+  core::Alert alert = CallService([&] { return Alerts(api).Find(id); });
+  if (!api.Visible(p, alert.school_id)) {
     throw console::ApiError(404, "not_found", "no alert " + id);
   }
   return alert;
@@ -130,50 +141,62 @@ void AddAlertRoutes(console::Router& r, ApiPtr api) {
          [api](const console::RouteContext& c) {
            const int limit = RequestedLimit(c, 100);
            const console::Principal& p = *c.principal;
-           json args{{"limit", p.role == console::Role::kLeader ? 10000 : limit}};
-           for (const char* key : {"state", "kind", "school", "requirement", "window"}) {
-             if (auto it = c.query.find(key); it != c.query.end()) args[key] = it->second;
-           }
+           const services::AlertService& alerts = Alerts(*api);
+           services::AlertQuery q = CallService([&] {
+             return services::ParseAlertQuery(QueryValue(c, "state"), QueryValue(c, "kind"));
+           });
+           q.school_id = QueryValue(c, "school");
+           q.requirement_id = QueryValue(c, "requirement");
+           q.window_id = QueryValue(c, "window");
+           q.limit = p.role == console::Role::kLeader ? 10000 : limit;
+           std::vector<core::Alert> found = CallService([&] { return alerts.List(q); });
+           std::erase_if(found,
+                         [&](const core::Alert& a) { return !api->Visible(p, a.school_id); });
+           if (static_cast<int>(found.size()) > limit) found.resize(static_cast<size_t>(limit));
            return console::JsonResponse(
-               200, Scoped(*api, p, api->backend.command("alerts", args), "school_id", limit));
+               200, services::AlertListJson(found, alerts.schedules().Get().get()));
          }});
   r.Add({"GET", "/api/v1/alerts/{id}", console::Permission::kViewAlerts, false,
          [api](const console::RouteContext& c) {
-           return console::JsonResponse(200, VisibleAlert(*api, *c.principal, c.params.at("id")));
+           const std::string id = c.params.at("id");
+           VisibleAlert(*api, *c.principal, id);
+           const services::AlertService& alerts = Alerts(*api);
+           return console::JsonResponse(
+               200, services::AlertDetailJson(CallService([&] { return alerts.Show(id); }),
+                                              alerts.schedules().Get().get()));
          }});
   r.Add({"POST", "/api/v1/alerts/{id}/ack", console::Permission::kActOnAlerts, true,
          [api](const console::RouteContext& c) {
            const std::string id = c.params.at("id");
            VisibleAlert(*api, *c.principal, id);
            const json body = Body(c);
-           const json done = api->backend.command(
-               "alert.ack",
-               {{"id", id}, {"who", c.principal->name}, {"comment", Text(body, "comment")}});
+           const services::AckRequest req{id, c.principal->name, Text(body, "comment")};
+           const services::AckResult done =
+               CallService([&] { return Alerts(*api).Acknowledge(req); });
            api->Changed("alert.updated", id);
-           return console::JsonResponse(202, done);
+           return console::JsonResponse(202, services::AckAcceptedJson(done));
          }});
   r.Add({"POST", "/api/v1/alerts/{id}/comment", console::Permission::kActOnAlerts, true,
          [api](const console::RouteContext& c) {
            const std::string id = c.params.at("id");
            VisibleAlert(*api, *c.principal, id);
-           const json done = api->backend.command(
-               "alert.comment",
-               {{"id", id}, {"who", c.principal->name}, {"comment", Text(Body(c), "comment")}});
+           const services::CommentRequest req{id, c.principal->name, Text(Body(c), "comment")};
+           CallService([&] { Alerts(*api).Comment(req); });
            api->Changed("alert.updated", id);
-           return console::JsonResponse(202, done);
+           return console::JsonResponse(202, services::CommentAcceptedJson(req));
          }});
   r.Add({"POST", "/api/v1/alerts/{id}/resolve", console::Permission::kActOnAlerts, true,
          [api](const console::RouteContext& c) {
            const std::string id = c.params.at("id");
            VisibleAlert(*api, *c.principal, id);
            const json body = Body(c);
-           const json done =
-               api->backend.command("alert.resolve", {{"id", id},
-                                                      {"who", c.principal->name},
-                                                      {"reason", Text(body, "reason")},
-                                                      {"comment", Text(body, "comment")}});
+           services::ResolveRequest req{id, c.principal->name, "", core::ResolveReason::kHandled};
+           const std::string reason = Text(body, "reason");
+           req.comment = Text(body, "comment");
+           req.reason = CallService([&] { return services::ParseResolveRequestReason(reason); });
+           CallService([&] { Alerts(*api).Resolve(req); });
            api->Changed("alert.updated", id);
-           return console::JsonResponse(202, done);
+           return console::JsonResponse(202, services::ResolveAcceptedJson(req));
          }});
 }
 

@@ -1,11 +1,14 @@
 // The /api/v1 route table: login, logout, session, status, board, deadlines, missing,
 // alerts (list, show, ack, resolve), incidents and the audit log.
 //
-// The board routes call the typed services (ApiBackend::overview); the others still
-// reuse the control channel's commands through ApiBackend::command (the daemon passes
-// ControlServer::Dispatch), so the HTTP API and pinganctl answer from the same code. Leaders see
-// and act only on schools inside their scope's subtree; anything else answers 404, as if it did not
-// exist. Handlers run on the io thread (the Router's thread).
+// The board, alert and incident routes call the typed services (ApiBackend::overview,
+// ::alerts, ::incidents) and answer through their JSON views, as the control socket does; the other
+// routes still reuse the control channel's commands through ApiBackend::command (the daemon passes
+// ControlServer::Dispatch). Either way the HTTP API and pinganctl answer from the same code; a
+// services::ControlError becomes the HTTP error of ControlErrorStatus (service_errors.h). Leaders
+// see and act only on schools inside their scope's subtree; anything else answers 404, as if it did
+// not exist. Handlers run where their route says (console::Runs: the read pool unless said
+// otherwise), never SQL on the io thread.
 #pragma once
 
 #include <cstdint>
@@ -20,9 +23,9 @@
 #include "daemon/store/read_connections.h"
 
 namespace pingan::services {
+class AlertService;
+class IncidentService;
 class OverviewService;
-class SchoolService;
-class AdminService;
 }  // namespace pingan::services
 
 namespace pingan::api {
@@ -31,10 +34,10 @@ struct ApiBackend {
   // The typed services the routes call directly (they outlive the router); null in
   // tests of routes that do not use them (those routes then answer 503).
   services::OverviewService* overview = nullptr;
-  services::SchoolService* schools = nullptr;
-  services::AdminService* admin = nullptr;
-  // Runs a control command ("status", "ledger.today", "deadlines.next", "missing",
-  // "alerts", "alert.show", "alert.ack", "alert.resolve") and returns its result;
+  services::AlertService* alerts = nullptr;
+  services::IncidentService* incidents = nullptr;
+  // Runs a control command ("status", "ledger.today", "deadlines.next", "missing", ...)
+  // for the routes not yet on a typed service and returns its result;
   // throws ApiError (404 not found, 400 bad request, 409 refused, ...).
   std::function<nlohmann::json(const std::string& command, const nlohmann::json& args)> command;
   // Whether `unit_id` lies in the subtree rooted at `scope` (false when unknown).

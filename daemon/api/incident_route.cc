@@ -1,20 +1,24 @@
 // Incident routes and the audit log:
 //
-//   GET  /api/v1/incidents?state=&school=&limit=     the incident list (command "incidents")
+//   GET  /api/v1/incidents?state=&school=&limit=     the incident list
 //   GET  /api/v1/incidents/{report_id}               facts, case, owner history, notes
 //   POST /api/v1/incidents/{report_id}/assign {owner, owner_role?}   case owner (包案)
 //   POST /api/v1/incidents/{report_id}/notes  {text}                 follow-up note
 //   POST /api/v1/incidents/{report_id}/close  {outcome, comment?}    closure (办结)
 //   GET  /api/v1/audit?limit=                        the audit log, newest first
 //
-// Free text (the summary, note texts, closing comments) reaches only roles allowed to
-// read it, each read written to the audit log ("incident.text.read"). Leaders see and
-// act only inside their subtree: anything else answers 404, as if it did not exist, and
-// their scope is checked before any text is read. The audit log is read from a
-// read-only connection per request (WAL: beside the writer).
+// The incident routes call services::IncidentService (ApiBackend::incidents) and answer
+// through its JSON view (incident_json.h), as pinganctl's commands do. Free text (the
+// summary, note texts, closing comments) reaches only roles allowed to read it, each
+// read written to the audit log ("incident.text.read"). Leaders see and act only inside
+// their subtree: anything else answers 404, as if it did not exist, and their scope is
+// checked before any text is read. The routes run on the read pool; the audit log is
+// read from a leased read-only connection (WAL: beside the writer).
 #include "daemon/api/api_context.h"
-
+#include "daemon/api/service_errors.h"
 #include "daemon/core/local_time.h"
+#include "daemon/services/incident_json.h"
+#include "daemon/services/incident_service.h"
 #include "daemon/store/audit_log.h"
 #include "daemon/store/database.h"
 #include "daemon/store/read_connections.h"
@@ -24,48 +28,49 @@ namespace {
 
 using nlohmann::json;
 
-// The incident (with its free text when `with_text`), or 404 when it does not exist or
-// lies outside a leader's subtree.
-json VisibleIncident(const ApiContext& api, const console::Principal& p, const std::string& id,
-                     bool with_text) {
-  auto show = [&](bool text) {
-    return api.backend.command("incident.show", {{"id", id}, {"with_text", text}});
-  };
-  const bool scoped = p.role == console::Role::kLeader;  // see ApiContext::Visible
-  json incident = show(with_text && !scoped);
-  if (!api.Visible(p, incident.value("school_id", ""))) {
+const services::IncidentService& Incidents(const ApiContext& api) {
+  if (api.backend.incidents == nullptr)
+    throw console::ApiError(503, "unavailable", "the incident service is not wired");
+  return *api.backend.incidents;
+}
+
+// The incident's facts and case, or 404 when it does not exist or lies outside a
+// leader's subtree.
+store::IncidentRow VisibleIncident(const ApiContext& api, const console::Principal& p,
+                                   const std::string& id) {
+  store::IncidentRow row = CallService([&] { return Incidents(api).Find(id); });
+  if (!api.Visible(p, row.report.report.school_id)) {
     throw console::ApiError(404, "not_found", "no incident report " + id);
   }
-  return with_text && scoped ? show(true) : incident;
+  return row;
 }
 
 console::Response Show(const ApiContext& api, const console::RouteContext& c) {
   const std::string id = c.params.at("report_id");
   const bool with_text =
       console::RoleHas(c.principal->role, console::Permission::kReadIncidentText);
-  json out = VisibleIncident(api, *c.principal, id, with_text);
-  if (with_text) {
-    api.auth.Audit(c.principal->Actor(), "incident.text.read", id, "");
-  } else {
-    // Whatever the backend answered, no free text leaves for this role.
-    out.erase("summary");
-    if (out.contains("notes")) {
-      for (json& note : out["notes"]) note["text"] = nullptr;
-    }
-  }
-  return console::JsonResponse(200, out);
+  const services::IncidentDetail detail = CallService(
+      [&] { return Incidents(api).Details(VisibleIncident(api, *c.principal, id), with_text); });
+  if (with_text) api.auth.Audit(c.principal->Actor(), "incident.text.read", id, "");
+  const config::SharedSchedule names = Incidents(api).schedules().Get();
+  return console::JsonResponse(200, services::IncidentDetailJson(detail, names.get()));
 }
 
 console::Response List(const ApiContext& api, const console::RouteContext& c) {
   const int limit = RequestedLimit(c, 100);
   const console::Principal& p = *c.principal;
+  services::IncidentQuery q =
+      CallService([&] { return services::ParseIncidentQuery(QueryValue(c, "state")); });
+  q.school_id = QueryValue(c, "school");
   // Leaders: the newest of everything, then their subtree's share of it.
-  json args{{"limit", p.role == console::Role::kLeader ? 10000 : limit}};
-  for (const char* key : {"state", "school"}) {
-    if (auto it = c.query.find(key); it != c.query.end()) args[key] = it->second;
+  q.limit = p.role == console::Role::kLeader ? 10000 : limit;
+  std::vector<store::IncidentRow> visible;
+  for (store::IncidentRow& row : CallService([&] { return Incidents(api).List(q); })) {
+    if (static_cast<int>(visible.size()) >= limit) break;
+    if (api.Visible(p, row.report.report.school_id)) visible.push_back(std::move(row));
   }
-  return console::JsonResponse(
-      200, Scoped(api, p, api.backend.command("incidents", args), "school_id", limit));
+  const config::SharedSchedule names = Incidents(api).schedules().Get();
+  return console::JsonResponse(200, services::IncidentListJson(visible, names.get()));
 }
 
 // body[key] as text, "" when absent or null; 400 when it is something else.
@@ -77,16 +82,16 @@ std::string OptionalText(const json& body, const char* key) {
   return it->get<std::string>();
 }
 
-// Runs a case change for a visible incident and tells open consoles.
-console::Response Act(const ApiContext& api, const console::RouteContext& c,
-                      const std::string& command,
-                      const std::function<json(const json& body)>& args_of) {
+// Runs a case change (`act`, given the report id, the actor's name and the body) for a
+// visible incident and tells open consoles.
+console::Response Act(
+    const ApiContext& api, const console::RouteContext& c,
+    const std::function<json(const services::IncidentService&, const std::string& id,
+                             const std::string& who, const json& body)>& act) {
   const std::string id = c.params.at("report_id");
-  VisibleIncident(api, *c.principal, id, false);
-  json args = args_of(Body(c));
-  args["id"] = id;
-  args["who"] = c.principal->name;
-  const json done = api.backend.command(command, args);
+  VisibleIncident(api, *c.principal, id);
+  const json body = Body(c);
+  const json done = CallService([&] { return act(Incidents(api), id, c.principal->name, body); });
   if (api.backend.on_incident_changed) api.backend.on_incident_changed(id);
   return console::JsonResponse(202, done);
 }
@@ -112,26 +117,30 @@ void AddIncidentRoutes(console::Router& router, ApiPtr api) {
               [api](const console::RouteContext& c) { return List(*api, c); }});
   router.Add({"GET", "/api/v1/incidents/{report_id}", console::Permission::kViewIncidents, false,
               [api](const console::RouteContext& c) { return Show(*api, c); }});
-  router.Add({"POST", "/api/v1/incidents/{report_id}/assign", console::Permission::kActOnIncidents,
-              true, [api](const console::RouteContext& c) {
-                return Act(*api, c, "incident.assign", [](const json& body) {
-                  return json{{"owner", Text(body, "owner")},
-                              {"owner_role", OptionalText(body, "owner_role")}};
-                });
-              }});
+  router.Add(
+      {"POST", "/api/v1/incidents/{report_id}/assign", console::Permission::kActOnIncidents, true,
+       [api](const console::RouteContext& c) {
+         return Act(*api, c, [](const auto& s, const auto& id, const auto& who, const json& body) {
+           return services::AssignAcceptedJson(
+               s.Assign({id, who, Text(body, "owner"), OptionalText(body, "owner_role")}));
+         });
+       }});
   router.Add({"POST", "/api/v1/incidents/{report_id}/notes", console::Permission::kActOnIncidents,
               true, [api](const console::RouteContext& c) {
-                return Act(*api, c, "incident.note", [](const json& body) {
-                  return json{{"text", Text(body, "text")}};
-                });
+                return Act(
+                    *api, c, [](const auto& s, const auto& id, const auto& who, const json& body) {
+                      return services::NoteAcceptedJson(s.AddNote({id, who, Text(body, "text")}));
+                    });
               }});
-  router.Add({"POST", "/api/v1/incidents/{report_id}/close", console::Permission::kActOnIncidents,
-              true, [api](const console::RouteContext& c) {
-                return Act(*api, c, "incident.close", [](const json& body) {
-                  return json{{"outcome", Text(body, "outcome")},
-                              {"comment", OptionalText(body, "comment")}};
-                });
-              }});
+  router.Add(
+      {"POST", "/api/v1/incidents/{report_id}/close", console::Permission::kActOnIncidents, true,
+       [api](const console::RouteContext& c) {
+         return Act(*api, c, [](const auto& s, const auto& id, const auto& who, const json& body) {
+           const store::CaseOutcome outcome = services::ParseCloseOutcome(Text(body, "outcome"));
+           return services::CloseAcceptedJson(
+               s.Close({id, who, outcome, OptionalText(body, "comment")}));
+         });
+       }});
   router.Add({"GET", "/api/v1/audit", console::Permission::kViewAudit, false,
               [api](const console::RouteContext& c) { return Audit(api->backend.reads, c); }});
 }

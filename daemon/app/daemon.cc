@@ -139,8 +139,9 @@ std::string Daemon::Start() {
   StartSchedule();
   StartEscalation();
   StartControl();
-  http_api_ = std::make_unique<HttpApi>(io_, config_, real_clock_, *writer_, *control_, schedules_,
-                                        reads_, &clock_, ApiServices{overview_.get()});
+  http_api_ = std::make_unique<HttpApi>(
+      io_, config_, real_clock_, *writer_, *control_, schedules_, reads_, &clock_,
+      ApiServices{overview_.get(), alert_service_.get(), incident_service_.get()});
   StartRosterGapWatch();
   text_retention_ = std::make_unique<jobs::TextRetention>(io_, *writer_, clock_);
   text_retention_->Start();
@@ -291,8 +292,9 @@ void Daemon::StartControl() {
   services::ControlContext context{clock_, options_.drill, schedules_,
                                    reads_, ingest_stats,   on_clock_moved};
   services::RegisterControlHandlers(*control_, context);
-  services::RegisterAlertCommands(
-      *control_, services::AlertCommandContext{clock_, reads_, *writer_, schedules_, escalation_});
+  alert_service_ = std::make_unique<services::AlertService>(
+      services::AlertCommandContext{clock_, reads_, *writer_, schedules_, escalation_});
+  services::RegisterAlertCommands(*control_, *alert_service_);
   services::RegisterRosterCommands(*control_,
                                    services::RosterCommandContext{clock_, schedules_, escalation_});
   const services::ConsoleQueryContext queries{clock_, schedules_, reads_, escalation_};
@@ -300,10 +302,10 @@ void Daemon::StartControl() {
   services::RegisterBoardCommands(*control_, *overview_);
   services::RegisterSchoolCommands(*control_, queries);
   services::RegisterDutyCommands(*control_, queries);
-  services::RegisterIncidentCommands(
-      *control_, services::IncidentCommandContext{
-                     clock_, reads_, *writer_, schedules_,
-                     std::chrono::hours{24 * config_.incident_text_retention_days}});
+  incident_service_ = std::make_unique<services::IncidentService>(services::IncidentServiceContext{
+      clock_, reads_, *writer_, schedules_,
+      std::chrono::hours{24 * config_.incident_text_retention_days}});
+  services::RegisterIncidentCommands(*control_, *incident_service_);
   // Users list, school keys, school import, ledger export (admin_commands.h).
   services::RegisterAdminCommands(
       *control_, services::AdminCommandContext{clock_, real_clock_, reads_, *writer_, schedules_,

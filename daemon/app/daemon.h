@@ -33,7 +33,9 @@
 #include "daemon/jobs/outbox_worker.h"
 #include "daemon/jobs/text_retention.h"
 #include "daemon/ops/metrics.h"
+#include "daemon/services/alert_service.h"
 #include "daemon/services/control_server.h"
+#include "daemon/services/incident_service.h"
 #include "daemon/services/metrics_snapshot.h"
 #include "daemon/services/overview_service.h"
 #include "daemon/services/roster_gaps.h"
@@ -144,6 +146,10 @@ class Daemon {
   config::EscalationSource escalation_;  // holds null: escalation not configured
   std::unique_ptr<jobs::EscalationRunner> escalation_runner_;
   std::unique_ptr<jobs::OutboxWorker> outbox_worker_;
+  // Typed services behind the control commands and the HTTP routes; before control_,
+  // whose handlers hold them.
+  std::unique_ptr<services::AlertService> alert_service_;
+  std::unique_ptr<services::IncidentService> incident_service_;
   std::unique_ptr<services::OverviewService> overview_;  // board queries (control + HTTP)
   std::unique_ptr<services::ControlServer> control_;
   std::unique_ptr<HttpApi> http_api_;                      // /api/v1; uses control_ and writer_

@@ -17,6 +17,7 @@
 #include "daemon/core/text.h"
 #include "daemon/store/audit_log.h"
 #include "daemon/store/text_seal.h"
+#include "daemon/store/waiting_counts.h"
 
 namespace pingan::app {
 
@@ -37,7 +38,7 @@ void Daemon::StartServiceHealth() {
           std::vector<prometheus::MetricFamily> families =
               services::IoFamilies(RunOnIo(io_, [this] { return GatherIoFigures(); }));
           auto db = reads_.Acquire();
-          for (auto& family : services::ReadStoreFamilies(db.sql()))
+          for (auto& family : services::StoreFamilies(store::CountWaiting(db.db())))
             families.push_back(std::move(family));
           return families;
         }};

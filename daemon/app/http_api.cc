@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <SQLiteCpp/Transaction.h>
 #include <boost/asio/post.hpp>
 #include <map>
 #include <tuple>
@@ -11,10 +10,13 @@
 #include "daemon/app/file_limit.h"
 #include "daemon/console/web_assets.h"
 #include "daemon/core/alert.h"
+#include "daemon/services/alert_json.h"
+#include "daemon/services/incident_json.h"
+#include "daemon/services/incident_service.h"
 #include "daemon/services/query_support.h"
 #include "daemon/store/alert_repository.h"
 #include "daemon/store/database.h"
-#include "daemon/store/incident_case_repository.h"
+#include "daemon/store/write_transaction.h"
 
 namespace pingan::app {
 namespace {
@@ -24,16 +26,6 @@ using nlohmann::json;
 json Done(const std::optional<std::string>& error, json result) {
   if (error) throw services::ControlError("refused", *error);
   return result;
-}
-
-// An alert event's data: what the page shows and sounds for, never free text.
-json AlertEventData(const core::Alert& a, const config::ScheduleBundle* bundle) {
-  return json{{"id", a.id},
-              {"kind", core::AlertKindName(a.kind)},
-              {"state", core::AlertStateName(a.state)},
-              {"severity", a.severity ? json(core::SeverityName(*a.severity)) : json()},
-              {"school_id", a.school_id},
-              {"school_name", services::UnitName(bundle, a.school_id)}};
 }
 
 // One "alerts.opened" per (kind, requirement, window) of `alerts`; its schools are the
@@ -141,9 +133,9 @@ HttpApi::HttpApi(boost::asio::io_context& io, const config::DaemonConfig& config
             [&writer](console::AuthService::Job job) {
               // Each change in its own transaction on the writer thread.
               writer.Post([job = std::move(job)](store::Database& db) {
-                SQLite::Transaction tx(db.sql());
+                store::WriteTransaction tx(db);
                 job(db);
-                tx.commit();
+                tx.Commit();
               });
             }),
       // Ids start at the start time so that a page still holding ids of an earlier run
@@ -182,6 +174,8 @@ HttpApi::HttpApi(boost::asio::io_context& io, const config::DaemonConfig& config
   control.SetOffload(executors_.read_pool);
   backend_.time_zone = config.time_zone;
   backend_.overview = typed.overview;
+  backend_.alerts = typed.alerts;
+  backend_.incidents = typed.incidents;
   // Both published once the writer ran the change (its jobs run in order), so that the
   // event carries the new state and moves the data version only after the change is
   // visible: a board computed between the two would otherwise be cached as current.
@@ -291,7 +285,7 @@ void HttpApi::PublishLoaded(const std::string& name, const std::vector<core::Ale
   }
   const config::SharedSchedule bundle = schedules_.Get();
   for (const core::Alert& a : alerts) {
-    events_.Publish(name, a.school_id, AlertEventData(a, bundle.get()));
+    events_.Publish(name, a.school_id, services::AlertEventJson(a, bundle.get()));
   }
 }
 
@@ -300,15 +294,12 @@ void HttpApi::PublishNewIncidents(const std::vector<store::WriteOutcome>& commit
   for (const store::WriteOutcome& o : committed) {
     if (o.new_incident) report_ids.push_back(o.report_id);
   }
-  if (report_ids.empty()) return;  // all-clears cost the ingest path nothing here
+  if (report_ids.empty() || backend_.incidents == nullptr) return;  // all-clears cost nothing
   read_pool_.Post([this, report_ids] {
     std::vector<std::string> alert_ids;
     try {
-      auto db = reads_.Acquire();
-      store::IncidentCaseRepository cases(db.sql(), core::Millis{0});
-      for (const std::string& id : report_ids) {
-        auto row = cases.Find(id);
-        if (row && !row->alert_id.empty()) alert_ids.push_back(row->alert_id);
+      for (const store::IncidentRow& row : backend_.incidents->FindMany(report_ids)) {
+        if (!row.alert_id.empty()) alert_ids.push_back(row.alert_id);
       }
     } catch (const std::exception& e) {
       spdlog::warn("events: new incidents not published: {}", e.what());
@@ -319,23 +310,19 @@ void HttpApi::PublishNewIncidents(const std::vector<store::WriteOutcome>& commit
 }
 
 void HttpApi::PublishIncident(const std::string& report_id) {
+  if (backend_.incidents == nullptr) return;
   read_pool_.Post([this, report_id] {
-    std::optional<store::IncidentRow> row;
+    json data;
     try {
-      row = store::IncidentCaseRepository(reads_.Acquire().sql(), core::Millis{0}).Find(report_id);
+      data = services::IncidentEventJson(backend_.incidents->Find(report_id));
+    } catch (const services::ControlError&) {
+      return;  // no such incident
     } catch (const std::exception& e) {
       spdlog::warn("events: incident {} not published: {}", report_id, e.what());
       return;
     }
-    if (!row) return;
-    const std::string school = row->report.report.school_id;
-    const auto& the_case = row->the_case;
-    json data{{"report_id", report_id},
-              {"school_id", school},
-              {"case_state", the_case ? store::CaseStateName(the_case->state) : "open"},
-              {"owner", the_case && !the_case->owner.empty() ? json(the_case->owner) : json()}};
-    boost::asio::post(io_, [this, school, data = std::move(data)] {
-      events_.Publish("incident.updated", school, data);
+    boost::asio::post(io_, [this, data = std::move(data)] {
+      events_.Publish("incident.updated", data.value("school_id", ""), data);
     });
   });
 }

@@ -59,8 +59,11 @@ inline constexpr size_t kReadQueue = 512;
 inline constexpr size_t kHashQueue = 64;
 
 // The typed services the routes call (owned by the daemon; they outlive the HttpApi).
+// Null: the routes that need one answer 503.
 struct ApiServices {
   services::OverviewService* overview = nullptr;
+  services::AlertService* alerts = nullptr;
+  services::IncidentService* incidents = nullptr;  // also builds incident events
 };
 
 class HttpApi {
@@ -71,7 +74,7 @@ class HttpApi {
   // throw instead, naming the file: falling back to plain HTTP is not an option.
   // `clock` runs the sessions (real time); `data_clock` is the clock the board reads (the
   // daemon's, a drill clock during drills; null: `clock`), whose minute is part of the
-  // data version.
+  // data version. `typed`: the services of the alert and incident routes.
   HttpApi(boost::asio::io_context& io, const config::DaemonConfig& config, const core::Clock& clock,
           store::StoreWriter& writer, services::ControlServer& control,
           const config::ScheduleSource& schedules, store::ReadPool reads,

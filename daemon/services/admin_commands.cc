@@ -203,7 +203,7 @@ json ExportLedger(const AdminCommandContext& c, const json& args) {
   config::SharedSchedule bundle = c.schedules.Get();
   if (!bundle) throw ControlError("no_schedule", "no organisation and calendars are configured");
   auto db = c.reads.Acquire();
-  auto exported = ExportLedgerCsv(*bundle, db.sql(), request, c.clock.Now());
+  auto exported = ExportLedgerCsv(*bundle, db.db(), request, c.clock.Now());
   if (auto* e = std::get_if<ExportError>(&exported)) throw ControlError(e->code, e->message);
   ExportResult& result = std::get<ExportResult>(exported);
   return json{{"from", core::FormatDate(request.from)},

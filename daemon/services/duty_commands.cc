@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "daemon/core/local_time.h"
+#include "daemon/services/incident_json.h"
 #include "daemon/store/activity_queries.h"
 #include "daemon/store/alert_repository.h"
 #include "daemon/store/database.h"

@@ -31,9 +31,9 @@ struct Row {
 
 class Exporter {
  public:
-  Exporter(const config::ScheduleBundle& bundle, SQLite::Database& db, const ExportRequest& request,
+  Exporter(const config::ScheduleBundle& bundle, store::Database& db, const ExportRequest& request,
            core::Instant now)
-      : bundle_(bundle), ledger_(db), request_(request), now_(now) {}
+      : bundle_(bundle), ledger_(db.sql()), request_(request), now_(now) {}
 
   std::optional<ExportError> Collect() {
     const date::sys_days from{request_.from};
@@ -219,7 +219,7 @@ class Exporter {
 }  // namespace
 
 std::variant<ExportResult, ExportError> ExportLedgerCsv(const config::ScheduleBundle& bundle,
-                                                        SQLite::Database& db,
+                                                        store::Database& db,
                                                         const ExportRequest& request,
                                                         core::Instant now) {
   const auto days = (date::sys_days{request.to} - date::sys_days{request.from}).count() + 1;

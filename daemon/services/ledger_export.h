@@ -25,12 +25,12 @@
 #include <string>
 #include <variant>
 
-#include <SQLiteCpp/Database.h>
 #include <date/date.h>
 
 #include "daemon/config/schedule_bundle.h"
 #include "daemon/core/clock.h"
 #include "daemon/core/result.h"
+#include "daemon/store/database.h"
 
 namespace pingan::services {
 
@@ -54,7 +54,7 @@ struct ExportResult {
 using ExportError = core::Error;
 
 std::variant<ExportResult, ExportError> ExportLedgerCsv(const config::ScheduleBundle& bundle,
-                                                        SQLite::Database& db,
+                                                        store::Database& db,
                                                         const ExportRequest& request,
                                                         core::Instant now);
 

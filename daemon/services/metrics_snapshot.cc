@@ -1,7 +1,5 @@
 #include "daemon/services/metrics_snapshot.h"
 
-#include <SQLiteCpp/Statement.h>
-
 #include "daemon/ops/metrics.h"
 
 namespace pingan::services {
@@ -71,24 +69,17 @@ std::vector<prometheus::MetricFamily> IoFamilies(const IoFigures& f) {
   return out;
 }
 
-std::vector<prometheus::MetricFamily> ReadStoreFamilies(SQLite::Database& db) {
+std::vector<prometheus::MetricFamily> StoreFamilies(const store::WaitingCounts& counts) {
   std::vector<Sample> alerts;
-  // Every kind and state, zeros included: an alert rule on a missing series never fires.
-  for (const char* kind : {"missing", "late", "incident"}) {
-    for (const char* state : {"open", "acknowledged"}) {
-      SQLite::Statement q(db, "SELECT count(*) FROM alerts WHERE state = ?1 AND kind = ?2");
-      q.bind(1, state);
-      q.bind(2, kind);
-      q.executeStep();
-      alerts.push_back({{{"kind", kind}, {"state", state}}, D(q.getColumn(0).getInt64())});
-    }
+  for (const auto& a : counts.alerts) {
+    alerts.push_back({{{"kind", std::string(core::AlertKindName(a.kind))},
+                       {"state", std::string(core::AlertStateName(a.state))}},
+                      D(static_cast<uint64_t>(a.count))});
   }
   std::vector<Sample> outbox;
-  for (const char* state : {"pending", "leased"}) {
-    SQLite::Statement q(db, "SELECT count(*) FROM outbox WHERE state = ?1");
-    q.bind(1, state);
-    q.executeStep();
-    outbox.push_back({{{"state", state}}, D(q.getColumn(0).getInt64())});
+  for (const auto& o : counts.outbox) {
+    outbox.push_back({{{"state", std::string(core::OutboxStatusName(o.state))}},
+                      D(static_cast<uint64_t>(o.count))});
   }
   return {
       GaugeFamily("pingan_alerts", "Alerts not yet resolved, by kind and state", alerts),

@@ -4,17 +4,17 @@
 // GaugeFamily). Names start with pingan_; labels are kinds, reasons and states only.
 //
 // Threading: IoFigures is filled on the io thread; the functions run anywhere
-// (ReadStoreFamilies on a read-only connection of the caller's).
+// (the caller reads store::CountWaiting on a read-only connection of its own).
 #pragma once
 
 #include <optional>
 #include <vector>
 
-#include <SQLiteCpp/Database.h>
 #include <prometheus/metric_family.h>
 
 #include "daemon/ingest/report_server.h"
 #include "daemon/ingest/zap_authenticator.h"
+#include "daemon/store/waiting_counts.h"
 
 namespace pingan::services {
 
@@ -27,7 +27,8 @@ struct IoFigures {
 };
 
 std::vector<prometheus::MetricFamily> IoFamilies(const IoFigures& figures);
-// Open and acknowledged alerts by kind, outbox rows waiting by state.
-std::vector<prometheus::MetricFamily> ReadStoreFamilies(SQLite::Database& db);
+// Open and acknowledged alerts by kind, outbox rows waiting by state
+// (store::CountWaiting).
+std::vector<prometheus::MetricFamily> StoreFamilies(const store::WaitingCounts& counts);
 
 }  // namespace pingan::services

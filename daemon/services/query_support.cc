@@ -109,23 +109,6 @@ std::vector<store::StoredReport> IncidentsReceived(SQLite::Database& db, core::I
   return out;
 }
 
-json IncidentFactsJson(const config::ScheduleBundle* b, const store::StoredReport& stored) {
-  const core::Report& r = stored.report;
-  const core::Incident& i = *r.incident;
-  return json{{"report_id", r.report_id},
-              {"school_id", r.school_id},
-              {"school_name", UnitName(b, r.school_id)},
-              {"covers", core::FormatDate(r.covers)},
-              {"received_at", core::FormatInstantUtc(stored.received_at)},
-              {"category", core::IncidentCategoryName(i.category)},
-              {"severity", core::SeverityName(i.severity)},
-              {"occurred_at", core::FormatInstantUtc(i.occurred_at)},
-              {"injured", i.injured},
-              {"dead", i.dead},
-              {"missing", i.missing},
-              {"needs_leader_attention", i.needs_leader_attention}};
-}
-
 core::BoardStatus BoardStatusOf(store::LedgerRowStatus s) {
   switch (s) {
     case store::LedgerRowStatus::kOnTime:

@@ -1,8 +1,8 @@
 // What the duty console's read commands (board_commands, school_commands,
 // duty_commands) share: their context, argument parsing that answers ControlError
-// bad_request, the viewed unit of a scoped list, and the JSON of windows, units and
-// incident facts. Handlers run on read-pool workers, several at once; each leases a
-// read-only connection from the shared pool (ReadPool).
+// bad_request, the viewed unit of a scoped list, and the JSON of windows and units.
+// Handlers run on read-pool workers, several at once; each leases a read-only
+// connection from the shared pool (ReadPool).
 #pragma once
 
 #include <optional>
@@ -67,7 +67,5 @@ int64_t CeilMinutes(core::Millis d);
 // Incident reports received in [from, to), oldest first, without their protected text.
 std::vector<store::StoredReport> IncidentsReceived(SQLite::Database& db, core::Instant from,
                                                    core::Instant to);
-// The facts of an incident report (never its summary) with the school's name.
-nlohmann::json IncidentFactsJson(const config::ScheduleBundle* b, const store::StoredReport& r);
 
 }  // namespace pingan::services

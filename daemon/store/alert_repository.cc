@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
 
 namespace pingan::store {
 namespace {
@@ -270,6 +271,22 @@ int64_t AlertRepository::CountByState(core::AlertState state) {
   s.bind(1, std::string(core::AlertStateName(state)));
   s.executeStep();
   return s.getColumn(0).getInt64();
+}
+
+std::optional<std::string> ApplyAlertChange(SQLite::Database& db, const std::string& alert_id,
+                                            core::Instant now, const AlertTransition& transition,
+                                            AuditEntry audit) {
+  SQLite::Transaction tx(db);
+  AlertRepository alerts(db);
+  auto alert = alerts.Find(alert_id);
+  if (!alert) return std::nullopt;
+  core::AlertResult result = transition(*alert, now);
+  if (auto* err = std::get_if<core::AlertError>(&result)) return err->message;
+  alerts.Save(std::get<core::Alert>(result));
+  audit.at = now;
+  AppendAudit(db, audit);
+  tx.commit();
+  return std::nullopt;
 }
 
 }  // namespace pingan::store

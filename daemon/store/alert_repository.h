@@ -8,6 +8,7 @@
 // alerts, steps, lapsed acknowledgements and owed "resolved" notices alike.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include <SQLiteCpp/Database.h>
 
 #include "daemon/core/alert.h"
+#include "daemon/store/audit_log.h"
 
 namespace pingan::store {
 
@@ -66,5 +68,14 @@ class AlertRepository {
 
   SQLite::Database& db_;
 };
+
+// Writer thread: in one transaction, applies `transition` to the alert as it is now,
+// saves the result and appends `audit` (its time set to `now`). Returns the refusal's
+// message when the transition refused (nothing written), nullopt when applied or when the
+// alert no longer exists.
+using AlertTransition = std::function<core::AlertResult(const core::Alert&, core::Instant)>;
+std::optional<std::string> ApplyAlertChange(SQLite::Database& db, const std::string& alert_id,
+                                            core::Instant now, const AlertTransition& transition,
+                                            AuditEntry audit);
 
 }  // namespace pingan::store

@@ -1,6 +1,7 @@
 #include "daemon/store/incident_case_repository.h"
 
 #include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
 
 #include "daemon/core/local_time.h"
 
@@ -257,6 +258,18 @@ PurgedText PurgeIncidentText(SQLite::Database& db, core::Instant now) {
   out.summaries = ReportRepository(db, core::Millis{0}).PurgeExpiredText(now);
   out.notes = IncidentCaseRepository(db, core::Millis{0}).PurgeExpiredText(now);
   return out;
+}
+
+CaseChange ApplyCaseChange(Database& db, core::Millis text_retention, core::Instant now,
+                           const CaseChangeFn& change, AuditEntry audit) {
+  SQLite::Transaction tx(db.sql());
+  IncidentCaseRepository cases(db.sql(), text_retention);
+  const CaseChange done = change(cases, now);
+  if (done != CaseChange::kDone) return done;
+  audit.at = now;
+  AppendAudit(db.sql(), audit);
+  tx.commit();
+  return done;
 }
 
 }  // namespace pingan::store

@@ -10,6 +10,7 @@
 // so one purge pass (PurgeIncidentText) removes an incident's free text all together.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,8 @@
 #include <SQLiteCpp/Database.h>
 
 #include "daemon/core/clock.h"
+#include "daemon/store/audit_log.h"
+#include "daemon/store/database.h"
 #include "daemon/store/report_repository.h"
 
 namespace pingan::store {
@@ -122,5 +125,12 @@ struct PurgedText {
 // One purge pass over all protected incident text whose retention ended at or before
 // `now`: summaries and notes together. Run it inside a transaction on the writer.
 PurgedText PurgeIncidentText(SQLite::Database& db, core::Instant now);
+
+// Writer thread: in one transaction, applies `change` to the case as it is at `now` and,
+// when it was done, appends `audit` (its time set to `now`). Returns what the change
+// did; nothing is written unless kDone.
+using CaseChangeFn = std::function<CaseChange(IncidentCaseRepository&, core::Instant now)>;
+CaseChange ApplyCaseChange(Database& db, core::Millis text_retention, core::Instant now,
+                           const CaseChangeFn& change, AuditEntry audit);
 
 }  // namespace pingan::store

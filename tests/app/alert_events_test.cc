@@ -79,11 +79,12 @@ class AlertEventsTest : public ::testing::Test {
     store::StoreWriterOptions options;
     options.database_path = DatabasePath();
     writer_ = std::make_unique<store::StoreWriter>(options, [](auto) {});
-    services::RegisterAlertCommands(
-        control_,
+    alerts_ = std::make_unique<services::AlertService>(
         services::AlertCommandContext{clock_, DatabasePath(), *writer_, schedules_, nullptr});
+    services::RegisterAlertCommands(control_, *alerts_);
     api_ = std::make_unique<HttpApi>(io_, config_, clock_, *writer_, control_, schedules_,
-                                     config_.DataPath(config_.database));
+                                     config_.DataPath(config_.database), nullptr,
+                                     ApiServices{.alerts = alerts_.get()});
   }
   ~AlertEventsTest() override {
     writer_->Stop();
@@ -130,6 +131,7 @@ class AlertEventsTest : public ::testing::Test {
   services::ControlServer control_;
   config::ScheduleSource schedules_;
   std::unique_ptr<store::StoreWriter> writer_;
+  std::unique_ptr<services::AlertService> alerts_;
   std::unique_ptr<HttpApi> api_;
 };
 

@@ -8,6 +8,7 @@
 #include "daemon/app/http_api.h"
 #include "daemon/services/alert_commands.h"
 #include "daemon/services/incident_commands.h"
+#include "daemon/services/incident_service.h"
 #include "daemon/store/alert_repository.h"
 #include "daemon/store/report_repository.h"
 #include "tests/app/http_api_support.h"
@@ -48,11 +49,12 @@ class IncidentEventsTest : public ::testing::Test {
                                   false};
       store::ReportRepository(db.sql(), 24h).Insert({r, kNow});
     }
-    services::RegisterIncidentCommands(
-        control_,
-        services::IncidentCommandContext{clock_, options.database_path, *writer_, schedules_, 24h});
+    incidents_ = std::make_unique<services::IncidentService>(
+        services::IncidentServiceContext{clock_, options.database_path, *writer_, schedules_, 24h});
+    services::RegisterIncidentCommands(control_, *incidents_);
     api_ = std::make_unique<HttpApi>(io_, config_, clock_, *writer_, control_, schedules_,
-                                     config_.DataPath(config_.database));
+                                     config_.DataPath(config_.database), nullptr,
+                                     ApiServices{.incidents = incidents_.get()});
     auto token = api_->auth().CreateToken("ops", "duty_officer", "");
     token_ = std::get<0>(token);
   }
@@ -81,6 +83,7 @@ class IncidentEventsTest : public ::testing::Test {
   services::ControlServer control_;
   config::ScheduleSource schedules_;
   std::unique_ptr<store::StoreWriter> writer_;
+  std::unique_ptr<services::IncidentService> incidents_;
   std::unique_ptr<HttpApi> api_;
   std::string token_;
 };
@@ -123,9 +126,9 @@ TEST_F(IncidentEventsTest, ARefusedChangePublishesNothing) {
 // published as "alert.opened" with the severity; all-clears in the same batch cost no
 // query and publish nothing of their own.
 TEST_F(IncidentEventsTest, ANewIncidentReportPublishesItsAlertAsOpened) {
-  services::RegisterAlertCommands(
-      control_, services::AlertCommandContext{clock_, config_.DataPath(config_.database), *writer_,
-                                              schedules_, nullptr});
+  const services::AlertService alerts(services::AlertCommandContext{
+      clock_, config_.DataPath(config_.database), *writer_, schedules_, nullptr});
+  services::RegisterAlertCommands(control_, alerts);
   {
     store::Database db(config_.DataPath(config_.database));
     auto stored = store::ReportRepository(db.sql(), 24h).Find("inc-1");

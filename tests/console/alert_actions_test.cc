@@ -27,13 +27,14 @@ class AlertActionsTest : public ::testing::Test {
       : clock_(kNow),
         writer_(store::StoreWriterOptions::For(dir_.File("pingan.db")), [](auto) {}),
         control_(io_, zmq_),
+        alerts_(services::AlertCommandContext{clock_, dir_.File("pingan.db"), writer_, schedules_,
+                                              nullptr}),
         auth_(clock_, Options(), [this](AuthService::Job job) { writer_.Post(std::move(job)); }),
         router_(auth_) {
-    services::RegisterAlertCommands(
-        control_, services::AlertCommandContext{clock_, dir_.File("pingan.db"), writer_, schedules_,
-                                                nullptr});
-    api::RegisterApiRoutes(router_, auth_,
-                           app::MakeApiBackend(control_, schedules_, dir_.File("pingan.db")));
+    services::RegisterAlertCommands(control_, alerts_);
+    api::ApiBackend backend = app::MakeApiBackend(control_, schedules_, dir_.File("pingan.db"));
+    backend.alerts = &alerts_;
+    api::RegisterApiRoutes(router_, auth_, std::move(backend));
     EXPECT_EQ(auth_.AddUser("duty", "duty_officer", "", "correct horse battery"), std::nullopt);
     writer_.Post([](store::Database& db) {
       store::AlertRepository(db.sql()).Insert(
@@ -89,6 +90,7 @@ class AlertActionsTest : public ::testing::Test {
   zmq::context_t zmq_{1};
   store::StoreWriter writer_;
   services::ControlServer control_;
+  services::AlertService alerts_;
   config::ScheduleSource schedules_;
   AuthService auth_;
   Router router_;
@@ -189,7 +191,7 @@ TEST_F(AlertActionsTest, TheDaemonWiringServesTheApiAndTheUserCommands) {
   config.database = "pingan.db";
   config.http.listen = "127.0.0.1:0";
   app::HttpApi api(io_, config, clock_, writer_, control_, schedules_,
-                   config.DataPath(config.database));
+                   config.DataPath(config.database), nullptr, app::ApiServices{.alerts = &alerts_});
   EXPECT_NE(api.port(), 0);
   EXPECT_GE(api.router().routes().size(), 13u);
   // The users made before are loaded; a new one can be added over the control channel.
@@ -204,6 +206,32 @@ TEST_F(AlertActionsTest, TheDaemonWiringServesTheApiAndTheUserCommands) {
   login.body = nlohmann::json{{"name", "duty"}, {"password", "correct horse battery"}}.dump();
   login.headers["content-type"] = "application/json";
   EXPECT_EQ(api.router().Handle(login).status, 200);
+}
+
+}  // namespace
+}  // namespace pingan::console
+
+namespace pingan::console {
+namespace {
+
+// One JSON view: pinganctl's alert.show / alerts and the console's GET routes answer
+// the same document for the same alert.
+TEST_F(AlertActionsTest, TheControlCommandAndTheRouteShowTheSameJson) {
+  Request show = Post("/api/v1/alerts/alert-1", json::object());
+  show.method = "GET";
+  show.body.clear();
+  const Response shown = router_.Handle(show);
+  ASSERT_EQ(shown.status, 200) << shown.body;
+  const json by_command =
+      control_.Dispatch(json{{"command", "alert.show"}, {"args", {{"id", "alert-1"}}}}.dump());
+  ASSERT_TRUE(by_command["ok"]) << by_command;
+  EXPECT_EQ(json::parse(shown.body), by_command["result"]);
+  Request list = show;
+  list.target = "/api/v1/alerts";
+  const Response listed = router_.Handle(list);
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  const json all = control_.Dispatch(json{{"command", "alerts"}, {"args", json::object()}}.dump());
+  EXPECT_EQ(json::parse(listed.body), all["result"]);
 }
 
 }  // namespace

@@ -1,7 +1,10 @@
-// ApiFixture: the whole /api/v1 router over a temporary database, a FakeClock and a
-// fake control backend holding alerts of two districts (A and B), for tests that drive
-// the API as a pure function. Persistence jobs run at once on the test's own
-// connection, so what the AuthService writes can be read back immediately.
+// ApiFixture: the whole /api/v1 router over a temporary database, a FakeClock, real
+// alert and incident services holding one alert and one incident report in each of two
+// districts (alert-a and report-a at school a1 in A, alert-b and report-b at b1 in B)
+// and a fake control backend for the routes still served by commands, for tests that
+// drive the API as a pure function. The AuthService's persistence jobs run at once on
+// the test's own connection, so what it writes can be read back immediately; the
+// services' changes go through a StoreWriter (Drain() waits for them).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -16,11 +19,15 @@
 #include "daemon/api/api_routes.h"
 #include "daemon/console/auth.h"
 #include "daemon/console/router.h"
+#include "daemon/services/alert_service.h"
+#include "daemon/services/incident_service.h"
+#include "daemon/store/alert_repository.h"
 #include "daemon/store/audit_log.h"
 #include "daemon/store/database.h"
 #include "daemon/store/report_repository.h"
 #include "tests/console/console_query_fakes.h"
 #include "tests/console/fake_overview.h"
+#include "tests/fakes/drain_writer.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/temp_dir.h"
 
@@ -28,6 +35,7 @@ namespace pingan::console {
 
 inline const core::Instant kStart = core::FromUnixMillis(1'780'000'000'000);
 inline constexpr const char* kPassword = "correct horse battery";
+inline constexpr core::Millis kTextRetention = std::chrono::hours{24};
 
 class ApiFixture : public ::testing::Test {
  protected:
@@ -40,10 +48,19 @@ class ApiFixture : public ::testing::Test {
                 job(*db_);
               }),
         overview_(clock_),
+        writer_(WriterOptions(dir_.File("pingan.db")), [](auto) {}),
+        alert_service_(
+            services::AlertCommandContext{clock_, dir_.File("pingan.db"), writer_, schedules_, {}}),
+        incident_service_(services::IncidentServiceContext{clock_, dir_.File("pingan.db"), writer_,
+                                                           schedules_, kTextRetention}),
         router_(auth_) {
     // Schools: a1 in district A, b1 in district B.
     parent_ = {{"a1", "district-a"}, {"b1", "district-b"}};
     alerts_ = {{"alert-a", "a1"}, {"alert-b", "b1"}};
+    for (const auto& [id, school] : alerts_) {
+      store::AlertRepository(db_->sql())
+          .Insert(core::NewMissingAlert(id, school, "daily", "w1", kStart));
+    }
     api::ApiBackend backend;
     backend.command = [this](const std::string& command, const nlohmann::json& args) {
       return FakeCommand(command, args);
@@ -56,6 +73,9 @@ class ApiFixture : public ::testing::Test {
     backend.reads = dir_.File("pingan.db");
     FakeOverviewAnswers();
     backend.overview = &overview_;
+    backend.alerts = &alert_service_;
+    backend.incidents = &incident_service_;
+    backend.on_incident_changed = [this](const std::string& id) { changed_.push_back(id); };
     backend.data_version = [this] { return data_version_; };
     api::RegisterApiRoutes(router_, auth_, backend);
     for (auto [name, role, scope] :
@@ -65,6 +85,12 @@ class ApiFixture : public ::testing::Test {
     }
     StoreIncident("report-a", "a1");
     StoreIncident("report-b", "b1");
+  }
+
+  static store::StoreWriterOptions WriterOptions(std::string path) {
+    store::StoreWriterOptions options = store::StoreWriterOptions::For(std::move(path));
+    options.text_retention = kTextRetention;
+    return options;
   }
 
   static AuthOptions Options() {
@@ -88,50 +114,18 @@ class ApiFixture : public ::testing::Test {
                                 0,
                                 0,
                                 true};
-    store::ReportRepository(db_->sql(), std::chrono::hours{24}).Insert({r, kStart});
+    store::ReportRepository(db_->sql(), kTextRetention).Insert({r, kStart});
   }
 
   nlohmann::json FakeCommand(const std::string& command, const nlohmann::json& args) {
     commands_.push_back(command);
     if (auto answer = custom_command_ ? custom_command_(command, args) : std::nullopt)
       return *answer;
-    auto alert_json = [](const std::string& id, const std::string& school) {
-      return nlohmann::json{{"id", id}, {"school_id", school}, {"state", "open"}};
-    };
-    if (command == "alerts" || command == "missing") {
+    if (command == "missing") {
       nlohmann::json out = nlohmann::json::array();
-      for (const auto& [id, school] : alerts_) out.push_back(alert_json(id, school));
+      for (const auto& [id, school] : alerts_)
+        out.push_back({{"id", id}, {"school_id", school}, {"state", "open"}});
       return out;
-    }
-    if (command == "alert.show") {
-      auto it = alerts_.find(args.at("id").get<std::string>());
-      if (it == alerts_.end()) throw ApiError(404, "not_found", "no alert");
-      return alert_json(it->first, it->second);
-    }
-    if (command == "alert.ack" || command == "alert.resolve" || command == "alert.comment") {
-      return nlohmann::json{{"accepted", true}, {"id", args.at("id")}, {"who", args.at("who")}};
-    }
-    if (command == "incidents" || command.starts_with("incident.")) {
-      // report-a at a1, report-b at b1 (as stored above); the summary only with_text.
-      const std::map<std::string, std::string> incidents{{"report-a", "a1"}, {"report-b", "b1"}};
-      auto incident_json = [&](const std::string& id, const std::string& school) {
-        nlohmann::json out{{"report_id", id},
-                           {"school_id", school},
-                           {"severity", "III"},
-                           {"case", nullptr},
-                           {"notes", nlohmann::json::array()}};
-        if (args.value("with_text", false)) out["summary"] = "protected text of " + id;
-        return out;
-      };
-      if (command == "incidents") {
-        nlohmann::json out = nlohmann::json::array();
-        for (const auto& [id, school] : incidents) out.push_back(incident_json(id, school));
-        return out;
-      }
-      auto it = incidents.find(args.at("id").get<std::string>());
-      if (it == incidents.end()) throw ApiError(404, "not_found", "no incident report");
-      if (command == "incident.show") return incident_json(it->first, it->second);
-      return nlohmann::json{{"accepted", true}, {"report_id", it->first}, {"who", args.at("who")}};
     }
     if (auto answer = FakeConsoleQuery(command, args)) return *answer;
     return nlohmann::json{{"command", command}};
@@ -193,6 +187,9 @@ class ApiFixture : public ::testing::Test {
     return r;
   }
 
+  // Waits until the StoreWriter ran the changes posted so far.
+  void Drain() { testing::DrainWriter(writer_); }
+
   // Audit actions in order of writing.
   std::vector<std::string> AuditActions() {
     std::vector<std::string> out;
@@ -206,10 +203,15 @@ class ApiFixture : public ::testing::Test {
   int persisted_ = 0;
   AuthService auth_;
   testing::FakeOverview overview_;
+  store::StoreWriter writer_;
+  config::ScheduleSource schedules_;  // no organisation: the alert views name no schools
+  services::AlertService alert_service_;
+  services::IncidentService incident_service_;
   Router router_;
   std::map<std::string, std::string> parent_;
-  std::map<std::string, std::string> alerts_;
+  std::map<std::string, std::string> alerts_;  // alert id -> school, as stored
   std::vector<std::string> commands_;
+  std::vector<std::string> changed_;  // ApiBackend::on_incident_changed, in order
   // ApiBackend::data_version: tests move it to stand for changed data.
   uint64_t data_version_ = 1;
   // A test's own answers (and a look at the arguments); nullopt: the defaults above.

@@ -175,7 +175,7 @@ TEST_F(EventRouteTest, IdleExpiryEndsTheStreamAtTheNextHeartbeatButApiCallsKeepI
   const core::Millis idle = auth_.options().idle_timeout;
   clock_.Advance(idle - std::chrono::minutes{1});
   // The busy page refreshes its data through the API: that is activity.
-  EXPECT_EQ(Get("/api/v1/alerts", busy_cookie).status, 200);
+  EXPECT_EQ(Get("/api/v1/deadlines", busy_cookie).status, 200);
   hub_.Heartbeat();
   EXPECT_TRUE(quiet->open());
   clock_.Advance(std::chrono::minutes{2});  // quiet: past the idle timeout; busy: 2 min

@@ -1,48 +1,20 @@
 // The incident case routes over the ApiFixture's users and stored reports (report-a at
-// school a1 in district A, report-b at b1 in district B), answered by the real incident
-// commands and written by a real StoreWriter: who may act, who sees free text, and
-// that a leader reaches nothing outside the subtree.
+// school a1 in district A, report-b at b1 in district B), answered by the real
+// IncidentService and written by a real StoreWriter: who may act, who sees free text,
+// and that a leader reaches nothing outside the subtree.
 #include <gtest/gtest.h>
 
 #include <future>
 
-#include "daemon/app/http_api.h"
-#include "daemon/services/incident_commands.h"
 #include "tests/console/api_fixture.h"
-#include "tests/fakes/drain_writer.h"
 
 namespace pingan::console {
 namespace {
 
 using nlohmann::json;
 
-store::StoreWriterOptions RetainingADay(store::StoreWriterOptions options) {
-  options.text_retention = std::chrono::hours{24};
-  return options;
-}
-
 class IncidentRoutesTest : public ApiFixture {
  protected:
-  IncidentRoutesTest()
-      : writer_(RetainingADay(store::StoreWriterOptions::For(dir_.File("pingan.db"))), [](auto) {}),
-        control_(io_, zmq_),
-        routes_(auth_) {
-    services::RegisterIncidentCommands(
-        control_, services::IncidentCommandContext{clock_, dir_.File("pingan.db"), writer_,
-                                                   schedules_, std::chrono::hours{24}});
-    api::ApiBackend backend = app::MakeApiBackend(control_, schedules_, dir_.File("pingan.db"));
-    backend.in_subtree = [this](const std::string& unit, const std::string& scope) {
-      auto it = parent_.find(unit);
-      return unit == scope || (it != parent_.end() && it->second == scope);
-    };
-    backend.on_incident_changed = [this](const std::string& id) { changed_.push_back(id); };
-    api::RegisterApiRoutes(routes_, auth_, backend);
-  }
-  ~IncidentRoutesTest() override { writer_.Stop(); }
-
-  // Waits (without sleeping) until every job posted so far ran on the writer thread.
-  void Drain() { pingan::testing::DrainWriter(writer_); }
-
   struct Session {
     std::string cookie;
     std::string csrf;
@@ -53,11 +25,11 @@ class IncidentRoutesTest : public ApiFixture {
     return s;
   }
   Response Get(const Session& s, const std::string& path) {
-    return routes_.Handle(WithSession(Make("GET", path), s.cookie));
+    return router_.Handle(WithSession(Make("GET", path), s.cookie));
   }
   Response Post(const Session& s, const std::string& path, const json& body) {
     const Response res =
-        routes_.Handle(WithSession(Make("POST", path, body.dump()), s.cookie, s.csrf));
+        router_.Handle(WithSession(Make("POST", path, body.dump()), s.cookie, s.csrf));
     Drain();
     return res;
   }
@@ -66,14 +38,6 @@ class IncidentRoutesTest : public ApiFixture {
     EXPECT_EQ(res.status, 200) << res.body;
     return json::parse(res.body);
   }
-
-  store::StoreWriter writer_;
-  boost::asio::io_context io_;
-  zmq::context_t zmq_;
-  services::ControlServer control_;
-  config::ScheduleSource schedules_;
-  Router routes_;
-  std::vector<std::string> changed_;
 };
 
 TEST_F(IncidentRoutesTest, DutyOfficerAssignsNotesAndCloses) {

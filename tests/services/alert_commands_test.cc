@@ -4,12 +4,8 @@
 
 #include <future>
 
-#include "daemon/jobs/escalation_runner.h"
 #include "daemon/store/audit_log.h"
-#include "tests/fakes/drain_writer.h"
-#include "tests/fakes/fake_clock.h"
-#include "tests/fakes/temp_dir.h"
-#include "tests/services/escalation_support.h"
+#include "tests/services/alert_fixture.h"
 
 namespace pingan::services {
 namespace {
@@ -18,21 +14,10 @@ using namespace std::chrono_literals;
 using nlohmann::json;
 using testing::At;
 
-class AlertCommandsTest : public ::testing::Test {
+// The control commands over AlertFixture's three escalated missing alerts.
+class AlertCommandsTest : public AlertFixture {
  protected:
-  AlertCommandsTest() : clock_(At(1, 10, 30)), server_(io_, zmq_) {
-    store::StoreWriterOptions options;
-    options.database_path = dir_.File("pingan.db");
-    writer_ = std::make_unique<store::StoreWriter>(options, [](auto) {});
-    schedules_.Set(testing::MakeDistrict(3));
-    {
-      store::Database db(options.database_path);
-      ids_ = testing::InsertMissing(db, 3, At(1, 10, 30));
-      jobs::RunEscalation(db, schedules_.Get().get(), *setup_, At(1, 10, 30));
-    }
-    RegisterAlertCommands(
-        server_, AlertCommandContext{clock_, options.database_path, *writer_, schedules_, setup_});
-  }
+  AlertCommandsTest() : server_(io_, zmq_) { RegisterAlertCommands(server_, *alerts_); }
 
   json Call(const std::string& command, const json& args) {
     return server_.Dispatch(json{{"command", command}, {"args", args}}.dump());
@@ -47,18 +32,9 @@ class AlertCommandsTest : public ::testing::Test {
     EXPECT_FALSE(answer.value("ok", true)) << answer.dump();
     return answer["error"].value("code", "");
   }
-  // Waits until the writer ran everything posted so far.
-  void Flush() { pingan::testing::DrainWriter(*writer_); }
-
-  testing::TempDir dir_;
-  testing::FakeClock clock_;
   boost::asio::io_context io_;
   zmq::context_t zmq_;
   ControlServer server_;
-  std::unique_ptr<store::StoreWriter> writer_;
-  config::ScheduleSource schedules_;
-  std::shared_ptr<config::EscalationSetup> setup_ = testing::MakeSetup();
-  std::vector<std::string> ids_;
 };
 
 TEST_F(AlertCommandsTest, ListsAlertsWithFilters) {
@@ -95,11 +71,9 @@ TEST_F(AlertCommandsTest, AcknowledgeNeedsWhoAndCommentAndStopsEscalation) {
   EXPECT_EQ(shown["outbox"][0]["channel"], "email");
   EXPECT_EQ(ErrorCode("alert.ack", {{"id", ids_[0]}, {"who", "李四"}, {"comment", "me too"}}),
             "refused");
-  store::Database db(dir_.File("pingan.db"), store::OpenMode::kReadOnly);
-  const auto audit = store::RecentAudit(db.sql(), 10);
-  ASSERT_FALSE(audit.empty());
-  EXPECT_EQ(audit[0].action, "alert.acknowledge");
-  EXPECT_EQ(audit[0].actor, "user:王五");
+  const store::AuditEntry last = LatestAudit();
+  EXPECT_EQ(last.action, "alert.acknowledge");
+  EXPECT_EQ(last.actor, "user:王五");
 }
 
 TEST_F(AlertCommandsTest, ResolveByHandTellsThoseNotified) {

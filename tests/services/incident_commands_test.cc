@@ -1,5 +1,6 @@
-// The incident case commands over a real database and StoreWriter: what they answer at
-// once, what the writer then stores, and the audit entries it writes (never free text).
+// The incident case commands and the typed IncidentService under them, over a real
+// database and StoreWriter: what they answer at once, what the writer then stores, and
+// the audit entries it writes (never free text).
 #include "daemon/services/incident_commands.h"
 
 #include <gtest/gtest.h>
@@ -7,13 +8,14 @@
 #include <future>
 
 #include "daemon/core/alert.h"
+#include "daemon/services/incident_json.h"
 #include "daemon/store/alert_repository.h"
 #include "daemon/store/audit_log.h"
 #include "daemon/store/report_repository.h"
 #include "tests/fakes/drain_writer.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/fakes/temp_dir.h"
-#include "tests/services/escalation_support.h"
+#include "tests/services/alert_fixture.h"
 
 namespace pingan::services {
 namespace {
@@ -42,8 +44,9 @@ class IncidentCommandsTest : public ::testing::Test {
       auto alert = core::NewIncidentAlert("alert-2", stored->report, At(1, 10));
       store::AlertRepository(db.sql()).Insert(std::get<core::Alert>(alert));
     }
-    RegisterIncidentCommands(server_, IncidentCommandContext{clock_, options.database_path,
-                                                             *writer_, schedules_, kRetention});
+    service_ = std::make_unique<IncidentService>(
+        IncidentServiceContext{clock_, options.database_path, *writer_, schedules_, kRetention});
+    RegisterIncidentCommands(server_, *service_);
   }
   ~IncidentCommandsTest() override { writer_->Stop(); }
 
@@ -95,6 +98,7 @@ class IncidentCommandsTest : public ::testing::Test {
   ControlServer server_;
   std::unique_ptr<store::StoreWriter> writer_;
   config::ScheduleSource schedules_;
+  std::unique_ptr<IncidentService> service_;
 };
 
 TEST_F(IncidentCommandsTest, ListsIncidentFactsNewestFirstWithoutText) {
@@ -241,6 +245,50 @@ TEST_F(IncidentCommandsTest, RefusesUnknownReportsAndBadText) {
   EXPECT_EQ(too_long.dump().find("安"), std::string::npos) << "errors never quote the text";
   Flush();
   EXPECT_EQ(Audit().size(), 1u) << "only the valid note was written";
+}
+
+// The typed service under the commands: typed filters, the detail with and without
+// text, the accepted (trimmed) requests, and the event view built from a typed row.
+TEST_F(IncidentCommandsTest, TheTypedServiceListsFindsAndShows) {
+  EXPECT_EQ(service_->List({}).size(), 2u);
+  IncidentQuery one = ParseIncidentQuery("open");
+  one.school_id = "s02";
+  const auto found = service_->List(one);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].alert_id, "alert-2");
+  EXPECT_EQ(found[0].report.report.incident->summary, "") << "rows carry no text";
+  EXPECT_EQ(ControlErrorOf([] { ParseIncidentQuery("resolved"); }), "bad_request");
+  EXPECT_EQ(ControlErrorOf([] { ParseCloseOutcome("maybe"); }), "bad_request");
+  EXPECT_EQ(service_->FindMany({"inc-1", "calm", "nope", "inc-2"}).size(), 2u);
+  EXPECT_EQ(ControlErrorOf([this] { service_->Find("calm"); }), "not_found");
+
+  service_->AddNote({"inc-1", "duty", "已到现场"});
+  Flush();
+  const IncidentDetail plain = service_->Show("inc-1", false);
+  ASSERT_EQ(plain.notes.size(), 1u);
+  EXPECT_FALSE(plain.notes[0].text.has_value());
+  EXPECT_FALSE(plain.summary.has_value());
+  const IncidentDetail full = service_->Show("inc-1", true);
+  EXPECT_EQ(full.notes[0].text, "已到现场");
+  EXPECT_EQ(full.summary, kSummary);
+}
+
+TEST_F(IncidentCommandsTest, TheTypedServiceAnswersTheAcceptedRequestAndTheEventHasNoText) {
+  const AssignRequest accepted = service_->Assign({"inc-2", " duty ", " 张局 ", "  "});
+  EXPECT_EQ(accepted.owner, "张局");
+  EXPECT_EQ(accepted.who, "duty");
+  EXPECT_EQ(accepted.owner_role, "");
+  service_->AddNote({"inc-2", "duty", "点名的笔记"});
+  const CloseRequest closed = service_->Close({"inc-2", "duty", store::CaseOutcome::kHandled, ""});
+  EXPECT_EQ(CloseAcceptedJson(closed)["outcome"], "handled");
+  Flush();
+  const json event = IncidentEventJson(service_->Find("inc-2"));
+  EXPECT_EQ(event, (json{{"report_id", "inc-2"},
+                         {"school_id", "s02"},
+                         {"case_state", "closed"},
+                         {"owner", "张局"}}));
+  EXPECT_EQ(IncidentEventJson(service_->Find("inc-1"))["case_state"], "open");
+  EXPECT_EQ(ControlErrorOf([this] { service_->AddNote({"inc-2", "duty", "x"}); }), "refused");
 }
 
 }  // namespace

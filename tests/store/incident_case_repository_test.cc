@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "daemon/store/alert_repository.h"
+#include "daemon/store/audit_log.h"
 #include "daemon/store/database.h"
 #include "daemon/store/report_repository.h"
 #include "tests/fakes/temp_dir.h"
@@ -222,6 +223,25 @@ TEST_F(IncidentCaseRepositoryTest, ANoteWrittenAfterTheSummaryWasPurgedKeepsItsD
   // Its purge date is the one the summary had: due at the next pass.
   EXPECT_EQ(PurgeIncidentText(db_.sql(), kT0 + kRetention + 2h).notes, 1);
   EXPECT_FALSE(cases_.Notes("inc")[0].text);
+}
+
+TEST_F(IncidentCaseRepositoryTest, ApplyCaseChangeAuditsWhatItDidAndWritesNothingElse) {
+  Store("inc-1", "a1", kT0);
+  const AuditEntry audit{{}, "user:duty", "incident.close", "inc-1", "handled"};
+  auto close = [](IncidentCaseRepository& cases, core::Instant now) {
+    return cases.Close("inc-1", CaseOutcome::kHandled, "duty", "", now);
+  };
+  EXPECT_EQ(ApplyCaseChange(db_, kRetention, kT0 + 1h, close, audit), CaseChange::kDone);
+  EXPECT_EQ(ApplyCaseChange(db_, kRetention, kT0 + 2h, close, audit), CaseChange::kClosed);
+  auto note = [](IncidentCaseRepository& cases, core::Instant now) {
+    return cases.AddNote("nope", "duty", "x", now);
+  };
+  EXPECT_EQ(ApplyCaseChange(db_, kRetention, kT0 + 2h, note, audit), CaseChange::kNotFound);
+  const std::vector<AuditEntry> written = RecentAudit(db_.sql(), 10);
+  ASSERT_EQ(written.size(), 1u) << "refused changes leave no audit entry";
+  EXPECT_EQ(written[0].at, kT0 + 1h);
+  EXPECT_EQ(written[0].action, "incident.close");
+  EXPECT_EQ(cases_.Find("inc-1")->the_case->closed_at, kT0 + 1h);
 }
 
 TEST(CaseNamesTest, RoundTrip) {

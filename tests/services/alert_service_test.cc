@@ -1,0 +1,84 @@
+#include "daemon/services/alert_service.h"
+
+#include <gtest/gtest.h>
+
+#include "daemon/store/audit_log.h"
+#include "tests/services/alert_fixture.h"
+
+namespace pingan::services {
+namespace {
+
+using testing::At;
+
+// The typed service over AlertFixture's three escalated missing alerts.
+class AlertServiceTest : public AlertFixture {};
+
+TEST_F(AlertServiceTest, ListsWithTypedFilters) {
+  EXPECT_EQ(alerts_->List({}).size(), 3u);
+  AlertQuery one;
+  one.school_id = "s02";
+  const auto found = alerts_->List(one);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].school_id, "s02");
+  EXPECT_EQ(found[0].state, core::AlertState::kOpen);
+  EXPECT_TRUE(alerts_->List(ParseAlertQuery("resolved", "")).empty());
+  EXPECT_EQ(ControlErrorOf([] { ParseAlertQuery("closed", ""); }), "bad_request");
+  EXPECT_EQ(ControlErrorOf([] { ParseAlertQuery("", "boring"); }), "bad_request");
+}
+
+TEST_F(AlertServiceTest, ShowsTheAlertWithItsOutboxRows) {
+  const AlertDetail d = alerts_->Show(ids_[0]);
+  EXPECT_EQ(d.alert.id, ids_[0]);
+  EXPECT_FALSE(d.alert.timeline.empty());
+  ASSERT_EQ(d.alert.notified.size(), 1u);
+  ASSERT_EQ(d.outbox.size(), 1u);
+  EXPECT_EQ(d.outbox[0].status, core::OutboxStatus::kPending);
+  EXPECT_EQ(ControlErrorOf([this] { alerts_->Show("nope"); }), "not_found");
+}
+
+TEST_F(AlertServiceTest, AcknowledgeIsCheckedAtOnceAndWrittenByTheWriter) {
+  EXPECT_EQ(ControlErrorOf([this] { alerts_->Acknowledge({ids_[0], "王五", "  "}); }), "refused");
+  EXPECT_EQ(ControlErrorOf([this] { alerts_->Acknowledge({"nope", "a", "b"}); }), "not_found");
+  const AckResult r = alerts_->Acknowledge({ids_[0], "王五", "calling the school"});
+  EXPECT_EQ(r.id, ids_[0]);
+  EXPECT_EQ(r.ack_expires_at, At(1, 12, 30)) << "the policy's ack timeout";
+  Flush();
+  const core::Alert a = alerts_->Find(ids_[0]);
+  EXPECT_EQ(a.state, core::AlertState::kAcknowledged);
+  EXPECT_EQ(a.acknowledged_by, "王五");
+  EXPECT_EQ(a.timeline.back().comment, "calling the school");
+  EXPECT_EQ(ControlErrorOf([this] {
+              alerts_->Acknowledge({ids_[0], "李四", "me too"});
+            }),
+            "refused");
+  const store::AuditEntry last = LatestAudit();
+  EXPECT_EQ(last.action, "alert.acknowledge");
+  EXPECT_EQ(last.actor, "user:王五");
+}
+
+TEST_F(AlertServiceTest, ResolveAndComment) {
+  EXPECT_EQ(ControlErrorOf([] { ParseResolveRequestReason("late_report_received"); }),
+            "bad_request");
+  ResolveRequest req{ids_[1], "王五", "school closed", ParseResolveRequestReason("false_alarm")};
+  alerts_->Resolve(req);
+  alerts_->Comment({ids_[2], "王五", "phoned"});
+  Flush();
+  const core::Alert resolved = alerts_->Find(ids_[1]);
+  EXPECT_EQ(resolved.state, core::AlertState::kResolved);
+  EXPECT_EQ(resolved.resolve_reason, core::ResolveReason::kFalseAlarm);
+  EXPECT_EQ(alerts_->Find(ids_[2]).timeline.back().comment, "phoned");
+  EXPECT_EQ(ControlErrorOf([this, &req] { alerts_->Resolve(req); }), "refused");
+}
+
+TEST_F(AlertServiceTest, ListsTheOutboxWithEveryStateCounted) {
+  const OutboxListing all = alerts_->ListOutbox({});
+  EXPECT_EQ(all.rows.size(), 3u);
+  ASSERT_EQ(all.counts.size(), 4u);
+  EXPECT_EQ(all.counts.at(core::OutboxStatus::kPending), 3);
+  EXPECT_EQ(all.counts.at(core::OutboxStatus::kFailed), 0);
+  EXPECT_TRUE(alerts_->ListOutbox(ParseOutboxQuery("failed", 10)).rows.empty());
+  EXPECT_EQ(ControlErrorOf([] { ParseOutboxQuery("lost", 10); }), "bad_request");
+}
+
+}  // namespace
+}  // namespace pingan::services
