@@ -41,7 +41,9 @@ class Reader {
                                  const std::map<std::string, Handler>& handlers) const {
     if (!map.IsMap()) return Error(map, prefix, "must be a mapping of keys to values");
     for (const auto& kv : map) {
-      const std::string key = kv.first.as<std::string>();
+      // `? [a, b]: 1` has a list for a key.
+      if (!kv.first.IsScalar()) return Error(kv.first, prefix, "keys must be plain text");
+      const std::string key = kv.first.Scalar();
       const std::string path = prefix.empty() ? key : prefix + "." + key;
       auto it = handlers.find(key);
       if (it == handlers.end()) return Error(kv.first, path, "not a known setting");

@@ -89,7 +89,8 @@ std::optional<LoadError> Reader::HeaderMap(
   const std::string p = KeyPath(path, key);
   if (!n.IsMap()) return Error(n, p, "must be a mapping of header names to values");
   for (const auto& kv : n) {
-    const std::string name = kv.first.as<std::string>();
+    std::string name;
+    if (auto e = KeyName(kv.first, p, name)) return e;
     std::string value;
     if (auto e = Secret(n, p, name.c_str(), value)) return e;
     out.emplace_back(name, value);

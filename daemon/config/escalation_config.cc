@@ -173,7 +173,8 @@ std::optional<LoadError> ReadGroups(const Reader& r, const YAML::Node& n, const 
   if (!n.IsDefined() || n.IsNull()) return std::nullopt;
   if (!n.IsMap()) return r.Error(n, path, "must map group names to lists of people");
   for (const auto& kv : n) {
-    const std::string name = kv.first.as<std::string>();
+    std::string name;
+    if (auto e = r.KeyName(kv.first, path, name)) return e;
     const std::string gpath = KeyPath(path, name);
     if (auto e = r.Sequence(kv.second, gpath)) return e;
     std::vector<core::Recipient>& people = c.groups[name];

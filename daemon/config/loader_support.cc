@@ -66,6 +66,13 @@ std::optional<LoadError> YamlReader::Keys(const YAML::Node& node, const std::str
   return std::nullopt;
 }
 
+std::optional<LoadError> YamlReader::KeyName(const YAML::Node& key, const std::string& path,
+                                             std::string& out) const {
+  if (!key.IsScalar()) return Error(key, path, "keys must be plain text");
+  out = key.Scalar();
+  return std::nullopt;
+}
+
 std::optional<LoadError> YamlReader::Sequence(const YAML::Node& node,
                                               const std::string& path) const {
   if (!node.IsDefined() || node.IsNull() || node.IsSequence()) return std::nullopt;

@@ -41,6 +41,9 @@ class YamlReader {
   // silently ignored setting).
   std::optional<LoadError> Keys(const YAML::Node& node, const std::string& path,
                                 std::initializer_list<std::string_view> allowed) const;
+  // The text of a mapping key (`? [a, b]: 1` has a list for a key, which is an error).
+  std::optional<LoadError> KeyName(const YAML::Node& key, const std::string& path,
+                                   std::string& out) const;
   // `node` must be a sequence (a missing node counts as an empty one).
   std::optional<LoadError> Sequence(const YAML::Node& node, const std::string& path) const;
 

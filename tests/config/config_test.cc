@@ -86,6 +86,13 @@ TEST(Config, ErrorsNameFileLineAndKey) {
   e = ErrorOf("listen: 7450\n");
   EXPECT_EQ(e.key, "listen");
 
+  // Found by tests/fuzz/config_yaml_fuzz.cc: a list as a key threw out of ParseConfig.
+  e = ErrorOf("ingest:\n  ? [backlog]\n  : 10\n");
+  EXPECT_EQ(e.line, 2);
+  EXPECT_EQ(e.key, "ingest");
+  EXPECT_NE(e.message.find("plain text"), std::string::npos);
+  EXPECT_EQ(ErrorOf("? [a]\n: 1\n").line, 1);
+
   e = ErrorOf("log_level: loud\n");
   EXPECT_EQ(e.key, "log_level");
 

@@ -167,6 +167,20 @@ TEST(EscalationConfig, MistakesNameTheLineAndTheKey) {
   EXPECT_NE(e.message.find("PINGAN_TEST_UNSET_SECRET"), std::string::npos);
 }
 
+// Found by tests/fuzz/escalation_yaml_fuzz.cc: a list as a mapping key made yaml-cpp
+// throw out of the loader (std::terminate in pingand --check-config).
+TEST(EscalationConfig, AKeyThatIsNotTextIsAnErrorNotAnException) {
+  LoadError e = ParseError("groups:\n  ? [a, b]\n  : []\n");
+  EXPECT_EQ(e.line, 2);
+  EXPECT_EQ(e.key, "groups");
+  EXPECT_NE(e.message.find("plain text"), std::string::npos);
+  e = ParseError(
+      "channels:\n  sms:\n    url: https://sms.example.cn\n    headers:\n"
+      "      ? {a: 1}\n      : x\n");
+  EXPECT_EQ(e.key, "channels.sms.headers");
+  EXPECT_NE(e.message.find("plain text"), std::string::npos);
+}
+
 TEST(EscalationConfig, PreparationChecksPoliciesAndTheRosterAgainstTheTree) {
   const SharedSchedule district = testing::MakeDistrict(2);
   EscalationSettings bad_unit = Parse(
