@@ -112,15 +112,15 @@ class AttributionTest : public ::testing::Test {
     }
     return landed;
   }
-  const Window& Slot(int i) {
-    slots_ = schedule_.WindowsOn("s1", 2026_y / 10 / 3);
-    return slots_[static_cast<size_t>(i)];
+  // A copy: one expression may call Slot twice, and a reference into a vector that the
+  // second call replaces would dangle (clang evaluates arguments right to left).
+  Window Slot(int i) const {
+    return schedule_.WindowsOn("s1", 2026_y / 10 / 3).at(static_cast<size_t>(i));
   }
 
   OrgTree tree_;
   Schedule schedule_;
   std::map<std::string, Instant> received_;
-  std::vector<Window> slots_;
 };
 
 TEST_F(AttributionTest, MorningAndAfternoonNeedOneReportEach) {
