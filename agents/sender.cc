@@ -177,10 +177,13 @@ void Sender::ApplyAck(const wire::Ack& ack, core::Instant now) {
   if (it == in_flight_.end()) {
     // A late answer: still authoritative when it is final (stored or refused for good).
     ++stats_.unmatched_acks;
-    if (ack.status != wire::AckStatus::kRejected) spool_.MarkAcked(ack.report_id, ack.status);
-    if (ack.status == wire::AckStatus::kRejected && permanent) {
-      spool_.MarkRejected(ack.report_id, *ack.reason, ack.detail);
+    bool applied = false;
+    if (ack.status != wire::AckStatus::kRejected) {
+      applied = spool_.MarkAcked(ack.report_id, ack.status);
+    } else if (permanent) {
+      applied = spool_.MarkRejected(ack.report_id, *ack.reason, ack.detail);
     }
+    if (applied && observer_) observer_(ack, std::nullopt);
     return;
   }
   const InFlight entry = it->second;

@@ -107,8 +107,10 @@ class Sender {
   const std::string& last_problem() const { return last_problem_; }
   const SenderStats& stats() const { return stats_; }
 
-  // Called for every ack applied to the spool, with the time since the report was sent.
-  using AckObserver = std::function<void(const wire::Ack&, core::Millis round_trip)>;
+  // Called for every ack applied to the spool, with the time since the report was sent;
+  // round_trip is nullopt for a late ack (one that came after its report's ack timeout),
+  // which the spool still takes when it is final (stored, duplicate, refused for good).
+  using AckObserver = std::function<void(const wire::Ack&, std::optional<core::Millis> round_trip)>;
   void set_ack_observer(AckObserver observer) { observer_ = std::move(observer); }
 
  private:

@@ -47,8 +47,9 @@ TEST_F(SenderTest, DeliversOverCurveAndForgets) {
   const auto b = Add(testing::Incident("text"));
   Sender sender(*spool_, clock_, Options({router.endpoint()}));
   std::vector<std::string> observed;
-  sender.set_ack_observer(
-      [&](const wire::Ack& ack, core::Millis) { observed.push_back(ack.report_id); });
+  sender.set_ack_observer([&](const wire::Ack& ack, std::optional<core::Millis>) {
+    observed.push_back(ack.report_id);
+  });
 
   ASSERT_TRUE(StepUntil(sender, [&] { return spool_->Counts().acked == 2; }));
   EXPECT_EQ(spool_->Get(a.report_id)->ack_status, wire::AckStatus::kStored);
@@ -261,6 +262,51 @@ TEST_F(SenderTest, AliveDaemonOnlyReschedulesTheLateReport) {
   EXPECT_TRUE(sender.connected());
   EXPECT_EQ(State(lost), SpoolState::kPending);
   EXPECT_FALSE(spool_->Get(lost.report_id)->last_error.empty());
+}
+
+// Under load an ack can come after its report's ack timeout. It is still the daemon's
+// word: the spool takes it and the observer hears of it (with no round trip), so a
+// fleet counting acks counts every report the daemon answered.
+TEST_F(SenderTest, ALateAckStillCountsAndIsObserved) {
+  std::string late_id;
+  std::string second_id;
+  TestRouter router(server_keys_, [&](const core::Report& r, int) -> std::optional<wire::Ack> {
+    if (r.report_id == late_id) return std::nullopt;  // not yet
+    if (r.report_id == second_id) return Answer(r, wire::AckStatus::kStored);
+    // The third report's arrival releases the first one's answer.
+    core::Report first = r;
+    first.report_id = late_id;
+    return Answer(first, wire::AckStatus::kStored);
+  });
+  const auto first = Add();
+  late_id = first.report_id;
+  SenderOptions options = Options({router.endpoint()});
+  options.retry = BackoffPolicy{seconds{600}, seconds{600}, 2.0, Jitter::kDecorrelated};
+  Sender sender(*spool_, clock_, options);
+  std::vector<std::pair<std::string, std::optional<core::Millis>>> observed;
+  sender.set_ack_observer([&](const wire::Ack& ack, std::optional<core::Millis> round_trip) {
+    observed.emplace_back(ack.report_id, round_trip);
+  });
+  ASSERT_TRUE(StepUntil(sender, [&] { return router.received() == 1; }));
+  clock_.Advance(seconds{5});
+  core::Report second = AllClear("school-1", clock_.Now());
+  second_id = second.report_id;
+  Add(second);
+  ASSERT_TRUE(StepUntil(sender, Answered(second)));  // the daemon is alive
+  clock_.Advance(seconds{6});
+  sender.Step();  // the first report's ack timeout passes
+  ASSERT_EQ(sender.stats().timeouts, 1u);
+  ASSERT_TRUE(sender.connected());
+
+  Add(AllClear("school-1", clock_.Now()));
+  ASSERT_TRUE(StepUntil(sender, Answered(first)));
+  EXPECT_EQ(spool_->Get(first.report_id)->ack_status, wire::AckStatus::kStored);
+  EXPECT_EQ(sender.stats().unmatched_acks, 1u);
+  ASSERT_EQ(observed.size(), 2u);
+  EXPECT_EQ(observed[0].first, second.report_id);
+  EXPECT_TRUE(observed[0].second.has_value());
+  EXPECT_EQ(observed[1].first, first.report_id);
+  EXPECT_FALSE(observed[1].second.has_value()) << "a late ack has no round trip";
 }
 
 TEST_F(SenderTest, InsecureDevModeNeedsNoKeys) {

@@ -116,7 +116,7 @@ TEST(Delivery, SigtermUnderLoadAcksEveryReportItCommitted) {
   fleet.QueueAllClears(80, kToday);
   // Long enough that no ack comes after its agent gave up on it (a late ack is not
   // seen by AckedIds), short enough to resend what the stopped daemon never read.
-  fleet.set_ack_timeout(8s);
+  fleet.set_ack_timeout(12s);
   fleet.StartDelivery(180s);
   for (size_t acks : {300u, 1500u}) {
     ASSERT_TRUE(fleet.WaitForAcks(acks, 60s));

@@ -111,7 +111,7 @@ class SchoolFleet {
   }
   uint64_t duplicates() const { return duplicates_; }
   // How long an agent waits for an ack before it resends (before StartDelivery). An ack
-  // that comes later still counts in the agent's spool but not in AckedIds.
+  // that comes later, on the same connection, still counts (the spool takes it).
   void set_ack_timeout(std::chrono::milliseconds timeout) { ack_timeout_ = timeout; }
 
  private:
@@ -127,7 +127,7 @@ class SchoolFleet {
     options.reconnect_ivl_max = std::chrono::milliseconds{500};
     options.max_in_flight = 8;
     agent::Sender sender(context_, *spools_[i], clock_, options);
-    sender.set_ack_observer([this](const wire::Ack& ack, core::Millis) {
+    sender.set_ack_observer([this](const wire::Ack& ack, std::optional<core::Millis>) {
       if (ack.status == wire::AckStatus::kDuplicate) ++duplicates_;
       std::lock_guard lock(mu_);
       acked_.insert(ack.report_id);
