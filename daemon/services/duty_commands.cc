@@ -140,7 +140,7 @@ json Handover(const ConsoleQueryContext& c, const json& args) {
   store::AlertRepository alerts(db.sql());
   json opened = json::array(), acknowledged = json::array(), resolved = json::array(),
        still_open = json::array(), incidents = json::array();
-  for (const std::string& id : store::AlertIdsActiveSince(db.sql(), since)) {
+  for (const std::string& id : store::AlertIdsActiveSince(db.db(), since)) {
     auto a = alerts.Find(id);
     if (!a || !Allowed(b.get(), restriction, a->school_id)) continue;
     if (in_span(a->created_at)) opened.push_back(AlertJson(b.get(), *a));
@@ -151,7 +151,8 @@ json Handover(const ConsoleQueryContext& c, const json& args) {
       if (e.what == "resolved") resolved.push_back(EventJson(b.get(), *a, e));
     }
   }
-  for (const store::StoredReport& r : IncidentsReceived(db.sql(), since, until + core::Millis{1})) {
+  for (const store::StoredReport& r :
+       store::IncidentReportsReceived(db.db(), since, until + core::Millis{1})) {
     if (Allowed(b.get(), restriction, r.report.school_id)) {
       incidents.push_back(IncidentFactsJson(b.get(), r));
     }

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "daemon/core/local_time.h"
+#include "daemon/store/activity_queries.h"
 #include "daemon/store/alert_repository.h"
 #include "daemon/store/ledger_repository.h"
 
@@ -34,10 +35,10 @@ core::BoardStatus StatusOf(const RowsBySchool& rows, const core::Unit& school, b
       it == rows.end() ? std::nullopt : std::optional(BoardStatusOf(it->second.status)), paused);
 }
 
-IncidentDays IncidentsCovering(SQLite::Database& db, date::sys_days first, date::sys_days last) {
+IncidentDays IncidentsCovering(store::Database& db, date::sys_days first, date::sys_days last) {
   IncidentDays out;
   for (const store::StoredReport& r :
-       IncidentsReceived(db, first - date::days{1}, last + kIncidentLateness)) {
+       store::IncidentReportsReceived(db, first - date::days{1}, last + kIncidentLateness)) {
     const date::sys_days covers{r.report.covers};
     if (covers >= first && covers <= last) out[r.report.school_id].push_back(covers);
   }
@@ -192,7 +193,7 @@ DayBoard OverviewService::Board(const BoardQuery& q) const {
   }
   auto db = c_.reads.Acquire();
   store::LedgerRepository ledger(db.sql());
-  const IncidentDays incidents = IncidentsCovering(db.sql(), first, last);
+  const IncidentDays incidents = IncidentsCovering(db.db(), first, last);
   DayBoard out{day, now, UnitRefOf(*b, viewed), 0, {}};
   for (const core::DueWindow& due : windows) {
     if (auto w = WindowBoard(*b, viewed, due, RowsOf(ledger, due.window), incidents)) {

@@ -5,7 +5,6 @@
 #include <date/tz.h>
 
 #include "daemon/core/local_time.h"
-#include "daemon/store/activity_queries.h"
 
 namespace pingan::services {
 
@@ -95,18 +94,6 @@ json TimeOrNull(const std::optional<core::Instant>& t) {
 
 int64_t CeilMinutes(core::Millis d) {
   return std::chrono::ceil<std::chrono::minutes>(d).count();
-}
-
-std::vector<store::StoredReport> IncidentsReceived(SQLite::Database& db, core::Instant from,
-                                                   core::Instant to) {
-  // Reading needs no retention setting (it only matters for inserts).
-  store::ReportRepository reports(db, core::Millis{0});
-  std::vector<store::StoredReport> out;
-  for (const std::string& id : store::IncidentReportIdsReceived(db, from, to)) {
-    auto r = reports.Find(id);
-    if (r && r->report.incident) out.push_back(std::move(*r));
-  }
-  return out;
 }
 
 core::BoardStatus BoardStatusOf(store::LedgerRowStatus s) {

@@ -64,8 +64,4 @@ core::BoardStatus BoardStatusOf(store::LedgerRowStatus s);
 // Whole minutes, rounded up: a report 20 s late is "1 minute" late, not 0.
 int64_t CeilMinutes(core::Millis d);
 
-// Incident reports received in [from, to), oldest first, without their protected text.
-std::vector<store::StoredReport> IncidentsReceived(SQLite::Database& db, core::Instant from,
-                                                   core::Instant to);
-
 }  // namespace pingan::services

@@ -46,7 +46,7 @@ TEST_F(ActivityQueriesTest, AlertsWithAnythingToSaySinceAnInstant) {
                       kT0 + 12h));
   Insert("new", kT0 + 13h);
   Apply(core::Resolve(*alerts_.Find("new"), core::ResolveReason::kHandled, "a", "x", kT0 + 14h));
-  std::vector<std::string> ids = AlertIdsActiveSince(db_.sql(), since);
+  std::vector<std::string> ids = AlertIdsActiveSince(db_, since);
   std::sort(ids.begin(), ids.end());
   EXPECT_EQ(ids, (std::vector<std::string>{"acked-since", "new", "open-old", "resolved-since"}));
 }
@@ -65,10 +65,17 @@ TEST_F(ActivityQueriesTest, IncidentReportsByArrivalThroughTheirAlerts) {
     alerts_.Insert(std::get<core::Alert>(core::NewIncidentAlert("alert-" + r.report_id, r, at)));
   }
   Insert("a-missing-alert", kT0 + 1h);
-  EXPECT_EQ(IncidentReportIdsReceived(db_.sql(), kT0 + 1h, kT0 + 3h),
+  EXPECT_EQ(IncidentReportIdsReceived(db_, kT0 + 1h, kT0 + 3h),
             (std::vector<std::string>{"incident-1", "incident-2"}))
       << "from inclusive, to exclusive; only incidents";
-  EXPECT_TRUE(IncidentReportIdsReceived(db_.sql(), kT0 + 3h, kT0 + 4h).empty());
+  EXPECT_TRUE(IncidentReportIdsReceived(db_, kT0 + 3h, kT0 + 4h).empty());
+
+  const std::vector<StoredReport> rows = IncidentReportsReceived(db_, kT0 + 1h, kT0 + 3h);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].report.report_id, "incident-1");
+  EXPECT_EQ(rows[1].report.report_id, "incident-2");
+  EXPECT_EQ(rows[1].received_at, kT0 + 2h);
+  EXPECT_TRUE(rows[0].report.incident.has_value());
 }
 
 }  // namespace

@@ -175,7 +175,7 @@ TEST_F(AlertIndexesTest, TheHandOverReadsOnlyUnresolvedAndRecentlyResolvedAlerts
   // and later, resolved a minute after).
   const core::Instant since = kStart + std::chrono::seconds{1490} + 1min;
   std::vector<std::string> ids;
-  const auto plans = PlansOf(db.sql(), [&] { ids = AlertIdsActiveSince(db.sql(), since); });
+  const auto plans = PlansOf(db.sql(), [&] { ids = AlertIdsActiveSince(db, since); });
   const std::string plan = PlanReading(plans, "FROM alerts");
   EXPECT_TRUE(Has(plan, "MULTI-INDEX OR")) << plan;
   EXPECT_TRUE(Has(plan, "alerts_by_state")) << plan;
