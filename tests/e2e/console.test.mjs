@@ -305,6 +305,10 @@ test('an incident gets a case owner, a follow-up note and is closed', async () =
   assert.match(await linked.textContent('#contacts [data-unit=district] .on-duty'), /王值班/);
   assert.equal(await linked.getAttribute('#contacts [data-unit=district] .on-duty a.mail', 'href'),
     'mailto:wang@district.example.cn');
+  // The timeline and the delivery table speak Chinese: no "system", no "webhook".
+  await linked.waitForSelector('#notifications td:has-text("推送")');
+  assert.match(await linked.textContent('#timeline'), /系统/);
+  assert.doesNotMatch(await linked.textContent('#timeline li:first-child strong'), /system/);
   await linked.screenshot({ path: path.join(SHOTS, 'e2e-alert-phone.png'), fullPage: true });
   await linked.close();
 

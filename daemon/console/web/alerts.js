@@ -94,14 +94,15 @@ function actions(a, reload) {
 
 function timeline(a) {
   return el('ol', { id: 'timeline', class: 'timeline' }, (a.timeline || []).map((e) =>
-    el('li', {}, el('time', {}, fullTime(e.at)), ' ', el('strong', {}, e.actor || ''), ' ',
+    el('li', {}, el('time', {}, fullTime(e.at)), ' ',
+      el('strong', {}, e.actor === 'system' ? t('system_actor') : e.actor || ''), ' ',
       label('w_', e.what), e.comment ? el('q', {}, e.comment) : '')));
 }
 
 function notifications(a) {
   return table([
     { title: t('recipient'), key: 'recipient' },
-    { title: t('channel'), key: 'channel' },
+    { title: t('channel'), cell: (r) => label('ch_', r.channel) },
     { title: t('kind'), cell: (r) => label('m_', r.kind) },
     { title: t('delivery'), cell: (r) => el('span', { class: 'delivery ' + r.state }, label('d_', r.state)) },
     { title: t('attempts'), key: 'attempts' },
