@@ -24,15 +24,6 @@ namespace {
 
 using nlohmann::json;
 
-// body[key] as text, or "" when absent or null; 400 when it is something else.
-std::string OptionalText(const json& body, const char* key) {
-  auto it = body.find(key);
-  if (it == body.end() || it->is_null()) return "";
-  if (!it->is_string())
-    throw console::ApiError(400, "bad_request", std::string("'") + key + "' is text");
-  return it->get<std::string>();
-}
-
 // Runs a control command, giving the codes the generic mapping does not know their
 // statuses (a refusal, not a server fault).
 json Run(const ApiContext& api, const std::string& command, const json& args) {

@@ -38,6 +38,8 @@ using ApiPtr = std::shared_ptr<ApiContext>;
 nlohmann::json Body(const console::RouteContext& c);
 // body[key] as non-empty text; 400 naming the key otherwise.
 std::string Text(const nlohmann::json& body, const char* key);
+// body[key] as text, "" when absent or null; 400 when it is something else.
+std::string OptionalText(const nlohmann::json& body, const char* key);
 // ?limit=N (1..10000), or `fallback`; 400 when it is not a number in range.
 int RequestedLimit(const console::RouteContext& c, int fallback);
 // The query value, or "" when absent.

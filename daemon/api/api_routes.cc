@@ -1,5 +1,6 @@
 #include "daemon/api/api_routes.h"
 
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -7,6 +8,7 @@
 #include "daemon/api/service_errors.h"
 #include "daemon/services/alert_json.h"
 #include "daemon/services/alert_service.h"
+#include "daemon/services/incident_service.h"
 
 namespace pingan::api {
 
@@ -25,6 +27,14 @@ std::string Text(const json& body, const char* key) {
   if (it == body.end() || !it->is_string() || it->get<std::string>().empty()) {
     throw console::ApiError(400, "bad_request", std::string("'") + key + "' is required text");
   }
+  return it->get<std::string>();
+}
+
+std::string OptionalText(const json& body, const char* key) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return "";
+  if (!it->is_string())
+    throw console::ApiError(400, "bad_request", std::string("'") + key + "' is text");
   return it->get<std::string>();
 }
 
@@ -73,6 +83,63 @@ core::Alert VisibleAlert(const ApiContext& api, const console::Principal& p,
     throw console::ApiError(404, "not_found", "no alert " + id);
   }
   return alert;
+}
+
+// Who owns each incident alert's case (包案领导), by report id; leaves the map empty
+// when the incident service is not wired.
+std::map<std::string, std::string> CaseOwners(const ApiContext& api,
+                                              const std::vector<core::Alert>& alerts) {
+  std::vector<std::string> reports;
+  for (const core::Alert& a : alerts) {
+    if (a.kind == core::AlertKind::kIncident && a.acknowledged_by.empty())
+      reports.push_back(a.report_id);
+  }
+  std::map<std::string, std::string> owners;
+  if (api.backend.incidents == nullptr || reports.empty()) return owners;
+  for (const store::IncidentRow& row :
+       CallService([&] { return api.backend.incidents->FindMany(reports); })) {
+    if (row.the_case) owners[row.report.report.report_id] = row.the_case->owner;
+  }
+  return owners;
+}
+
+console::Response Queue(const ApiContext& api, const console::RouteContext& c) {
+  const services::AlertService& alerts = Alerts(api);
+  services::AlertQueue queue = CallService([&] { return alerts.Queue(); });
+  // The same scope as the alert list: a leader's queue is their subtree's.
+  std::erase_if(queue.alerts,
+                [&](const core::Alert& a) { return !api.Visible(*c.principal, a.school_id); });
+  return console::JsonResponse(
+      200, services::QueueJson(queue.alerts, alerts.schedules().Get().get(), queue.now,
+                               CaseOwners(api, queue.alerts)));
+}
+
+// POST {ids: [...], comment?}: each visible alert acknowledged with the one comment;
+// an alert outside a leader's subtree is refused as one that does not exist.
+console::Response AckMany(const ApiContext& api, const console::RouteContext& c) {
+  const json body = Body(c);
+  const auto ids = body.find("ids");
+  if (ids == body.end() || !ids->is_array())
+    throw console::ApiError(400, "bad_request", "'ids' must be a list of alert ids");
+  if (ids->size() > services::kMaxBulkAck)
+    throw console::ApiError(400, "bad_request", "'ids' names too many alerts");
+  services::BulkAckRequest req{{}, c.principal->name, OptionalText(body, "comment")};
+  std::vector<services::BulkAckRefusal> outside;
+  for (const json& id : *ids) {
+    if (!id.is_string()) throw console::ApiError(400, "bad_request", "'ids' holds text only");
+    try {
+      VisibleAlert(api, *c.principal, id.get<std::string>());
+      req.ids.push_back(id.get<std::string>());
+    } catch (const console::ApiError& e) {
+      outside.push_back({id.get<std::string>(), e.code, e.what()});
+    }
+  }
+  services::BulkAckResult done;
+  if (!req.ids.empty() || outside.empty())
+    done = CallService([&] { return Alerts(api).AcknowledgeEach(req); });
+  done.refused.insert(done.refused.end(), outside.begin(), outside.end());
+  for (const services::AckResult& a : done.acknowledged) api.Changed("alert.updated", a.id);
+  return console::JsonResponse(done.acknowledged.empty() ? 409 : 202, services::BulkAckJson(done));
 }
 
 }  // namespace
@@ -170,12 +237,16 @@ void AddAlertRoutes(console::Router& r, ApiPtr api) {
            const std::string id = c.params.at("id");
            VisibleAlert(*api, *c.principal, id);
            const json body = Body(c);
-           const services::AckRequest req{id, c.principal->name, Text(body, "comment")};
+           const services::AckRequest req{id, c.principal->name, OptionalText(body, "comment")};
            const services::AckResult done =
                CallService([&] { return Alerts(*api).Acknowledge(req); });
            api->Changed("alert.updated", id);
            return console::JsonResponse(202, services::AckAcceptedJson(done));
          }});
+  r.Add({"POST", "/api/v1/alerts/ack", console::Permission::kActOnAlerts, true,
+         [api](const console::RouteContext& c) { return AckMany(*api, c); }});
+  r.Add({"GET", "/api/v1/queue", console::Permission::kViewAlerts, false,
+         [api](const console::RouteContext& c) { return Queue(*api, c); }});
   r.Add({"POST", "/api/v1/alerts/{id}/comment", console::Permission::kActOnAlerts, true,
          [api](const console::RouteContext& c) {
            const std::string id = c.params.at("id");

@@ -73,15 +73,6 @@ console::Response List(const ApiContext& api, const console::RouteContext& c) {
   return console::JsonResponse(200, services::IncidentListJson(visible, names.get()));
 }
 
-// body[key] as text, "" when absent or null; 400 when it is something else.
-std::string OptionalText(const json& body, const char* key) {
-  auto it = body.find(key);
-  if (it == body.end() || it->is_null()) return "";
-  if (!it->is_string())
-    throw console::ApiError(400, "bad_request", std::string("'") + key + "' is text");
-  return it->get<std::string>();
-}
-
 // Runs a case change (`act`, given the report id, the actor's name and the body) for a
 // visible incident and tells open consoles.
 console::Response Act(

@@ -1,7 +1,7 @@
 // Reference routes of the duty console: schools (list and one school's page with its
-// on-time record), calendars with the next deadlines, duty rosters (who is on duty
-// now, the holes ahead). Leaders see only their subtree: a school outside it answers
-// 404, lists are filtered by unit.
+// on-time record, whom to call about it), calendars with the next deadlines, duty rosters (who is
+// on duty now, the holes ahead). Leaders see only their subtree: a school outside it answers 404,
+// lists are filtered by unit.
 #include "daemon/api/api_context.h"
 
 namespace pingan::api {
@@ -57,6 +57,15 @@ console::Response School(const ApiContext& api, const console::RouteContext& c) 
   return console::JsonResponse(200, api.backend.command("school.show", args));
 }
 
+// Whom to call about a school: its own and its district's contacts and who is on duty
+// for each now. The units above a leader's subtree are named too (a leader calls the
+// bureau above), but a school outside it is 404 like any other.
+console::Response SchoolContacts(const ApiContext& api, const console::RouteContext& c) {
+  const std::string id = c.params.at("id");
+  if (!api.Visible(*c.principal, id)) throw console::ApiError(404, "not_found", "no school " + id);
+  return console::JsonResponse(200, api.backend.command("contacts", {{"school", id}}));
+}
+
 // Calendars, requirements and deadlines of the viewed unit's subtree: a leader sees
 // neither the periods nor the requirements nor the school counts of other districts.
 console::Response Calendars(const ApiContext& api, const console::RouteContext& c) {
@@ -94,6 +103,8 @@ void AddSchoolRoutes(console::Router& r, ApiPtr api) {
          [api](const console::RouteContext& c) { return Schools(*api, c); }});
   r.Add({"GET", "/api/v1/schools/{id}", console::Permission::kViewAlerts, false,
          [api](const console::RouteContext& c) { return School(*api, c); }});
+  r.Add({"GET", "/api/v1/schools/{id}/contacts", console::Permission::kViewAlerts, false,
+         [api](const console::RouteContext& c) { return SchoolContacts(*api, c); }});
   r.Add({"GET", "/api/v1/calendars", console::Permission::kViewAlerts, false,
          [api](const console::RouteContext& c) { return Calendars(*api, c); }});
   r.Add({"GET", "/api/v1/rosters", console::Permission::kViewAlerts, false,

@@ -77,9 +77,10 @@ void RegisterWebRoutes(Router& router) {
   AddDeepLink(router, "/alerts", "alert");
   AddDeepLink(router, "/incidents", "incident");
   AddDeepLink(router, "/schools", "school");
-  // A message about several alerts of one deadline links to the list.
+  // A message about several alerts of one deadline (13 schools missed it) links to the
+  // action queue, where they can be taken together.
   router.Add({"GET", "/alerts", Permission::kPublic, false,
-              [](const RouteContext&) { return Redirect("/#alerts"); }, Runs::kIo});
+              [](const RouteContext&) { return Redirect("/#queue"); }, Runs::kIo});
 }
 
 }  // namespace pingan::console

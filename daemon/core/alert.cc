@@ -11,10 +11,13 @@ AlertError Error(const Alert& alert, std::string message) {
   return AlertError{alert.id, std::move(message)};
 }
 
+enum class CommentIs { kRequired, kOptional };
+
 // Checks the free-form inputs of a person's action; nullopt when they are acceptable.
-std::optional<std::string> CheckActorAndComment(std::string_view who, std::string_view comment) {
+std::optional<std::string> CheckActorAndComment(std::string_view who, std::string_view comment,
+                                                CommentIs need = CommentIs::kRequired) {
   if (TrimSpace(who).empty()) return "an actor is required";
-  if (TrimSpace(comment).empty()) return "a comment is required";
+  if (need == CommentIs::kRequired && TrimSpace(comment).empty()) return "a comment is required";
   if (comment.size() > kMaxCommentBytes) return "the comment is longer than 2000 bytes";
   if (!IsValidUtf8(comment) || !IsValidUtf8(who)) return "the text is not valid UTF-8";
   return std::nullopt;
@@ -85,7 +88,11 @@ AlertResult Acknowledge(const Alert& alert, std::string_view who, std::string_vi
   if (alert.state == AlertState::kAcknowledged) {
     return Error(alert, "the alert is already acknowledged by " + alert.acknowledged_by);
   }
-  if (auto problem = CheckActorAndComment(who, comment)) return Error(alert, *problem);
+  // Taking an alert is one tap: the comment is optional (a duty room acknowledging 13
+  // missed reports has nothing to say about each).
+  if (auto problem = CheckActorAndComment(who, comment, CommentIs::kOptional)) {
+    return Error(alert, *problem);
+  }
   if (ack_timeout < Millis{0}) return Error(alert, "the acknowledgement timeout is negative");
   Alert a = alert;
   a.state = AlertState::kAcknowledged;
@@ -94,7 +101,7 @@ AlertResult Acknowledge(const Alert& alert, std::string_view who, std::string_vi
   a.ack_expires_at.reset();
   if (ack_timeout > Millis{0}) a.ack_expires_at = now + ack_timeout;
   a.escalation.next_step_at.reset();  // escalation stops; step/repetition are kept
-  a.timeline.push_back({now, a.acknowledged_by, "acknowledged", std::string(comment)});
+  a.timeline.push_back({now, a.acknowledged_by, "acknowledged", std::string(TrimSpace(comment))});
   return a;
 }
 

@@ -105,7 +105,7 @@ AlertResult NewIncidentAlert(std::string id, const Report& report, Instant now);
 
 // A person takes the alert: escalation stops. `ack_timeout` > 0 makes the
 // acknowledgement lapse after that long unless the alert is resolved (see
-// ReopenAfterAckTimeout); 0 means it never lapses. `who` and `comment` are required.
+// ReopenAfterAckTimeout); 0 means it never lapses. `who` is required, `comment` optional.
 AlertResult Acknowledge(const Alert& alert, std::string_view who, std::string_view comment,
                         Instant now, Millis ack_timeout);
 

@@ -75,7 +75,7 @@ std::vector<CtlCommand> MakeCommands() {
   c.push_back({"alert ack", "alert.ack", "Acknowledge: stops escalation",
                Post("/api/v1/alerts/{id}/ack", {"who"}), [who](CLI::App& a, CtlInputs& in) {
                  Text(a, in, "id", "id", "Alert id")->required();
-                 Text(a, in, "--comment", "comment", "What you are doing about it")->required();
+                 Text(a, in, "--comment", "comment", "What you are doing about it (optional)");
                  who(a, in);
                }});
   c.push_back({"alert comment", "alert.comment", "Add a note to the timeline; nothing else changes",

@@ -21,7 +21,7 @@ void RegisterAlertCommands(ControlServer& server, const AlertService& service) {
   });
   server.Register("alert.ack", [s](const json& args) {
     return AckAcceptedJson(s->Acknowledge(
-        {TextArg(args, "id", true), TextArg(args, "who", true), TextArg(args, "comment", true)}));
+        {TextArg(args, "id", true), TextArg(args, "who", true), TextArg(args, "comment")}));
   });
   server.Register("alert.resolve", [s](const json& args) {
     ResolveRequest r{TextArg(args, "id", true), TextArg(args, "who", true),

@@ -21,6 +21,9 @@ json AlertSummaryJson(const core::Alert& a, const config::ScheduleBundle* bundle
               {"school_id", a.school_id},
               {"school_name", UnitName(bundle, a.school_id)},
               {"requirement_id", a.requirement_id},
+              {"requirement_name", bundle != nullptr && !a.requirement_id.empty()
+                                       ? RequirementName(*bundle, a.requirement_id)
+                                       : a.requirement_id},
               {"window_id", a.window_id},
               {"report_id", a.report_id},
               {"severity", a.severity ? json(core::SeverityName(*a.severity)) : json()},
@@ -33,6 +36,7 @@ json AlertSummaryJson(const core::Alert& a, const config::ScheduleBundle* bundle
               {"policy", a.escalation.policy_id},
               {"step", a.escalation.step},
               {"pass", a.escalation.repetition},
+              {"exhausted", a.escalation.exhausted},
               {"next_wakeup", Time(store::EscalationWakeup(a))},
               {"notified", a.notified.size()}};
 }
@@ -41,6 +45,23 @@ json AlertListJson(const std::vector<core::Alert>& alerts, const config::Schedul
   json out = json::array();
   for (const core::Alert& a : alerts) out.push_back(AlertSummaryJson(a, bundle));
   return out;
+}
+
+json QueueJson(const std::vector<core::Alert>& queue, const config::ScheduleBundle* bundle,
+               core::Instant now, const std::map<std::string, std::string>& case_owners) {
+  json items = json::array();
+  for (const core::Alert& a : queue) {
+    json item = AlertSummaryJson(a, bundle);
+    item["age_minutes"] = std::chrono::floor<std::chrono::minutes>(now - a.created_at).count();
+    // Who has it: the one who acknowledged it, else an incident's case owner (包案领导).
+    auto owner = case_owners.find(a.report_id);
+    item["owner"] = !a.acknowledged_by.empty() ? a.acknowledged_by
+                    : a.kind == core::AlertKind::kIncident && owner != case_owners.end()
+                        ? owner->second
+                        : "";
+    items.push_back(std::move(item));
+  }
+  return json{{"now", core::FormatInstantUtc(now)}, {"items", items}};
 }
 
 json TimelineEntryJson(const core::TimelineEntry& e) {
@@ -118,6 +139,16 @@ json AckAcceptedJson(const AckResult& r) {
               {"id", r.id},
               {"state", "acknowledged"},
               {"ack_expires_at", Time(r.ack_expires_at)}};
+}
+
+json BulkAckJson(const BulkAckResult& r) {
+  json acknowledged = json::array();
+  for (const AckResult& a : r.acknowledged) acknowledged.push_back(AckAcceptedJson(a));
+  json refused = json::array();
+  for (const BulkAckRefusal& f : r.refused) {
+    refused.push_back({{"id", f.id}, {"code", f.code}, {"message", f.message}});
+  }
+  return json{{"acknowledged", acknowledged}, {"refused", refused}};
 }
 
 json ResolveAcceptedJson(const ResolveRequest& r) {

@@ -5,6 +5,7 @@
 // callable from any thread.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,12 @@ namespace pingan::services {
 nlohmann::json AlertSummaryJson(const core::Alert& a, const config::ScheduleBundle* bundle);
 nlohmann::json AlertListJson(const std::vector<core::Alert>& alerts,
                              const config::ScheduleBundle* bundle);
+// The action queue: {now, items: [summary + age_minutes (by `now`, the daemon's clock,
+// a drill's too), owner (who acknowledged it, else an incident's case owner from
+// `case_owners`, by report id; "" when nobody)]}, in the order given.
+nlohmann::json QueueJson(const std::vector<core::Alert>& queue,
+                         const config::ScheduleBundle* bundle, core::Instant now,
+                         const std::map<std::string, std::string>& case_owners);
 // {at, actor, what, comment}
 nlohmann::json TimelineEntryJson(const core::TimelineEntry& e);
 // The summary plus "timeline", "notified" (name, channels, first_at) and "outbox".
@@ -34,6 +41,8 @@ nlohmann::json AlertEventJson(const core::Alert& a, const config::ScheduleBundle
 
 // The answers of the accepted commands (the change is applied by the writer).
 nlohmann::json AckAcceptedJson(const AckResult& r);
+// {acknowledged: [AckAcceptedJson], refused: [{id, code, message}]}
+nlohmann::json BulkAckJson(const BulkAckResult& r);
 nlohmann::json ResolveAcceptedJson(const ResolveRequest& r);
 nlohmann::json CommentAcceptedJson(const CommentRequest& r);
 

@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <set>
+
+#include "daemon/core/alert_queue.h"
 #include "daemon/core/escalation_engine.h"
 #include "daemon/jobs/escalation_runner.h"
 #include "daemon/services/control_server.h"
@@ -113,6 +116,40 @@ AckResult AlertService::Acknowledge(const AckRequest& r) const {
         return core::Acknowledge(now_a, who, comment, now, timeout);
       });
   return AckResult{r.id, std::get<core::Alert>(check).ack_expires_at};
+}
+
+BulkAckResult AlertService::AcknowledgeEach(const BulkAckRequest& r) const {
+  if (r.ids.empty() || r.ids.size() > kMaxBulkAck) {
+    throw ControlError("bad_request",
+                       "ids must name 1.." + std::to_string(kMaxBulkAck) + " alerts");
+  }
+  BulkAckResult out;
+  std::set<std::string> seen;
+  for (const std::string& id : r.ids) {
+    if (!seen.insert(id).second) continue;
+    try {
+      out.acknowledged.push_back(Acknowledge({id, r.who, r.comment}));
+    } catch (const ControlError& e) {
+      out.refused.push_back({id, e.code, e.what()});
+    }
+  }
+  return out;
+}
+
+AlertQueue AlertService::Queue() const {
+  AlertQueue out{c_.clock.Now(), {}};
+  std::vector<core::Alert> unresolved;
+  auto db = c_.reads.Acquire();
+  store::AlertRepository alerts(db.sql());
+  for (auto state : {core::AlertState::kOpen, core::AlertState::kAcknowledged}) {
+    store::AlertFilter filter;
+    filter.state = state;
+    filter.limit = kMaxQueue;
+    for (core::Alert& a : alerts.List(filter)) unresolved.push_back(std::move(a));
+  }
+  out.alerts = core::ActionQueue(std::move(unresolved));
+  if (out.alerts.size() > static_cast<size_t>(kMaxQueue)) out.alerts.resize(kMaxQueue);
+  return out;
 }
 
 void AlertService::Resolve(const ResolveRequest& r) const {

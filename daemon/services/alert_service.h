@@ -7,6 +7,8 @@
 //   Resolve     handled | false_alarm; those already told get a "resolved" notice
 //   Comment     a timeline entry
 //   ListOutbox  outbox rows with the count of each state
+//   Queue       the unresolved alerts in the duty room's order (core/alert_queue.h)
+//   AcknowledgeEach  several alerts with one comment, each on its own timeline
 //
 // Errors throw services::ControlError: not_found (no such alert), bad_request (bad
 // input), refused (the transition does not apply to the alert as it is).
@@ -69,6 +71,30 @@ struct AckResult {
   std::optional<core::Instant> ack_expires_at;
 };
 
+// Several alerts taken at once (13 missed reports after one deadline): each is
+// acknowledged as by Acknowledge, with the same comment on each one's timeline.
+inline constexpr size_t kMaxBulkAck = 500;
+struct BulkAckRequest {
+  std::vector<std::string> ids;  // 1..kMaxBulkAck, repeats taken once
+  std::string who;
+  std::string comment;
+};
+struct BulkAckRefusal {
+  std::string id;
+  std::string code;  // a ControlError code: not_found, refused, bad_request
+  std::string message;
+};
+struct BulkAckResult {
+  std::vector<AckResult> acknowledged;
+  std::vector<BulkAckRefusal> refused;  // the others go ahead regardless
+};
+
+// The queue as of `now` (the daemon's clock: ages in a drill are drill time).
+struct AlertQueue {
+  core::Instant now{};
+  std::vector<core::Alert> alerts;
+};
+
 struct ResolveRequest {
   std::string id;
   std::string who;
@@ -105,6 +131,12 @@ class AlertService {
   core::Alert Find(const std::string& id) const;
   AlertDetail Show(const std::string& id) const;
   AckResult Acknowledge(const AckRequest& request) const;
+  // bad_request when the list is empty or too long; each alert's own refusal is in
+  // the answer.
+  BulkAckResult AcknowledgeEach(const BulkAckRequest& request) const;
+  // Every unresolved alert (at most kMaxQueue), in queue order.
+  static constexpr int kMaxQueue = 10000;
+  AlertQueue Queue() const;
   void Resolve(const ResolveRequest& request) const;
   void Comment(const CommentRequest& request) const;
   OutboxListing ListOutbox(const OutboxQuery& query) const;

@@ -17,7 +17,7 @@ using nlohmann::json;
 constexpr core::Millis kMaxHandoverSpan = std::chrono::hours{24 * 31};
 constexpr const char* kLocalFormat = "%Y-%m-%d %H:%M";
 
-json ShiftJson(const core::Roster& roster, size_t i, bool with_phone) {
+json ShiftJson(const core::Roster& roster, size_t i, bool with_contact) {
   const core::Shift& shift = roster.shifts()[i];
   const core::Roster::Interval& when = roster.intervals()[i];
   json out{{"name", shift.person.name},
@@ -25,25 +25,56 @@ json ShiftJson(const core::Roster& roster, size_t i, bool with_phone) {
            {"to", core::FormatInstantUtc(when.end)},
            {"from_local", LocalText(when.start, roster.time_zone(), kLocalFormat)},
            {"to_local", LocalText(when.end, roster.time_zone(), kLocalFormat)}};
-  if (with_phone) out["phone"] = shift.person.phone;
+  if (with_contact) {
+    out["phone"] = shift.person.phone;
+    out["email"] = shift.person.email;
+  }
   return out;
+}
+
+// Local midnight of the day `at` falls on in `zone`, and of the day after tomorrow:
+// the shifts a duty room plans with are today's and tomorrow's.
+std::pair<core::Instant, core::Instant> TodayAndTomorrow(const std::string& zone,
+                                                         core::Instant at) {
+  const date::time_zone* z = core::FindTimeZone(zone);
+  if (z == nullptr) return {at, at + date::days{2}};
+  const auto today = date::floor<date::days>(z->to_local(date::floor<std::chrono::seconds>(at)));
+  const auto start = core::LocalToInstant(date::local_seconds{today}, zone);
+  const auto end = core::LocalToInstant(date::local_seconds{today + date::days{2}}, zone);
+  if (!start || !end) return {at, at + date::days{2}};
+  return {*start, *end};
 }
 
 json RosterJson(const config::ScheduleBundle* b, const core::Roster& roster, core::Instant at) {
   json on_duty, next;  // null unless found
+  json shifts = json::array();
+  const auto [from, to] = TodayAndTomorrow(roster.time_zone(), at);
   const auto& intervals = roster.intervals();
   for (size_t i = 0; i < intervals.size(); ++i) {
     if (on_duty.is_null() && intervals[i].start <= at && at < intervals[i].end) {
-      on_duty = ShiftJson(roster, i, /*with_phone=*/true);
+      on_duty = ShiftJson(roster, i, /*with_contact=*/true);
     }
     // Shifts are sorted by start: the first one after `at` is the next hand-over.
     if (next.is_null() && intervals[i].start > at) next = ShiftJson(roster, i, false);
+    if (intervals[i].start < to && intervals[i].end > from) {
+      shifts.push_back(ShiftJson(roster, i, true));
+      shifts.back()["now"] = intervals[i].start <= at && at < intervals[i].end;
+    }
+  }
+  json gaps = json::array();
+  for (const core::RosterGap& g : core::FindGaps(roster, from, to)) {
+    gaps.push_back({{"from", core::FormatInstantUtc(g.from)},
+                    {"to", core::FormatInstantUtc(g.to)},
+                    {"from_local", LocalText(g.from, roster.time_zone(), kLocalFormat)},
+                    {"to_local", LocalText(g.to, roster.time_zone(), kLocalFormat)}});
   }
   return json{{"unit_id", roster.unit_id()},
               {"unit_name", UnitName(b, roster.unit_id())},
               {"time_zone", roster.time_zone()},
               {"on_duty", on_duty},
-              {"next", next}};
+              {"next", next},
+              {"shifts", shifts},
+              {"gaps", gaps}};
 }
 
 // The unit a scoped answer is restricted to: "" (no restriction) unless args.unit.
@@ -75,6 +106,46 @@ json Rosters(const ConsoleQueryContext& c, const json& args) {
   return json{{"at", core::FormatInstantUtc(at)},
               {"escalation", escalation != nullptr},
               {"rosters", rosters}};
+}
+
+// Everyone on duty for `unit_id` at `at` (overlapping shifts all count), with contact.
+json OnDutyJson(const config::SharedEscalation& escalation, const std::string& unit_id,
+                core::Instant at) {
+  json out = json::array();
+  if (!escalation) return out;
+  auto roster = escalation->rosters.find(unit_id);
+  if (roster == escalation->rosters.end()) return out;
+  const auto& intervals = roster->second.intervals();
+  for (size_t i = 0; i < intervals.size(); ++i) {
+    if (intervals[i].start <= at && at < intervals[i].end)
+      out.push_back(ShiftJson(roster->second, i, /*with_contact=*/true));
+  }
+  return out;
+}
+
+// Whom to call about a school: the school, then each unit above it up to and
+// including its district (a school under a township central school names three).
+json Contacts(const ConsoleQueryContext& c, const json& args) {
+  const config::SharedSchedule b = RequireSchedule(c);
+  const std::string id = TextArg(args, "school", true);
+  const core::Unit* school = b->tree.Find(id);
+  if (school == nullptr) throw ControlError("not_found", "no school " + id);
+  const core::Instant at = InstantArg(args, "at", c.clock.Now());
+  const config::SharedEscalation escalation = c.escalation.Get();
+  std::vector<const core::Unit*> units{school};
+  for (const core::Unit* u : b->tree.Ancestors(*school)) {
+    if (units.back()->kind <= core::UnitKind::kDistrict) break;
+    units.push_back(u);
+  }
+  json out = json::array();
+  for (const core::Unit* u : units) {
+    out.push_back({{"unit_id", u->id},
+                   {"unit_name", u->name},
+                   {"kind", core::UnitKindName(u->kind)},
+                   {"contacts", ContactsJson(*u)},
+                   {"on_duty", OnDutyJson(escalation, u->id, at)}});
+  }
+  return json{{"at", core::FormatInstantUtc(at)}, {"school_id", id}, {"units", out}};
 }
 
 json AlertJson(const config::ScheduleBundle* b, const core::Alert& a) {
@@ -183,6 +254,7 @@ json Handover(const ConsoleQueryContext& c, const json& args) {
 void RegisterDutyCommands(ControlServer& server, const ConsoleQueryContext& context) {
   // The context is copied into each handler; its references outlive the server.
   server.Register("rosters", [context](const json& args) { return Rosters(context, args); });
+  server.Register("contacts", [context](const json& args) { return Contacts(context, args); });
   server.Register("handover", [context](const json& args) { return Handover(context, args); });
 }
 

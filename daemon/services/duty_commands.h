@@ -3,9 +3,16 @@
 //
 //   rosters   {at?: ISO instant (default now), unit?} every unit with a roster in the
 //             unit's subtree: {at, escalation, rosters: [{unit_id, unit_name,
-//             time_zone, on_duty: {name, phone, from, to, from_local, to_local} | null,
-//             next: {name, from, to, from_local, to_local} | null}]}; escalation is false
-//             (and rosters empty) when no escalation file is configured
+//             time_zone, on_duty: {name, phone, email, from, to, from_local,
+//             to_local} | null, next: {name, from, to, from_local, to_local} | null,
+//             shifts: [{name, phone, email, from, to, from_local, to_local, now}] (those
+//             overlapping today and tomorrow in the roster's zone), gaps: [{from, to,
+//             from_local, to_local}] (nobody on duty, same two days)}]}; escalation is
+//             false (and rosters empty) when no escalation file is configured
+//   contacts  {school, at?} whom to call about a school: {at, school_id, units: [{unit_id,
+//             unit_name, kind, contacts: [{role, name, phone, email}], on_duty: [shift
+//             with contact]}]}, the school first, then each unit above it up to and
+//             including its district
 //   handover  {since?: ISO instant (default 12 h before now), unit?} the shift hand-over:
 //             {since, until, unit, counts: {opened, acknowledged, resolved, incidents,
 //             still_open}, opened: [alert], acknowledged: [{id, kind, school_id,

@@ -88,6 +88,17 @@ std::string LocalText(core::Instant t, const std::string& zone, const char* form
   return date::format(format, local);
 }
 
+json ContactsJson(const core::Unit& unit) {
+  json contacts = json::array();
+  for (const core::Contact& ct : unit.contacts) {
+    contacts.push_back({{"role", core::ContactRoleName(ct.role)},
+                        {"name", ct.name},
+                        {"phone", ct.phone},
+                        {"email", ct.email}});
+  }
+  return contacts;
+}
+
 json TimeOrNull(const std::optional<core::Instant>& t) {
   return t ? json(core::FormatInstantUtc(*t)) : json();
 }

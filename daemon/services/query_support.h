@@ -58,6 +58,8 @@ std::string RequirementName(const config::ScheduleBundle& b, std::string_view id
 // `t` on the local clock of `zone` formatted with `format` (e.g. "%H:%M"); UTC text when
 // the zone is unknown.
 std::string LocalText(core::Instant t, const std::string& zone, const char* format);
+// The unit's own contacts: [{role, name, phone, email}].
+nlohmann::json ContactsJson(const core::Unit& unit);
 nlohmann::json TimeOrNull(const std::optional<core::Instant>& t);
 // How the board shows a stored ledger row.
 core::BoardStatus BoardStatusOf(store::LedgerRowStatus s);

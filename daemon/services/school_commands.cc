@@ -195,13 +195,6 @@ json ShowSchool(const ConsoleQueryContext& c, const json& args) {
     path.push_back(
         {{"id", (*it)->id}, {"name", (*it)->name}, {"kind", core::UnitKindName((*it)->kind)}});
   }
-  json contacts = json::array();
-  for (const core::Contact& ct : school->contacts) {
-    contacts.push_back({{"role", core::ContactRoleName(ct.role)},
-                        {"name", ct.name},
-                        {"phone", ct.phone},
-                        {"email", ct.email}});
-  }
   return json{{"id", school->id},
               {"name", school->name},
               {"kind", core::UnitKindName(school->kind)},
@@ -210,7 +203,7 @@ json ShowSchool(const ConsoleQueryContext& c, const json& args) {
               {"time_zone", SchoolZone(*b, *school)},
               {"paused", school->paused},
               {"pause_reason", school->paused_reason},
-              {"contacts", contacts},
+              {"contacts", ContactsJson(*school)},
               {"stats", StatsJson(days, core::SummarizeReporting(statuses))},
               {"history", history_json},
               {"open_alerts", OpenAlerts(alerts, school->id)}};

@@ -187,6 +187,27 @@ class ApiFixture : public ::testing::Test {
     return r;
   }
 
+  // A signed-in user's cookie and CSRF token.
+  struct Session {
+    std::string cookie;
+    std::string csrf;
+  };
+  Session As(const std::string& user) {
+    Session s;
+    s.cookie = Login(user, &s.csrf);
+    return s;
+  }
+  Response Get(const Session& s, const std::string& path) {
+    return router_.Handle(WithSession(Make("GET", path), s.cookie));
+  }
+  // Posts and waits until the writer applied what the route posted.
+  Response Post(const Session& s, const std::string& path, const nlohmann::json& body) {
+    const Response res =
+        router_.Handle(WithSession(Make("POST", path, body.dump()), s.cookie, s.csrf));
+    Drain();
+    return res;
+  }
+
   // Waits until the StoreWriter ran the changes posted so far.
   void Drain() { testing::DrainWriter(writer_); }
 

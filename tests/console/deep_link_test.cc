@@ -51,14 +51,14 @@ TEST_F(DeepLinkTest, TheLinkInAMessageAboutOneAlertOpensThatAlert) {
   EXPECT_TRUE(PageKnows("alert"));
 }
 
-TEST_F(DeepLinkTest, TheLinkInAGroupedMessageOpensTheAlertList) {
+TEST_F(DeepLinkTest, TheLinkInAGroupedMessageOpensTheActionQueue) {
   core::MessageInput in;
   in.alert_ids = {"a-1", "a-2"};
   in.requirement_id = "daily";
   in.window_id = "2026-10-03";
   const std::string location = Follow(PathOf(core::ConsoleLink("https://pingan.example.cn", in)));
-  EXPECT_EQ(location, "/#alerts");
-  EXPECT_TRUE(PageKnows("alerts"));
+  EXPECT_EQ(location, "/#queue");
+  EXPECT_TRUE(PageKnows("queue"));
 }
 
 TEST_F(DeepLinkTest, IncidentAndSchoolPathsOpenTheirPages) {

@@ -15,24 +15,6 @@ using nlohmann::json;
 
 class IncidentRoutesTest : public ApiFixture {
  protected:
-  struct Session {
-    std::string cookie;
-    std::string csrf;
-  };
-  Session As(const std::string& user) {
-    Session s;
-    s.cookie = Login(user, &s.csrf);
-    return s;
-  }
-  Response Get(const Session& s, const std::string& path) {
-    return router_.Handle(WithSession(Make("GET", path), s.cookie));
-  }
-  Response Post(const Session& s, const std::string& path, const json& body) {
-    const Response res =
-        router_.Handle(WithSession(Make("POST", path, body.dump()), s.cookie, s.csrf));
-    Drain();
-    return res;
-  }
   json Show(const Session& s, const std::string& id) {
     const Response res = Get(s, "/api/v1/incidents/" + id);
     EXPECT_EQ(res.status, 200) << res.body;

@@ -33,11 +33,15 @@ TEST(AlertTest, NewMissingAlertIsOpenWithRaisedEntry) {
   EXPECT_EQ(a.timeline[0].at, Cst(3, 16));
 }
 
-TEST(AlertTest, AcknowledgeNeedsActorAndComment) {
+TEST(AlertTest, AcknowledgeNeedsAnActorAndTakesACommentOptionally) {
   const Alert a = Missing();
-  EXPECT_TRUE(std::holds_alternative<AlertError>(Acknowledge(a, "王五", "", Cst(3, 16, 5), 0ms)));
-  EXPECT_TRUE(
-      std::holds_alternative<AlertError>(Acknowledge(a, "王五", "  \n ", Cst(3, 16, 5), 0ms)));
+  for (const char* blank : {"", "  \n "}) {
+    const AlertResult acked = Acknowledge(a, "王五", blank, Cst(3, 16, 5), 0ms);
+    ASSERT_TRUE(std::holds_alternative<Alert>(acked)) << "one tap, no comment";
+    EXPECT_EQ(std::get<Alert>(acked).state, AlertState::kAcknowledged);
+    EXPECT_EQ(std::get<Alert>(acked).timeline.back().what, "acknowledged");
+    EXPECT_EQ(std::get<Alert>(acked).timeline.back().comment, "");
+  }
   EXPECT_TRUE(std::holds_alternative<AlertError>(Acknowledge(a, "", "在处理", Cst(3, 16, 5), 0ms)));
   EXPECT_TRUE(std::holds_alternative<AlertError>(
       Acknowledge(a, "王五", std::string(kMaxCommentBytes + 1, 'x'), Cst(3, 16, 5), 0ms)));

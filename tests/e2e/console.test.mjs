@@ -10,6 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,6 +29,8 @@ let daemon;
 let daemonLog = '';
 let browser;
 let baseUrl;
+let sink;
+const sunk = [];  // the JSON bodies the daemon posted to the message sink
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -65,14 +68,24 @@ function agent(school, args) {
   { timeout: 20_000, encoding: 'utf8' });
 }
 
-function writeConfig(port) {
+function writeConfig(port, sinkPort) {
   fs.writeFileSync(path.join(dir, 'org.yaml'), `units:
   - id: district
     name: 测试区教育局
     kind: district
+    contacts:
+      - {role: duty_contact, name: 区值班室, phone: "059100000000", email: duty@district.example.cn}
     children:
-      - {id: s1, name: 第一小学, kind: school}
-      - {id: s2, name: 第二小学, kind: school}
+      - id: s1
+        name: 第一小学
+        kind: school
+        contacts:
+          - {role: primary_accountable, name: 张校长, phone: "13700000001"}
+      - id: s2
+        name: 第二小学
+        kind: school
+        contacts:
+          - {role: primary_accountable, name: 刘校长, phone: "13700000002", email: head@s2.example.cn}
 `);
   fs.writeFileSync(path.join(dir, 'calendars.yaml'), `calendars:
   - name: holiday
@@ -87,12 +100,19 @@ requirements:
     deadlines: ["16:00"]
     grace: 30m
 `);
-  // A duty roster for the rosters page; the one policy matches nothing these tests raise,
-  // so no message is sent.
+  // A duty roster for the rosters and contact panels (a gap on the evening of the 2nd).
+  // An incident is told to the message sink (a webhook this test serves), which
+  // carries the link every SMS and e-mail carries; the late policy matches nothing
+  // these tests raise.
   fs.writeFileSync(path.join(dir, 'roster.csv'),
-    'district,2026-10-01 08:00,2026-10-02 08:00,王值班,13800000000,,\n' +
-    'district,2026-10-02 08:00,2026-10-03 08:00,李值班,13900000000,,\n');
+    'district,2026-10-01 08:00,2026-10-02 08:00,王值班,13800000000,wang@district.example.cn,\n' +
+    'district,2026-10-02 08:00,2026-10-02 18:00,李值班,13900000000,,\n');
   fs.writeFileSync(path.join(dir, 'escalation.yaml'), `policies:
+  - id: incident
+    kinds: [incident]
+    steps:
+      - notify: [{person: {name: 值班大屏, webhook: sink}}]
+        channels: [webhook]
   - id: late
     kinds: [late]
     steps:
@@ -102,6 +122,9 @@ leaders: {enabled: false}
 channels:
   webhooks:
     - {name: screen, url: "http://127.0.0.1:9/h"}
+    - {name: sink, url: "http://127.0.0.1:${sinkPort}/sink"}
+templates:
+  console_base_url: "http://127.0.0.1:${port}/"
 roster: roster.csv
 `);
   // Sessions run on the daemon's (drill) clock: long enough to survive the jump below.
@@ -115,7 +138,16 @@ before(async () => {
     'PINGAND_PATH, PINGANCTL_PATH and PINGAN_AGENT_PATH must be set');
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pingan-e2e-'));
   const port = await freePort();
-  writeConfig(port);
+  sink = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => {
+      try { sunk.push(JSON.parse(body)); } catch { /* not JSON: not ours */ }
+      res.end('{}');
+    });
+  });
+  await new Promise((r) => sink.listen(0, '127.0.0.1', r));
+  writeConfig(port, sink.address().port);
   baseUrl = `http://127.0.0.1:${port}`;
   daemon = spawn(PINGAND, [
     '-c', path.join(dir, 'pingand.yaml'), '--data-dir', path.join(dir, 'data'),
@@ -139,6 +171,7 @@ before(async () => {
 });
 
 after(async () => {
+  if (sink) sink.close();
   if (browser) await browser.close().catch(() => {});
   if (daemon && daemon.exitCode === null) {
     const exited = new Promise((r) => daemon.once('exit', r));
@@ -169,7 +202,12 @@ async function signIn(viewport, target = '/', user = 'duty') {
 test('duty officer sees a missed report appear live and acknowledges it', async () => {
   const page = await signIn({ width: 390, height: 844 });  // a phone
 
+  // A duty officer starts on the action queue; nothing to do yet.
+  await page.waitForSelector('#view-queue:not([hidden]) #queue-list');
+  assert.match(await page.textContent('#queue-list'), /没有待处理的告警/);
+
   // The board: today's window for both schools, nothing reported, none missing yet.
+  await page.click('#nav a[href="#board"]');
   await page.waitForSelector('#view-board:not([hidden]) article.window');
   assert.equal(await page.textContent('[data-count=schools] dd'), '2');
   assert.equal(await page.textContent('[data-count=missing] dd'), '0');
@@ -241,7 +279,7 @@ test('duty officer sees a missed report appear live and acknowledges it', async 
 test('an incident gets a case owner, a follow-up note and is closed', async () => {
   // A severity-II incident from school 2; the duty officer's page is open on the board.
   const page = await signIn({ width: 1280, height: 900 });
-  await page.waitForSelector('#view-board article.window');
+  await page.waitForSelector('#view-queue #queue-list');
   agent('s2', ['incident', '--date', '2026-10-01', '--category', 'food_safety',
     '--severity', 'II', '--injured', '3', '--occurred-at', '2026-10-01T16:50:00+08:00',
     '--summary', '午餐后三名学生腹痛，已送医观察']);
@@ -249,11 +287,37 @@ test('an incident gets a case owner, a follow-up note and is closed', async () =
   await until('the incident alert', async () =>
     (await page.getAttribute('body', 'data-last-alert')) !== null);
 
+  // The message the escalation sent to the sink links to <base>/alerts/<id>; opened in a
+  // fresh browser, it asks for the password and then shows that alert, with whom to call.
+  const message = await until('the message in the sink', async () =>
+    sunk.find((m) => m.alert_kind === 'incident' && m.console_link));
+  assert.equal(message.console_link, `${baseUrl}/alerts/${encodeURIComponent(message.alert_ids[0])}`);
+  const linked = await signIn({ width: 390, height: 844 }, new URL(message.console_link).pathname);
+  await linked.waitForSelector('#view-alert #alert-head');
+  assert.equal(decodeURIComponent(new URL(linked.url()).hash), '#alert/' + message.alert_ids[0]);
+  assert.match(await linked.textContent('#alert-head'), /第二小学/);
+  await linked.waitForSelector('#contacts [data-unit=s2]');
+  assert.equal(await linked.getAttribute('#contacts [data-unit=s2] a.tel', 'href'), 'tel:13700000002');
+  assert.equal(await linked.getAttribute('#contacts [data-unit=s2] a.mail', 'href'),
+    'mailto:head@s2.example.cn');
+  // The district's duty room, and who is on duty there now (the drill's 10-01 afternoon).
+  assert.match(await linked.textContent('#contacts [data-unit=district]'), /区值班室/);
+  assert.match(await linked.textContent('#contacts [data-unit=district] .on-duty'), /王值班/);
+  assert.equal(await linked.getAttribute('#contacts [data-unit=district] .on-duty a.mail', 'href'),
+    'mailto:wang@district.example.cn');
+  // The timeline and the delivery table speak Chinese: no "system", no "webhook".
+  await linked.waitForSelector('#notifications td:has-text("推送")');
+  assert.match(await linked.textContent('#timeline'), /系统/);
+  assert.doesNotMatch(await linked.textContent('#timeline li:first-child strong'), /system/);
+  await linked.screenshot({ path: path.join(SHOTS, 'e2e-alert-phone.png'), fullPage: true });
+  await linked.close();
+
   await page.click('#nav a[href="#incidents"]');
   await page.waitForSelector('#incident-list a');
   assert.match(await page.textContent('#incident-list'), /食品安全/);
   await page.click('#incident-list a');
   await page.waitForSelector('#view-incident #incident-summary');
+  await page.waitForSelector('#view-incident #contacts a[href="tel:13700000002"]');
   assert.match(await page.textContent('#incident-summary'), /腹痛/);  // protected, audited
   assert.match(await page.textContent('#case-owner'), /尚未指定/);
   // No notes yet: said in words, not as note number 1.
@@ -279,9 +343,68 @@ test('an incident gets a case owner, a follow-up note and is closed', async () =
   await page.close();
 });
 
+test('the action queue ranks by severity and acknowledges one or several', async () => {
+  // Three more incidents at school 2, the gravest one last; the queue puts it first, and
+  // the severity-II incident of the test before second.
+  for (const severity of ['IV', 'IV', 'I']) {
+    agent('s2', ['incident', '--date', '2026-10-01', '--category', 'fire', '--severity', severity,
+      '--occurred-at', '2026-10-01T16:58:00+08:00', '--summary', '配电箱冒烟']);
+  }
+  const page = await signIn({ width: 1280, height: 800 });
+  await page.waitForSelector('#view-queue');
+  const rows = page.locator('#queue-list li[data-alert]');
+  const severities = async () => (await rows.evaluateAll((lis) => lis.map((li) => li.className)))
+    .map((c) => /sev-(\S+)/.exec(c)[1]);
+  await until('the four open incidents', async () => (await severities()).length >= 4);
+  // Severity I, II, IV, IV; any missed or late report after every graded incident.
+  const order = await severities();
+  assert.deepEqual(order.slice(0, 4), ['I', 'II', 'IV', 'IV']);
+  assert.ok(order.slice(4).every((k) => k === 'missing' || k === 'late'), order.join());
+  assert.match(await rows.nth(0).textContent(), /已等待/);
+  assert.match(await rows.nth(0).textContent(), /第二小学/);
+  await page.screenshot({ path: path.join(SHOTS, 'e2e-queue.png'), fullPage: true });
+  const phone = await signIn({ width: 390, height: 844 });
+  await phone.waitForSelector('#queue-list li[data-alert]');
+  await phone.screenshot({ path: path.join(SHOTS, 'e2e-queue-phone.png'), fullPage: true });
+  await phone.close();
+
+  // One tap takes the severity-I incident: no comment asked for.
+  const first = await rows.nth(0).getAttribute('data-alert');
+  await rows.nth(0).locator('button.ack-one').click();
+  // It waits below, being handled, with who took it.
+  await page.waitForSelector(`#queue-taken li[data-alert="${first}"]`);
+  assert.match(await page.textContent(`#queue-taken li[data-alert="${first}"] .owner`), /duty/);
+  assert.equal(await page.locator(`#queue-list li[data-alert="${first}"]`).count(), 0);
+  assert.deepEqual((await severities()).slice(0, 3), ['II', 'IV', 'IV']);
+
+  // Tick the two severity-IV incidents; acknowledge both with one comment.
+  const chosen = [await rows.nth(1).getAttribute('data-alert'),
+    await rows.nth(2).getAttribute('data-alert')];
+  for (const id of chosen) await page.check(`#queue-list li[data-alert="${id}"] input.pick`);
+  assert.equal(await page.textContent('#queue-picked'), '2');
+  await page.fill('#bulk-comment', '已电话联系校长，正在核实');
+  await page.click('#bulk-ack');
+  await page.waitForSelector('#queue-message:has-text("已确认 2 条")');
+  // Accepted (202) at once, written by the writer a moment later; the live update follows.
+  await until('both taken', async () => {
+    for (const id of chosen) {
+      if (await page.locator(`#queue-taken li[data-alert="${id}"]`).count() !== 1) return false;
+      if (await page.locator(`#queue-list li[data-alert="${id}"]`).count() !== 0) return false;
+    }
+    return true;
+  });
+  assert.equal((await severities())[0], 'II', 'the II incident remains');
+  for (const id of chosen) {
+    await page.goto(`${baseUrl}/#alert/${encodeURIComponent(id)}`);
+    await page.waitForSelector('#timeline li:has-text("已电话联系校长，正在核实")');
+    assert.equal(await page.textContent('#alert-state'), '已确认');
+  }
+  await page.close();
+});
+
 test('calendar, school, hand-over and big-screen pages', async () => {
   const page = await signIn({ width: 1280, height: 900 });
-  await page.waitForSelector('#view-board article.window');
+  await page.waitForSelector('#view-queue');
   await page.click('#nav a[href="#calendar"]');
   await page.waitForSelector('#next-deadlines table');
   assert.match(await page.textContent('#view-calendar'), /国庆节/);
@@ -289,11 +412,21 @@ test('calendar, school, hand-over and big-screen pages', async () => {
   // Who is on duty now and next, with a number to call (the page once read a key the
   // API does not send and always said there was no roster).
   await page.click('#nav a[href="#rosters"]');
-  await page.waitForSelector('#roster-now table');
+  await page.waitForSelector('#roster-now [data-unit=district]');
   const rosters = await page.textContent('#roster-now');
-  assert.match(rosters, /王值班/);
+  assert.match(await page.textContent('#roster-now .on-duty'), /王值班/);
+  // Today's and tomorrow's shifts, each with a number, and the evening of the 2nd
+  // with nobody on duty.
+  assert.equal(await page.locator('#roster-now .shifts li.shift').count(), 2);
   assert.match(rosters, /李值班/);
-  assert.equal(await page.getAttribute('#roster-now a[href^="tel:"]', 'href'), 'tel:13800000000');
+  assert.equal(await page.getAttribute('#roster-now .on-duty a[href^="tel:"]', 'href'), 'tel:13800000000');
+  assert.equal(await page.getAttribute('#roster-now li.shift:has-text("李值班") a.tel', 'href'),
+    'tel:13900000000');
+  assert.equal(await page.locator('#roster-now li.gap:has-text("10-02 18:00 – 2026-10-03 00:00")').count(), 1);
+  await page.screenshot({ path: path.join(SHOTS, 'e2e-rosters.png'), fullPage: true });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: path.join(SHOTS, 'e2e-rosters-phone.png'), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
 
   await page.click('#nav a[href="#schools"]');
   await page.waitForSelector('#school-list a');
@@ -305,7 +438,7 @@ test('calendar, school, hand-over and big-screen pages', async () => {
 
   await page.click('#nav a[href="#handover"]');
   await page.waitForSelector('#handover-counts');
-  assert.equal(await page.textContent('#handover-counts [data-count=incidents] dd'), '1');
+  assert.equal(await page.textContent('#handover-counts [data-count=incidents] dd'), '4');
 
   await page.click('#nav a[href="#wall"]');
   await page.waitForSelector('body.wall #view-wall .wall-window');

@@ -37,7 +37,7 @@ TEST_F(AlertServiceTest, ShowsTheAlertWithItsOutboxRows) {
 }
 
 TEST_F(AlertServiceTest, AcknowledgeIsCheckedAtOnceAndWrittenByTheWriter) {
-  EXPECT_EQ(ControlErrorOf([this] { alerts_->Acknowledge({ids_[0], "王五", "  "}); }), "refused");
+  EXPECT_EQ(ControlErrorOf([this] { alerts_->Acknowledge({ids_[0], " ", "on it"}); }), "refused");
   EXPECT_EQ(ControlErrorOf([this] { alerts_->Acknowledge({"nope", "a", "b"}); }), "not_found");
   const AckResult r = alerts_->Acknowledge({ids_[0], "王五", "calling the school"});
   EXPECT_EQ(r.id, ids_[0]);
@@ -54,6 +54,52 @@ TEST_F(AlertServiceTest, AcknowledgeIsCheckedAtOnceAndWrittenByTheWriter) {
   const store::AuditEntry last = LatestAudit();
   EXPECT_EQ(last.action, "alert.acknowledge");
   EXPECT_EQ(last.actor, "user:王五");
+}
+
+TEST_F(AlertServiceTest, AcknowledgeTakesNoCommentInOneTap) {
+  alerts_->Acknowledge({ids_[0], "王五", ""});
+  Flush();
+  const core::Alert a = alerts_->Find(ids_[0]);
+  EXPECT_EQ(a.state, core::AlertState::kAcknowledged);
+  EXPECT_EQ(a.timeline.back().what, "acknowledged");
+  EXPECT_EQ(a.timeline.back().comment, "");
+}
+
+TEST_F(AlertServiceTest, AcknowledgesSeveralWithOneCommentOnEachTimeline) {
+  alerts_->Acknowledge({ids_[2], "李四", ""});
+  Flush();
+  const BulkAckResult r = alerts_->AcknowledgeEach(
+      {{ids_[0], ids_[1], ids_[0], ids_[2], "nope"}, "王五", "13 所学校漏报，已逐一电话联系"});
+  ASSERT_EQ(r.acknowledged.size(), 2u) << "a repeated id is taken once";
+  EXPECT_EQ(r.acknowledged[0].id, ids_[0]);
+  EXPECT_EQ(r.acknowledged[1].id, ids_[1]);
+  ASSERT_EQ(r.refused.size(), 2u);
+  EXPECT_EQ(r.refused[0].id, ids_[2]);
+  EXPECT_EQ(r.refused[0].code, "refused") << "already taken by 李四";
+  EXPECT_EQ(r.refused[1].code, "not_found");
+  Flush();
+  for (const std::string& id : {ids_[0], ids_[1]}) {
+    const core::Alert a = alerts_->Find(id);
+    EXPECT_EQ(a.acknowledged_by, "王五");
+    EXPECT_EQ(a.timeline.back().comment, "13 所学校漏报，已逐一电话联系");
+  }
+  EXPECT_EQ(ControlErrorOf([this] { alerts_->AcknowledgeEach({{}, "王五", ""}); }), "bad_request");
+  EXPECT_EQ(
+      ControlErrorOf([this] {
+        alerts_->AcknowledgeEach({std::vector<std::string>(kMaxBulkAck + 1, "x"), "王五", ""});
+      }),
+      "bad_request");
+}
+
+TEST_F(AlertServiceTest, TheQueueHoldsTheUnresolvedOpenOnesFirst) {
+  alerts_->Acknowledge({ids_[0], "王五", ""});
+  alerts_->Resolve({ids_[1], "王五", "school closed", core::ResolveReason::kFalseAlarm});
+  Flush();
+  const AlertQueue q = alerts_->Queue();
+  EXPECT_EQ(q.now, clock_.Now());
+  ASSERT_EQ(q.alerts.size(), 2u);
+  EXPECT_EQ(q.alerts[0].id, ids_[2]);
+  EXPECT_EQ(q.alerts[1].id, ids_[0]) << "taken: after the open one";
 }
 
 TEST_F(AlertServiceTest, ResolveAndComment) {

@@ -107,6 +107,52 @@ TEST_F(DutyCommandsTest, RostersAtAnotherInstantAndForOneUnit) {
   EXPECT_EQ(ErrorCode("rosters", {{"unit", "nowhere"}}), "not_found");
 }
 
+TEST_F(DutyCommandsTest, TodaysAndTomorrowsShiftsWithTheGapsBetween) {
+  WithRosters();
+  const json answer = Ok("rosters", json::object());  // 10-03 17:00 in Shanghai
+  const json& da = answer["rosters"][0];
+  ASSERT_EQ(da["shifts"].size(), 2u);
+  EXPECT_EQ(da["shifts"][0]["name"], "王值班");
+  EXPECT_EQ(da["shifts"][0]["now"], true);
+  EXPECT_EQ(da["shifts"][1]["name"], "李值班");
+  EXPECT_EQ(da["shifts"][1]["phone"], "13800000002") << "whom to call at the hand-over";
+  EXPECT_EQ(da["shifts"][1]["now"], false);
+  ASSERT_EQ(da["gaps"].size(), 2u);
+  EXPECT_EQ(da["gaps"][0]["from_local"], "2026-10-03 00:00");
+  EXPECT_EQ(da["gaps"][0]["to_local"], "2026-10-03 08:00");
+  EXPECT_EQ(da["gaps"][1]["from_local"], "2026-10-04 08:00");
+  EXPECT_EQ(da["gaps"][1]["to_local"], "2026-10-05 00:00");
+  const json& db = answer["rosters"][1];
+  ASSERT_EQ(db["shifts"].size(), 1u);
+  EXPECT_EQ(db["shifts"][0]["name"], "赵值班");
+  ASSERT_EQ(db["gaps"].size(), 1u);
+  EXPECT_EQ(db["gaps"][0]["to_local"], "2026-10-04 08:00");
+}
+
+TEST_F(DutyCommandsTest, ContactsOfASchoolAndItsDistrictWithWhoIsOnDuty) {
+  WithRosters();
+  const json answer = Ok("contacts", {{"school", "a1"}});
+  EXPECT_EQ(answer["school_id"], "a1");
+  ASSERT_EQ(answer["units"].size(), 2u) << "the school and its district, not the city";
+  const json& school = answer["units"][0];
+  EXPECT_EQ(school["unit_id"], "a1");
+  EXPECT_EQ(school["kind"], "school");
+  ASSERT_FALSE(school["contacts"].empty());
+  EXPECT_EQ(school["contacts"][0]["name"], "张校长");
+  EXPECT_EQ(school["contacts"][0]["phone"], "13700000001");
+  EXPECT_TRUE(school["on_duty"].empty()) << "the school has no roster";
+  const json& district = answer["units"][1];
+  EXPECT_EQ(district["unit_id"], "da");
+  EXPECT_EQ(district["unit_name"], "甲区教育局");
+  ASSERT_EQ(district["on_duty"].size(), 1u);
+  EXPECT_EQ(district["on_duty"][0]["name"], "王值班");
+  EXPECT_EQ(district["on_duty"][0]["phone"], "13800000001");
+  const json night = Ok("contacts", {{"school", "a1"}, {"at", "2026-10-03T21:00:00+08:00"}});
+  EXPECT_EQ(night["units"][1]["on_duty"][0]["name"], "李值班");
+  EXPECT_EQ(ErrorCode("contacts", {{"school", "nowhere"}}), "not_found");
+  EXPECT_EQ(ErrorCode("contacts", json::object()), "bad_request");
+}
+
 TEST_F(DutyCommandsTest, WithoutEscalationThereAreNoRosters) {
   const json answer = Ok("rosters", json::object());
   EXPECT_EQ(answer["escalation"], false);

@@ -4,6 +4,7 @@
 import {
   api, el, query, section, t, time, fullTime, label, table, can, actionForm, textArea, select,
 } from '/static/lib.js';
+import { contactsPanel } from '/static/contacts.js';
 
 const filters = { state: 'unresolved', kind: '' };
 
@@ -78,8 +79,8 @@ function actions(a, reload) {
   // The first thing to do with an open alert comes first; the rest waits below the
   // timeline, folded (on a phone three open forms pushed the timeline 2,300 px down).
   const primary = a.state === 'open' ? el('div', { class: 'actions' },
-    actionForm({ id: 'ack-form', title: t('ack'), required: ['comment'],
-      fields: [textArea('comment')], onDone: post('ack') })) : null;
+    actionForm({ id: 'ack-form', title: t('ack'),
+      fields: [textArea('comment', { placeholder: t('optional') })], onDone: post('ack') })) : null;
   const more = el('details', { id: 'more-actions', class: 'actions' },
     el('summary', {}, t('more_actions')),
     // A note for the timeline (a call that went unanswered, a follow-up) changes nothing else.
@@ -93,14 +94,15 @@ function actions(a, reload) {
 
 function timeline(a) {
   return el('ol', { id: 'timeline', class: 'timeline' }, (a.timeline || []).map((e) =>
-    el('li', {}, el('time', {}, fullTime(e.at)), ' ', el('strong', {}, e.actor || ''), ' ',
+    el('li', {}, el('time', {}, fullTime(e.at)), ' ',
+      el('strong', {}, e.actor === 'system' ? t('system_actor') : e.actor || ''), ' ',
       label('w_', e.what), e.comment ? el('q', {}, e.comment) : '')));
 }
 
 function notifications(a) {
   return table([
     { title: t('recipient'), key: 'recipient' },
-    { title: t('channel'), key: 'channel' },
+    { title: t('channel'), cell: (r) => label('ch_', r.channel) },
     { title: t('kind'), cell: (r) => label('m_', r.kind) },
     { title: t('delivery'), cell: (r) => el('span', { class: 'delivery ' + r.state }, label('d_', r.state)) },
     { title: t('attempts'), key: 'attempts' },
@@ -120,6 +122,7 @@ export async function renderAlert([id]) {
     el('p', {}, el('a', { href: '#alerts' }, t('back'))),
     head(a),
     act ? act.primary : null,
+    contactsPanel(a.school_id),
     el('h3', {}, t('timeline')), timeline(a),
     act ? act.more : null,
     el('h3', {}, t('notifications')), el('div', { id: 'notifications' }, notifications(a)));

@@ -4,6 +4,7 @@
 import { $, api, el, state, t, can } from '/static/lib.js';
 import { I18N } from '/static/i18n.js';
 import { renderBoard, renderWall } from '/static/board.js';
+import { renderQueue } from '/static/queue.js';
 import { renderAlerts, renderAlert } from '/static/alerts.js';
 import { renderIncidents, renderIncident } from '/static/incidents.js';
 import { renderSchools, renderSchool } from '/static/schools.js';
@@ -12,6 +13,7 @@ import { renderHandover, renderAudit } from '/static/records.js';
 
 // hash prefix -> [render(params), nav permission]
 const PAGES = [
+  ['queue', renderQueue, 'view_alerts'],
   ['board', renderBoard, 'view_alerts'],
   ['alerts', renderAlerts, 'view_alerts'],
   ['alert', renderAlert, 'view_alerts'],
@@ -26,10 +28,10 @@ const PAGES = [
   ['wall', renderWall, 'view_alerts'],
 ];
 
-const NAV = ['board', 'alerts', 'incidents', 'schools', 'calendar', 'rosters', 'handover',
+const NAV = ['queue', 'board', 'alerts', 'incidents', 'schools', 'calendar', 'rosters', 'handover',
   'audit', 'wall'];
 
-const live = { pending: false, timer: null, knownAlerts: new Set() };
+const live = { pending: false, timer: null, knownAlerts: new Set(), generation: 0 };
 
 function applyLang() {
   document.documentElement.lang = state.lang === 'zh' ? 'zh-CN' : 'en';
@@ -53,15 +55,21 @@ function buildNav() {
   }).map((name) => el('a', { href: '#' + name, 'data-page': name }, t('nav_' + name))));
 }
 
+// Duty officers and leaders start on what they must do (the action queue); admins and
+// auditors on the board.
+function defaultPage() {
+  return state.role === 'duty_officer' || state.role === 'leader' ? 'queue' : 'board';
+}
+
 function currentPage() {
-  const hash = location.hash.replace(/^#/, '') || 'board';
+  const hash = location.hash.replace(/^#/, '') || defaultPage();
   const [name, ...rest] = hash.split('/');
   return { name, params: rest.map(decodeURIComponent) };
 }
 
 async function route() {
   const { name, params } = currentPage();
-  const page = PAGES.find(([n]) => n === name) || PAGES[0];
+  const page = PAGES.find(([n]) => n === name) || PAGES.find(([n]) => n === 'board');
   document.body.classList.toggle('wall', page[0] === 'wall');
   for (const a of document.querySelectorAll('#nav a')) {
     a.classList.toggle('active', a.dataset.page === page[0] ||
@@ -69,8 +77,12 @@ async function route() {
   }
   $('#view-login').hidden = true;
   const main = $('#pages');
+  // Renders overlap when events come quickly; one that started earlier and answers
+  // later holds older data and must not replace the newer page.
+  const generation = ++live.generation;
   try {
     const view = await page[1](params);
+    if (generation !== live.generation) return;
     main.replaceChildren(view);
   } catch (e) {
     if (e.status === 401) return signedOut();
@@ -82,12 +94,14 @@ async function route() {
 }
 
 // Someone typing keeps the page as it is: a focused text field, or one holding text
-// not yet sent. The refresh waits until they leave it (focusout) or send it.
+// not yet sent, or a ticked box. The refresh waits until they leave it (focusout) or send it.
 function busy() {
   const active = document.activeElement;
   if (active && active.closest('#pages') && active.matches('input, textarea')) return true;
+  // Ticked boxes (alerts picked in the queue) count too: a refresh would untick them.
   return [...document.querySelectorAll('#pages textarea, #pages input')]
-    .some((node) => node.value !== node.defaultValue);
+    .some((node) => (node.type === 'checkbox' ? node.checked !== node.defaultChecked :
+      node.value !== node.defaultValue));
 }
 
 function refreshSoon() {

@@ -2,6 +2,7 @@
 // the reporting requirements; Rosters (值班表): who is on duty now and next, and the
 // gaps with nobody on duty in coming holidays and major events.
 import { api, el, query, section, t, time, fullTime, label, table } from '/static/lib.js';
+import { shiftLine } from '/static/contacts.js';
 
 function deadlines(rows) {
   return el('div', { id: 'next-deadlines' }, table([
@@ -55,10 +56,22 @@ export async function renderCalendar() {
     el('p', { class: 'muted' }, t('time_zone') + ': ' + (c.time_zone || '')));
 }
 
-function person(p) {
-  if (!p) return el('span', { class: 'warn' }, t('nobody'));
-  return el('span', {}, el('strong', {}, p.name || ''), p.phone ? [' ', el('a', { href: 'tel:' + p.phone }, p.phone)] : '',
-    p.from || p.to ? el('span', { class: 'muted' }, ' ' + time(p.from) + ' – ' + time(p.to)) : '');
+// One unit's duty: who is on duty now, today's and tomorrow's shifts (a number to call
+// for each) and the stretches with nobody on duty in between.
+function unitDuty(u) {
+  const shifts = u.shifts || [];
+  const gaps = (u.gaps || []).map((g) => ({ ...g, gap: true }));
+  const rows = [...shifts, ...gaps].sort((x, y) => String(x.from).localeCompare(String(y.from)));
+  return el('article', { class: 'card roster-unit', 'data-unit': u.unit_id },
+    el('h3', {}, u.unit_name || u.unit_id),
+    el('p', { class: 'on-duty' }, el('span', { class: 'tag' }, t('on_duty_now')), ' ',
+      u.on_duty ? shiftLine(u.on_duty) : el('span', { class: 'warn' }, t('nobody'))),
+    el('h4', {}, t('shifts_today')),
+    rows.length === 0 ? el('p', { class: 'muted' }, t('no_shifts')) :
+      el('ul', { class: 'shifts' }, rows.map((r) => r.gap ?
+        el('li', { class: 'gap warn' }, r.from_local + ' – ' + r.to_local + ' ' + t('nobody')) :
+        el('li', { class: r.now ? 'shift now' : 'shift' }, el('span', { class: 'muted' },
+          r.from_local + ' – ' + r.to_local + ' '), shiftLine({ ...r, from: '', to: '' })))));
 }
 
 export async function renderRosters() {
@@ -66,12 +79,8 @@ export async function renderRosters() {
     api('GET', '/rosters/gaps' + query({ days: 14 }))]);
   const units = now.rosters || [];
   return section('rosters', t('rosters_title'),
-    el('h3', {}, t('on_duty_now')),
-    el('div', { id: 'roster-now' }, table([
-      { title: t('unit'), cell: (u) => u.unit_name || u.unit_id },
-      { title: t('on_duty'), cell: (u) => person(u.on_duty) },
-      { title: t('next_shift'), cell: (u) => u.next ? person(u.next) : '' },
-    ], units, now.escalation === false ? t('no_escalation') : t('no_rosters'))),
+    el('div', { id: 'roster-now', class: 'grid' }, units.length ? units.map(unitDuty) :
+      el('p', { class: 'muted' }, now.escalation === false ? t('no_escalation') : t('no_rosters'))),
     el('h3', {}, t('roster_gaps')),
     table([
       { title: t('unit'), cell: (g) => g.unit_name || g.unit_id },

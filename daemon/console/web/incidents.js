@@ -5,6 +5,7 @@ import {
   api, el, query, section, t, time, fullTime, label, table, can, actionForm, textArea, textInput,
   select,
 } from '/static/lib.js';
+import { contactsPanel } from '/static/contacts.js';
 
 const OUTCOMES = ['handled', 'false_report', 'transferred'];
 let stateFilter = 'open';
@@ -111,6 +112,7 @@ export async function renderIncident([id]) {
       el('h2', { class: 'sev-' + i.severity }, (i.school_name || i.school_id), ' · ',
         label('cat_', i.category)), facts(i)),
     summary(i),
+    contactsPanel(i.school_id),
     casePanel(i, async () => view.replaceWith(await renderIncident([id]))),
     el('h3', {}, t('notes')), notes(i));
   return view;

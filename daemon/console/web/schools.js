@@ -1,6 +1,7 @@
 // Schools (学校): search, and one school's page with its on-time rate, reporting
-// history, contacts and open alerts.
+// history, whom to call and open alerts.
 import { api, el, query, section, t, time, label, table } from '/static/lib.js';
+import { contactsPanel } from '/static/contacts.js';
 
 let lastSearch = '';
 
@@ -60,13 +61,7 @@ export async function renderSchool([id]) {
       { title: t('state'), cell: (a) => label('s_', a.state) },
       { title: t('created_at'), cell: (a) => time(a.created_at) },
     ], s.open_alerts, t('no_open_alerts')),
-    el('h3', {}, t('contacts')),
-    table([
-      { title: t('role'), cell: (c) => label('role_', c.role) },
-      { title: t('name'), key: 'name' },
-      { title: t('phone'), cell: (c) => c.phone ? el('a', { href: 'tel:' + c.phone }, c.phone) : '' },
-      { title: t('email'), key: 'email' },
-    ], s.contacts),
+    contactsPanel(s.id),
     el('h3', {}, t('history')),
     el('div', { id: 'school-history' }, table([
       { title: t('covers'), key: 'covers' },
