@@ -26,22 +26,6 @@ struct GlobalFlags {
   int verbosity = 0;
 };
 
-// --summary or --summary-file (a file, or "-" for stdin: keeps the text out of `ps`).
-std::optional<std::string> ReadSummary(const std::string& inline_text, const std::string& file) {
-  if (file.empty()) return inline_text;
-  std::stringstream text;
-  if (file == "-") {
-    text << std::cin.rdbuf();
-  } else {
-    std::ifstream in(file);
-    if (!in) return std::nullopt;
-    text << in.rdbuf();
-  }
-  std::string s = text.str();
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-  return s;
-}
-
 // Waits on SIGINT/SIGTERM, which main blocked for every thread (libzmq's included), so
 // the service loop sleeps and notices a stop request in one place.
 bool WaitForStopSignal(core::Millis timeout) {
@@ -123,9 +107,11 @@ int main(int argc, char** argv) {
   auto* inc = app.add_subcommand("incident", "report an incident (突发事件)");
   inc->add_option("--category", incident.category, "e.g. fire, food_safety, fight")->required();
   inc->add_option("--severity", incident.severity, "I (most serious) .. IV, or 1..4")->required();
-  auto* summary_opt = inc->add_option("--summary", incident.summary, "what happened");
-  auto* summary_file_opt =
-      inc->add_option("--summary-file", summary_file, "read the summary from a file, - = stdin");
+  auto* summary_opt =
+      inc->add_option("--summary", incident.summary,
+                      "what happened; - reads it from stdin (text given here is visible in ps)");
+  auto* summary_file_opt = inc->add_option("--summary-file", summary_file,
+                                           "read what happened from a file, - = stdin (preferred)");
   summary_opt->excludes(summary_file_opt);
   auto* occurred_opt =
       inc->add_option("--occurred-at", occurred_at, "ISO 8601, local time if no offset");
@@ -198,7 +184,7 @@ int main(int argc, char** argv) {
         std::cerr << "pingan-agent: refused: an incident needs --summary or --summary-file\n";
         return kExitRefused;
       }
-      auto text = ReadSummary(incident.summary, summary_file);
+      auto text = ReadSummary(incident.summary, summary_file, std::cin);
       if (!text) {
         std::cerr << "pingan-agent: refused: cannot read " << summary_file << "\n";
         return kExitRefused;

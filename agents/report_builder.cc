@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <array>
+#include <fstream>
 #include <sstream>
 
 #include "daemon/core/local_time.h"
@@ -159,6 +160,23 @@ std::optional<date::year_month> ParseYearMonth(std::string_view text) {
   auto day = core::ParseDate(std::string(text) + "-01");
   if (!day) return std::nullopt;
   return day->year() / day->month();
+}
+
+std::optional<std::string> ReadSummary(const std::string& inline_text, const std::string& file,
+                                       std::istream& stdin_text) {
+  std::stringstream text;
+  if (file == "-" || (file.empty() && inline_text == "-")) {
+    text << stdin_text.rdbuf();
+  } else if (!file.empty()) {
+    std::ifstream in(file);
+    if (!in) return std::nullopt;
+    text << in.rdbuf();
+  } else {
+    return inline_text;
+  }
+  std::string s = text.str();
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return s;
 }
 
 }  // namespace pingan::agent

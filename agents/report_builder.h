@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <istream>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -82,5 +83,12 @@ std::optional<core::Instant> ParseDateTime(std::string_view text, const date::ti
 
 // "YYYY-MM", strict.
 std::optional<date::year_month> ParseYearMonth(std::string_view text);
+
+// The incident summary from the command line: `file` when given (a path, or "-" for
+// `stdin`), else `inline_text`, where "-" also means `stdin`. Reading it from a file or
+// stdin keeps the protected text out of the process list (`ps`) and shell history.
+// Trailing line ends are dropped; nullopt when the file cannot be read.
+std::optional<std::string> ReadSummary(const std::string& inline_text, const std::string& file,
+                                       std::istream& stdin_text);
 
 }  // namespace pingan::agent

@@ -134,10 +134,10 @@ for id in fz-gl-001 fz-gl-002 fz-gl-003 fz-gl-004 fz-tj-001 fz-tj-002 fz-tj-003 
 done
 agent fz-gl-005 incident --date 2026-10-01 --occurred-at 2026-10-01T13:40:00+08:00 \
   --category campus_injury --severity IV \
-  --summary "课间一名学生摔伤，已送医" --injured 1 --wait 5
+  --summary - --injured 1 --wait 5 <<<"课间一名学生摔伤，已送医"
 agent fz-tj-005 incident --date 2026-10-01 --occurred-at 2026-10-01T13:55:00+08:00 \
   --category food_safety --severity II --leader-attention \
-  --summary "午餐后多名学生出现呕吐症状，已送医观察" --injured 12 --wait 5
+  --summary - --injured 12 --wait 5 <<<"午餐后多名学生出现呕吐症状，已送医观察"
 echo "fz-gl-006 and fz-tj-006 stay silent: they are missing at 16:30 simulated time and"
 echo "escalation begins; fz-gl-006 reports late at 17:00, which closes its alert."
 

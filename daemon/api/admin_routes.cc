@@ -6,7 +6,7 @@
 //   POST /api/v1/users/{name}/disable                            admin
 //   POST /api/v1/tokens {label, role, scope?}  the token, shown once; admin
 //   GET  /api/v1/clock                         clock.now         any role
-//   POST /api/v1/clock/advance {by: "2h"}      drill clock only; admin
+//   POST /api/v1/clock/advance {by: "2h"} or {to: "<ISO instant>"}  drill only; admin
 //   GET  /api/v1/outbox?state=&limit=          notifications     status viewers
 //   GET  /api/v1/keys                          enrolled school keys; admin
 //   POST /api/v1/keys/{school} {public_key}    enrol (or replace); admin
@@ -90,9 +90,15 @@ void AddClockAndOutboxRoutes(console::Router& r, ApiPtr api) {
          }});
   r.Add({"POST", "/api/v1/clock/advance", console::Permission::kAdmin, true,
          [api](const console::RouteContext& c) {
-           const std::string by = Text(Body(c), "by");
-           const json moved = Run(*api, "clock.advance", {{"by", by}});
-           api->auth.Audit(c.principal->Actor(), "clock.advance", "", "by=" + by);
+           const json body = Body(c);
+           json args = json::object();
+           for (const char* key : {"by", "to"}) {  // one of them; the command checks
+             if (body.contains(key)) args[key] = Text(body, key);
+           }
+           const json moved = Run(*api, "clock.advance", args);
+           api->auth.Audit(c.principal->Actor(), "clock.advance", "",
+                           args.contains("to") ? "to=" + args["to"].get<std::string>()
+                                               : "by=" + args.value("by", ""));
            return console::JsonResponse(200, moved);
          }});
   r.Add({"GET", "/api/v1/outbox", console::Permission::kViewStatus, false,

@@ -53,11 +53,13 @@ struct EscalationPosition {
 };
 
 // Someone who was told about the alert, over which channels: these people also hear
-// when it is resolved.
+// when it is resolved. `pass` is the escalation pass (repetition) of the last notice
+// they were sent, so that a later step of the same pass does not tell them again.
 struct NotifiedRecipient {
   Recipient recipient;
   std::vector<ChannelKind> channels;
   Instant first_at{};
+  int pass = 0;
 
   friend bool operator==(const NotifiedRecipient&, const NotifiedRecipient&) = default;
 };

@@ -50,7 +50,8 @@ std::string DescribeNotice(const DeliveryNotice& n, const Recipient& r) {
 
 DeliveryOutcome OnDeliveryResult(const OutboxRow& row, const DeliveryResult& result,
                                  const RetryPolicy& policy, Instant now, double random01) {
-  if (row.status == OutboxStatus::kDelivered || row.status == OutboxStatus::kFailed) {
+  if (row.status == OutboxStatus::kDelivered || row.status == OutboxStatus::kFailed ||
+      row.status == OutboxStatus::kCancelled) {
     return {row, std::nullopt};
   }
   OutboxRow next = row;

@@ -81,23 +81,31 @@ class Run {
     return Contacts(unit, ContactRole::kDutyContact);
   }
 
-  // Queues one notification per new recipient; records who was told.
+  // Queues one notification per recipient not yet told in this pass; records who was
+  // told. A person reached twice (a leader also named by a later step, a duty officer
+  // who is also a contact) gets one message per alert and pass, whatever reached them;
+  // a lapsed acknowledgement (kReopened) is news and reaches everyone its step names.
   void Notify(const std::vector<Recipient>& recipients, const std::vector<ChannelKind>& channels,
               int step, int repetition, MessageKind message, const std::string& what) {
-    std::string names;
+    std::string names, already;
     for (const Recipient& r : recipients) {
       const std::string key = RecipientKey(r);
       if (!told_.insert(key).second) continue;
+      if (message != MessageKind::kReopened && ToldInPass(key, repetition)) {
+        already += (already.empty() ? "" : ", ") + r.name;
+        continue;
+      }
       std::vector<ChannelKind> usable = UsableChannels(r, channels);
       if (usable.empty()) {
         Warn(r.name + " has no address for this step's channels");
         continue;
       }
       decision_.notifications.push_back(MakeNotification(r, usable, step, repetition, message));
-      Remember(r, usable);
+      Remember(r, usable, repetition);
       names += (names.empty() ? "" : ", ") + r.name;
     }
-    Note("notified", what + ": " + (names.empty() ? "nobody" : names));
+    Note("notified", what + ": " + (names.empty() ? "nobody" : names) +
+                         (already.empty() ? "" : "; already told: " + already));
   }
 
   const Unit* school() const { return school_; }
@@ -122,15 +130,28 @@ class Run {
                         std::move(channels)};
   }
 
-  void Remember(const Recipient& r, const std::vector<ChannelKind>& channels) {
+  const NotifiedRecipient* FindNotified(const std::string& key) const {
+    for (const NotifiedRecipient& n : decision_.alert.notified) {
+      if (RecipientKey(n.recipient) == key) return &n;
+    }
+    return nullptr;
+  }
+
+  bool ToldInPass(const std::string& key, int repetition) const {
+    const NotifiedRecipient* n = FindNotified(key);
+    return n != nullptr && n->pass == repetition;
+  }
+
+  void Remember(const Recipient& r, const std::vector<ChannelKind>& channels, int repetition) {
     auto& notified = decision_.alert.notified;
     auto it = std::find_if(notified.begin(), notified.end(), [&](const NotifiedRecipient& n) {
       return RecipientKey(n.recipient) == RecipientKey(r);
     });
     if (it == notified.end()) {
-      notified.push_back({r, channels, now_});
+      notified.push_back({r, channels, now_, repetition});
       return;
     }
+    it->pass = repetition;
     for (ChannelKind k : channels) {
       if (std::find(it->channels.begin(), it->channels.end(), k) == it->channels.end()) {
         it->channels.push_back(k);
@@ -288,10 +309,12 @@ std::optional<Instant> NextWakeup(const Alert& alert) {
   return std::nullopt;
 }
 
-std::vector<Notification> ResolutionNotices(const Alert& alert) {
+std::vector<Notification> ResolutionNotices(const Alert& alert,
+                                            const std::set<std::string>& reached) {
   std::vector<Notification> out;
   if (alert.state != AlertState::kResolved) return out;
   for (const NotifiedRecipient& n : alert.notified) {
+    if (!reached.contains(RecipientKey(n.recipient))) continue;
     out.push_back(Notification{alert.id, alert.kind, alert.school_id, alert.requirement_id,
                                alert.window_id, alert.severity, alert.needs_leader_attention,
                                kResolvedStep, 0, MessageKind::kResolved, alert.resolve_reason,

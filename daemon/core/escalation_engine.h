@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -80,9 +81,12 @@ EscalationDecision Advance(const Alert& alert, const Policy* policy, const Escal
 // When Advance should run next for this alert; nullopt when nothing is pending.
 std::optional<Instant> NextWakeup(const Alert& alert);
 
-// The "resolved" notices for a resolved alert: one per recipient already notified,
-// over the channels used then. Empty when the alert is not resolved.
-std::vector<Notification> ResolutionNotices(const Alert& alert);
+// The "resolved" notices for a resolved alert: one per recipient already notified whose
+// message may have reached them (`reached`: their RecipientKeys; a message withdrawn
+// before it was sent reached no one), over the channels used then. Empty when the alert
+// is not resolved.
+std::vector<Notification> ResolutionNotices(const Alert& alert,
+                                            const std::set<std::string>& reached);
 
 // Active calendar period kinds for an alert's school at the time of the call.
 using PeriodKindsFn = std::function<std::vector<std::string>(const Alert&)>;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <iterator>
 #include <stdexcept>
 
 #include <date/tz.h>
@@ -64,15 +65,18 @@ std::string Subject(const MessageInput& in, Locale l) {
 
 std::string WindowPhrase(const MessageInput& in, Locale l) {
   const bool one = in.schools.size() == 1;
-  const std::string label =
-      !in.report_label.empty() ? in.report_label : (Zh(l) ? "报平安" : "all-clear report");
+  // "报平安" is itself a verb phrase; a named report (月度安全汇总) is "报送"-ed.
+  const bool named = !in.report_label.empty();
+  const std::string label = named ? in.report_label : (Zh(l) ? "报平安" : "all-clear report");
+  const std::string zh_send = named ? "报送" + label : label;
   std::string text = Subject(in, l);
   if (in.message == MessageKind::kDueSoon) {
     // Nothing is late yet: a nudge before the deadline.
-    text += Zh(l) ? "尚未" + label
+    text += Zh(l) ? "尚未" + zh_send
                   : (one ? " has not yet sent the " : " have not yet sent the ") + label;
   } else if (in.alert_kind == AlertKind::kMissing) {
-    text += Zh(l) ? "未按时" + label : (one ? " has not sent the " : " have not sent the ") + label;
+    text +=
+        Zh(l) ? "未按时" + zh_send : (one ? " has not sent the " : " have not sent the ") + label;
   } else {
     text += Zh(l) ? "迟报" + label : " sent the " + label + " late";
   }
@@ -83,14 +87,27 @@ std::string WindowPhrase(const MessageInput& in, Locale l) {
   return text;
 }
 
+// "伤 2 人, 亡 0 人, 失踪 1 人" / "2 injured, 0 dead, 1 missing": all three counts, so
+// that a reader never mistakes an unstated count for zero.
+std::string Casualties(const IncidentFacts& f, Locale l) {
+  const auto n = [](uint32_t v) { return std::to_string(v); };
+  if (Zh(l))
+    return "伤 " + n(f.injured) + " 人, 亡 " + n(f.dead) + " 人, 失踪 " + n(f.missing) + " 人";
+  return n(f.injured) + " injured, " + n(f.dead) + " dead, " + n(f.missing) + " missing";
+}
+
+// "一中报告突发事件: 消防安全 (II 级, 重大), 伤 2 人, 亡 0 人, 失踪 0 人, 需领导关注".
 std::string IncidentPhrase(const MessageInput& in, Locale l) {
   std::string text = Subject(in, l) + (Zh(l) ? "报告突发事件" : " reported an incident");
+  if (in.incident)
+    text += (Zh(l) ? ": " : ": ") + std::string(CategoryLabel(in.incident->category, l));
   if (in.severity) {
     const std::string grade(GradeName(*in.severity, l));
     const std::string roman(SeverityName(*in.severity));
     text +=
         Zh(l) ? " (" + roman + " 级, " + grade + ")" : " (severity " + roman + ", " + grade + ")";
   }
+  if (in.incident) text += (Zh(l) ? ", " : "; ") + Casualties(*in.incident, l);
   if (in.needs_leader_attention) text += Zh(l) ? ", 需领导关注" : "; needs leader attention";
   return text;
 }
@@ -147,6 +164,31 @@ std::string IsoUtc(Instant t) {
 }
 
 }  // namespace
+
+std::string_view CategoryLabel(IncidentCategory c, Locale l) {
+  // Index: IncidentCategory value - 1. The console's i18n.js uses the same words.
+  static constexpr std::string_view kZh[] = {
+      "校园安全/意外伤害", "食品安全", "校舍安全",       "消防安全", "交通安全/校车", "卫生疾控",
+      "大型活动",          "自然灾害", "治安和刑事案件", "打架斗殴", "学生失踪",      "心理健康",
+      "安全隐患",          "其他"};
+  static constexpr std::string_view kEn[] = {"campus safety / injury",
+                                             "food safety",
+                                             "school buildings",
+                                             "fire",
+                                             "traffic / school bus",
+                                             "health",
+                                             "large event",
+                                             "natural disaster",
+                                             "public order",
+                                             "fight",
+                                             "missing student",
+                                             "psychological crisis",
+                                             "hazard",
+                                             "other"};
+  static_assert(std::size(kZh) == kMaxIncidentCategory && std::size(kEn) == kMaxIncidentCategory);
+  const int i = std::clamp(static_cast<int>(c), 1, kMaxIncidentCategory) - 1;
+  return Zh(l) ? kZh[i] : kEn[i];
+}
 
 std::optional<Locale> ParseLocale(std::string_view name) {
   if (name == "zh-CN" || name == "zh" || name == "zh_CN") return Locale::kZhCN;
@@ -205,6 +247,7 @@ RenderedMessage RenderMessage(const MessageInput& in, const TemplateOptions& o) 
   w.event = std::string(MessageKindName(in.message));
   w.alert_kind = std::string(AlertKindName(in.alert_kind));
   if (in.severity) w.severity = std::string(SeverityName(*in.severity));
+  w.incident = in.incident;
   w.needs_leader_attention = in.needs_leader_attention;
   if (in.resolve_reason) w.resolve_reason = std::string(ResolveReasonName(*in.resolve_reason));
   w.alert_ids = in.alert_ids;

@@ -1,10 +1,11 @@
 // Message templates: the text of SMS, e-mail and webhook notifications, in Simplified
 // Chinese (default) or English.
 //
-// Messages name the school(s), the alert kind, severity, deadline and a console link.
-// By construction they cannot carry incident free text or personal data of anyone
-// involved: MessageInput has no field for it (only the recipient's own name). Pure
-// functions, safe on any thread.
+// Messages name the school(s), the alert kind, severity, deadline and a console link;
+// an incident's also its category and casualty counts (IncidentFacts). By construction
+// they cannot carry incident free text or personal data of anyone involved:
+// MessageInput has no field for it (only the recipient's own name). Pure functions,
+// safe on any thread.
 #pragma once
 
 #include <optional>
@@ -33,6 +34,7 @@ struct MessageInput {
   MessageKind message = MessageKind::kAlert;
   AlertKind alert_kind = AlertKind::kMissing;
   std::optional<Severity> severity;
+  std::optional<IncidentFacts> incident;  // category and counts of an incident alert
   bool needs_leader_attention = false;
   std::optional<ResolveReason> resolve_reason;
   std::vector<SchoolLabel> schools;  // all schools concerned, in order
@@ -63,7 +65,8 @@ struct EmailText {
 struct WebhookFields {
   std::string event;  // MessageKindName: "alert", "reminder", "reopened", "resolved"
   std::string alert_kind;
-  std::string severity;  // "I".."IV" or empty
+  std::string severity;                   // "I".."IV" or empty
+  std::optional<IncidentFacts> incident;  // "incident": category and casualty counts
   bool needs_leader_attention = false;
   std::string resolve_reason;  // empty unless resolved
   std::vector<std::string> alert_ids;
@@ -95,6 +98,9 @@ MessageInput MessageInputFor(const GroupedMessage& message, const OrgTree& tree,
 // "<base>/alerts/<id>" for one alert, "<base>/alerts?requirement=..&window=.." for a
 // group of missing/late alerts.
 std::string ConsoleLink(std::string_view base, const MessageInput& input);
+
+// "消防安全" / "fire": how messages name an incident category.
+std::string_view CategoryLabel(IncidentCategory category, Locale locale);
 
 // "10月3日 16:00" / "3 Oct 16:00" in `zone` (UTC when the zone is unknown).
 std::string FormatDeadline(Instant t, std::string_view zone, Locale locale);

@@ -49,13 +49,15 @@ std::string_view OutboxStatusName(OutboxStatus s) {
       return "delivered";
     case OutboxStatus::kFailed:
       return "failed";
+    case OutboxStatus::kCancelled:
+      return "cancelled";
   }
   return "pending";
 }
 
 std::optional<OutboxStatus> ParseOutboxStatus(std::string_view name) {
   for (auto s : {OutboxStatus::kPending, OutboxStatus::kLeased, OutboxStatus::kDelivered,
-                 OutboxStatus::kFailed}) {
+                 OutboxStatus::kFailed, OutboxStatus::kCancelled}) {
     if (OutboxStatusName(s) == name) return s;
   }
   return std::nullopt;
@@ -84,6 +86,7 @@ OutboxRow NewOutboxRow(const GroupedMessage& m, Instant now, MessageFacts facts)
   row.key = MessageKey(m);
   row.deadline = facts.deadline;
   row.report_label = std::move(facts.report_label);
+  row.incident = facts.incident;
   row.created_at = now;
   row.next_attempt_at = now;
   return row;
@@ -95,6 +98,41 @@ std::vector<std::string> AlertIds(const OutboxRow& row) {
     if (!a.alert_id.empty()) ids.push_back(a.alert_id);
   }
   return ids;
+}
+
+WithdrawDecision WithdrawAlert(const OutboxRow& row, std::string_view alert_id) {
+  WithdrawDecision d{Withdrawal::kKeep, row};
+  const bool withdrawable =
+      row.status == OutboxStatus::kPending &&
+      (row.message == MessageKind::kAlert || row.message == MessageKind::kReminder ||
+       row.message == MessageKind::kReopened);
+  if (!withdrawable) return d;
+  const size_t removed =
+      std::erase_if(d.row.alerts, [&](const GroupedAlert& a) { return a.alert_id == alert_id; });
+  if (removed == 0) return d;
+  if (!d.row.alerts.empty()) {
+    d.what = Withdrawal::kTrim;
+    return d;
+  }
+  d.what = Withdrawal::kCancel;
+  d.row.alerts = row.alerts;  // a cancelled row still says what it was about
+  d.row.status = OutboxStatus::kCancelled;
+  d.row.last_error = "withdrawn: the alert was resolved before it was sent";
+  return d;
+}
+
+bool MayHaveReached(const OutboxRow& row) {
+  switch (row.status) {
+    case OutboxStatus::kDelivered:
+    case OutboxStatus::kLeased:
+      return true;
+    case OutboxStatus::kFailed:  // given up: the channels said it did not arrive
+      return false;
+    case OutboxStatus::kPending:
+    case OutboxStatus::kCancelled:
+      return row.attempts > 0;
+  }
+  return false;
 }
 
 ChannelKind CurrentChannel(const OutboxRow& row) {
@@ -114,7 +152,9 @@ std::variant<MessageInput, std::string> MessageInputFor(const OutboxRow& row, co
     return ReminderInput(row, tree, default_zone);
   }
   if (row.alerts.empty()) return std::string("the message names no alert");
-  return MessageInputFor(row, tree, row.deadline, row.report_label, default_zone);
+  MessageInput in = MessageInputFor(row, tree, row.deadline, row.report_label, default_zone);
+  in.incident = row.incident;
+  return in;
 }
 
 }  // namespace pingan::core

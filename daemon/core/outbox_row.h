@@ -28,7 +28,8 @@
 
 namespace pingan::core {
 
-enum class OutboxStatus { kPending, kLeased, kDelivered, kFailed };
+// kCancelled: withdrawn before it was sent, because its alert was resolved (final).
+enum class OutboxStatus { kPending, kLeased, kDelivered, kFailed, kCancelled };
 std::string_view OutboxStatusName(OutboxStatus s);  // "pending", "leased", ...
 std::optional<OutboxStatus> ParseOutboxStatus(std::string_view name);
 
@@ -42,8 +43,9 @@ struct OutboxRow : GroupedMessage {
 
   SchoolLabel school;  // kDueSoon: the school (its name as it was when queued)
   std::optional<Instant> deadline;
-  std::string report_label;  // how the report is called; empty: "报平安"
-  std::string time_zone;     // kDueSoon: the window's zone; empty: the schools' zone
+  std::string report_label;               // how the report is called; empty: "报平安"
+  std::string time_zone;                  // kDueSoon: the window's zone; empty: the schools' zone
+  std::optional<IncidentFacts> incident;  // an incident alert's category and counts
   // Set by the store when the stored message could not be read; such a row is never
   // sent: its first attempt fails for good with this reason.
   std::string unreadable;
@@ -60,10 +62,11 @@ struct OutboxRow : GroupedMessage {
 };
 
 // What a message says beyond its alerts: the window's deadline and how the report is
-// called.
+// called, or the incident's category and casualty counts.
 struct MessageFacts {
   std::optional<Instant> deadline;
   std::string report_label;
+  std::optional<IncidentFacts> incident;
 };
 
 // The idempotency base of a grouped message: alert, step, repetition, message kind and
@@ -75,6 +78,27 @@ OutboxRow NewOutboxRow(const GroupedMessage& message, Instant now, MessageFacts 
 
 // The alerts the row is about, in order (none for a reminder).
 std::vector<std::string> AlertIds(const OutboxRow& row);
+
+// What becomes of a queued message when one of its alerts is resolved: nobody should be
+// asked to look at an alert that needs no one any more (Alertmanager drops a resolved
+// alert from notifications not yet sent). Only pending first notices, reminders and
+// "reopened" notices are withdrawn; a row being sent (leased), sent or given up stays as
+// it is, and so do "resolved" notices.
+enum class Withdrawal {
+  kKeep,    // not about the alert, or no longer withdrawable: unchanged
+  kTrim,    // a grouped message: the alert is left out, the others still go
+  kCancel,  // it spoke only of resolved alerts: status kCancelled, never sent
+};
+struct WithdrawDecision {
+  Withdrawal what = Withdrawal::kKeep;
+  OutboxRow row;  // the row as it must be stored
+};
+WithdrawDecision WithdrawAlert(const OutboxRow& row, std::string_view alert_id);
+
+// True when the message may have reached its recipient: delivered, being sent, or
+// attempted before (a timed-out attempt may have got through). Such a recipient hears
+// that the alert was resolved; one whose message was withdrawn untried does not.
+bool MayHaveReached(const OutboxRow& row);
 
 ChannelKind CurrentChannel(const OutboxRow& row);
 // Per (alert(s), step, repetition, recipient, channel): what peers may use to drop

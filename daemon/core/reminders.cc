@@ -7,7 +7,7 @@ namespace pingan::core {
 ReminderPlan PlanReminders(const DueWindow& due,
                            const std::function<bool(std::string_view school_id)>& has_report,
                            const OrgTree& tree, const std::vector<ChannelKind>& channels,
-                           Instant now) {
+                           std::string_view report_label, Instant now) {
   ReminderPlan plan;
   const std::string sweep_key = SweepKey(due.window);
   for (const Unit* school : SchoolsToRemind(due, has_report)) {
@@ -25,6 +25,7 @@ ReminderPlan PlanReminders(const DueWindow& due,
       row.window_id = due.window.window_id;
       row.school = {school->id, school->name};
       row.deadline = due.window.deadline;
+      row.report_label = std::string(report_label);
       row.time_zone = due.window.time_zone;
       row.created_at = now;
       row.next_attempt_at = now;

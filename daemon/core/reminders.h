@@ -27,10 +27,11 @@ struct ReminderPlan {
   int schools_without_contact = 0;
 };
 
-// Idempotency key "reminder|<SweepKey>|<school>|<contact name>".
+// Idempotency key "reminder|<SweepKey>|<school>|<contact name>". `report_label`: how
+// the message calls the report (ReportLabel; empty: "报平安").
 ReminderPlan PlanReminders(const DueWindow& due,
                            const std::function<bool(std::string_view school_id)>& has_report,
                            const OrgTree& tree, const std::vector<ChannelKind>& channels,
-                           Instant now);
+                           std::string_view report_label, Instant now);
 
 }  // namespace pingan::core

@@ -199,6 +199,10 @@ std::optional<Severity> ParseSeverity(std::string_view name) {
   return std::nullopt;
 }
 
+IncidentFacts FactsOf(const Incident& incident) {
+  return IncidentFacts{incident.category, incident.injured, incident.dead, incident.missing};
+}
+
 std::string_view IncidentCategoryName(IncidentCategory c) {
   for (const auto& [category, name] : kCategoryNames) {
     if (category == c) return name;

@@ -51,6 +51,19 @@ struct Incident {
   bool needs_leader_attention = false;
 };
 
+// What may be said about an incident outside the protected record (messages, webhooks):
+// its category and casualty counts. Counts are not personal and leaders ask for them
+// first; the summary is not here, so nothing built from these facts can carry it.
+struct IncidentFacts {
+  IncidentCategory category = IncidentCategory::kOther;
+  uint32_t injured = 0;
+  uint32_t dead = 0;
+  uint32_t missing = 0;
+
+  friend bool operator==(const IncidentFacts&, const IncidentFacts&) = default;
+};
+IncidentFacts FactsOf(const Incident& incident);
+
 struct MonthlySummary {
   uint32_t hazards_found = 0;
   uint32_t hazards_rectified = 0;

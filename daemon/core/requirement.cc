@@ -90,4 +90,12 @@ std::optional<std::string> ValidateRequirement(const Requirement& r) {
   return "unknown requirement kind";
 }
 
+std::string ReportLabel(const std::vector<Requirement>& requirements, std::string_view id) {
+  for (const Requirement& r : requirements) {
+    if (r.id != id || r.disabled) continue;
+    return r.kind == RequirementKind::kDailyAllClear ? std::string() : r.name;
+  }
+  return {};
+}
+
 }  // namespace pingan::core

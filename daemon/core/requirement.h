@@ -83,4 +83,9 @@ struct Requirement {
 // nullopt when the requirement is well formed. Disabled requirements need only an id.
 std::optional<std::string> ValidateRequirement(const Requirement& r);
 
+// How messages call the report requirement `id` asks for: empty for a daily all-clear
+// (the templates' own wording, "报平安"), otherwise the requirement's name ("月度安全
+// 汇总"). Empty too when no requirement has that id.
+std::string ReportLabel(const std::vector<Requirement>& requirements, std::string_view id);
+
 }  // namespace pingan::core

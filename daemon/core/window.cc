@@ -20,6 +20,12 @@ void SetInstants(const Requirement& r, Instant deadline, Window& w) {
 
 }  // namespace
 
+date::year_month_day DueDay(const Window& w) {
+  const date::time_zone* zone = FindTimeZone(w.time_zone);
+  if (zone == nullptr) return date::year_month_day{date::floor<date::days>(w.deadline)};
+  return date::year_month_day{LocalDayOf(*zone, w.deadline)};
+}
+
 std::string SweepKey(const Window& w) {
   std::string key = w.requirement_id;
   key += '|';

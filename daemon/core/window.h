@@ -43,6 +43,11 @@ inline bool HasReminder(const Window& w) {
   return w.remind_at < w.deadline;
 }
 
+// The local date of the window's deadline in its zone (UTC when the zone is unknown):
+// the day a report is due, which is how people file an obligation ("the September
+// summary due on 09-30", "last month's summary due on the 5th").
+date::year_month_day DueDay(const Window& w);
+
 // A key that differs for any two different windows, including two windows with the
 // same requirement and window id whose deadlines differ (an override in a subtree, or
 // another time zone). Record it when a window has been swept so that it fires once:

@@ -44,7 +44,10 @@ std::vector<CtlCommand> MakeCommands() {
                std::nullopt, none});
   c.push_back({"clock advance", "clock.advance", "Jump a drill clock forward (drill mode only)",
                Post("/api/v1/clock/advance"), [](CLI::App& a, CtlInputs& in) {
-                 Text(a, in, "duration", "by", "e.g. 2h, 1d, 30m")->required();
+                 auto* by = Text(a, in, "duration", "by", "e.g. 2h, 1d, 30m");
+                 auto* to = Text(a, in, "--to", "to",
+                                 "Jump to this time instead, e.g. 2026-10-03T16:30:00+08:00");
+                 by->excludes(to);  // one of them: pingand says so when neither is given
                }});
   c.push_back({"calendar show", "calendar.show", "Calendars, periods and requirements",
                Get("/api/v1/calendars"), none});

@@ -157,6 +157,22 @@ void PrintBackup(std::ostream& out, const json& r) {
   PrintTable(out, r["keep_separately"], {"path", "what", "exists"});
 }
 
+// Each calendar with its periods, then the requirements; not the JSON tree.
+void PrintCalendars(std::ostream& out, const json& r) {
+  out << "default time zone " << Cell(r["time_zone"]) << "\n";
+  for (const json& cal : r.value("calendars", json::array())) {
+    out << "\ncalendar " << Cell(cal["name"]) << " (" << Cell(cal["time_zone"]) << ")"
+        << (Cell(cal["scope"]).empty() ? "" : " for " + Cell(cal["scope"])) << "\n";
+    PrintTable(out, cal["periods"], {"name", "kind", "first", "last", "scope"});
+    if (!cal.value("adjusted_working_days", json::array()).empty()) {
+      PrintObject(out, json{{"adjusted working days (调休)", cal["adjusted_working_days"]}});
+    }
+  }
+  out << "\nrequirements\n";
+  PrintTable(out, r.value("requirements", json::array()),
+             {"id", "name", "kind", "scope", "grace", "disabled"});
+}
+
 }  // namespace
 
 void PrintHuman(std::ostream& out, const std::string& control, const json& result) {
@@ -233,8 +249,13 @@ void PrintHuman(std::ostream& out, const std::string& control, const json& resul
     PrintObject(out, result);
   } else if (control == "backup") {
     PrintBackup(out, result);
+  } else if (control == "calendar.show") {
+    PrintCalendars(out, result);
+  } else if (result.is_array()) {
+    // Human text for every command, JSON only with --json: a list is a table.
+    PrintTable(out, result, ColumnsOf(result));
   } else {
-    out << result.dump(2) << "\n";
+    PrintObject(out, result);  // fields, and their lists as tables
   }
 }
 

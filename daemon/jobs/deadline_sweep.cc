@@ -66,7 +66,7 @@ void QueueReminders(store::Database& db, const config::ScheduleBundle& bundle,
   const auto known = ledger.SchoolsWithRow(due.window.requirement_id, due.window.window_id);
   const core::ReminderPlan plan = core::PlanReminders(
       due, [&](std::string_view id) { return known.contains(std::string(id)); }, bundle.tree,
-      channels, now);
+      channels, core::ReportLabel(bundle.requirements, due.window.requirement_id), now);
   store::OutboxRepository outbox(db.sql());
   int queued = 0;
   for (const core::OutboxRow& row : plan.rows) {

@@ -13,6 +13,7 @@
 #include "daemon/store/alert_repository.h"
 #include "daemon/store/ledger_repository.h"
 #include "daemon/store/outbox_repository.h"
+#include "daemon/store/report_repository.h"
 
 namespace pingan::jobs {
 namespace {
@@ -41,20 +42,25 @@ void Advance(store::AlertRepository& alerts, const std::vector<core::Alert>& due
   }
 }
 
-// Queues "resolved" notices for everyone told about each alert; notes it on the timeline
-// (which also settles ResolutionNoticesOwed).
-void NoticeResolutions(store::AlertRepository& alerts, const std::vector<core::Alert>& resolved,
-                       core::Instant now, std::vector<core::Notification>& out,
-                       EscalationRunOutcome& outcome) {
+// Withdraws what is still queued about each resolved alert and queues "resolved"
+// notices for everyone its messages may have reached; notes it on the timeline (which
+// also settles ResolutionNoticesOwed). The resolve itself withdrew the queue already
+// (store::ApplyAlertChange, LedgerRecorder); doing it again here covers any other path.
+void NoticeResolutions(store::AlertRepository& alerts, store::OutboxRepository& outbox,
+                       const std::vector<core::Alert>& resolved, core::Instant now,
+                       std::vector<core::Notification>& out, EscalationRunOutcome& outcome) {
   for (const core::Alert& a : resolved) {
     if (!core::ResolutionNoticesOwed(a)) continue;
+    outbox.WithdrawFor(a.id);
     std::string names;
-    for (core::Notification& n : core::ResolutionNotices(a)) {
+    for (core::Notification& n : core::ResolutionNotices(a, outbox.ReachedAbout(a.id))) {
       names += (names.empty() ? "" : ", ") + n.recipient.name;
       out.push_back(std::move(n));
       ++outcome.resolution_notices;
     }
-    alerts.Save(core::NoteOnTimeline(a, "notified", "resolved notice: " + names, now));
+    alerts.Save(core::NoteOnTimeline(
+        a, "notified",
+        "resolved notice: " + (names.empty() ? "nobody (no message had gone out)" : names), now));
   }
 }
 
@@ -90,22 +96,30 @@ std::vector<core::GroupedMessage> Group(store::OutboxRepository& outbox,
   return due;
 }
 
-core::MessageFacts FactsFor(const core::GroupedMessage& m, store::LedgerRepository& ledger,
-                            const config::ScheduleBundle* bundle) {
+// An incident alert's category and casualty counts, from its stored report (which is
+// read without its protected text).
+std::optional<core::IncidentFacts> IncidentFactsOf(SQLite::Database& db,
+                                                   const std::string& alert_id) {
+  const auto alert = store::AlertRepository(db).Find(alert_id);
+  if (!alert || alert->report_id.empty()) return std::nullopt;
+  const auto stored = store::ReportRepository(db, core::Millis{0}).Find(alert->report_id);
+  if (!stored || !stored->report.incident) return std::nullopt;
+  return core::FactsOf(*stored->report.incident);
+}
+
+core::MessageFacts FactsFor(const core::GroupedMessage& m, SQLite::Database& db,
+                            store::LedgerRepository& ledger, const config::ScheduleBundle* bundle) {
   core::MessageFacts facts;
+  if (m.alert_kind == core::AlertKind::kIncident && !m.alerts.empty()) {
+    facts.incident = IncidentFactsOf(db, m.alerts.front().alert_id);
+  }
   if (m.alert_kind != core::AlertKind::kIncident && !m.alerts.empty()) {
     if (auto row = ledger.Find(m.alerts.front().school_id, m.requirement_id, m.window_id)) {
       facts.deadline = row->deadline;
     }
   }
-  if (bundle != nullptr) {
-    for (const core::Requirement& r : bundle->requirements) {
-      // "报平安" is the default wording; other requirements are named as configured.
-      if (r.id == m.requirement_id && r.kind != core::RequirementKind::kDailyAllClear) {
-        facts.report_label = r.name;
-      }
-    }
-  }
+  if (bundle != nullptr)
+    facts.report_label = core::ReportLabel(bundle->requirements, m.requirement_id);
   return facts;
 }
 
@@ -138,11 +152,13 @@ EscalationRunOutcome RunEscalation(store::Database& db, const config::ScheduleBu
   }
   std::vector<core::Notification> notes;
   Advance(alerts, unresolved, bundle, setup, now, notes, outcome);
-  NoticeResolutions(alerts, resolved, now, notes, outcome);
+  NoticeResolutions(alerts, outbox, resolved, now, notes, outcome);
   outcome.notifications = static_cast<int>(notes.size());
   for (const core::GroupedMessage& m :
        Group(outbox, std::move(notes), setup.settings.grouping, now, outcome)) {
-    if (outbox.Enqueue(core::NewOutboxRow(m, now, FactsFor(m, ledger, bundle)))) ++outcome.queued;
+    if (outbox.Enqueue(core::NewOutboxRow(m, now, FactsFor(m, db.sql(), ledger, bundle)))) {
+      ++outcome.queued;
+    }
   }
   tx.Commit();
   return outcome;

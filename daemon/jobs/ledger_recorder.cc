@@ -7,6 +7,7 @@
 #include "daemon/jobs/ids.h"
 #include "daemon/store/alert_repository.h"
 #include "daemon/store/ledger_repository.h"
+#include "daemon/store/outbox_repository.h"
 
 namespace pingan::jobs {
 namespace {
@@ -60,6 +61,7 @@ void LedgerRecorder::ResolveMissingAlert(SQLite::Database& db, const core::Windo
     return;
   }
   alerts.Save(std::get<core::Alert>(resolved));
+  store::OutboxRepository(db).WithdrawFor(alert->id);  // nobody is asked about it any more
 }
 
 void LedgerRecorder::OpenIncidentAlert(SQLite::Database& db,

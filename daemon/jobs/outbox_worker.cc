@@ -35,7 +35,8 @@ DeliveryRecord RecordDelivery(store::Database& db, const core::OutboxRow& leased
   store::OutboxRepository outbox(db.sql());
   const auto current = outbox.Find(leased.id);
   if (!current || current->status == core::OutboxStatus::kDelivered ||
-      current->status == core::OutboxStatus::kFailed) {
+      current->status == core::OutboxStatus::kFailed ||
+      current->status == core::OutboxStatus::kCancelled) {
     return record;
   }
   // Another lease took the row meanwhile: only news of a delivery is still worth keeping.

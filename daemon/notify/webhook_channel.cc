@@ -14,6 +14,14 @@ nlohmann::json OrNull(const std::string& s) {
   return s.empty() ? nlohmann::json() : nlohmann::json(s);
 }
 
+nlohmann::json Incident(const std::optional<core::IncidentFacts>& f) {
+  if (!f) return nlohmann::json();
+  return {{"category", core::IncidentCategoryName(f->category)},
+          {"injured", f->injured},
+          {"dead", f->dead},
+          {"missing", f->missing}};
+}
+
 }  // namespace
 
 std::string WebhookBody(const core::WebhookFields& f, std::string_view idempotency_key,
@@ -27,6 +35,7 @@ std::string WebhookBody(const core::WebhookFields& f, std::string_view idempoten
       {"event", f.event},
       {"alert_kind", f.alert_kind},
       {"severity", OrNull(f.severity)},
+      {"incident", Incident(f.incident)},
       {"needs_leader_attention", f.needs_leader_attention},
       {"resolve_reason", OrNull(f.resolve_reason)},
       {"alert_ids", f.alert_ids},

@@ -177,8 +177,9 @@ OutboxListing AlertService::ListOutbox(const OutboxQuery& query) const {
   store::OutboxRepository outbox(db.sql());
   OutboxListing out;
   out.rows = outbox.List(query.state, query.limit);
-  for (auto st : {core::OutboxStatus::kPending, core::OutboxStatus::kLeased,
-                  core::OutboxStatus::kDelivered, core::OutboxStatus::kFailed}) {
+  for (auto st :
+       {core::OutboxStatus::kPending, core::OutboxStatus::kLeased, core::OutboxStatus::kDelivered,
+        core::OutboxStatus::kFailed, core::OutboxStatus::kCancelled}) {
     out.counts[st] = outbox.Count(st);
   }
   return out;

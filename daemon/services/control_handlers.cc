@@ -79,8 +79,31 @@ json ClockAdvance(const ControlContext& c, const json& args) {
   if (c.drill == nullptr) {
     throw ControlError("not_drill", "the clock can only be moved when pingand runs --clock drill");
   }
-  const auto by = core::ParseDuration(args.at("by").get<std::string>());
-  if (!by || by->count() <= 0) throw ControlError("bad_request", "'by' must be like 2h or 1d30m");
+  // Either a step ("by": 2h) or a time to jump to ("to": an absolute instant, for
+  // scripts that rehearse "the 16:30 grace end"). A drill clock only moves forward:
+  // the sweep and escalation positions already passed the present.
+  const std::string by_text = TextArg(args, "by");
+  const std::string to_text = TextArg(args, "to");
+  if (by_text.empty() == to_text.empty()) {
+    throw ControlError("bad_request", "give either 'by' (e.g. 2h) or 'to' (an ISO instant)");
+  }
+  std::optional<core::Millis> by;
+  if (!by_text.empty()) {
+    by = core::ParseDuration(by_text);
+    if (!by || by->count() <= 0) throw ControlError("bad_request", "'by' must be like 2h or 1d30m");
+  } else {
+    const auto to = ParseInstantText(to_text);
+    if (!to) {
+      throw ControlError("bad_request",
+                         "'to' must be an ISO instant like 2026-10-03T16:30:00+08:00");
+    }
+    by = std::chrono::duration_cast<core::Millis>(*to - c.clock.Now());
+    if (by->count() <= 0) {
+      throw ControlError("bad_request", "'to' " + to_text + " is not after the drill clock's " +
+                                            core::FormatInstantUtc(c.clock.Now()) +
+                                            ": it only moves forward");
+    }
+  }
   c.drill->Advance(*by);
   if (c.on_clock_moved) c.on_clock_moved();
   return json{{"now", core::FormatInstantUtc(c.clock.Now())}};

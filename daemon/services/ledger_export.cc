@@ -44,10 +44,11 @@ class Exporter {
     size_t expected = 0;
     for (core::Instant t = from - date::days{2}; t < end; t += date::days{14}) {
       for (core::DueWindow& due : bundle_.schedule.GraceEndsBetween(t, t + date::days{14})) {
-        const date::sys_days first{due.window.covers_first};
-        if (first < from || first > to) continue;
-        WindowSchools& w =
-            windows_[{due.window.covers_first, due.window.window_id, due.window.requirement_id}];
+        // Filed under the day it is due, not the first day it covers: an export of
+        // 09-28..10-11 holds September's summary due on 09-30, not October's due 10-31.
+        const date::year_month_day due_day = core::DueDay(due.window);
+        if (date::sys_days{due_day} < from || date::sys_days{due_day} > to) continue;
+        WindowSchools& w = windows_[{due_day, due.window.window_id, due.window.requirement_id}];
         w.owed += due.schools.size() + due.paused.size();
         w.schools.push_back(Keep(due.schools));
         w.paused.push_back(Keep(due.paused));
@@ -146,7 +147,7 @@ class Exporter {
 
   void Add(const core::Window& w, const std::string& school_id, const core::Unit* unit,
            const std::optional<store::LedgerRow>& row, bool paused) {
-    Row r{core::FormatDate(w.covers_first),
+    Row r{core::FormatDate(core::DueDay(w)),
           w.window_id,
           w.requirement_id,
           school_id,
@@ -209,7 +210,7 @@ class Exporter {
   store::LedgerRepository ledger_;
   const ExportRequest& request_;
   core::Instant now_;
-  // By (first covered date, window id, requirement id).
+  // By (due day, window id, requirement id).
   std::map<std::tuple<date::year_month_day, std::string, std::string>, WindowSchools> windows_;
   std::vector<Row> rows_;
   std::unordered_map<const core::Unit*, std::string> districts_;

@@ -1,11 +1,12 @@
 // Ledger export: a period's reporting record as CSV, for the annual assessments (考核)
 // and for anyone who works in a spreadsheet.
 //
-// Rows: every school that owed a window whose first covered date lies in [from, to]
-// (windows from the current schedule), with what the ledger knows about it, plus (for
-// exports of the whole organisation) ledger rows of schools the schedule no longer
-// lists, so that nothing recorded is left out. Columns:
-//   date               the window's first covered date (YYYY-MM-DD)
+// Rows: every school that owed a window due (core::DueDay: the local date of its
+// deadline) in [from, to] (windows from the current schedule), with what the ledger
+// knows about it, plus (for exports of the whole organisation) ledger rows of schools
+// the schedule no longer lists, so that nothing recorded is left out. Columns:
+//   date               the window's due day (YYYY-MM-DD); for a daily window the day it
+//                      covers, for a monthly summary the day it is due
 //   window             window id ("2026-10-03", "2026-10-03@16:00", "2026-10")
 //   requirement        requirement id
 //   school_id, school_name, district (the nearest district-level ancestor's name)

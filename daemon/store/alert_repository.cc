@@ -2,6 +2,7 @@
 
 #include "daemon/core/alert_rules.h"
 #include "daemon/core/escalation_engine.h"
+#include "daemon/store/outbox_repository.h"
 
 #include <nlohmann/json.hpp>
 
@@ -70,7 +71,8 @@ json NotifiedToJson(const std::vector<core::NotifiedRecipient>& list) {
                    {"email", n.recipient.email},
                    {"webhook", n.recipient.webhook},
                    {"channels", channels},
-                   {"first_at_ms", core::ToUnixMillis(n.first_at)}});
+                   {"first_at_ms", core::ToUnixMillis(n.first_at)},
+                   {"pass", n.pass}});
   }
   return out;
 }
@@ -85,6 +87,7 @@ std::vector<core::NotifiedRecipient> NotifiedFromJson(const json& j) {
       if (auto kind = core::ParseChannelKind(c.get<std::string>())) n.channels.push_back(*kind);
     }
     n.first_at = core::FromUnixMillis(item.value("first_at_ms", int64_t{0}));
+    n.pass = item.value("pass", 0);  // before it was kept: pass 0, as most alerts are
     out.push_back(std::move(n));
   }
   return out;
@@ -282,7 +285,13 @@ std::optional<std::string> ApplyAlertChange(SQLite::Database& db, const std::str
   if (!alert) return std::nullopt;
   core::AlertResult result = transition(*alert, now);
   if (auto* err = std::get_if<core::AlertError>(&result)) return err->message;
-  alerts.Save(std::get<core::Alert>(result));
+  const core::Alert& after = std::get<core::Alert>(result);
+  alerts.Save(after);
+  if (after.state == core::AlertState::kResolved && alert->state != core::AlertState::kResolved) {
+    // In the same transaction, so the outbox worker cannot lease one of its queued
+    // messages once the resolve is committed.
+    OutboxRepository(db).WithdrawFor(alert_id);
+  }
   audit.at = now;
   AppendAudit(db, audit);
   tx.commit();

@@ -76,6 +76,25 @@ json ChannelNames(const std::vector<core::ChannelKind>& channels) {
   return names;
 }
 
+json IncidentJson(const std::optional<core::IncidentFacts>& f) {
+  if (!f) return json();
+  return json{{"category", core::IncidentCategoryName(f->category)},
+              {"injured", f->injured},
+              {"dead", f->dead},
+              {"missing", f->missing}};
+}
+
+std::optional<core::IncidentFacts> IncidentFrom(const json& p) {
+  auto it = p.find("incident");
+  if (it == p.end() || !it->is_object()) return std::nullopt;
+  core::IncidentFacts f;
+  f.category = core::ParseIncidentCategory(Text(*it, "category")).value_or(f.category);
+  f.injured = static_cast<uint32_t>(std::max(Number(*it, "injured"), 0));
+  f.dead = static_cast<uint32_t>(std::max(Number(*it, "dead"), 0));
+  f.missing = static_cast<uint32_t>(std::max(Number(*it, "missing"), 0));
+  return f;
+}
+
 // The payload of the sweep's reminders before version 2.
 void DecodeOldReminder(const json& p, core::OutboxRow& row) {
   row.message = core::MessageKind::kDueSoon;
@@ -97,6 +116,7 @@ void DecodeMessage(const json& p, core::OutboxRow& row) {
   row.needs_leader_attention = Flag(p, "needs_leader_attention");
   row.resolve_reason = ReasonFrom(p);
   row.report_label = Text(p, "report_label");
+  row.incident = IncidentFrom(p);
   if (auto a = p.find("alerts"); a != p.end() && a->is_array()) {
     for (const json& e : *a) {
       if (!e.is_object()) continue;
@@ -136,6 +156,7 @@ StoredOutboxMessage EncodeOutboxMessage(const core::OutboxRow& row) {
          {"report_label", row.report_label},
          {"alerts", alerts}};
   if (!row.school.id.empty()) p["school"] = {{"id", row.school.id}, {"name", row.school.name}};
+  if (row.incident) p["incident"] = IncidentJson(row.incident);
   if (row.deadline) p["deadline_ms"] = core::ToUnixMillis(*row.deadline);
   if (!row.time_zone.empty()) p["time_zone"] = row.time_zone;
   StoredOutboxMessage s;

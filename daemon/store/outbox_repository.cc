@@ -71,7 +71,73 @@ ON CONFLICT (idempotency_key) DO NOTHING)sql");
   s.bind(7, static_cast<int64_t>(core::ToUnixMillis(row.next_attempt_at)));
   s.bind(8, static_cast<int64_t>(core::ToUnixMillis(row.created_at)));
   s.bind(9, m.channels);
-  return s.exec() > 0;
+  if (s.exec() == 0) return false;
+  SQLite::Statement link(
+      db_, "INSERT OR IGNORE INTO outbox_alerts (alert_id, outbox_id) VALUES (?1, ?2)");
+  const int64_t id = db_.getLastInsertRowid();
+  for (const std::string& alert_id : core::AlertIds(row)) {
+    link.reset();
+    link.bind(1, alert_id);
+    link.bind(2, id);
+    link.exec();
+  }
+  return true;
+}
+
+std::vector<core::OutboxRow> OutboxRepository::RowsAbout(const std::string& alert_id) {
+  SQLite::Statement s(db_, std::string(kColumns) +
+                               "WHERE id IN (SELECT outbox_id FROM outbox_alerts WHERE "
+                               "alert_id = ?1) ORDER BY id");
+  s.bind(1, alert_id);
+  return ReadAll(s);
+}
+
+int OutboxRepository::WithdrawFor(const std::string& alert_id) {
+  int changed = 0;
+  for (const core::OutboxRow& row : RowsAbout(alert_id)) {
+    const core::WithdrawDecision d = core::WithdrawAlert(row, alert_id);
+    if (d.what == core::Withdrawal::kKeep) continue;
+    ++changed;
+    if (d.what == core::Withdrawal::kCancel) {
+      SQLite::Statement cancel(db_,
+                               "UPDATE outbox SET state = 'cancelled', last_error = ?2, "
+                               "lease_until_ms = NULL WHERE id = ?1 AND state = 'pending'");
+      cancel.bind(1, row.id);
+      cancel.bind(2, d.row.last_error);
+      cancel.exec();
+      continue;
+    }
+    // Trimmed: the message now speaks of the other alerts only, and is no longer one of
+    // this alert's (so its delivery does not owe this alert's "resolved" notice).
+    const StoredOutboxMessage m = EncodeOutboxMessage(d.row);
+    SQLite::Statement trim(db_, "UPDATE outbox SET payload_json = ?2, alert_id = ?3 WHERE id = ?1");
+    trim.bind(1, row.id);
+    trim.bind(2, m.payload_json);
+    trim.bind(3, m.alert_id);
+    trim.exec();
+    SQLite::Statement unlink(db_,
+                             "DELETE FROM outbox_alerts WHERE alert_id = ?1 AND outbox_id = ?2");
+    unlink.bind(1, alert_id);
+    unlink.bind(2, row.id);
+    unlink.exec();
+  }
+  SQLite::Statement held(db_,
+                         "DELETE FROM notification_hold WHERE "
+                         "json_extract(notification, '$.alert_id') = ?1 AND "
+                         "json_extract(notification, '$.message') <> 'resolved'");
+  held.bind(1, alert_id);
+  held.exec();
+  return changed;
+}
+
+std::set<std::string> OutboxRepository::ReachedAbout(const std::string& alert_id) {
+  std::set<std::string> out;
+  for (const core::OutboxRow& row : RowsAbout(alert_id)) {
+    if (row.message != core::MessageKind::kResolved && core::MayHaveReached(row)) {
+      out.insert(core::RecipientKey(row.recipient));
+    }
+  }
+  return out;
 }
 
 std::vector<core::OutboxRow> OutboxRepository::LeaseDue(core::Instant now, core::Millis lease,

@@ -53,11 +53,21 @@ class OutboxRepository {
   // Rows about one alert (the first alert of a grouped message), oldest first.
   std::vector<core::OutboxRow> ListForAlert(const std::string& alert_id, int limit);
 
+  // The alert was resolved: its queued messages are withdrawn (core::WithdrawAlert:
+  // cancelled, or a grouped message left without it) and its notifications waiting in
+  // the grouping hold are dropped. Returns the rows cancelled or trimmed. Idempotent.
+  int WithdrawFor(const std::string& alert_id);
+  // core::RecipientKey of everyone a message about the alert may have reached
+  // (core::MayHaveReached): who is owed its "resolved" notice.
+  std::set<std::string> ReachedAbout(const std::string& alert_id);
+
   void Hold(const core::Notification& n, core::Instant produced_at);
   std::vector<HeldNotification> Held();
   void ReleaseHeld(const std::vector<int64_t>& ids);
 
  private:
+  std::vector<core::OutboxRow> RowsAbout(const std::string& alert_id);
+
   SQLite::Database& db_;
 };
 

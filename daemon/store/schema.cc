@@ -274,6 +274,52 @@ CREATE INDEX alerts_by_school ON alerts (school_id, created_at_ms);
 -- reads only what concerns the shift, not every alert ever resolved.
 CREATE INDEX alerts_by_resolved ON alerts (resolved_at_ms) WHERE resolved_at_ms IS NOT NULL;
 )sql"},
+      {7, "cancelled outbox rows and every alert of a grouped message", R"sql(
+-- A message still queued when its alert is resolved is cancelled, not sent: a new
+-- state, so the table is rebuilt (SQLite cannot change a CHECK constraint in place).
+CREATE TABLE outbox_new (
+  id              INTEGER PRIMARY KEY,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  kind            TEXT NOT NULL,
+  alert_id        TEXT NOT NULL DEFAULT '',
+  recipient_json  TEXT NOT NULL,
+  channel         TEXT NOT NULL,
+  payload_json    TEXT NOT NULL,
+  state           TEXT NOT NULL
+                  CHECK (state IN ('pending', 'leased', 'delivered', 'failed', 'cancelled')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms INTEGER NOT NULL,
+  lease_until_ms  INTEGER,
+  last_error      TEXT NOT NULL DEFAULT '',
+  created_at_ms   INTEGER NOT NULL,
+  delivered_at_ms INTEGER,
+  channels        TEXT NOT NULL DEFAULT '',
+  channel_attempts INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO outbox_new (id, idempotency_key, kind, alert_id, recipient_json, channel,
+  payload_json, state, attempts, next_attempt_ms, lease_until_ms, last_error, created_at_ms,
+  delivered_at_ms, channels, channel_attempts)
+SELECT id, idempotency_key, kind, alert_id, recipient_json, channel, payload_json, state,
+  attempts, next_attempt_ms, lease_until_ms, last_error, created_at_ms, delivered_at_ms,
+  channels, channel_attempts FROM outbox;
+DROP TABLE outbox;
+ALTER TABLE outbox_new RENAME TO outbox;
+CREATE INDEX outbox_due ON outbox (state, next_attempt_ms);
+CREATE INDEX outbox_by_alert ON outbox (alert_id) WHERE alert_id <> '';
+
+-- Every alert a message is about (a grouped message names up to 1000), so that the
+-- rows of one alert are found without reading payloads: to cancel them when it is
+-- resolved, and to know who was actually told.
+CREATE TABLE outbox_alerts (
+  alert_id  TEXT NOT NULL,
+  outbox_id INTEGER NOT NULL,
+  PRIMARY KEY (alert_id, outbox_id)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO outbox_alerts (alert_id, outbox_id)
+SELECT json_extract(a.value, '$.alert_id'), o.id
+FROM outbox o, json_each(o.payload_json, '$.alerts') a
+WHERE json_valid(o.payload_json) AND json_extract(a.value, '$.alert_id') <> '';
+)sql"},
   };
   return kMigrations;
 }

@@ -2,9 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "daemon/core/local_time.h"
 #include "daemon/core/uuid.h"
 #include "tests/agents/test_router.h"
+#include "tests/fakes/temp_dir.h"
 
 namespace pingan::agent {
 namespace {
@@ -162,6 +166,22 @@ TEST_F(ReportBuilderTest, BadSchoolIdIsRefused) {
   ReportContext context = Context();
   context.school_id = "-bad id";
   EXPECT_NE(Refusal(BuildAllClear(context, std::nullopt)).find("school_id"), std::string::npos);
+}
+
+// The documented ways keep the text out of `ps`: --summary-file PATH, --summary-file -
+// and --summary - read it; only plain --summary TEXT is taken as given.
+TEST(ReadSummaryTest, FromAFileOrStdinSoTheTextIsNotInTheProcessList) {
+  testing::TempDir dir;
+  std::ofstream(dir.File("summary.txt")) << "课间一名学生摔伤，已送医\r\n";
+  std::istringstream unused("never read");
+  EXPECT_EQ(ReadSummary("", dir.File("summary.txt"), unused), "课间一名学生摔伤，已送医");
+  std::istringstream piped("午餐后多名学生呕吐\n");
+  EXPECT_EQ(ReadSummary("-", "", piped), "午餐后多名学生呕吐");
+  std::istringstream piped_again("第二行\n还有\n");
+  EXPECT_EQ(ReadSummary("", "-", piped_again), "第二行\n还有");
+  EXPECT_EQ(ReadSummary("inline text", "", unused), "inline text");
+  EXPECT_FALSE(ReadSummary("", dir.File("absent.txt"), unused).has_value());
+  EXPECT_EQ(unused.str(), "never read");
 }
 
 }  // namespace

@@ -152,7 +152,10 @@ TEST_F(AdminRoutesTest, TheDrillClockMovesOnlyInADrillAndTheMoveIsAudited) {
   refuse_clock_ = false;
   EXPECT_EQ(As("admin", "POST", "/api/v1/clock/advance", json{{"by", "2h"}}.dump()).status, 200);
   EXPECT_EQ(seen_["clock.advance"], (json{{"by", "2h"}}));
-  EXPECT_EQ(AuditBy("user:admin").size(), 1u);
+  const std::string to = "2026-10-03T16:30:00+08:00";
+  EXPECT_EQ(As("admin", "POST", "/api/v1/clock/advance", json{{"to", to}}.dump()).status, 200);
+  EXPECT_EQ(seen_["clock.advance"], (json{{"to", to}})) << "an absolute time passes through";
+  EXPECT_EQ(AuditBy("user:admin").size(), 2u) << "each move";
   EXPECT_EQ(As("leader-a", "GET", "/api/v1/clock").status, 200);  // anyone may read it
   EXPECT_EQ(As("duty", "GET", "/api/v1/outbox?state=failed&limit=5").status, 200);
   EXPECT_EQ(seen_["outbox"], (json{{"state", "failed"}, {"limit", 5}}));

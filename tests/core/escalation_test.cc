@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include <gtest/gtest.h>
 
@@ -154,8 +155,13 @@ TEST(EscalationTest, LateReportResolvesAndTellsThoseAlreadyNotified) {
   Harness h(MissingAt(Cst(3, 16)), "missing-default");
   h.Run(Cst(3, 16), 40);  // 总务处1 at 16:00, 值班员甲 at 16:30
   const Alert resolved = std::get<Alert>(ResolveByLateReport(h.alert, "r-late", Cst(3, 16, 41)));
-  const auto notices = ResolutionNotices(resolved);
+  std::set<std::string> reached;
+  for (const auto& n : resolved.notified) reached.insert(RecipientKey(n.recipient));
+  const auto notices = ResolutionNotices(resolved, reached);
   EXPECT_EQ(Names(notices), (std::vector<std::string>{"总务处1", "值班员甲"}));
+  // 值班员甲's message was withdrawn before it went out: only 总务处1 hears it is over.
+  reached.erase(RecipientKey(resolved.notified[1].recipient));
+  EXPECT_EQ(Names(ResolutionNotices(resolved, reached)), (std::vector<std::string>{"总务处1"}));
   for (const auto& n : notices) {
     EXPECT_EQ(n.message, MessageKind::kResolved);
     EXPECT_EQ(n.resolve_reason, ResolveReason::kLateReportReceived);
@@ -164,7 +170,7 @@ TEST(EscalationTest, LateReportResolvesAndTellsThoseAlreadyNotified) {
   h.alert = resolved;
   EXPECT_TRUE(h.Run(Cst(3, 16, 41), 300).empty());
   EXPECT_FALSE(NextWakeup(h.alert).has_value());
-  EXPECT_TRUE(ResolutionNotices(MissingAt(Cst(3, 16))).empty());  // not resolved: nobody
+  EXPECT_TRUE(ResolutionNotices(MissingAt(Cst(3, 16)), reached).empty());  // not resolved
 }
 
 TEST(EscalationTest, RosterHandOverAtMidnightChangesTheOfficer) {
@@ -219,6 +225,44 @@ TEST(EscalationTest, SevereIncidentGoesStraightToLeadersOfDistrictAndAbove) {
     EXPECT_TRUE(h.alert.escalation.leaders_notified);
     EXPECT_TRUE(h.At(Cst(3, 9, 1)).empty());  // leaders are told once
   }
+}
+
+// The district's supervising leader is both a fast-path leader and step 2's target:
+// one message for the alert, and the timeline says why step 2 sent nothing.
+TEST(EscalationTest, ALeaderToldByTheFastPathIsNotToldAgainByALaterStep) {
+  Harness h(IncidentAt(Cst(3, 9), Severity::kII), "incident");
+  const Timeline t = h.Run(Cst(3, 9), 120);
+  std::map<std::string, int> messages;
+  for (const auto& [minute, names] : t) {
+    for (const std::string& n : names) ++messages[n];
+  }
+  EXPECT_EQ(messages["区局分管"], 1) << "fast path only";
+  EXPECT_FALSE(t.contains(15)) << "step 2 names only someone already told";
+  EXPECT_TRUE(std::any_of(h.alert.timeline.begin(), h.alert.timeline.end(), [](const auto& e) {
+    return e.what == "notified" && e.comment == "step 2, pass 1: nobody; already told: 区局分管";
+  }));
+  EXPECT_EQ(h.alert.notified.size(), 8u) << "6 leaders, principal, officer on duty";
+}
+
+// A new pass is a reminder and reaches everyone again, leaders included; within it each
+// person still gets one message.
+TEST(EscalationTest, OnePersonOneMessagePerPassWhateverStepsNameThem) {
+  Harness h(MissingAt(Cst(3, 16)), "");
+  Policy p;
+  p.id = "same-person-twice";
+  p.steps = {
+      {0min, {Target::Contact(UnitRef::School(), ContactRole::kDutyContact)}},
+      {10min,
+       {Target::Contact(UnitRef::School(), ContactRole::kDutyContact), Target::Group("安稳办")}}};
+  p.repeat = 1;
+  p.repeat_interval = 30min;
+  h.policy = &p;
+  const Timeline expected = {{0, {"总务处1"}},
+                             {10, {"安稳办主任", "安稳办干事"}},
+                             {40, {"总务处1"}},
+                             {50, {"安稳办主任", "安稳办干事"}}};
+  EXPECT_EQ(h.Run(Cst(3, 16), 120), expected);
+  for (const NotifiedRecipient& n : h.alert.notified) EXPECT_EQ(n.pass, 1) << n.recipient.name;
 }
 
 TEST(EscalationTest, LeadersAreToldEvenIfAcknowledgedBeforeTheFirstRun) {

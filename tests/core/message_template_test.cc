@@ -99,6 +99,36 @@ TEST(MessageTemplateTest, IncidentNamesGradeAndLeaderFlag) {
   EXPECT_TRUE(e.webhook.needs_leader_attention);
 }
 
+TEST(MessageTemplateTest, IncidentNamesCategoryAndEveryCasualtyCount) {
+  MessageInput in = Single(AlertKind::kIncident);
+  in.severity = Severity::kII;
+  in.incident = IncidentFacts{IncidentCategory::kFire, 2, 0, 1};
+  in.deadline.reset();
+  const RenderedMessage m = RenderMessage(in, Zh());
+  EXPECT_NE(m.sms.find("第一中学报告突发事件: 消防安全 (II 级, 重大), 伤 2 人, 亡 0 人, 失踪 1 人"),
+            std::string::npos)
+      << m.sms;
+  EXPECT_NE(m.email.subject.find("消防安全"), std::string::npos) << m.email.subject;
+  EXPECT_NE(m.email.body.find("伤 2 人, 亡 0 人, 失踪 1 人"), std::string::npos);
+  const RenderedMessage e = RenderMessage(in, En());
+  EXPECT_NE(e.sms.find("reported an incident: fire (severity II, serious); 2 injured, 0 dead, "
+                       "1 missing"),
+            std::string::npos)
+      << e.sms;
+  ASSERT_TRUE(e.webhook.incident.has_value());
+  EXPECT_EQ(*e.webhook.incident, *in.incident);
+}
+
+TEST(MessageTemplateTest, EveryCategoryHasALabelInBothLocales) {
+  for (int c = 1; c <= kMaxIncidentCategory; ++c) {
+    const auto category = static_cast<IncidentCategory>(c);
+    EXPECT_FALSE(CategoryLabel(category, Locale::kZhCN).empty()) << c;
+    EXPECT_FALSE(CategoryLabel(category, Locale::kEnUS).empty()) << c;
+  }
+  EXPECT_EQ(CategoryLabel(IncidentCategory::kFoodSafety, Locale::kZhCN), "食品安全");
+  EXPECT_EQ(CategoryLabel(IncidentCategory::kOther, Locale::kEnUS), "other");
+}
+
 TEST(MessageTemplateTest, KindsOfMessageArePrefixed) {
   MessageInput in = Single();
   in.message = MessageKind::kResolved;
@@ -142,6 +172,8 @@ TEST(MessageTemplateTest, IncidentSummaryNeverLeavesThroughAnyChannel) {
   r.kind = ReportKind::kIncident;
   r.incident = Incident{};
   r.incident->severity = Severity::kI;
+  r.incident->category = IncidentCategory::kFight;
+  r.incident->injured = 1;
   r.incident->summary = summary;
   const Alert alert = std::get<Alert>(NewIncidentAlert("i-1", r, Cst(3, 9)));
 
@@ -155,7 +187,13 @@ TEST(MessageTemplateTest, IncidentSummaryNeverLeavesThroughAnyChannel) {
     EXPECT_EQ(e.comment.find("张小明"), std::string::npos);
   for (const GroupedMessage& g : GroupNow(decision.notifications)) {
     for (const TemplateOptions& o : {Zh(), En()}) {
-      const std::string all = AllText(RenderMessage(MessageInputFor(g, tree, {}, ""), o));
+      MessageInput in = MessageInputFor(g, tree, {}, "");
+      in.incident = FactsOf(*r.incident);  // what the runner adds from the stored report
+      const RenderedMessage rendered = RenderMessage(in, o);
+      const std::string all = AllText(rendered);
+      EXPECT_NE(all.find(std::string(CategoryLabel(IncidentCategory::kFight, o.locale))),
+                std::string::npos)
+          << "the category is said";
       EXPECT_EQ(all.find(summary), std::string::npos);
       EXPECT_EQ(all.find("张小明"), std::string::npos);
       EXPECT_EQ(all.find("李某"), std::string::npos);
@@ -178,7 +216,7 @@ TEST(MessageTemplateTest, InputFromGroupFindsNamesScopeAndZone) {
   EXPECT_EQ(in.time_zone, "Asia/Shanghai");
   EXPECT_EQ(in.recipient_name, "值班员甲");
   const auto m = RenderMessage(in, Zh());
-  EXPECT_NE(m.sms.find("未按时月度安全汇总"), std::string::npos) << m.sms;
+  EXPECT_NE(m.sms.find("未按时报送月度安全汇总"), std::string::npos) << m.sms;
   EXPECT_NE(m.sms.find("ghost"), std::string::npos);
 }
 

@@ -20,9 +20,9 @@ class RemindersTest : public ::testing::Test {
     due_.window.time_zone = "Asia/Shanghai";
     for (int i = 1; i <= 3; ++i) due_.schools.push_back(tree_.Find(testing::SchoolId(i)));
   }
-  ReminderPlan Plan(const std::vector<ChannelKind>& channels) {
+  ReminderPlan Plan(const std::vector<ChannelKind>& channels, std::string_view label = "") {
     return PlanReminders(
-        due_, [](std::string_view id) { return id == "s01"; }, tree_, channels, Cst(3, 15));
+        due_, [](std::string_view id) { return id == "s01"; }, tree_, channels, label, Cst(3, 15));
   }
 
   OrgTree tree_;
@@ -48,6 +48,37 @@ TEST_F(RemindersTest, OneRowPerDutyContactOfEachSchoolThatHasNotReported) {
   const RenderedMessage text = RenderMessage(std::get<MessageInput>(input), {});
   EXPECT_NE(text.sms.find("第2中学尚未报平安"), std::string::npos) << text.sms;
   EXPECT_NE(text.sms.find("16:00"), std::string::npos) << text.sms;
+}
+
+// The example: a monthly summary's reminder said the daily all-clear was
+// missing. It names the requirement now.
+TEST_F(RemindersTest, AMonthlySummarysReminderNamesTheSummaryNotTheAllClear) {
+  Requirement daily;
+  daily.id = "daily";
+  daily.name = "节假日每日报平安";
+  Requirement monthly;
+  monthly.id = "monthly";
+  monthly.name = "月度安全汇总";
+  monthly.kind = RequirementKind::kMonthlySummary;
+  const std::vector<Requirement> requirements{daily, monthly};
+  EXPECT_EQ(ReportLabel(requirements, "daily"), "") << "the templates' own 报平安";
+  EXPECT_EQ(ReportLabel(requirements, "monthly"), "月度安全汇总");
+  EXPECT_EQ(ReportLabel(requirements, "gone"), "");
+
+  due_.window.requirement_id = "monthly";
+  const ReminderPlan plan = Plan(kDefaultReminderChannels, ReportLabel(requirements, "monthly"));
+  ASSERT_FALSE(plan.rows.empty());
+  EXPECT_EQ(plan.rows[0].report_label, "月度安全汇总");
+  const auto input = MessageInputFor(plan.rows[0], tree_, "Asia/Shanghai");
+  const RenderedMessage zh = RenderMessage(std::get<MessageInput>(input), {});
+  EXPECT_NE(zh.sms.find("[提醒] 第2中学尚未报送月度安全汇总 (10月3日 16:00 截止)"),
+            std::string::npos)
+      << zh.sms;
+  EXPECT_EQ(zh.sms.find("报平安"), std::string::npos) << zh.sms;
+  TemplateOptions en;
+  en.locale = Locale::kEnUS;
+  const RenderedMessage e = RenderMessage(std::get<MessageInput>(input), en);
+  EXPECT_NE(e.sms.find("has not yet sent the 月度安全汇总"), std::string::npos) << e.sms;
 }
 
 TEST_F(RemindersTest, ChannelsAreChosenLikeAStepsFromTheConfiguredPreference) {

@@ -151,5 +151,44 @@ TEST(OutputTest, AnObjectPrintsItsFieldsAndItsListsAsTables) {
   EXPECT_NE(out.str().find("\nnotes\nat  text  \nt1  n1    \n"), std::string::npos) << out.str();
 }
 
+// The issue: `calendar show` printed JSON without --json. Human text by default, for
+// it and for any command without its own layout.
+TEST(OutputTest, CalendarShowAndEveryOtherAnswerPrintAsTextNotJson) {
+  const json calendars = {
+      {"time_zone", "Asia/Shanghai"},
+      {"calendars", json::array({json{{"name", "holiday"},
+                                      {"time_zone", "Asia/Shanghai"},
+                                      {"scope", ""},
+                                      {"periods", json::array({json{{"name", "国庆节"},
+                                                                    {"kind", "public_holiday"},
+                                                                    {"first", "2026-10-01"},
+                                                                    {"last", "2026-10-07"},
+                                                                    {"scope", ""}}})},
+                                      {"adjusted_working_days", json::array({"2026-10-10"})}}})},
+      {"requirements", json::array({json{{"id", "daily"},
+                                         {"name", "每日报平安"},
+                                         {"kind", "daily_all_clear"},
+                                         {"scope", ""},
+                                         {"grace", "30m"},
+                                         {"disabled", false}}})}};
+  std::ostringstream out;
+  PrintHuman(out, "calendar.show", calendars);
+  EXPECT_NE(out.str().find("calendar holiday (Asia/Shanghai)\n"), std::string::npos) << out.str();
+  EXPECT_NE(out.str().find("国庆节"), std::string::npos);
+  EXPECT_NE(out.str().find("2026-10-10"), std::string::npos);
+  EXPECT_NE(out.str().find("daily  每日报平安"), std::string::npos) << out.str();
+  for (const json& answer : {calendars, json{{"ok", true}}, json::array({json{{"a", 1}}})}) {
+    for (const std::string control : {"calendar.show", "status", "no.such.layout"}) {
+      if ((control == "calendar.show") != (answer.is_object() && answer.contains("calendars"))) {
+        continue;
+      }
+      std::ostringstream text;
+      PrintHuman(text, control, answer);
+      EXPECT_FALSE(text.str().starts_with("{") || text.str().starts_with("["))
+          << control << ": " << text.str();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace pingan::ctl

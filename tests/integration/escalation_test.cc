@@ -16,6 +16,7 @@
 #include "tests/fakes/temp_dir.h"
 #include "tests/integration/daemon_process.h"
 #include "tests/notify/test_peers.h"
+#include "tests/notify/webhook_schema.h"
 
 namespace pingan::testing {
 namespace {
@@ -324,14 +325,26 @@ TEST(Escalation, MissedDeadlineClimbsGroupedAcksLapseAndLateReportsResolve) {
   // An incident goes to the duty screen's webhook, without its protected summary.
   core::Report incident = AllClear("s05");
   incident.kind = core::ReportKind::kIncident;
-  incident.incident =
-      core::Incident{core::IncidentCategory::kFire, core::Severity::kIV,
-                     date::sys_days{date::year{2026} / 10 / 1} + 2h, "绝密摘要-不得外传"};
+  incident.incident = core::Incident{core::IncidentCategory::kFire,
+                                     core::Severity::kIV,
+                                     date::sys_days{date::year{2026} / 10 / 1} + 2h,
+                                     "绝密摘要-不得外传",
+                                     3,
+                                     0,
+                                     1};
   ASSERT_TRUE(s.Send(endpoint, "s05", s05, {incident}));
   ASSERT_TRUE(WaitFor([&] { return s.Hooks().size() == 1; }));
   const RecordedRequest hook = s.Hooks()[0];
   EXPECT_FALSE(hook.Header("X-Pingan-Signature").empty());
-  EXPECT_EQ(json::parse(hook.body)["alert_kind"], "incident");
+  const json body = json::parse(hook.body);
+  EXPECT_EQ(body["alert_kind"], "incident");
+  EXPECT_EQ(body["incident"],
+            (json{{"category", "fire"}, {"injured", 3}, {"dead", 0}, {"missing", 1}}));
+  EXPECT_NE(
+      body["text"].get<std::string>().find("消防安全 (IV 级, 一般), 伤 3 人, 亡 0 人, 失踪 1 人"),
+      std::string::npos)
+      << body["text"];
+  EXPECT_EQ(SchemaProblems(WebhookSchema(), body), std::vector<std::string>{});
   for (const auto& r : s.http().requests()) {
     EXPECT_EQ(r.body.find("绝密"), std::string::npos) << r.target;
   }

@@ -165,6 +165,25 @@ TEST_F(PinganctlTest, RefusalsExitWithTwoAndUnreachableDaemonsWithOne) {
   EXPECT_EQ(Ctl({"--url", "http://127.0.0.1:1", "status"}).exit, 1);  // no token at all
 }
 
+TEST_F(PinganctlTest, ClockAdvanceToAnAbsoluteTimeAndCalendarShowAsText) {
+  const json moved = HttpJson({"clock", "advance", "--to", "2026-10-01T16:30:00+08:00"});
+  // The drill clock runs on at speed 1 while the test goes on: seconds, not minutes.
+  EXPECT_TRUE(moved["now"].get<std::string>().starts_with("2026-10-01T08:30:0")) << moved.dump();
+  const CtlRun back = Http({"clock", "advance", "--to", "2026-10-01T09:00:00+08:00"});
+  EXPECT_EQ(back.exit, 2) << "a drill clock only moves forward";
+  EXPECT_NE(back.err.find("only moves forward"), std::string::npos) << back.err;
+  EXPECT_EQ(Http({"clock", "advance", "--to", "tomorrow"}).exit, 2);
+  const CtlRun relative = Http({"clock", "advance", "30m"});
+  EXPECT_EQ(relative.exit, 0) << relative.err;
+  EXPECT_NE(relative.out.find("now 2026-10-01T09:00:0"), std::string::npos) << relative.out;
+  // Human text by default, JSON only with --json.
+  const CtlRun shown = Http({"calendar", "show"});
+  ASSERT_EQ(shown.exit, 0) << shown.err;
+  EXPECT_NE(shown.out.find("calendar holiday (Asia/Shanghai)"), std::string::npos) << shown.out;
+  EXPECT_FALSE(shown.out.starts_with("{")) << shown.out;
+  EXPECT_EQ(HttpJson({"calendar", "show"})["calendars"][0]["name"], "holiday");
+}
+
 TEST_F(PinganctlTest, EveryCommandOfTheTableExistsOnTheControlSocket) {
   for (const ctl::CtlCommand& c : ctl::Commands()) {
     const json answer =

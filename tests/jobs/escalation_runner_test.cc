@@ -4,6 +4,8 @@
 
 #include <map>
 
+#include "daemon/store/outbox_codec.h"
+#include "daemon/store/report_repository.h"
 #include "tests/fakes/temp_dir.h"
 #include "tests/services/escalation_support.h"
 
@@ -109,6 +111,7 @@ TEST_F(RunnerTest, ALateReportTellsEveryoneAlreadyNotifiedOnce) {
   const auto ids = testing::InsertMissing(db_, 1, At(1, 10, 30));
   Run(At(1, 10, 30));
   Run(At(1, 11, 30));  // school and district told
+  ASSERT_EQ(testing::DeliverDue(db_, At(1, 11, 31)), 2u);
   Save(core::ResolveByLateReport(Alert(ids[0]), "report-1", At(1, 12, 0)));
   EXPECT_TRUE(store::ResolutionNoticesOwed(Alert(ids[0])));
   const EscalationRunOutcome outcome = Run(At(1, 12, 0) + 1s);
@@ -126,6 +129,48 @@ TEST_F(RunnerTest, ALateReportTellsEveryoneAlreadyNotifiedOnce) {
   EXPECT_EQ(a.timeline.back().what, "notified");
   EXPECT_FALSE(store::EscalationWakeup(a).has_value());
   EXPECT_EQ(Run(At(1, 13, 0)).queued, 0) << "told once";
+}
+
+// The school was told; the district's message was still queued when the alert was
+// resolved: it is cancelled, and only the school hears that it is over.
+TEST_F(RunnerTest, AResolvedAlertsQueuedMessagesAreCancelledAndOnlyThoseReachedHearOfIt) {
+  const auto ids = testing::InsertMissing(db_, 1, At(1, 10, 30));
+  Run(At(1, 10, 30));
+  ASSERT_EQ(testing::DeliverDue(db_, At(1, 10, 31)), 1u);
+  Run(At(1, 11, 30));  // the district's SMS is queued, not yet sent
+  Save(core::ResolveByLateReport(Alert(ids[0]), "report-1", At(1, 11, 31)));
+  const EscalationRunOutcome outcome = Run(At(1, 11, 31));
+  EXPECT_EQ(outcome.resolution_notices, 1);
+  const auto district = RowsFor("区值班室");
+  ASSERT_EQ(district.size(), 1u) << "no resolved notice for someone never told";
+  EXPECT_EQ(district[0].status, core::OutboxStatus::kCancelled);
+  EXPECT_NE(district[0].last_error.find("resolved"), std::string::npos);
+  const auto school = RowsFor("总务处1");
+  ASSERT_EQ(school.size(), 2u);
+  EXPECT_EQ(school[1].message, core::MessageKind::kResolved);
+  EXPECT_TRUE(store::OutboxRepository(db_.sql()).LeaseDue(At(1, 12, 0), 1min, 100).size() == 1u)
+      << "only the resolved notice is left to send";
+}
+
+// A message naming 3 schools of which one reported late: the two others still go out,
+// and the late school is no longer named.
+TEST_F(RunnerTest, AGroupedMessageLeavesOutTheResolvedAlertAndStillGoes) {
+  const auto ids = testing::InsertMissing(db_, 3, At(1, 10, 30));
+  Run(At(1, 10, 30));
+  testing::DeliverDue(db_, At(1, 10, 31));
+  Run(At(1, 11, 30));  // one SMS to the district naming 3 schools
+  store::OutboxRepository outbox(db_.sql());
+  EXPECT_EQ(outbox.WithdrawFor(ids[1]), 1);
+  EXPECT_EQ(outbox.WithdrawFor(ids[1]), 0) << "idempotent";
+  const auto district = RowsFor("区值班室");
+  ASSERT_EQ(district.size(), 1u);
+  EXPECT_EQ(district[0].status, core::OutboxStatus::kPending);
+  EXPECT_EQ(core::AlertIds(district[0]), (std::vector<std::string>{ids[0], ids[2]}));
+  const core::RenderedMessage text = testing::Render(district[0], bundle_->tree);
+  EXPECT_EQ(text.sms.find("第2小学"), std::string::npos) << text.sms;
+  EXPECT_TRUE(
+      outbox.ReachedAbout(ids[1]).contains(core::RecipientKey(RowsFor("总务处2")[0].recipient)));
+  EXPECT_TRUE(outbox.ReachedAbout(ids[0]).size() == 1u) << "the queued SMS has reached no one";
 }
 
 TEST_F(RunnerTest, ResolvingAnAlertNobodyWasToldAboutSendsNothing) {
@@ -162,6 +207,35 @@ TEST_F(RunnerTest, AGroupingWindowHoldsNotificationsDurablyThenMergesThem) {
   const auto district = RowsFor("区值班室");
   ASSERT_EQ(district.size(), 1u);
   EXPECT_EQ(testing::AlertCount(district[0]), 3u);
+}
+
+TEST_F(RunnerTest, AnIncidentMessageCarriesCategoryAndCountsButNeverTheSummary) {
+  setup_->settings.policies.policies[0].kinds.push_back(core::AlertKind::kIncident);
+  core::Report r;
+  r.report_id = "0191e6a0-0000-7000-8000-0000000000aa";
+  r.school_id = School(1);
+  r.kind = core::ReportKind::kIncident;
+  r.covers = date::year{2026} / 10 / 1;
+  r.incident = core::Incident{};
+  r.incident->category = core::IncidentCategory::kFoodSafety;
+  r.incident->severity = core::Severity::kIII;
+  r.incident->injured = 12;
+  r.incident->missing = 1;
+  r.incident->summary = "午餐后十二名学生腹痛, 家长王某";
+  store::ReportRepository(db_.sql(), 24h).Insert({r, At(1, 12, 0)});
+  store::AlertRepository(db_.sql()).Insert(
+      std::get<core::Alert>(core::NewIncidentAlert("inc-1", r, At(1, 12, 0))));
+  Run(At(1, 12, 0));
+  const auto rows = RowsFor("总务处1");
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0].incident, (core::IncidentFacts{core::IncidentCategory::kFoodSafety, 12, 0, 1}));
+  const core::RenderedMessage text = testing::Render(rows[0], bundle_->tree);
+  EXPECT_NE(text.email.subject.find("食品安全 (III 级, 较大), 伤 12 人, 亡 0 人, 失踪 1 人"),
+            std::string::npos)
+      << text.email.subject;
+  const std::string stored = store::EncodeOutboxMessage(rows[0]).payload_json;
+  EXPECT_EQ(stored.find("腹痛"), std::string::npos);
+  EXPECT_EQ((text.sms + text.email.body + text.webhook.text).find("王某"), std::string::npos);
 }
 
 TEST_F(RunnerTest, WithoutAMatchingPolicyTheAlertStopsVisibly) {

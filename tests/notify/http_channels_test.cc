@@ -11,6 +11,7 @@
 #include "daemon/notify/webhook_channel.h"
 #include "tests/fakes/fake_clock.h"
 #include "tests/notify/test_peers.h"
+#include "tests/notify/webhook_schema.h"
 
 namespace pingan::notify {
 namespace {
@@ -213,6 +214,36 @@ TEST_F(HttpChannelsTest, WebhookPostsSignedJson) {
   EXPECT_EQ(body["count"], 2);
   EXPECT_EQ(body["console_link"], m.content.webhook.console_link);
   EXPECT_EQ(body["sent_at"], "2024-10-03T08:00:00Z");
+}
+
+// docs/webhook.schema.json documents the body: a missing-report body, an incident body
+// and a resolved one all fit it, and nothing in them is undocumented.
+TEST_F(HttpChannelsTest, WebhookBodiesFitTheDocumentedSchema) {
+  const nlohmann::json schema = testing::WebhookSchema();
+  core::WebhookFields missing = Hook("x").content.webhook;
+  core::WebhookFields incident = missing;
+  incident.alert_kind = "incident";
+  incident.severity = "II";
+  incident.incident = core::IncidentFacts{core::IncidentCategory::kFoodSafety, 12, 0, 1};
+  incident.needs_leader_attention = true;
+  incident.requirement_id = incident.window_id = incident.deadline = "";
+  core::WebhookFields resolved = missing;
+  resolved.event = "resolved";
+  resolved.resolve_reason = "late_report_received";
+  resolved.console_link = "";
+  for (const core::WebhookFields& f : {missing, incident, resolved}) {
+    const auto body = nlohmann::json::parse(WebhookBody(f, "key/webhook", clock_.Now()));
+    EXPECT_EQ(testing::SchemaProblems(schema, body), std::vector<std::string>{}) << body.dump();
+  }
+  const auto with_counts = nlohmann::json::parse(WebhookBody(incident, "k", clock_.Now()));
+  EXPECT_EQ(
+      with_counts["incident"],
+      (nlohmann::json{{"category", "food_safety"}, {"injured", 12}, {"dead", 0}, {"missing", 1}}));
+  // The checker itself catches drift.
+  auto broken = with_counts;
+  broken["incident"]["dead"] = "none";
+  broken["undocumented"] = 1;
+  EXPECT_EQ(testing::SchemaProblems(schema, broken).size(), 2u);
 }
 
 TEST_F(HttpChannelsTest, UnsignedWebhookHasNoSignatureHeader) {

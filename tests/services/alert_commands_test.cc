@@ -75,6 +75,22 @@ TEST_F(AlertCommandsTest, AcknowledgeNeedsWhoAndStopsEscalation) {
   EXPECT_EQ(last.actor, "user:王五");
 }
 
+// Resolving by hand withdraws the alert's queued message in the same transaction: the
+// worker cannot lease it afterwards, and nobody is owed a "resolved" notice.
+TEST_F(AlertCommandsTest, ResolvingCancelsTheAlertsQueuedMessagesAtOnce) {
+  Ok("alert.resolve",
+     {{"id", ids_[2]}, {"reason", "handled"}, {"who", "王五"}, {"comment", "called"}});
+  Flush();
+  const json cancelled = Ok("outbox", {{"state", "cancelled"}});
+  ASSERT_EQ(cancelled["rows"].size(), 1u) << cancelled.dump();
+  EXPECT_EQ(cancelled["rows"][0]["recipient"], "总务处3");
+  EXPECT_EQ(cancelled["counts"]["pending"], 2);
+  store::Database db(dir_.File("pingan.db"));
+  EXPECT_EQ(
+      jobs::RunEscalation(db, schedules_.Get().get(), *setup_, At(1, 10, 31)).resolution_notices,
+      0);
+}
+
 TEST_F(AlertCommandsTest, ResolveByHandTellsThoseNotified) {
   EXPECT_EQ(
       ErrorCode(
@@ -82,6 +98,10 @@ TEST_F(AlertCommandsTest, ResolveByHandTellsThoseNotified) {
           {{"id", ids_[1]}, {"reason", "late_report_received"}, {"who", "王五"}, {"comment", "x"}}),
       "bad_request")
       << "only the system resolves by late report";
+  {
+    store::Database db(dir_.File("pingan.db"));
+    ASSERT_EQ(testing::DeliverDue(db, At(1, 10, 30)), 3u) << "every school was told";
+  }
   Ok("alert.resolve",
      {{"id", ids_[1]}, {"reason", "false_alarm"}, {"who", "王五"}, {"comment", "school closed"}});
   Flush();
@@ -91,7 +111,8 @@ TEST_F(AlertCommandsTest, ResolveByHandTellsThoseNotified) {
       jobs::RunEscalation(db, schedules_.Get().get(), *setup_, At(1, 10, 31));
   EXPECT_EQ(outcome.resolution_notices, 1);
   const json outbox = Ok("outbox", {{"state", "pending"}});
-  EXPECT_EQ(outbox["counts"]["pending"], 4);
+  EXPECT_EQ(outbox["counts"]["pending"], 1);
+  EXPECT_EQ(outbox["counts"]["delivered"], 3);
   EXPECT_EQ(outbox["rows"].back()["kind"], "resolved");
   EXPECT_EQ(outbox["rows"].back()["recipient"], "总务处2");
   EXPECT_EQ(ErrorCode("outbox", {{"state", "lost"}}), "bad_request");

@@ -119,7 +119,8 @@ TEST_F(AlertServiceTest, ResolveAndComment) {
 TEST_F(AlertServiceTest, ListsTheOutboxWithEveryStateCounted) {
   const OutboxListing all = alerts_->ListOutbox({});
   EXPECT_EQ(all.rows.size(), 3u);
-  ASSERT_EQ(all.counts.size(), 4u);
+  ASSERT_EQ(all.counts.size(), 5u);
+  EXPECT_EQ(all.counts.at(core::OutboxStatus::kCancelled), 0);
   EXPECT_EQ(all.counts.at(core::OutboxStatus::kPending), 3);
   EXPECT_EQ(all.counts.at(core::OutboxStatus::kFailed), 0);
   EXPECT_TRUE(alerts_->ListOutbox(ParseOutboxQuery("failed", 10)).rows.empty());

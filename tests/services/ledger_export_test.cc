@@ -131,6 +131,36 @@ TEST_F(LedgerExportTest, PeriodsAreCheckedAndDaysOutsideThePeriodAreLeftOut) {
             0);  // after the holiday
 }
 
+// The example: a summary due on the month's last day belongs to the period its
+// due day lies in, not to the one its first covered day lies in.
+TEST_F(LedgerExportTest, WindowsAreFiledUnderTheDayTheyAreDue) {
+  core::Requirement monthly;
+  monthly.id = "monthly";
+  monthly.name = "月度安全汇总";
+  monthly.kind = core::RequirementKind::kMonthlySummary;
+  monthly.due_day = 31;  // the month's last day
+  monthly.due_time = 18h;
+  auto tree = core::OrgTree::Build(testing::SmallOrg());
+  schedules_.Set(std::get<config::SharedSchedule>(config::MakeScheduleBundle(
+      std::get<core::OrgTree>(std::move(tree)), {testing::HolidayCalendar()},
+      {testing::DailyRequirement(), monthly}, "Asia/Shanghai")));
+  clock_.Set(Local(11, 10h));
+  const auto rows = Rows(Export({{"from", "2026-09-28"}, {"to", "2026-10-11"}})["csv"]);
+  std::vector<std::pair<std::string, std::string>> monthly_rows;  // (date, window)
+  for (size_t i = 1; i < rows.size(); ++i) {
+    if (rows[i][2] == "monthly") monthly_rows.emplace_back(rows[i][0], rows[i][1]);
+  }
+  using P = std::pair<std::string, std::string>;
+  EXPECT_EQ(monthly_rows,
+            (std::vector<P>{
+                {"2026-09-30", "2026-09"}, {"2026-09-30", "2026-09"}, {"2026-09-30", "2026-09"}}))
+      << "September's summary (due 09-30) for each of the 3 schools; October's is due 10-31";
+  EXPECT_EQ(Export({{"from", "2026-10-01"}, {"to", "2026-10-30"}})["csv"].get<std::string>().find(
+                ",monthly,"),
+            std::string::npos);
+  EXPECT_EQ(Rows(Export({{"from", "2026-10-31"}, {"to", "2026-10-31"}})["csv"]).size(), 1u + 3u);
+}
+
 TEST_F(LedgerExportTest, NamesAreQuotedAndNeverRunAsFormulas) {
   auto units = testing::SmallOrg();
   units[2].name = "=HYPERLINK(\"x\")";

@@ -34,6 +34,7 @@ core::OutboxRow GroupedRow() {
   row.alerts = {{"a1", "s01", 1, 0}, {"a2", "s02", 2, 1}};
   row.deadline = kNow + 1h;
   row.report_label = "月度汇总";
+  row.incident = core::IncidentFacts{core::IncidentCategory::kFoodSafety, 12, 0, 3};
   return row;
 }
 
@@ -74,6 +75,7 @@ void ExpectSameMessage(const core::OutboxRow& a, const core::OutboxRow& b) {
   EXPECT_EQ(a.deadline, b.deadline);
   EXPECT_EQ(a.report_label, b.report_label);
   EXPECT_EQ(a.time_zone, b.time_zone);
+  EXPECT_EQ(a.incident, b.incident);
   EXPECT_EQ(a.unreadable, b.unreadable);
 }
 
@@ -85,6 +87,13 @@ TEST(OutboxCodec, AnEscalationMessageSurvivesTheRoundTrip) {
   EXPECT_EQ(stored.channel, "email");
   EXPECT_EQ(stored.channels, "sms,email,webhook");
   ExpectSameMessage(RoundTrip(row), row);
+}
+
+TEST(OutboxCodec, AnIncidentsFactsAreStoredAsCodesAndCountsOnly) {
+  const json p = json::parse(EncodeOutboxMessage(GroupedRow()).payload_json);
+  EXPECT_EQ(p["incident"],
+            (json{{"category", "food_safety"}, {"injured", 12}, {"dead", 0}, {"missing", 3}}));
+  EXPECT_FALSE(json::parse(EncodeOutboxMessage(ReminderRow()).payload_json).contains("incident"));
 }
 
 TEST(OutboxCodec, AReminderSurvivesTheRoundTrip) {
@@ -217,6 +226,45 @@ VALUES ('reminder|k|s01|x', 'reminder', '{"name":"x","email":"x@s.cn"}', 'email'
   EXPECT_EQ(leased[1].channels, std::vector<ChannelKind>{ChannelKind::kEmail});
   EXPECT_EQ(outbox.ListForAlert("a1", 10).size(), 1u);
   EXPECT_EQ(outbox.Count(core::OutboxStatus::kLeased), 2);
+}
+
+// Migration 7 rebuilds the outbox (for the 'cancelled' state) and links every alert of
+// a grouped message: rows written by version 6 keep their state and can be withdrawn.
+TEST(OutboxRepository, MigrationSevenKeepsVersionSixRowsAndLinksEveryAlert) {
+  testing::TempDir dir;
+  const std::string path = dir.File("pingan.db");
+  {
+    SQLite::Database raw(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    for (const Migration& m : Migrations()) {
+      if (m.version > 6) break;
+      raw.exec(m.sql);
+    }
+    raw.exec("PRAGMA user_version=6");
+    core::OutboxRow row = GroupedRow();
+    row.message = core::MessageKind::kAlert;
+    const StoredOutboxMessage m = EncodeOutboxMessage(row);
+    SQLite::Statement s(raw, R"sql(
+INSERT INTO outbox (idempotency_key, kind, alert_id, recipient_json, channel, payload_json,
+  state, next_attempt_ms, created_at_ms, channels)
+VALUES ('k1', ?1, ?2, ?3, ?4, ?5, 'pending', 0, 0, ?6))sql");
+    s.bind(1, m.kind);
+    s.bind(2, m.alert_id);
+    s.bind(3, m.recipient_json);
+    s.bind(4, m.channel);
+    s.bind(5, m.payload_json);
+    s.bind(6, m.channels);
+    s.exec();
+  }
+  Database db(path);
+  EXPECT_EQ(db.schema_version(), LatestSchemaVersion());
+  OutboxRepository outbox(db.sql());
+  ASSERT_EQ(outbox.List(std::nullopt, 10).size(), 1u);
+  EXPECT_EQ(outbox.WithdrawFor("a2"), 1) << "found by its second alert";
+  EXPECT_EQ(core::AlertIds(outbox.List(std::nullopt, 10)[0]), std::vector<std::string>{"a1"});
+  EXPECT_EQ(outbox.WithdrawFor("a1"), 1);
+  EXPECT_EQ(outbox.Count(core::OutboxStatus::kCancelled), 1);
+  EXPECT_TRUE(outbox.LeaseDue(kNow, 1min, 10).empty()) << "a cancelled row is never sent";
+  EXPECT_TRUE(outbox.ReachedAbout("a1").empty());
 }
 
 }  // namespace
