@@ -199,7 +199,7 @@ class ConsoleWorld {
   void SeedLedger() const {
     store::Database db((dir_ / "pingan.db").string());
     SQLite::Transaction tx(db.sql());
-    store::LedgerRepository ledger(db.sql());
+    store::LedgerRepository ledger(db);
     const core::Instant deadline = WorldDeadline();
     for (int i = 0; i < size_.schools; ++i) {
       if (IsMissing(size_, i)) continue;

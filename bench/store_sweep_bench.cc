@@ -43,7 +43,7 @@ struct StoreWorld {
         config::MakeScheduleBundle(MakeTree(), Calendars(), Requirements(), "Asia/Shanghai"));
     rss_after_schedule_mb = PeakRssMb();
     db = std::make_unique<store::Database>((dir / "pingan.db").string());
-    store::LedgerRepository(db->sql()).SetState(
+    store::LedgerRepository(*db).SetState(
         jobs::kSweepPositionKey,
         std::to_string(pingan::core::ToUnixMillis(GraceEnd(1) - std::chrono::hours{1})));
   }
@@ -52,7 +52,7 @@ struct StoreWorld {
   // 98 % of the schools report (on time) for `day`, in one transaction.
   void ReportDay(int day) {
     SQLite::Transaction tx(db->sql());
-    store::LedgerRepository ledger(db->sql());
+    store::LedgerRepository ledger(*db);
     const std::string window = "2026-10-0" + std::to_string(day);
     size_t n = 0;
     for (const core::Unit& u : bundle->tree.units()) {
@@ -81,8 +81,7 @@ void BM_ReadWindowLedgerBaseline(benchmark::State& state) {
   w.ReportDay(1);
   size_t rows = 0;
   for (auto _ : state) {
-    rows =
-        store::LedgerRepository(w.db->sql()).SchoolsWithRow("holiday-daily", "2026-10-01").size();
+    rows = store::LedgerRepository(*w.db).SchoolsWithRow("holiday-daily", "2026-10-01").size();
   }
   state.counters["rows"] = static_cast<double>(rows);
 }

@@ -91,7 +91,7 @@ console::Response Audit(const store::ReadPool& reads, const console::RouteContex
   const int limit = RequestedLimit(c, 200);
   auto db = reads.Acquire();
   json out = json::array();
-  for (const store::AuditEntry& e : store::RecentAudit(db.sql(), limit)) {
+  for (const store::AuditEntry& e : store::RecentAudit(db, limit)) {
     out.push_back({{"at", core::FormatInstantUtc(e.at)},
                    {"actor", e.actor},
                    {"action", e.action},

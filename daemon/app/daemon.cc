@@ -153,8 +153,7 @@ void Daemon::ResumeDrillClock() {
   if (options_.drill == nullptr) return;
   // A drill restarted with the same --start continues where the sweep had got to, so
   // that simulated time never runs backwards over decided deadlines.
-  const auto position =
-      store::LedgerRepository(reads_.Acquire().sql()).GetState(jobs::kSweepPositionKey);
+  const auto position = store::LedgerRepository(reads_.Acquire()).GetState(jobs::kSweepPositionKey);
   if (!position) return;
   const core::Instant last = core::FromUnixMillis(std::stoll(*position));
   const core::Instant now = options_.drill->Now();

@@ -111,7 +111,7 @@ void Daemon::Reload() {
     const std::string outcome = ReloadConfiguration();
     writer_->Post([entry = store::AuditEntry{real_clock_.Now(), "system", "config.reload", "SIGHUP",
                                              outcome}](store::Database& db) {
-      store::AppendAudit(db.sql(), entry);
+      store::AppendAudit(db, entry);
     });
     boost::asio::post(io_, [this, outcome] {
       if (health_) health_->Reloaded(outcome);

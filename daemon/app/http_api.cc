@@ -165,7 +165,7 @@ HttpApi::HttpApi(boost::asio::io_context& io, const config::DaemonConfig& config
   console::TlsContextPtr tls = TlsContextFrom(config);
   {
     auto db = reads_.Acquire();
-    store::AuthRepository users(db.sql());
+    store::AuthRepository users(db);
     auth_.Load(users);
   }
   // The hash unknown users are checked against, off the start path.
@@ -264,7 +264,7 @@ void HttpApi::PublishAlerts(const std::string& name, const std::vector<std::stri
   read_pool_.Post([this, name, alert_ids] {
     std::vector<core::Alert> alerts;
     try {
-      alerts = store::AlertRepository(reads_.Acquire().sql()).FindMany(alert_ids);
+      alerts = store::AlertRepository(reads_.Acquire()).FindMany(alert_ids);
     } catch (const std::exception& e) {
       spdlog::warn("events: {} alerts not published: {}", alert_ids.size(), e.what());
       return;

@@ -8,7 +8,7 @@ namespace pingan::console {
 namespace {
 
 store::AuthRepository Repo(store::Database& db) {
-  return store::AuthRepository(db.sql());
+  return store::AuthRepository(db);
 }
 
 bool ValidName(const std::string& name) {
@@ -308,7 +308,7 @@ std::vector<std::string> AuthService::DropSessionsOf(const std::string& user) {
 void AuthService::Audit(const std::string& actor, const std::string& action,
                         const std::string& object, const std::string& detail) {
   store::AuditEntry entry{clock_.Now(), actor, action, object, detail};
-  persist_([entry](store::Database& db) { store::AppendAudit(db.sql(), entry); });
+  persist_([entry](store::Database& db) { store::AppendAudit(db, entry); });
 }
 
 }  // namespace pingan::console

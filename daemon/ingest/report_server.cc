@@ -192,7 +192,7 @@ void ReportServer::AuditMismatch(const std::string& key_school, const core::Repo
   // Logged with the rejection (rate-limited); the audit log keeps every one.
   store::AuditEntry entry{clock_.Now(), "school:" + key_school, "report.rejected.school_mismatch",
                           report.report_id, "claimed school_id " + report.school_id};
-  writer_.Post([entry](store::Database& db) { store::AppendAudit(db.sql(), entry); });
+  writer_.Post([entry](store::Database& db) { store::AppendAudit(db, entry); });
 }
 
 void ReportServer::OnCommitted(const std::vector<store::WriteOutcome>& outcomes) {

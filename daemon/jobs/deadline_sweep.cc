@@ -28,13 +28,13 @@ store::LedgerRow RowFor(const core::Unit& school, const core::Window& w,
 
 void DecideDeadline(store::Database& db, const core::DueWindow& due, core::Instant now,
                     SweepOutcome& out) {
-  store::LedgerRepository ledger(db.sql());
+  store::LedgerRepository ledger(db);
   const std::string key = core::SweepKey(due.window);
   if (ledger.IsSwept(key, store::SweepKind::kDeadline)) return;
   const auto known = ledger.SchoolsWithRow(due.window.requirement_id, due.window.window_id);
   const core::SweepDecision decision =
       core::DecideSweep(due, [&](std::string_view id) { return known.contains(std::string(id)); });
-  store::AlertRepository alerts(db.sql());
+  store::AlertRepository alerts(db);
   for (const core::Unit* school : decision.missing) {
     ledger.RecordMissing(RowFor(*school, due.window, store::LedgerRowStatus::kMissing), now);
     core::Alert alert = core::NewMissingAlert(NewId(now), school->id, due.window.requirement_id,
@@ -60,14 +60,14 @@ void DecideDeadline(store::Database& db, const core::DueWindow& due, core::Insta
 void QueueReminders(store::Database& db, const config::ScheduleBundle& bundle,
                     const core::DueWindow& due, const std::vector<core::ChannelKind>& channels,
                     core::Instant now, SweepOutcome& out) {
-  store::LedgerRepository ledger(db.sql());
+  store::LedgerRepository ledger(db);
   const std::string key = core::SweepKey(due.window);
   if (ledger.IsSwept(key, store::SweepKind::kReminder)) return;
   const auto known = ledger.SchoolsWithRow(due.window.requirement_id, due.window.window_id);
   const core::ReminderPlan plan = core::PlanReminders(
       due, [&](std::string_view id) { return known.contains(std::string(id)); }, bundle.tree,
       channels, core::ReportLabel(bundle.requirements, due.window.requirement_id), now);
-  store::OutboxRepository outbox(db.sql());
+  store::OutboxRepository outbox(db);
   int queued = 0;
   for (const core::OutboxRow& row : plan.rows) {
     if (outbox.Enqueue(row)) ++queued;
@@ -87,7 +87,7 @@ SweepOutcome SweepDeadlines(store::Database& db, const config::ScheduleBundle& b
                             const std::vector<core::ChannelKind>& reminder_channels) {
   SweepOutcome out;
   store::WriteTransaction tx(db);
-  store::LedgerRepository ledger(db.sql());
+  store::LedgerRepository ledger(db);
   const auto position = ledger.GetState(kSweepPositionKey);
   if (!position) {
     // A fresh installation owes nothing for deadlines before it existed.

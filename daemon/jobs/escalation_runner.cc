@@ -98,7 +98,7 @@ std::vector<core::GroupedMessage> Group(store::OutboxRepository& outbox,
 
 // An incident alert's category and casualty counts, from its stored report (which is
 // read without its protected text).
-std::optional<core::IncidentFacts> IncidentFactsOf(SQLite::Database& db,
+std::optional<core::IncidentFacts> IncidentFactsOf(store::Database& db,
                                                    const std::string& alert_id) {
   const auto alert = store::AlertRepository(db).Find(alert_id);
   if (!alert || alert->report_id.empty()) return std::nullopt;
@@ -107,7 +107,7 @@ std::optional<core::IncidentFacts> IncidentFactsOf(SQLite::Database& db,
   return core::FactsOf(*stored->report.incident);
 }
 
-core::MessageFacts FactsFor(const core::GroupedMessage& m, SQLite::Database& db,
+core::MessageFacts FactsFor(const core::GroupedMessage& m, store::Database& db,
                             store::LedgerRepository& ledger, const config::ScheduleBundle* bundle) {
   core::MessageFacts facts;
   if (m.alert_kind == core::AlertKind::kIncident && !m.alerts.empty()) {
@@ -137,9 +137,9 @@ EscalationRunOutcome RunEscalation(store::Database& db, const config::ScheduleBu
                                    const config::EscalationSetup& setup, core::Instant now) {
   EscalationRunOutcome outcome;
   store::WriteTransaction tx(db);
-  store::AlertRepository alerts(db.sql());
-  store::OutboxRepository outbox(db.sql());
-  store::LedgerRepository ledger(db.sql());
+  store::AlertRepository alerts(db);
+  store::OutboxRepository outbox(db);
+  store::LedgerRepository ledger(db);
   std::vector<core::Alert> due = alerts.DueForEscalation(now, setup.settings.batch);
   outcome.more = static_cast<int>(due.size()) >= setup.settings.batch;
   // Grouped messages name schools in the order their notifications were made: by id.
@@ -156,7 +156,7 @@ EscalationRunOutcome RunEscalation(store::Database& db, const config::ScheduleBu
   outcome.notifications = static_cast<int>(notes.size());
   for (const core::GroupedMessage& m :
        Group(outbox, std::move(notes), setup.settings.grouping, now, outcome)) {
-    if (outbox.Enqueue(core::NewOutboxRow(m, now, FactsFor(m, db.sql(), ledger, bundle)))) {
+    if (outbox.Enqueue(core::NewOutboxRow(m, now, FactsFor(m, db, ledger, bundle)))) {
       ++outcome.queued;
     }
   }

@@ -19,12 +19,12 @@ store::LedgerRowStatus ToRowStatus(core::LedgerStatus status) {
 
 }  // namespace
 
-void LedgerRecorder::OnStored(SQLite::Database& db, const store::IncomingReport& incoming) {
+void LedgerRecorder::OnStored(store::Database& db, const store::IncomingReport& incoming) {
   if (config::SharedSchedule bundle = schedules_.Get()) RecordWindow(db, *bundle, incoming);
   if (core::ReportOpensAlert(incoming.report)) OpenIncidentAlert(db, incoming);
 }
 
-void LedgerRecorder::RecordWindow(SQLite::Database& db, const config::ScheduleBundle& bundle,
+void LedgerRecorder::RecordWindow(store::Database& db, const config::ScheduleBundle& bundle,
                                   const store::IncomingReport& incoming) {
   const core::Report& r = incoming.report;
   store::LedgerRepository ledger(db);
@@ -48,7 +48,7 @@ void LedgerRecorder::RecordWindow(SQLite::Database& db, const config::ScheduleBu
   }
 }
 
-void LedgerRecorder::ResolveMissingAlert(SQLite::Database& db, const core::Window& window,
+void LedgerRecorder::ResolveMissingAlert(store::Database& db, const core::Window& window,
                                          const store::IncomingReport& incoming) {
   // The sweep had already declared the school missing: the late report resolves it.
   store::AlertRepository alerts(db);
@@ -64,8 +64,7 @@ void LedgerRecorder::ResolveMissingAlert(SQLite::Database& db, const core::Windo
   store::OutboxRepository(db).WithdrawFor(alert->id);  // nobody is asked about it any more
 }
 
-void LedgerRecorder::OpenIncidentAlert(SQLite::Database& db,
-                                       const store::IncomingReport& incoming) {
+void LedgerRecorder::OpenIncidentAlert(store::Database& db, const store::IncomingReport& incoming) {
   auto alert =
       core::NewIncidentAlert(NewId(incoming.received_at), incoming.report, incoming.received_at);
   if (auto* a = std::get_if<core::Alert>(&alert)) store::AlertRepository(db).Insert(*a);

@@ -12,14 +12,14 @@ namespace pingan::jobs {
 class LedgerRecorder final : public store::ReportObserver {
  public:
   explicit LedgerRecorder(const config::ScheduleSource& schedules) : schedules_(schedules) {}
-  void OnStored(SQLite::Database& db, const store::IncomingReport& incoming) override;
+  void OnStored(store::Database& db, const store::IncomingReport& incoming) override;
 
  private:
-  void RecordWindow(SQLite::Database& db, const config::ScheduleBundle& bundle,
+  void RecordWindow(store::Database& db, const config::ScheduleBundle& bundle,
                     const store::IncomingReport& incoming);
-  void ResolveMissingAlert(SQLite::Database& db, const core::Window& window,
+  void ResolveMissingAlert(store::Database& db, const core::Window& window,
                            const store::IncomingReport& incoming);
-  void OpenIncidentAlert(SQLite::Database& db, const store::IncomingReport& incoming);
+  void OpenIncidentAlert(store::Database& db, const store::IncomingReport& incoming);
 
   const config::ScheduleSource& schedules_;
 };

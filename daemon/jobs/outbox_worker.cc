@@ -32,7 +32,7 @@ DeliveryRecord RecordDelivery(store::Database& db, const core::OutboxRow& leased
                               core::Instant now, double random01) {
   DeliveryRecord record;
   store::WriteTransaction tx(db);
-  store::OutboxRepository outbox(db.sql());
+  store::OutboxRepository outbox(db);
   const auto current = outbox.Find(leased.id);
   if (!current || current->status == core::OutboxStatus::kDelivered ||
       current->status == core::OutboxStatus::kFailed ||
@@ -50,7 +50,7 @@ DeliveryRecord RecordDelivery(store::Database& db, const core::OutboxRow& leased
   record.status = outcome.row.status;
   if (outcome.notice) {
     record.notice = core::DescribeNotice(*outcome.notice, current->recipient);
-    store::AlertRepository alerts(db.sql());
+    store::AlertRepository alerts(db);
     NoteOnAlerts(alerts, core::AlertIds(*current), record.notice, now);
   }
   tx.Commit();
@@ -133,7 +133,7 @@ void OutboxWorker::Lease() {
     std::vector<core::OutboxRow> rows;
     try {
       store::WriteTransaction tx(db);
-      rows = store::OutboxRepository(db.sql()).LeaseDue(clock_.Now(), lease, free, skip);
+      rows = store::OutboxRepository(db).LeaseDue(clock_.Now(), lease, free, skip);
       tx.Commit();
     } catch (const std::exception& e) {
       spdlog::error("outbox: leasing failed, will retry: {}", e.what());
@@ -166,7 +166,7 @@ bool OutboxWorker::RateLimited(const core::OutboxRow& row, core::Instant now) {
   Observe(row, "deferred");
   writer_.Post([this, id = row.id, until = d.retry_at](store::Database& db) {
     try {
-      store::OutboxRepository(db.sql()).Defer(id, until);
+      store::OutboxRepository(db).Defer(id, until);
     } catch (const std::exception& e) {
       spdlog::error("outbox: deferring row {} failed: {}", id, e.what());
     }

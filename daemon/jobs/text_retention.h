@@ -25,7 +25,7 @@ class TextRetention {
             io, writer, "incident text purge", tick,
             [&clock](store::Database& db) {
               store::WriteTransaction tx(db);
-              const store::PurgedText purged = store::PurgeIncidentText(db.sql(), clock.Now());
+              const store::PurgedText purged = store::PurgeIncidentText(db, clock.Now());
               tx.Commit();
               return purged;
             },

@@ -48,7 +48,7 @@ void Audit(const AdminCommandContext& c, const json& args, const std::string& ac
   std::string actor = Arg(args, "actor");
   if (actor.empty()) actor = "control";
   store::AuditEntry entry{c.wall_clock.Now(), actor, action, object, detail};
-  c.writer.Post([entry](store::Database& db) { store::AppendAudit(db.sql(), entry); });
+  c.writer.Post([entry](store::Database& db) { store::AppendAudit(db, entry); });
 }
 
 [[noreturn]] void Fail(const config::KeyStoreError& e) {
@@ -58,7 +58,7 @@ void Audit(const AdminCommandContext& c, const json& args, const std::string& ac
 json UsersList(const AdminCommandContext& c) {
   auto db = c.reads.Acquire();
   json out = json::array();
-  for (const store::UserRow& u : store::AuthRepository(db.sql()).ListUsers()) {
+  for (const store::UserRow& u : store::AuthRepository(db).ListUsers()) {
     out.push_back({{"name", u.name},
                    {"role", u.role},
                    {"scope", u.scope_unit},

@@ -55,12 +55,12 @@ std::vector<core::Alert> AlertService::List(const AlertQuery& query) const {
   filter.window_id = query.window_id;
   filter.limit = query.limit;
   auto db = c_.reads.Acquire();
-  return store::AlertRepository(db.sql()).List(filter);
+  return store::AlertRepository(db).List(filter);
 }
 
 core::Alert AlertService::Find(const std::string& id) const {
   auto db = c_.reads.Acquire();
-  auto alert = store::AlertRepository(db.sql()).Find(id);
+  auto alert = store::AlertRepository(db).Find(id);
   if (!alert) throw ControlError("not_found", "no alert " + id);
   return std::move(*alert);
 }
@@ -68,7 +68,7 @@ core::Alert AlertService::Find(const std::string& id) const {
 AlertDetail AlertService::Show(const std::string& id) const {
   AlertDetail detail{Find(id), {}};
   auto db = c_.reads.Acquire();
-  detail.outbox = store::OutboxRepository(db.sql()).ListForAlert(id, 200);
+  detail.outbox = store::OutboxRepository(db).ListForAlert(id, 200);
   return detail;
 }
 
@@ -92,7 +92,7 @@ void AlertService::ApplyLater(const std::string& id, const std::string& who,
                               Transition transition) const {
   c_.writer.Post([id, who, action, detail, transition = std::move(transition),
                   &clock = c_.clock](store::Database& db) {
-    const auto refused = store::ApplyAlertChange(db.sql(), id, clock.Now(), transition,
+    const auto refused = store::ApplyAlertChange(db, id, clock.Now(), transition,
                                                  {{}, "user:" + who, action, id, detail});
     if (refused) spdlog::warn("alert {}: {} not applied: {}", id, action, *refused);
   });
@@ -140,7 +140,7 @@ AlertQueue AlertService::Queue() const {
   AlertQueue out{c_.clock.Now(), {}};
   std::vector<core::Alert> unresolved;
   auto db = c_.reads.Acquire();
-  store::AlertRepository alerts(db.sql());
+  store::AlertRepository alerts(db);
   for (auto state : {core::AlertState::kOpen, core::AlertState::kAcknowledged}) {
     store::AlertFilter filter;
     filter.state = state;
@@ -174,7 +174,7 @@ void AlertService::Comment(const CommentRequest& r) const {
 
 OutboxListing AlertService::ListOutbox(const OutboxQuery& query) const {
   auto db = c_.reads.Acquire();
-  store::OutboxRepository outbox(db.sql());
+  store::OutboxRepository outbox(db);
   OutboxListing out;
   out.rows = outbox.List(query.state, query.limit);
   for (auto st :

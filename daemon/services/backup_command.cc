@@ -54,7 +54,7 @@ json Backup(const AdminCommandContext& c, const json& args) {
   std::string actor = TextArg(args, "actor");
   store::AuditEntry entry{c.wall_clock.Now(), actor.empty() ? "control" : actor, "database.backup",
                           r.path, "bytes=" + std::to_string(r.bytes)};
-  c.writer.Post([entry](store::Database& db) { store::AppendAudit(db.sql(), entry); });
+  c.writer.Post([entry](store::Database& db) { store::AppendAudit(db, entry); });
   spdlog::info("database backed up to {}: {} bytes, {} pages in {} ms", r.path, r.bytes, r.pages,
                r.duration.count());
   return json{{"path", r.path},
@@ -82,7 +82,7 @@ json RotateTextKey(const AdminCommandContext& c, const json& args) {
   std::string actor = TextArg(args, "actor");
   store::AuditEntry entry{c.wall_clock.Now(), actor.empty() ? "control" : actor, "text_key.rotate",
                           c.backup.text_key, "resealed=" + std::to_string(r.resealed)};
-  c.writer.Post([entry](store::Database& db) { store::AppendAudit(db.sql(), entry); });
+  c.writer.Post([entry](store::Database& db) { store::AppendAudit(db, entry); });
   spdlog::warn(
       "text key rotated: {} texts resealed under the new {}; the old key is now {}: keep it "
       "as long as backups taken before now are kept, then delete it",

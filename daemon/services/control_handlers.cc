@@ -9,6 +9,7 @@
 #include "daemon/store/database.h"
 #include "daemon/store/ledger_repository.h"
 #include "daemon/store/outbox_repository.h"
+#include "daemon/store/report_repository.h"
 
 namespace pingan::services {
 namespace {
@@ -49,19 +50,19 @@ date::year_month_day DayArg(const json& args, const ControlContext& c,
 
 json Status(const ControlContext& c) {
   auto db = c.reads.Acquire();
-  store::AlertRepository alerts(db.sql());
-  store::OutboxRepository outbox(db.sql());
+  store::AlertRepository alerts(db);
+  store::OutboxRepository outbox(db);
   const core::Instant now = c.clock.Now();
   json out{{"now", core::FormatInstantUtc(now)},
            {"now_ms", core::ToUnixMillis(now)},
            {"clock", c.drill ? "drill" : "system"},
-           {"reports", db.sql().execAndGet("SELECT count(*) FROM reports").getInt64()},
+           {"reports", store::ReportRepository(db, core::Millis{0}).Count()},
            {"alerts",
             {{"open", alerts.CountByState(core::AlertState::kOpen)},
              {"acknowledged", alerts.CountByState(core::AlertState::kAcknowledged)}}},
            {"outbox_pending", outbox.Count(core::OutboxStatus::kPending)},
            {"ingest", c.ingest_stats ? c.ingest_stats() : json::object()}};
-  if (auto position = store::LedgerRepository(db.sql()).GetState(jobs::kSweepPositionKey)) {
+  if (auto position = store::LedgerRepository(db).GetState(jobs::kSweepPositionKey)) {
     const core::Instant swept_to = core::FromUnixMillis(std::stoll(*position));
     out["swept_to"] = core::FormatInstantUtc(swept_to);
     out["swept_to_ms"] = core::ToUnixMillis(swept_to);
@@ -181,7 +182,7 @@ json LedgerToday(const ControlContext& c, const json& args) {
   const core::Instant from = d - date::days{2};
   const core::Instant to = d + date::days{40};
   auto db = c.reads.Acquire();
-  store::LedgerRepository ledger(db.sql());
+  store::LedgerRepository ledger(db);
   const core::Instant now = c.clock.Now();
   json windows = json::array();
   for (const core::DueWindow& due : b->schedule.GraceEndsBetween(from, to)) {
@@ -207,8 +208,8 @@ json LedgerToday(const ControlContext& c, const json& args) {
 
 json Missing(const ControlContext& c, const json& args) {
   auto db = c.reads.Acquire();
-  store::LedgerRepository ledger(db.sql());
-  store::AlertRepository alerts(db.sql());
+  store::LedgerRepository ledger(db);
+  store::AlertRepository alerts(db);
   config::SharedSchedule b = c.schedules.Get();
   json out = json::array();
   for (const store::LedgerRow& row :

@@ -208,7 +208,7 @@ json Handover(const ConsoleQueryContext& c, const json& args) {
   }
   auto in_span = [&](core::Instant t) { return t >= since && t <= until; };
   auto db = c.reads.Acquire();
-  store::AlertRepository alerts(db.sql());
+  store::AlertRepository alerts(db);
   json opened = json::array(), acknowledged = json::array(), resolved = json::array(),
        still_open = json::array(), incidents = json::array();
   for (const std::string& id : store::AlertIdsActiveSince(db.db(), since)) {

@@ -49,12 +49,12 @@ std::vector<store::IncidentRow> IncidentService::List(const IncidentQuery& query
   filter.school_id = query.school_id;
   filter.limit = query.limit;
   auto db = c_.reads.Acquire();
-  return store::IncidentCaseRepository(db.sql(), c_.text_retention).List(filter);
+  return store::IncidentCaseRepository(db, c_.text_retention).List(filter);
 }
 
 store::IncidentRow IncidentService::Find(const std::string& id) const {
   auto db = c_.reads.Acquire();
-  auto row = store::IncidentCaseRepository(db.sql(), c_.text_retention).Find(id);
+  auto row = store::IncidentCaseRepository(db, c_.text_retention).Find(id);
   if (!row) throw ControlError("not_found", "no incident report " + id);
   return std::move(*row);
 }
@@ -62,7 +62,7 @@ store::IncidentRow IncidentService::Find(const std::string& id) const {
 std::vector<store::IncidentRow> IncidentService::FindMany(
     const std::vector<std::string>& ids) const {
   auto db = c_.reads.Acquire();
-  store::IncidentCaseRepository cases(db.sql(), c_.text_retention);
+  store::IncidentCaseRepository cases(db, c_.text_retention);
   std::vector<store::IncidentRow> out;
   for (const std::string& id : ids) {
     if (auto row = cases.Find(id)) out.push_back(std::move(*row));
@@ -76,11 +76,11 @@ IncidentDetail IncidentService::Details(store::IncidentRow row, bool with_text) 
   d.with_text = with_text;
   const std::string& id = d.row.report.report.report_id;
   auto db = c_.reads.Acquire();
-  store::IncidentCaseRepository cases(db.sql(), c_.text_retention);
+  store::IncidentCaseRepository cases(db, c_.text_retention);
   if (d.row.the_case) d.assignments = cases.Assignments(id);
   d.notes = cases.Notes(id);
   if (with_text) {
-    d.summary = store::ReportRepository(db.sql(), c_.text_retention).ReadIncidentText(id);
+    d.summary = store::ReportRepository(db, c_.text_retention).ReadIncidentText(id);
   } else {
     for (store::CaseNote& n : d.notes) n.text.reset();
   }

@@ -33,7 +33,7 @@ class Exporter {
  public:
   Exporter(const config::ScheduleBundle& bundle, store::Database& db, const ExportRequest& request,
            core::Instant now)
-      : bundle_(bundle), ledger_(db.sql()), request_(request), now_(now) {}
+      : bundle_(bundle), ledger_(db), request_(request), now_(now) {}
 
   std::optional<ExportError> Collect() {
     const date::sys_days from{request_.from};

@@ -192,7 +192,7 @@ DayBoard OverviewService::Board(const BoardQuery& q) const {
     last = std::max(last, date::sys_days{due.window.covers_last});
   }
   auto db = c_.reads.Acquire();
-  store::LedgerRepository ledger(db.sql());
+  store::LedgerRepository ledger(db);
   const IncidentDays incidents = IncidentsCovering(db.db(), first, last);
   DayBoard out{day, now, UnitRefOf(*b, viewed), 0, {}};
   for (const core::DueWindow& due : windows) {
@@ -213,8 +213,8 @@ std::vector<BoardSchoolRow> OverviewService::BoardSchools(const BoardSchoolsQuer
   const std::string viewed = ViewedUnitId(*b, q.unit);
   const auto windows = FindWindow(*b, q.requirement, q.window);
   auto db = c_.reads.Acquire();
-  store::LedgerRepository ledger(db.sql());
-  store::AlertRepository alerts(db.sql());
+  store::LedgerRepository ledger(db);
+  store::AlertRepository alerts(db);
   const RowsBySchool rows = RowsOf(ledger, windows.front().window);
   std::vector<BoardSchoolRow> out;
   for (const core::DueWindow& due : windows) {

@@ -180,8 +180,8 @@ json ShowSchool(const ConsoleQueryContext& c, const json& args) {
   const int days = IntArg(args, "days", 30, 1, 366);
   const core::Instant now = c.clock.Now();
   auto db = c.reads.Acquire();
-  store::LedgerRepository ledger(db.sql());
-  store::AlertRepository alerts(db.sql());
+  store::LedgerRepository ledger(db);
+  store::AlertRepository alerts(db);
   const auto history = History(*b, *school, ledger, now - date::days{days}, now, days);
   std::vector<core::BoardStatus> statuses;
   json history_json = json::array();

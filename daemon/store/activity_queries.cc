@@ -38,7 +38,7 @@ ORDER BY created_at_ms, alert_id)sql");
 std::vector<StoredReport> IncidentReportsReceived(Database& db, core::Instant from,
                                                   core::Instant to) {
   // Reading needs no retention setting (it only matters for inserts).
-  ReportRepository reports(db.sql(), core::Millis{0});
+  ReportRepository reports(db, core::Millis{0});
   std::vector<StoredReport> out;
   for (const std::string& id : IncidentReportIdsReceived(db, from, to)) {
     auto r = reports.Find(id);

@@ -276,10 +276,10 @@ int64_t AlertRepository::CountByState(core::AlertState state) {
   return s.getColumn(0).getInt64();
 }
 
-std::optional<std::string> ApplyAlertChange(SQLite::Database& db, const std::string& alert_id,
+std::optional<std::string> ApplyAlertChange(Database& db, const std::string& alert_id,
                                             core::Instant now, const AlertTransition& transition,
                                             AuditEntry audit) {
-  SQLite::Transaction tx(db);
+  SQLite::Transaction tx(db.sql());
   AlertRepository alerts(db);
   auto alert = alerts.Find(alert_id);
   if (!alert) return std::nullopt;

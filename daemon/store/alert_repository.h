@@ -13,10 +13,9 @@
 #include <string>
 #include <vector>
 
-#include <SQLiteCpp/Database.h>
-
 #include "daemon/core/alert.h"
 #include "daemon/store/audit_log.h"
+#include "daemon/store/database.h"
 
 namespace pingan::store {
 
@@ -40,7 +39,7 @@ struct AlertFilter {
 
 class AlertRepository {
  public:
-  explicit AlertRepository(SQLite::Database& db) : db_(db) {}
+  explicit AlertRepository(Database& db) : db_(db.sql()) {}
 
   // Inserts a new alert. Returns false (and writes nothing) when a missing alert for
   // the same school and window already exists.
@@ -74,7 +73,7 @@ class AlertRepository {
 // message when the transition refused (nothing written), nullopt when applied or when the
 // alert no longer exists.
 using AlertTransition = std::function<core::AlertResult(const core::Alert&, core::Instant)>;
-std::optional<std::string> ApplyAlertChange(SQLite::Database& db, const std::string& alert_id,
+std::optional<std::string> ApplyAlertChange(Database& db, const std::string& alert_id,
                                             core::Instant now, const AlertTransition& transition,
                                             AuditEntry audit);
 

@@ -4,8 +4,8 @@
 
 namespace pingan::store {
 
-void AppendAudit(SQLite::Database& db, const AuditEntry& entry) {
-  SQLite::Statement s(db,
+void AppendAudit(Database& db, const AuditEntry& entry) {
+  SQLite::Statement s(db.sql(),
                       "INSERT INTO audit_log (at_ms, actor, action, object, detail) "
                       "VALUES (?1, ?2, ?3, ?4, ?5)");
   s.bind(1, static_cast<int64_t>(core::ToUnixMillis(entry.at)));
@@ -16,8 +16,8 @@ void AppendAudit(SQLite::Database& db, const AuditEntry& entry) {
   s.exec();
 }
 
-std::vector<AuditEntry> RecentAudit(SQLite::Database& db, int limit) {
-  SQLite::Statement s(db,
+std::vector<AuditEntry> RecentAudit(Database& db, int limit) {
+  SQLite::Statement s(db.sql(),
                       "SELECT at_ms, actor, action, object, detail FROM audit_log "
                       "ORDER BY id DESC LIMIT ?1");
   s.bind(1, limit);

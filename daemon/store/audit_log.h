@@ -5,9 +5,8 @@
 #include <string>
 #include <vector>
 
-#include <SQLiteCpp/Database.h>
-
 #include "daemon/core/clock.h"
+#include "daemon/store/database.h"
 
 namespace pingan::store {
 
@@ -19,8 +18,8 @@ struct AuditEntry {
   std::string detail;  // never protected free text
 };
 
-void AppendAudit(SQLite::Database& db, const AuditEntry& entry);
+void AppendAudit(Database& db, const AuditEntry& entry);
 // Newest first.
-std::vector<AuditEntry> RecentAudit(SQLite::Database& db, int limit);
+std::vector<AuditEntry> RecentAudit(Database& db, int limit);
 
 }  // namespace pingan::store

@@ -13,9 +13,8 @@
 #include <string>
 #include <vector>
 
-#include <SQLiteCpp/Database.h>
-
 #include "daemon/core/clock.h"
+#include "daemon/store/database.h"
 
 namespace pingan::store {
 
@@ -47,7 +46,7 @@ struct TokenRow {
 
 class AuthRepository {
  public:
-  explicit AuthRepository(SQLite::Database& db) : db_(db) {}
+  explicit AuthRepository(Database& db) : db_(db.sql()) {}
 
   // Every user, with their password hash (for the AuthService at start).
   std::vector<UserRow> LoadUsers();

@@ -38,6 +38,8 @@ class Database {
   // with the path on failure, or when the file's schema is newer than this binary.
   explicit Database(const std::string& path, OpenMode mode = OpenMode::kReadWrite);
 
+  // The SQLite connection, for daemon/store's own code only: everything outside the
+  // store passes the Database to a repository (tests/layout_test.sh checks it).
   SQLite::Database& sql() { return db_; }
   int schema_version() const;
   const std::string& path() const { return path_; }

@@ -129,8 +129,8 @@ std::string_view NoteKindName(NoteKind k) {
   return k == NoteKind::kClosure ? "closure" : "note";
 }
 
-IncidentCaseRepository::IncidentCaseRepository(SQLite::Database& db, core::Millis text_retention)
-    : db_(db), text_retention_(text_retention) {}
+IncidentCaseRepository::IncidentCaseRepository(Database& db, core::Millis text_retention)
+    : db_(db.sql()), text_retention_(text_retention) {}
 
 std::vector<IncidentRow> IncidentCaseRepository::List(const IncidentFilter& filter) {
   std::string sql = kSelectIncidents;
@@ -253,7 +253,7 @@ int IncidentCaseRepository::PurgeExpiredText(core::Instant now) {
   return s.exec();
 }
 
-PurgedText PurgeIncidentText(SQLite::Database& db, core::Instant now) {
+PurgedText PurgeIncidentText(Database& db, core::Instant now) {
   PurgedText out;
   out.summaries = ReportRepository(db, core::Millis{0}).PurgeExpiredText(now);
   out.notes = IncidentCaseRepository(db, core::Millis{0}).PurgeExpiredText(now);
@@ -263,11 +263,11 @@ PurgedText PurgeIncidentText(SQLite::Database& db, core::Instant now) {
 CaseChange ApplyCaseChange(Database& db, core::Millis text_retention, core::Instant now,
                            const CaseChangeFn& change, AuditEntry audit) {
   SQLite::Transaction tx(db.sql());
-  IncidentCaseRepository cases(db.sql(), text_retention);
+  IncidentCaseRepository cases(db, text_retention);
   const CaseChange done = change(cases, now);
   if (done != CaseChange::kDone) return done;
   audit.at = now;
-  AppendAudit(db.sql(), audit);
+  AppendAudit(db, audit);
   tx.commit();
   return done;
 }

@@ -16,8 +16,6 @@
 #include <string_view>
 #include <vector>
 
-#include <SQLiteCpp/Database.h>
-
 #include "daemon/core/clock.h"
 #include "daemon/store/audit_log.h"
 #include "daemon/store/database.h"
@@ -84,7 +82,7 @@ class IncidentCaseRepository {
  public:
   // `text_retention`: used for a note's purge date only when its incident's summary row
   // is gone (then received_at + retention, as the summary had).
-  IncidentCaseRepository(SQLite::Database& db, core::Millis text_retention);
+  IncidentCaseRepository(Database& db, core::Millis text_retention);
 
   // Incident reports newest first (by received_at).
   std::vector<IncidentRow> List(const IncidentFilter& filter);
@@ -124,7 +122,7 @@ struct PurgedText {
 
 // One purge pass over all protected incident text whose retention ended at or before
 // `now`: summaries and notes together. Run it inside a transaction on the writer.
-PurgedText PurgeIncidentText(SQLite::Database& db, core::Instant now);
+PurgedText PurgeIncidentText(Database& db, core::Instant now);
 
 // Writer thread: in one transaction, applies `change` to the case as it is at `now` and,
 // when it was done, appends `audit` (its time set to `now`). Returns what the change

@@ -9,9 +9,8 @@
 #include <unordered_set>
 #include <vector>
 
-#include <SQLiteCpp/Database.h>
-
 #include "daemon/core/clock.h"
+#include "daemon/store/database.h"
 
 namespace pingan::store {
 
@@ -43,7 +42,7 @@ struct SweptWindow {
 
 class LedgerRepository {
  public:
-  explicit LedgerRepository(SQLite::Database& db) : db_(db) {}
+  explicit LedgerRepository(Database& db) : db_(db.sql()) {}
 
   // A report arrived for the window. Keeps the first report; replaces only a
   // 'missing' row (the report came late). Returns the status the row had before.

@@ -12,11 +12,10 @@
 #include <string>
 #include <vector>
 
-#include <SQLiteCpp/Database.h>
-
 #include "daemon/core/clock.h"
 #include "daemon/core/escalation_engine.h"
 #include "daemon/core/outbox_row.h"
+#include "daemon/store/database.h"
 
 namespace pingan::store {
 
@@ -30,7 +29,7 @@ struct HeldNotification {
 
 class OutboxRepository {
  public:
-  explicit OutboxRepository(SQLite::Database& db) : db_(db) {}
+  explicit OutboxRepository(Database& db) : db_(db.sql()) {}
 
   // Returns false when a row with the same idempotency key exists already. The row is
   // stored pending, with no attempt yet.

@@ -36,8 +36,9 @@ class ReadConnections {
     Lease(Lease&&) noexcept = default;
     Lease& operator=(Lease&&) = delete;
     ~Lease();
-    SQLite::Database& sql() { return db_->sql(); }
     Database& db() { return *db_; }
+    // A lease stands for its connection wherever a repository wants a Database.
+    operator Database&() { return *db_; }  // NOLINT: implicit on purpose
 
    private:
     ReadConnections* owner_;

@@ -66,11 +66,11 @@ StoredReport ReadRow(SQLite::Statement& s) {
 
 }  // namespace
 
-ReportRepository::ReportRepository(SQLite::Database& db, core::Millis text_retention)
-    : db_(db),
+ReportRepository::ReportRepository(Database& db, core::Millis text_retention)
+    : db_(db.sql()),
       text_retention_(text_retention),
-      insert_(db, kInsertSql),
-      insert_text_(db,
+      insert_(db_, kInsertSql),
+      insert_text_(db_,
                    "INSERT INTO incident_texts (report_id, summary, purge_after_ms) "
                    "VALUES (?1, seal_text(?2), ?3)") {}  // sealed at rest: text_seal.h
 

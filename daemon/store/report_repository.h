@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
 #include "daemon/core/report.h"
+#include "daemon/store/database.h"
 
 namespace pingan::store {
 
@@ -34,7 +34,7 @@ struct StoredReport {
 class ReportRepository {
  public:
   // `text_retention`: how long incident free text is kept before it is purged.
-  ReportRepository(SQLite::Database& db, core::Millis text_retention);
+  ReportRepository(Database& db, core::Millis text_retention);
 
   InsertStatus Insert(const IncomingReport& incoming);
   std::optional<StoredReport> Find(const std::string& report_id);

@@ -13,7 +13,7 @@ StoreWriter::StoreWriter(StoreWriterOptions options, Completion on_batch_committ
     : options_(std::move(options)),
       on_batch_committed_(std::move(on_batch_committed)),
       db_(std::make_unique<Database>(options_.database_path)),
-      reports_(std::make_unique<ReportRepository>(db_->sql(), options_.text_retention)),
+      reports_(std::make_unique<ReportRepository>(*db_, options_.text_retention)),
       thread_([this] { Run(); }) {}
 
 StoreWriter::~StoreWriter() {
@@ -131,7 +131,7 @@ std::vector<WriteOutcome> StoreWriter::WriteBatch(std::vector<WriteRequest>& bat
     for (WriteRequest& req : batch) {
       const InsertStatus status = reports_->Insert(req.incoming);
       if (status == InsertStatus::kStored) {
-        for (auto& observer : observers_) observer->OnStored(db_->sql(), req.incoming);
+        for (auto& observer : observers_) observer->OnStored(*db_, req.incoming);
       }
       const bool stored = status == InsertStatus::kStored;
       const WriteStatus written = stored                               ? WriteStatus::kStored

@@ -38,7 +38,7 @@ namespace pingan::store {
 class ReportObserver {
  public:
   virtual ~ReportObserver() = default;
-  virtual void OnStored(SQLite::Database& db, const IncomingReport& report) = 0;
+  virtual void OnStored(Database& db, const IncomingReport& report) = 0;
 };
 
 struct WriteRequest {

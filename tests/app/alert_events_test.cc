@@ -103,14 +103,14 @@ class AlertEventsTest : public ::testing::Test {
     return result.get();
   }
   void Insert(const core::Alert& alert) {
-    EXPECT_TRUE(OnWriter(
-        [&](store::Database& db) { return store::AlertRepository(db.sql()).Insert(alert); }));
+    EXPECT_TRUE(
+        OnWriter([&](store::Database& db) { return store::AlertRepository(db).Insert(alert); }));
   }
   // Every school was silent at the deadline: the real sweep opens one alert each.
   jobs::SweepOutcome SweepAll() {
     return OnWriter([this](store::Database& db) {
-      store::LedgerRepository(db.sql()).SetState(jobs::kSweepPositionKey,
-                                                 std::to_string(core::ToUnixMillis(kDeadline)));
+      store::LedgerRepository(db).SetState(jobs::kSweepPositionKey,
+                                           std::to_string(core::ToUnixMillis(kDeadline)));
       return jobs::SweepDeadlines(db, *schedules_.Get(), kDeadline + 1h);
     });
   }

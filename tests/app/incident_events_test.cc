@@ -47,7 +47,7 @@ class IncidentEventsTest : public ::testing::Test {
                                   0,
                                   0,
                                   false};
-      store::ReportRepository(db.sql(), 24h).Insert({r, kNow});
+      store::ReportRepository(db, 24h).Insert({r, kNow});
     }
     incidents_ = std::make_unique<services::IncidentService>(
         services::IncidentServiceContext{clock_, options.database_path, *writer_, schedules_, 24h});
@@ -131,10 +131,10 @@ TEST_F(IncidentEventsTest, ANewIncidentReportPublishesItsAlertAsOpened) {
   services::RegisterAlertCommands(control_, alerts);
   {
     store::Database db(config_.DataPath(config_.database));
-    auto stored = store::ReportRepository(db.sql(), 24h).Find("inc-1");
+    auto stored = store::ReportRepository(db, 24h).Find("inc-1");
     ASSERT_TRUE(stored.has_value());
     auto alert = core::NewIncidentAlert("alert-inc-1", stored->report, kNow);
-    store::AlertRepository(db.sql()).Insert(std::get<core::Alert>(alert));
+    store::AlertRepository(db).Insert(std::get<core::Alert>(alert));
   }
   const uint64_t before = api_->events().last_id();
   api_->PublishNewIncidents(

@@ -23,7 +23,7 @@ class ActionQueueTest : public ApiFixture {
     r.kind = core::ReportKind::kIncident;
     r.incident = core::Incident{};
     r.incident->severity = core::Severity::kII;
-    store::AlertRepository alerts(db_->sql());
+    store::AlertRepository alerts(*db_);
     alerts.Insert(std::get<core::Alert>(
         core::NewIncidentAlert("incident-b", r, kStart + std::chrono::minutes{10})));
     alerts.Insert(core::NewLateAlert("late-a", "a1", "daily", "w1", kStart));
@@ -44,7 +44,7 @@ class ActionQueueTest : public ApiFixture {
     return out;
   }
 
-  core::Alert Stored(const std::string& id) { return *store::AlertRepository(db_->sql()).Find(id); }
+  core::Alert Stored(const std::string& id) { return *store::AlertRepository(*db_).Find(id); }
 };
 
 TEST_F(ActionQueueTest, IncidentsBySeverityThenMissingThenLateOldestFirst) {

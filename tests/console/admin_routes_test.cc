@@ -35,7 +35,7 @@ class AdminRoutesTest : public ApiFixture {
   // (actor, action) of audit entries written by the routes (not by AddUser at set-up).
   std::vector<std::pair<std::string, std::string>> AuditBy(const std::string& actor) {
     std::vector<std::pair<std::string, std::string>> out;
-    for (const auto& e : store::RecentAudit(db_->sql(), 1000)) {
+    for (const auto& e : store::RecentAudit(*db_, 1000)) {
       if (e.actor == actor && e.action != "login") out.insert(out.begin(), {e.actor, e.action});
     }
     return out;

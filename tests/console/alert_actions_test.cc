@@ -37,9 +37,9 @@ class AlertActionsTest : public ::testing::Test {
     api::RegisterApiRoutes(router_, auth_, std::move(backend));
     EXPECT_EQ(auth_.AddUser("duty", "duty_officer", "", "correct horse battery"), std::nullopt);
     writer_.Post([](store::Database& db) {
-      store::AlertRepository(db.sql()).Insert(
+      store::AlertRepository(db).Insert(
           core::NewMissingAlert("alert-1", "s1", "daily", "w1", kNow));
-      store::AlertRepository(db.sql()).Insert(
+      store::AlertRepository(db).Insert(
           core::NewMissingAlert("alert-2", "s2", "daily", "w1", kNow));
     });
     Drain();
@@ -76,12 +76,12 @@ class AlertActionsTest : public ::testing::Test {
 
   core::Alert Read(const std::string& id) {
     store::Database db(dir_.File("pingan.db"), store::OpenMode::kReadOnly);
-    return *store::AlertRepository(db.sql()).Find(id);
+    return *store::AlertRepository(db).Find(id);
   }
 
   std::vector<store::AuditEntry> Audit() {
     store::Database db(dir_.File("pingan.db"), store::OpenMode::kReadOnly);
-    return store::RecentAudit(db.sql(), 100);
+    return store::RecentAudit(db, 100);
   }
 
   testing::TempDir dir_;

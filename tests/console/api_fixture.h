@@ -58,8 +58,7 @@ class ApiFixture : public ::testing::Test {
     parent_ = {{"a1", "district-a"}, {"b1", "district-b"}};
     alerts_ = {{"alert-a", "a1"}, {"alert-b", "b1"}};
     for (const auto& [id, school] : alerts_) {
-      store::AlertRepository(db_->sql())
-          .Insert(core::NewMissingAlert(id, school, "daily", "w1", kStart));
+      store::AlertRepository(*db_).Insert(core::NewMissingAlert(id, school, "daily", "w1", kStart));
     }
     api::ApiBackend backend;
     backend.command = [this](const std::string& command, const nlohmann::json& args) {
@@ -114,7 +113,7 @@ class ApiFixture : public ::testing::Test {
                                 0,
                                 0,
                                 true};
-    store::ReportRepository(db_->sql(), kTextRetention).Insert({r, kStart});
+    store::ReportRepository(*db_, kTextRetention).Insert({r, kStart});
   }
 
   nlohmann::json FakeCommand(const std::string& command, const nlohmann::json& args) {
@@ -214,7 +213,7 @@ class ApiFixture : public ::testing::Test {
   // Audit actions in order of writing.
   std::vector<std::string> AuditActions() {
     std::vector<std::string> out;
-    for (const auto& e : store::RecentAudit(db_->sql(), 1000)) out.insert(out.begin(), e.action);
+    for (const auto& e : store::RecentAudit(*db_, 1000)) out.insert(out.begin(), e.action);
     return out;
   }
 

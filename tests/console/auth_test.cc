@@ -161,7 +161,7 @@ TEST_F(AuthTest, StateSurvivesARestart) {
   auto token = auth_.CreateToken("monitoring", "auditor", "");
   ASSERT_EQ(token.index(), 0u);
   AuthService restarted(clock_, Options(), [this](AuthService::Job job) { job(*db_); });
-  store::AuthRepository repository(db_->sql());
+  store::AuthRepository repository(*db_);
   restarted.Load(repository);
   auto principal = restarted.FromSession(cookie);
   ASSERT_TRUE(principal.has_value());
@@ -179,7 +179,7 @@ TEST_F(AuthTest, LoginsFailuresAndIncidentTextReadsAreAudited) {
       router_.Handle(WithSession(Make("GET", "/api/v1/incidents/report-a"), cookie));
   ASSERT_EQ(incident.status, 200);
   EXPECT_EQ(json::parse(incident.body)["summary"], "protected text of report-a");
-  const auto entries = store::RecentAudit(db_->sql(), 3);  // newest first
+  const auto entries = store::RecentAudit(*db_, 3);  // newest first
   ASSERT_EQ(entries.size(), 3u);
   EXPECT_EQ(entries[2].action, "login.failed");
   EXPECT_EQ(entries[2].actor, "user:duty");
@@ -187,7 +187,7 @@ TEST_F(AuthTest, LoginsFailuresAndIncidentTextReadsAreAudited) {
   EXPECT_EQ(entries[1].action, "login");
   EXPECT_EQ(entries[0].action, "incident.text.read");
   EXPECT_EQ(entries[0].object, "report-a");
-  for (const auto& e : store::RecentAudit(db_->sql(), 1000)) {
+  for (const auto& e : store::RecentAudit(*db_, 1000)) {
     EXPECT_EQ(e.detail.find("protected"), std::string::npos);  // never the text itself
   }
   // The audit log is readable by an auditor through the API.

@@ -80,7 +80,7 @@ TEST(ReportServer, SpoofedSchoolIdIsRejectedAndAudited) {
   EXPECT_EQ(ack->status, wire::AckStatus::kRejected);
   EXPECT_EQ(ack->reason, core::RejectReason::kSchoolMismatch);
   EXPECT_EQ(h.StoredRows(), 0);
-  auto audit = h.OnStore([](store::Database& db) { return store::RecentAudit(db.sql(), 10); });
+  auto audit = h.OnStore([](store::Database& db) { return store::RecentAudit(db, 10); });
   ASSERT_EQ(audit.size(), 1u);
   EXPECT_EQ(audit[0].actor, "school:sch-a");
   EXPECT_EQ(audit[0].action, "report.rejected.school_mismatch");

@@ -106,7 +106,7 @@ TEST_F(BackupRestoreTest, ACopyTakenUnderLoadRestoresEveryReportAckedBeforeIt) {
 
   // Each school sends its acknowledged reports again, with the same ids.
   store::Database original(daemon_.data_dir() + "/pingan.db", store::OpenMode::kReadOnly);
-  store::ReportRepository reports(original.sql(), 24h);
+  store::ReportRepository reports(original, 24h);
   std::map<std::string, std::vector<core::Report>> by_school;
   for (const std::string& id : acked_before) {
     auto stored = reports.Find(id);

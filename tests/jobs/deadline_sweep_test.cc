@@ -83,14 +83,14 @@ class SweepTest : public ::testing::Test {
           core::Incident{core::IncidentCategory::kFire, core::Severity::kIV, received, "summary"};
     }
     SQLite::Transaction tx(db_.sql());
-    store::ReportRepository(db_.sql(), 24h).Insert({r, received});
-    recorder_.OnStored(db_.sql(), {r, received});
+    store::ReportRepository(db_, 24h).Insert({r, received});
+    recorder_.OnStored(db_, {r, received});
     tx.commit();
   }
 
   SweepOutcome Sweep(Instant now) { return SweepDeadlines(db_, *schedules_.Get(), now); }
   std::optional<store::LedgerRow> Row(const std::string& school, const std::string& window) {
-    return store::LedgerRepository(db_.sql()).Find(school, "daily", window);
+    return store::LedgerRepository(db_).Find(school, "daily", window);
   }
 
   testing::TempDir dir_;
@@ -122,7 +122,7 @@ TEST_F(SweepTest, SilentSchoolsBecomeMissingOncePausedOnesExcused) {
   EXPECT_EQ(Row("c", "2026-10-01")->status, store::LedgerRowStatus::kOnTime);
   EXPECT_EQ(Row("d", "2026-10-01")->status, store::LedgerRowStatus::kExcused);
 
-  auto alert = store::AlertRepository(db_.sql()).FindMissing("b", "daily", "2026-10-01");
+  auto alert = store::AlertRepository(db_).FindMissing("b", "daily", "2026-10-01");
   ASSERT_TRUE(alert);
   EXPECT_EQ(alert->state, core::AlertState::kOpen);
   EXPECT_EQ(Sweep(Local(1, 17h)).missing, 0) << "each deadline fires exactly once";
@@ -136,7 +136,7 @@ TEST_F(SweepTest, LateReportIsRecordedLateAndResolvesTheMissingAlert) {
   ASSERT_TRUE(row);
   EXPECT_EQ(row->status, store::LedgerRowStatus::kLate);
   EXPECT_EQ(row->lateness, 2h) << "lateness counts from the deadline";
-  auto alert = store::AlertRepository(db_.sql()).FindMissing("b", "daily", "2026-10-01");
+  auto alert = store::AlertRepository(db_).FindMissing("b", "daily", "2026-10-01");
   ASSERT_TRUE(alert);
   EXPECT_EQ(alert->state, core::AlertState::kResolved);
   EXPECT_EQ(alert->resolve_reason, core::ResolveReason::kLateReportReceived);
@@ -150,7 +150,7 @@ TEST_F(SweepTest, IncidentSatisfiesTheDaysAllClearAndOpensAnIncidentAlert) {
   EXPECT_EQ(Row("a", "2026-10-02")->status, store::LedgerRowStatus::kOnTime);
   store::AlertFilter filter;
   filter.kind = core::AlertKind::kIncident;
-  auto incidents = store::AlertRepository(db_.sql()).List(filter);
+  auto incidents = store::AlertRepository(db_).List(filter);
   ASSERT_EQ(incidents.size(), 1u);
   EXPECT_EQ(incidents[0].school_id, "a");
 }
@@ -162,9 +162,8 @@ TEST_F(SweepTest, CatchUpAfterDowntimeDecidesEveryPassedDeadlineOnce) {
   EXPECT_EQ(catch_up.windows, 4);
   EXPECT_EQ(catch_up.missing, 4 * 3);
   EXPECT_EQ(Sweep(Local(4, 21h)).windows, 0);
-  EXPECT_EQ(
-      store::LedgerRepository(db_.sql()).WithStatus(store::LedgerRowStatus::kMissing, 100).size(),
-      12u);
+  EXPECT_EQ(store::LedgerRepository(db_).WithStatus(store::LedgerRowStatus::kMissing, 100).size(),
+            12u);
 }
 
 TEST_F(SweepTest, RemindersGoToDutyContactsOfSchoolsThatHaveNotReported) {
@@ -172,7 +171,7 @@ TEST_F(SweepTest, RemindersGoToDutyContactsOfSchoolsThatHaveNotReported) {
   Store("a", 1, Local(1, 9h));
   const SweepOutcome reminded = Sweep(Local(1, 15h));
   EXPECT_EQ(reminded.reminders, 2) << "b and c; a reported, d is paused";
-  store::OutboxRepository outbox(db_.sql());
+  store::OutboxRepository outbox(db_);
   const auto rows = outbox.List(core::OutboxStatus::kPending, 10);
   ASSERT_EQ(rows.size(), 2u);
   for (const auto& row : rows) {
@@ -190,7 +189,7 @@ TEST_F(SweepTest, RemindersGoOverTheConfiguredChannelsTheContactsHave) {
       SweepDeadlines(db_, *schedules_.Get(), Local(1, 15h), {core::ChannelKind::kEmail});
   EXPECT_EQ(none.reminders, 0);
   EXPECT_EQ(none.schools_without_contact, 3) << "a, b and c; d is paused";
-  EXPECT_TRUE(store::OutboxRepository(db_.sql()).List(std::nullopt, 10).empty());
+  EXPECT_TRUE(store::OutboxRepository(db_).List(std::nullopt, 10).empty());
 }
 
 TEST_F(SweepTest, RemindersFallBackInTheConfiguredOrder) {
@@ -198,7 +197,7 @@ TEST_F(SweepTest, RemindersFallBackInTheConfiguredOrder) {
   const SweepOutcome reminded = SweepDeadlines(
       db_, *schedules_.Get(), Local(1, 15h), {core::ChannelKind::kEmail, core::ChannelKind::kSms});
   EXPECT_EQ(reminded.reminders, 3);
-  for (const auto& row : store::OutboxRepository(db_.sql()).List(std::nullopt, 10)) {
+  for (const auto& row : store::OutboxRepository(db_).List(std::nullopt, 10)) {
     EXPECT_EQ(row.channels, std::vector<core::ChannelKind>{core::ChannelKind::kSms})
         << "no e-mail address";
     EXPECT_EQ(row.school.name, row.school.id + "-name");

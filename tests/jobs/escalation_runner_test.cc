@@ -23,9 +23,9 @@ class RunnerTest : public ::testing::Test {
   EscalationRunOutcome Run(core::Instant now) {
     return RunEscalation(db_, bundle_.get(), *setup_, now);
   }
-  core::Alert Alert(const std::string& id) { return *store::AlertRepository(db_.sql()).Find(id); }
+  core::Alert Alert(const std::string& id) { return *store::AlertRepository(db_).Find(id); }
   void Save(const core::AlertResult& result) {
-    store::AlertRepository(db_.sql()).Save(std::get<core::Alert>(result));
+    store::AlertRepository(db_).Save(std::get<core::Alert>(result));
   }
   std::vector<core::OutboxRow> RowsFor(const std::string& recipient) {
     std::vector<core::OutboxRow> out;
@@ -148,7 +148,7 @@ TEST_F(RunnerTest, AResolvedAlertsQueuedMessagesAreCancelledAndOnlyThoseReachedH
   const auto school = RowsFor("总务处1");
   ASSERT_EQ(school.size(), 2u);
   EXPECT_EQ(school[1].message, core::MessageKind::kResolved);
-  EXPECT_TRUE(store::OutboxRepository(db_.sql()).LeaseDue(At(1, 12, 0), 1min, 100).size() == 1u)
+  EXPECT_TRUE(store::OutboxRepository(db_).LeaseDue(At(1, 12, 0), 1min, 100).size() == 1u)
       << "only the resolved notice is left to send";
 }
 
@@ -159,7 +159,7 @@ TEST_F(RunnerTest, AGroupedMessageLeavesOutTheResolvedAlertAndStillGoes) {
   Run(At(1, 10, 30));
   testing::DeliverDue(db_, At(1, 10, 31));
   Run(At(1, 11, 30));  // one SMS to the district naming 3 schools
-  store::OutboxRepository outbox(db_.sql());
+  store::OutboxRepository outbox(db_);
   EXPECT_EQ(outbox.WithdrawFor(ids[1]), 1);
   EXPECT_EQ(outbox.WithdrawFor(ids[1]), 0) << "idempotent";
   const auto district = RowsFor("区值班室");
@@ -188,17 +188,17 @@ TEST_F(RunnerTest, AGroupingWindowHoldsNotificationsDurablyThenMergesThem) {
   Run(At(1, 10, 30));  // step 1 for s01, s02 (different recipients)
   // A third school's alert comes two minutes later, with the same window.
   {
-    store::AlertRepository alerts(db_.sql());
+    store::AlertRepository alerts(db_);
     alerts.Insert(core::NewMissingAlert("late-one", School(3), "daily", "w1", At(1, 10, 32)));
   }
   Run(At(1, 10, 32));
   EXPECT_TRUE(testing::AllRows(db_).empty()) << "held for the window";
-  EXPECT_EQ(store::OutboxRepository(db_.sql()).Held().size(), 3u);
+  EXPECT_EQ(store::OutboxRepository(db_).Held().size(), 3u);
   Run(At(1, 10, 35));  // the first group's window ends; the third one's not yet
   EXPECT_EQ(testing::AllRows(db_).size(), 2u);
   Run(At(1, 10, 37));
   EXPECT_EQ(testing::AllRows(db_).size(), 3u);
-  EXPECT_TRUE(store::OutboxRepository(db_.sql()).Held().empty());
+  EXPECT_TRUE(store::OutboxRepository(db_).Held().empty());
   // Step 2 of the first two (11:30) and the third (11:32) merge for the district.
   Run(At(1, 11, 30));
   Run(At(1, 11, 33));
@@ -222,8 +222,8 @@ TEST_F(RunnerTest, AnIncidentMessageCarriesCategoryAndCountsButNeverTheSummary) 
   r.incident->injured = 12;
   r.incident->missing = 1;
   r.incident->summary = "午餐后十二名学生腹痛, 家长王某";
-  store::ReportRepository(db_.sql(), 24h).Insert({r, At(1, 12, 0)});
-  store::AlertRepository(db_.sql()).Insert(
+  store::ReportRepository(db_, 24h).Insert({r, At(1, 12, 0)});
+  store::AlertRepository(db_).Insert(
       std::get<core::Alert>(core::NewIncidentAlert("inc-1", r, At(1, 12, 0))));
   Run(At(1, 12, 0));
   const auto rows = RowsFor("总务处1");
@@ -276,7 +276,7 @@ TEST(EscalationUpgrade, AlertsFromBeforeTheRunnerStartEscalatingAfterMigration) 
   }
   store::Database db(dir.File("pingan.db"));
   EXPECT_EQ(db.schema_version(), store::LatestSchemaVersion());
-  const auto due = store::AlertRepository(db.sql()).DueForEscalation(At(1, 10, 31), 10);
+  const auto due = store::AlertRepository(db).DueForEscalation(At(1, 10, 31), 10);
   ASSERT_EQ(due.size(), 1u);
   EXPECT_EQ(due[0].id, "old");
   auto setup = testing::MakeSetup();

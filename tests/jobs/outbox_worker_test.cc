@@ -50,14 +50,14 @@ class RecordTest : public ::testing::Test {
     RunEscalation(db_, bundle_.get(), *setup_, At(1, 11, 30));  // district: sms, then email
   }
   core::OutboxRow LeaseDistrictRow(core::Instant now) {
-    for (auto& r : store::OutboxRepository(db_.sql()).LeaseDue(now, 2min, 100)) {
+    for (auto& r : store::OutboxRepository(db_).LeaseDue(now, 2min, 100)) {
       if (testing::RecipientName(r) == "区值班室") return r;
     }
     ADD_FAILURE() << "no district row due";
     return {};
   }
-  core::OutboxRow Row(int64_t id) { return *store::OutboxRepository(db_.sql()).Find(id); }
-  core::Alert Alert(const std::string& id) { return *store::AlertRepository(db_.sql()).Find(id); }
+  core::OutboxRow Row(int64_t id) { return *store::OutboxRepository(db_).Find(id); }
+  core::Alert Alert(const std::string& id) { return *store::AlertRepository(db_).Find(id); }
 
   testing::TempDir dir_;
   store::Database db_;
@@ -158,7 +158,7 @@ TEST_F(RecordTest, AStaleResultIsIgnoredUnlessItIsADelivery) {
 }
 
 TEST_F(RecordTest, LeasingSkipsRowsStillInFlightAndTakesBackExpiredLeases) {
-  store::OutboxRepository outbox(db_.sql());
+  store::OutboxRepository outbox(db_);
   const auto all = outbox.LeaseDue(At(1, 11, 30), 2min, 100);
   ASSERT_EQ(all.size(), 3u);
   EXPECT_TRUE(outbox.LeaseDue(At(1, 11, 31), 2min, 100).empty()) << "leased";
@@ -193,7 +193,7 @@ VALUES ('reminder|k|s01|x', 'reminder', '', ?1, 'sms', ?2, 'pending', 0, ?3, ?3)
 
 TEST_F(RecordTest, AnOldReminderRowFallsBackOnceThroughThePersonsAddresses) {
   InsertOldReminder(db_, R"({"name":"x","phone":"138","email":"x@school.cn"})", At(1, 12));
-  store::OutboxRepository outbox(db_.sql());
+  store::OutboxRepository outbox(db_);
   auto lease = [&] {
     for (auto& r : outbox.LeaseDue(At(1, 12), 2min, 100)) {
       if (r.message == core::MessageKind::kDueSoon) return r;
@@ -215,7 +215,7 @@ TEST_F(RecordTest, AnOldReminderRowFallsBackOnceThroughThePersonsAddresses) {
 TEST_F(RecordTest, AnOldReminderRowIsSentAsBefore) {
   InsertOldReminder(db_, R"({"name":"总务处1","phone":"","email":"s01@school.cn"})", At(1, 9));
   core::OutboxRow row;
-  for (auto& r : store::OutboxRepository(db_.sql()).LeaseDue(At(1, 9), 2min, 100)) {
+  for (auto& r : store::OutboxRepository(db_).LeaseDue(At(1, 9), 2min, 100)) {
     if (r.message == core::MessageKind::kDueSoon) row = r;
   }
   ASSERT_EQ(row.message, core::MessageKind::kDueSoon);
@@ -281,7 +281,7 @@ class WorkerTest : public ::testing::Test {
   }
   int64_t Count(core::OutboxStatus s) {
     store::Database db(dir_.File("pingan.db"), store::OpenMode::kReadOnly);
-    return store::OutboxRepository(db.sql()).Count(s);
+    return store::OutboxRepository(db).Count(s);
   }
   void Escalate(core::Instant now) {
     store::Database db(dir_.File("pingan.db"));
@@ -327,7 +327,7 @@ TEST_F(WorkerTest, RateLimitsPerRecipientDeferWithoutLosingMessages) {
   // Four alerts of other windows for the same school contact.
   for (int w = 2; w <= 4; ++w) {
     store::Database db(dir_.File("pingan.db"));
-    store::AlertRepository(db.sql()).Insert(
+    store::AlertRepository(db).Insert(
         core::NewMissingAlert("alert-w" + std::to_string(w), testing::School(1), "daily",
                               "w" + std::to_string(w), At(1, 10, 30)));
   }

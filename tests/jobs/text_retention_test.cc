@@ -47,8 +47,8 @@ class TextRetentionTest : public ::testing::Test {
                                 0,
                                 false};
     Write([&](store::Database& db) {
-      store::ReportRepository(db.sql(), retention).Insert({r, received});
-      store::IncidentCaseRepository(db.sql(), retention)
+      store::ReportRepository(db, retention).Insert({r, received});
+      store::IncidentCaseRepository(db, retention)
           .AddNote(id, "duty", "note naming a pupil of " + id, received);
     });
   }
@@ -70,10 +70,10 @@ class TextRetentionTest : public ::testing::Test {
   }
 
   std::optional<std::string> Summary(const std::string& id) {
-    return store::ReportRepository(db_->sql(), 0ms).ReadIncidentText(id);
+    return store::ReportRepository(*db_, 0ms).ReadIncidentText(id);
   }
   std::optional<std::string> NoteText(const std::string& id) {
-    auto notes = store::IncidentCaseRepository(db_->sql(), 0ms).Notes(id);
+    auto notes = store::IncidentCaseRepository(*db_, 0ms).Notes(id);
     return notes.empty() ? std::nullopt : notes[0].text;
   }
 
@@ -96,7 +96,7 @@ TEST_F(TextRetentionTest, PurgesExpiredTextAtStartAndKeepsTheRest) {
   EXPECT_EQ(Summary("new"), "text of new");
   EXPECT_EQ(NoteText("new"), "note naming a pupil of new");
   // The facts of the purged incident stay.
-  auto stored = store::ReportRepository(db_->sql(), 0ms).Find("old");
+  auto stored = store::ReportRepository(*db_, 0ms).Find("old");
   ASSERT_TRUE(stored.has_value());
   EXPECT_EQ(stored->report.incident->injured, 1);
 

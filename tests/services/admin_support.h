@@ -106,7 +106,7 @@ class AdminCommandsFixture : public ::testing::Test {
   std::vector<store::AuditEntry> Audit() {
     pingan::testing::DrainWriter(*writer_);
     store::Database db(dir_.File("pingan.db"), store::OpenMode::kReadOnly);
-    auto entries = store::RecentAudit(db.sql(), 100);
+    auto entries = store::RecentAudit(db, 100);
     std::reverse(entries.begin(), entries.end());
     return entries;
   }

@@ -53,7 +53,7 @@ class AlertFixture : public ::testing::Test {
   // The newest audit entry (the writer's last change); fails the test when there is none.
   store::AuditEntry LatestAudit() {
     store::Database db(dir_.File("pingan.db"), store::OpenMode::kReadOnly);
-    const auto audit = store::RecentAudit(db.sql(), 1);
+    const auto audit = store::RecentAudit(db, 1);
     EXPECT_FALSE(audit.empty());
     return audit.empty() ? store::AuditEntry{} : audit[0];
   }

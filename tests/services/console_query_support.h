@@ -112,7 +112,7 @@ class ConsoleQueryTest : public ::testing::Test {
         window,      late ? store::LedgerRowStatus::kLate : store::LedgerRowStatus::kOnTime,
         At(day, 16), "report-" + school + "-" + window,
         at,          late ? at - At(day, 16) : core::Millis{0}};
-    store::LedgerRepository(db_.sql()).RecordReceived(row, at);
+    store::LedgerRepository(db_).RecordReceived(row, at);
   }
   // The sweep found `school` silent for October `day`; returns the missing alert's id.
   std::string Missing(const std::string& school, int day) {
@@ -123,9 +123,9 @@ class ConsoleQueryTest : public ::testing::Test {
     row.window_id = window;
     row.status = store::LedgerRowStatus::kMissing;
     row.deadline = At(day, 16);
-    store::LedgerRepository(db_.sql()).RecordMissing(row, At(day, 16, 30));
+    store::LedgerRepository(db_).RecordMissing(row, At(day, 16, 30));
     const std::string id = "missing-" + school + "-" + window;
-    store::AlertRepository(db_.sql()).Insert(
+    store::AlertRepository(db_).Insert(
         core::NewMissingAlert(id, school, "holiday-daily", window, At(day, 16, 30)));
     return id;
   }
@@ -140,9 +140,9 @@ class ConsoleQueryTest : public ::testing::Test {
     r.agent_time = at;
     r.incident = core::Incident{
         core::IncidentCategory::kFire, core::Severity::kIII, at, "protected text", 2, 0, 0, false};
-    store::ReportRepository(db_.sql(), std::chrono::hours{24}).Insert({r, at});
+    store::ReportRepository(db_, std::chrono::hours{24}).Insert({r, at});
     auto alert = core::NewIncidentAlert("alert-" + r.report_id, r, at);
-    store::AlertRepository(db_.sql()).Insert(std::get<core::Alert>(alert));
+    store::AlertRepository(db_).Insert(std::get<core::Alert>(alert));
     return r.report_id;
   }
 

@@ -40,13 +40,13 @@ class DutyCommandsTest : public testing::ConsoleQueryTest {
   // Saves `next` (a transition's result) over the stored alert.
   void Save(const core::AlertResult& next) {
     ASSERT_TRUE(std::holds_alternative<core::Alert>(next));
-    store::AlertRepository(db_.sql()).Save(std::get<core::Alert>(next));
+    store::AlertRepository(db_).Save(std::get<core::Alert>(next));
   }
-  core::Alert Find(const std::string& id) { return *store::AlertRepository(db_.sql()).Find(id); }
+  core::Alert Find(const std::string& id) { return *store::AlertRepository(db_).Find(id); }
 
   // Clock at 10-03 17:00, default hand-over since 05:00.
   void FillShift() {
-    store::AlertRepository alerts(db_.sql());
+    store::AlertRepository alerts(db_);
     // Raised and closed yesterday: nothing to hand over.
     alerts.Insert(core::NewMissingAlert("old", "a1", "holiday-daily", "2026-10-02", At(2, 10)));
     Save(core::Resolve(Find("old"), core::ResolveReason::kHandled, "李四", "ok", At(2, 12)));

@@ -88,7 +88,7 @@ inline std::shared_ptr<config::EscalationSetup> MakeSetup() {
 inline std::vector<std::string> InsertMissing(store::Database& db, int schools, core::Instant now) {
   std::vector<std::string> ids;
   SQLite::Transaction tx(db.sql());
-  store::AlertRepository alerts(db.sql());
+  store::AlertRepository alerts(db);
   for (int i = 1; i <= schools; ++i) {
     ids.push_back("alert-" + School(i));
     alerts.Insert(core::NewMissingAlert(ids.back(), School(i), "daily", "w1", now));
@@ -98,7 +98,7 @@ inline std::vector<std::string> InsertMissing(store::Database& db, int schools, 
 }
 
 inline std::vector<core::OutboxRow> AllRows(store::Database& db) {
-  return store::OutboxRepository(db.sql()).List(std::nullopt, 100000);
+  return store::OutboxRepository(db).List(std::nullopt, 100000);
 }
 
 inline std::string RecipientName(const core::OutboxRow& row) {
@@ -129,7 +129,7 @@ inline core::RenderedMessage Render(const core::OutboxRow& row, const core::OrgT
 // Marks every due row as sent at `now` (as the outbox worker would after its peers took
 // them); returns how many.
 inline size_t DeliverDue(store::Database& db, core::Instant now) {
-  store::OutboxRepository outbox(db.sql());
+  store::OutboxRepository outbox(db);
   auto rows = outbox.LeaseDue(now, std::chrono::minutes{1}, 100000);
   for (core::OutboxRow& r : rows) {
     r.status = core::OutboxStatus::kDelivered;

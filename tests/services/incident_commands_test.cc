@@ -40,9 +40,9 @@ class IncidentCommandsTest : public ::testing::Test {
       Store(db, "inc-1", "s01", At(1, 9), core::ReportKind::kIncident);
       Store(db, "inc-2", "s02", At(1, 10), core::ReportKind::kIncident);
       Store(db, "calm", "s01", At(1, 10), core::ReportKind::kAllClear);
-      const auto stored = store::ReportRepository(db.sql(), kRetention).Find("inc-2");
+      const auto stored = store::ReportRepository(db, kRetention).Find("inc-2");
       auto alert = core::NewIncidentAlert("alert-2", stored->report, At(1, 10));
-      store::AlertRepository(db.sql()).Insert(std::get<core::Alert>(alert));
+      store::AlertRepository(db).Insert(std::get<core::Alert>(alert));
     }
     service_ = std::make_unique<IncidentService>(
         IncidentServiceContext{clock_, options.database_path, *writer_, schedules_, kRetention});
@@ -68,7 +68,7 @@ class IncidentCommandsTest : public ::testing::Test {
                                   0,
                                   true};
     }
-    store::ReportRepository(db.sql(), kRetention).Insert({r, received});
+    store::ReportRepository(db, kRetention).Insert({r, received});
   }
 
   json Call(const std::string& command, const json& args) {
@@ -88,7 +88,7 @@ class IncidentCommandsTest : public ::testing::Test {
   void Flush() { pingan::testing::DrainWriter(*writer_); }
   std::vector<store::AuditEntry> Audit() {
     store::Database db(dir_.File("pingan.db"), store::OpenMode::kReadOnly);
-    return store::RecentAudit(db.sql(), 100);
+    return store::RecentAudit(db, 100);
   }
 
   testing::TempDir dir_;

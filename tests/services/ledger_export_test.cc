@@ -41,7 +41,7 @@ class LedgerExportTest : public testing::AdminCommandsFixture {
  protected:
   LedgerExportTest() {
     store::Database db(dir_.File("pingan.db"));
-    store::LedgerRepository ledger(db.sql());
+    store::LedgerRepository ledger(db);
     auto row = [](const std::string& school, int day, store::LedgerRowStatus status) {
       store::LedgerRow r;
       r.school_id = school;

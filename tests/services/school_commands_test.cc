@@ -87,8 +87,8 @@ TEST_F(SchoolCommandsTest, ASchoolPageHasItsPathContactsAndRecord) {
 TEST_F(SchoolCommandsTest, WindowsBeforeTheFirstSweepAreNotGuessed) {
   Received("a1", 3, At(3, 9));
   // The sweep has decided everything up to now: a window without a row predates it.
-  store::LedgerRepository(db_.sql()).SetState(jobs::kSweepPositionKey,
-                                              std::to_string(core::ToUnixMillis(At(3, 17))));
+  store::LedgerRepository(db_).SetState(jobs::kSweepPositionKey,
+                                        std::to_string(core::ToUnixMillis(At(3, 17))));
   const json h = Ok("school.show", {{"id", "a1"}, {"days", 7}})["history"];
   ASSERT_EQ(h.size(), 1u) << h.dump();
   EXPECT_EQ(h[0]["window_id"], "2026-10-03");

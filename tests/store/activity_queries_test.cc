@@ -19,7 +19,7 @@ const core::Instant kT0 = core::FromUnixMillis(1'790'000'000'000);
 
 class ActivityQueriesTest : public ::testing::Test {
  protected:
-  ActivityQueriesTest() : db_(dir_.File("pingan.db")), alerts_(db_.sql()) {}
+  ActivityQueriesTest() : db_(dir_.File("pingan.db")), alerts_(db_) {}
 
   void Insert(const std::string& id, core::Instant at) {
     ASSERT_TRUE(alerts_.Insert(core::NewMissingAlert(id, "s-" + id, "daily", "w", at)));
@@ -52,7 +52,7 @@ TEST_F(ActivityQueriesTest, AlertsWithAnythingToSaySinceAnInstant) {
 }
 
 TEST_F(ActivityQueriesTest, IncidentReportsByArrivalThroughTheirAlerts) {
-  ReportRepository reports(db_.sql(), 24h);
+  ReportRepository reports(db_, 24h);
   for (int i = 0; i < 3; ++i) {
     core::Report r;
     r.report_id = "incident-" + std::to_string(i);

@@ -41,21 +41,33 @@ void MakeVersion5(const std::string& path) {
 
 // Alert i, of school i % 500 for window i / 500, was raised at kStart + i / 2 seconds:
 // pairs share a time, so the key decides their order.
+// Written as pingand of version 5 wrote them (raw SQL: the repositories only open
+// databases at the latest schema).
 void AddAlerts(SQLite::Database& db) {
   SQLite::Transaction tx(db);
-  AlertRepository alerts(db);
+  SQLite::Statement insert(db, R"sql(
+INSERT INTO alerts (alert_id, kind, school_id, requirement_id, window_id, state, created_at_ms,
+  resolved_at_ms, next_step_at_ms)
+VALUES (?1, 'missing', ?2, 'daily', ?3, ?4, ?5, ?6, ?7))sql");
   for (int i = 0; i < kAlerts; ++i) {
     char id[16];
     std::snprintf(id, sizeof id, "alert-%05d", i);
     const core::Instant at = kStart + std::chrono::seconds{i / 2};
-    core::Alert a = core::NewMissingAlert(id, "s" + std::to_string(i % 500), "daily",
-                                          "w" + std::to_string(i / 500), at);
-    ASSERT_TRUE(alerts.Insert(a));
-    if (i < kResolvedLongAgo) {
-      a.state = core::AlertState::kResolved;
-      a.resolved_at = at + 1min;
-      alerts.Save(a);
+    const bool resolved = i < kResolvedLongAgo;
+    insert.bind(1, id);
+    insert.bind(2, "s" + std::to_string(i % 500));
+    insert.bind(3, "w" + std::to_string(i / 500));
+    insert.bind(4, resolved ? "resolved" : "open");
+    insert.bind(5, static_cast<int64_t>(core::ToUnixMillis(at)));
+    if (resolved) {
+      insert.bind(6, static_cast<int64_t>(core::ToUnixMillis(at + 1min)));
+      insert.bind(7);
+    } else {
+      insert.bind(6);
+      insert.bind(7, static_cast<int64_t>(core::ToUnixMillis(at)));
     }
+    insert.exec();
+    insert.reset();
   }
   tx.commit();
 }
@@ -138,14 +150,14 @@ TEST_F(AlertIndexesTest, MigrationSixAppliesToAVersionFiveDatabaseAndKeepsItsAle
     ASSERT_TRUE(s.executeStep());
     EXPECT_EQ(s.getColumn(0).getInt(), 1) << index;
   }
-  AlertRepository alerts(db.sql());
+  AlertRepository alerts(db);
   EXPECT_EQ(alerts.CountByState(core::AlertState::kOpen), kAlerts - kResolvedLongAgo);
   EXPECT_EQ(alerts.CountByState(core::AlertState::kResolved), kResolvedLongAgo);
 }
 
 TEST_F(AlertIndexesTest, TheNewestFirstListWalksAnIndexInsteadOfSortingEveryAlert) {
   Database db(dir_.File("pingan.db"));
-  AlertRepository alerts(db.sql());
+  AlertRepository alerts(db);
   std::vector<core::Alert> newest;
   const auto plans = PlansOf(db.sql(), [&] { newest = alerts.List(Filter(100)); });
   const std::string plan = PlanReading(plans, "FROM alerts");

@@ -20,7 +20,7 @@ const core::Instant kT0 = date::sys_days{date::year{2026} / 10 / 3} + 8h;
 
 class AuthRepositoryTest : public ::testing::Test {
  protected:
-  AuthRepositoryTest() : db_(dir_.File("pingan.db")), repo_(db_.sql()) {}
+  AuthRepositoryTest() : db_(dir_.File("pingan.db")), repo_(db_) {}
 
   void AddUser(const std::string& name, const std::string& role = "duty_officer",
                const std::string& scope = "") {

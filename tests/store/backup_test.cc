@@ -42,7 +42,7 @@ core::Report MakeReport(int n) {
 
 // Reports [first, first + n) in one transaction.
 void AddReports(Database& db, int first, int n) {
-  ReportRepository reports(db.sql(), 24h);
+  ReportRepository reports(db, 24h);
   SQLite::Transaction tx(db.sql());
   for (int i = first; i < first + n; ++i) reports.Insert({MakeReport(i), kNow});
   tx.commit();
@@ -159,7 +159,7 @@ TEST_F(BackupTest, TheLiveDatabaseIsNeverTheTargetEvenWithForce) {
     ASSERT_TRUE(std::holds_alternative<BackupError>(refused)) << target;
     EXPECT_EQ(std::get<BackupError>(refused).code, "same_file") << target;
   }
-  EXPECT_EQ(ReportRepository(live_.sql(), 24h).Count(), 500);
+  EXPECT_EQ(ReportRepository(live_, 24h).Count(), 500);
 }
 
 // A file size limit makes writes fail as a full disk would (EFBIG / short writes).
@@ -190,7 +190,7 @@ TEST_F(BackupTest, AFullDiskIsReportedAndLeavesNoPartialFile) {
   ASSERT_TRUE(std::holds_alternative<BackupError>(done));
   EXPECT_EQ(std::get<BackupError>(done).code, "disk_full") << std::get<BackupError>(done).message;
   EXPECT_TRUE(Leftovers(dir_.File("backups"), {}).empty()) << "nothing partial is left";
-  EXPECT_EQ(ReportRepository(live_.sql(), 24h).Count(), 500);
+  EXPECT_EQ(ReportRepository(live_, 24h).Count(), 500);
 }
 
 TEST(CheckDatabaseFileTest, DamagedForeignOrEmptyFilesAreNamedAsSuch) {

@@ -19,9 +19,7 @@ constexpr core::Millis kRetention = 24h;
 class IncidentCaseRepositoryTest : public ::testing::Test {
  protected:
   IncidentCaseRepositoryTest()
-      : db_(dir_.File("pingan.db")),
-        reports_(db_.sql(), kRetention),
-        cases_(db_.sql(), kRetention) {}
+      : db_(dir_.File("pingan.db")), reports_(db_, kRetention), cases_(db_, kRetention) {}
 
   // Stores a report received at `received`; incidents carry a protected summary.
   void Store(const std::string& id, const std::string& school, core::Instant received,
@@ -63,7 +61,7 @@ TEST_F(IncidentCaseRepositoryTest, ListsIncidentReportsNewestFirstWithTheirAlert
   Store("calm", "a1", kT0 + 2h, core::ReportKind::kAllClear);
   auto alert = core::NewIncidentAlert("alert-1", reports_.Find("inc-new")->report, kT0 + 1h);
   ASSERT_TRUE(std::holds_alternative<core::Alert>(alert));
-  ASSERT_TRUE(AlertRepository(db_.sql()).Insert(std::get<core::Alert>(alert)));
+  ASSERT_TRUE(AlertRepository(db_).Insert(std::get<core::Alert>(alert)));
 
   const auto rows = cases_.List({});
   ASSERT_EQ(rows.size(), 2u) << "the all-clear is no incident";
@@ -189,12 +187,12 @@ TEST_F(IncidentCaseRepositoryTest, NotesArePurgedTogetherWithTheSummary) {
   ASSERT_EQ(cases_.AddNote("later", "duty", "still needed", kT0 + 20h), CaseChange::kDone);
 
   // Retention counts from the report's arrival, as for the summary, not from the note.
-  const PurgedText none = PurgeIncidentText(db_.sql(), kT0 + kRetention - 1ms);
+  const PurgedText none = PurgeIncidentText(db_, kT0 + kRetention - 1ms);
   EXPECT_EQ(none.summaries, 0);
   EXPECT_EQ(none.notes, 0);
   EXPECT_EQ(cases_.Notes("early")[0].text, "named a teacher");
 
-  const PurgedText first = PurgeIncidentText(db_.sql(), kT0 + kRetention);
+  const PurgedText first = PurgeIncidentText(db_, kT0 + kRetention);
   EXPECT_EQ(first.summaries, 1);
   EXPECT_EQ(first.notes, 2) << "the note and the closing comment of 'early'";
   EXPECT_FALSE(reports_.ReadIncidentText("early"));
@@ -209,19 +207,19 @@ TEST_F(IncidentCaseRepositoryTest, NotesArePurgedTogetherWithTheSummary) {
 
   // The case stays closed and counted; a second pass finds nothing more.
   EXPECT_EQ(cases_.Find("early")->the_case->outcome, CaseOutcome::kHandled);
-  EXPECT_EQ(PurgeIncidentText(db_.sql(), kT0 + kRetention).notes, 0);
-  const PurgedText second = PurgeIncidentText(db_.sql(), kT0 + 10h + kRetention);
+  EXPECT_EQ(PurgeIncidentText(db_, kT0 + kRetention).notes, 0);
+  const PurgedText second = PurgeIncidentText(db_, kT0 + 10h + kRetention);
   EXPECT_EQ(second.summaries, 1);
   EXPECT_EQ(second.notes, 1);
 }
 
 TEST_F(IncidentCaseRepositoryTest, ANoteWrittenAfterTheSummaryWasPurgedKeepsItsDate) {
   Store("inc", "a1", kT0);
-  PurgeIncidentText(db_.sql(), kT0 + kRetention);
+  PurgeIncidentText(db_, kT0 + kRetention);
   ASSERT_EQ(cases_.AddNote("inc", "duty", "follow-up visit", kT0 + kRetention + 1h),
             CaseChange::kDone);
   // Its purge date is the one the summary had: due at the next pass.
-  EXPECT_EQ(PurgeIncidentText(db_.sql(), kT0 + kRetention + 2h).notes, 1);
+  EXPECT_EQ(PurgeIncidentText(db_, kT0 + kRetention + 2h).notes, 1);
   EXPECT_FALSE(cases_.Notes("inc")[0].text);
 }
 
@@ -237,7 +235,7 @@ TEST_F(IncidentCaseRepositoryTest, ApplyCaseChangeAuditsWhatItDidAndWritesNothin
     return cases.AddNote("nope", "duty", "x", now);
   };
   EXPECT_EQ(ApplyCaseChange(db_, kRetention, kT0 + 2h, note, audit), CaseChange::kNotFound);
-  const std::vector<AuditEntry> written = RecentAudit(db_.sql(), 10);
+  const std::vector<AuditEntry> written = RecentAudit(db_, 10);
   ASSERT_EQ(written.size(), 1u) << "refused changes leave no audit entry";
   EXPECT_EQ(written[0].at, kT0 + 1h);
   EXPECT_EQ(written[0].action, "incident.close");

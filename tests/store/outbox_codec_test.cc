@@ -200,7 +200,7 @@ TEST(OutboxCodec, HeldNotificationsSurviveTheRoundTrip) {
 TEST(OutboxRepository, ARowIsReadBackAsItWasEnqueuedAndAnOldRowIsLeased) {
   testing::TempDir dir;
   Database db(dir.File("pingan.db"));
-  OutboxRepository outbox(db.sql());
+  OutboxRepository outbox(db);
   core::OutboxRow row = GroupedRow();
   row.channel_index = 0;
   row.created_at = row.next_attempt_at = kNow;
@@ -257,7 +257,7 @@ VALUES ('k1', ?1, ?2, ?3, ?4, ?5, 'pending', 0, 0, ?6))sql");
   }
   Database db(path);
   EXPECT_EQ(db.schema_version(), LatestSchemaVersion());
-  OutboxRepository outbox(db.sql());
+  OutboxRepository outbox(db);
   ASSERT_EQ(outbox.List(std::nullopt, 10).size(), 1u);
   EXPECT_EQ(outbox.WithdrawFor("a2"), 1) << "found by its second alert";
   EXPECT_EQ(core::AlertIds(outbox.List(std::nullopt, 10)[0]), std::vector<std::string>{"a1"});

@@ -37,7 +37,7 @@ TEST_F(ReadConnectionsTest, AReturnedConnectionIsLentAgainNotReopened) {
   EXPECT_EQ(reads.opened(), 0u) << "opened lazily";
   for (int i = 0; i < 50; ++i) {
     auto lease = reads.Acquire();
-    EXPECT_EQ(CountAudit(lease.sql()), 0);
+    EXPECT_EQ(CountAudit(lease.db().sql()), 0);
   }
   EXPECT_EQ(reads.opened(), 1u);
   EXPECT_EQ(reads.idle(), 1u);
@@ -49,8 +49,8 @@ TEST_F(ReadConnectionsTest, ReadersAtTheSameTimeGetTheirOwnConnection) {
     auto a = reads.Acquire();
     auto b = reads.Acquire();
     auto c = reads.Acquire();
-    EXPECT_NE(&a.sql(), &b.sql());
-    EXPECT_NE(&b.sql(), &c.sql());
+    EXPECT_NE(&a.db().sql(), &b.db().sql());
+    EXPECT_NE(&b.db().sql(), &c.db().sql());
     EXPECT_EQ(reads.opened(), 3u);
   }
   EXPECT_EQ(reads.idle(), 2u) << "no more than max_idle are kept open";
@@ -58,10 +58,10 @@ TEST_F(ReadConnectionsTest, ReadersAtTheSameTimeGetTheirOwnConnection) {
 
 TEST_F(ReadConnectionsTest, AKeptConnectionSeesLaterCommits) {
   ReadConnections reads(dir_.File("pingan.db"));
-  { EXPECT_EQ(CountAudit(reads.Acquire().sql()), 0); }
+  { EXPECT_EQ(CountAudit(reads.Acquire().db().sql()), 0); }
   Append();
   Append();
-  EXPECT_EQ(CountAudit(reads.Acquire().sql()), 2) << "each query reads the newest commit";
+  EXPECT_EQ(CountAudit(reads.Acquire().db().sql()), 2) << "each query reads the newest commit";
   EXPECT_EQ(reads.opened(), 1u);
 }
 
@@ -73,7 +73,7 @@ TEST_F(ReadConnectionsTest, ManyThreadsReadSafely) {
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < 200; ++i) {
-        if (CountAudit(pool.Acquire().sql()) != 1) ++wrong;
+        if (CountAudit(pool.Acquire().db().sql()) != 1) ++wrong;
       }
     });
   }

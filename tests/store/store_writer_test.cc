@@ -97,7 +97,7 @@ TEST(StoreWriter, StoresEachReportOnceAndAnswersDuplicates) {
     EXPECT_EQ(duplicate, 10);
   }
   Database db(dir.File("pingan.db"));
-  ReportRepository repo(db.sql(), 24h);
+  ReportRepository repo(db, 24h);
   EXPECT_EQ(repo.Count(), 50);
 }
 
@@ -117,7 +117,7 @@ TEST(StoreWriter, GroupsQueuedReportsIntoFewTransactions) {
 // Fails the batch's transaction when it sees a chosen school, as a full disk would.
 class FailingObserver : public ReportObserver {
  public:
-  void OnStored(SQLite::Database&, const IncomingReport& r) override {
+  void OnStored(Database&, const IncomingReport& r) override {
     if (r.report.school_id == "sch-3") throw std::runtime_error("disk full");
   }
 };
@@ -142,13 +142,13 @@ TEST(StoreWriter, FailedCommitAcksNothingAsStoredAndKeepsNothing) {
     for (const auto& o : outcomes.WaitFor(7)) EXPECT_EQ(o.status, WriteStatus::kFailed);
   }
   Database db(dir.File("pingan.db"));
-  EXPECT_EQ(ReportRepository(db.sql(), 24h).Count(), 0);
+  EXPECT_EQ(ReportRepository(db, 24h).Count(), 0);
 }
 
 // What SQLite throws when a statement meets a damaged page.
 class DamagedPageObserver : public ReportObserver {
  public:
-  void OnStored(SQLite::Database&, const IncomingReport& r) override {
+  void OnStored(Database&, const IncomingReport& r) override {
     if (r.report.school_id == "sch-3") {
       throw SQLite::Exception("database disk image is malformed", SQLITE_CORRUPT);
     }
@@ -182,7 +182,7 @@ TEST(StoreWriter, ADamagedFileIsReportedOnceAndNothingIsWrittenAfter) {
   EXPECT_EQ(damage_calls.load(), 1);
   EXPECT_NE(said.find("malformed"), std::string::npos) << said;
   Database db(dir.File("pingan.db"));
-  EXPECT_EQ(ReportRepository(db.sql(), 24h).Count(), 0);
+  EXPECT_EQ(ReportRepository(db, 24h).Count(), 0);
 }
 
 // Found from outside: a report_id already used by another school was answered
@@ -191,7 +191,7 @@ TEST(StoreWriter, ADamagedFileIsReportedOnceAndNothingIsWrittenAfter) {
 TEST(ReportRepository, AnIdOfAnotherSchoolsReportIsTakenNotADuplicate) {
   testing::TempDir dir;
   Database db(dir.File("pingan.db"));
-  ReportRepository repo(db.sql(), 24h);
+  ReportRepository repo(db, 24h);
   core::Report first = MakeReport(1);
   first.school_id = "sch-a";
   core::Report other = first;
@@ -206,7 +206,7 @@ TEST(ReportRepository, AnIdOfAnotherSchoolsReportIsTakenNotADuplicate) {
 TEST(ReportRepository, RoundTripsEveryFieldAndKeepsTextApart) {
   testing::TempDir dir;
   Database db(dir.File("pingan.db"));
-  ReportRepository repo(db.sql(), 24h);
+  ReportRepository repo(db, 24h);
   const core::Report incident = MakeReport(1, core::ReportKind::kIncident);
   ASSERT_EQ(repo.Insert({incident, kNow}), InsertStatus::kStored);
   ASSERT_EQ(repo.Insert({incident, kNow + 1s}), InsertStatus::kDuplicate);

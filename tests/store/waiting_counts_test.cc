@@ -15,7 +15,7 @@ const core::Instant kT0 = core::FromUnixMillis(1'780'000'000'000);
 TEST(WaitingCountsTest, CountsUnresolvedAlertsByKindAndStateAndListsZeros) {
   ::pingan::testing::TempDir dir;
   Database db(dir.File("pingan.db"));
-  AlertRepository alerts(db.sql());
+  AlertRepository alerts(db);
   alerts.Insert(core::NewMissingAlert("m1", "s1", "daily", "w1", kT0));
   alerts.Insert(core::NewMissingAlert("m2", "s2", "daily", "w1", kT0));
   alerts.Insert(core::NewLateAlert("l1", "s3", "daily", "w1", kT0));

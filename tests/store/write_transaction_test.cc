@@ -22,14 +22,14 @@ TEST(WriteTransaction, CommittedWritesStayAndAbandonedOnesRollBack) {
   Database db(dir.File("pingan.db"));
   {
     WriteTransaction tx(db);
-    AlertRepository(db.sql()).Insert(NewAlert("kept"));
+    AlertRepository(db).Insert(NewAlert("kept"));
     tx.Commit();
   }
   {
     WriteTransaction tx(db);
-    AlertRepository(db.sql()).Insert(NewAlert("dropped"));
+    AlertRepository(db).Insert(NewAlert("dropped"));
   }  // no Commit: rolled back
-  AlertRepository alerts(db.sql());
+  AlertRepository alerts(db);
   EXPECT_TRUE(alerts.Find("kept").has_value());
   EXPECT_FALSE(alerts.Find("dropped").has_value());
 }
