@@ -61,5 +61,6 @@ void AddSchoolRoutes(console::Router& r,
                      ApiPtr api);  // school_routes.cc (schools, calendars, rosters)
 void AddAdminRoutes(console::Router& r,
                     ApiPtr api);  // admin_routes.cc (users, keys, import, export)
+void AddExemptionRoutes(console::Router& r, ApiPtr api);  // exemption_routes.cc (免报)
 
 }  // namespace pingan::api

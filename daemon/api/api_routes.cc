@@ -286,6 +286,7 @@ void RegisterApiRoutes(console::Router& router, console::AuthService& auth, ApiB
   AddIncidentRoutes(router, api);
   AddSchoolRoutes(router, api);
   AddAdminRoutes(router, api);
+  AddExemptionRoutes(router, api);
 }
 
 }  // namespace pingan::api

@@ -25,6 +25,7 @@
 namespace pingan::services {
 class AlertService;
 class IncidentService;
+class ExemptionService;
 class OverviewService;
 }  // namespace pingan::services
 
@@ -36,6 +37,7 @@ struct ApiBackend {
   services::OverviewService* overview = nullptr;
   services::AlertService* alerts = nullptr;
   services::IncidentService* incidents = nullptr;
+  services::ExemptionService* exemptions = nullptr;
   // Runs a control command ("status", "ledger.today", "deadlines.next", "missing", ...)
   // for the routes not yet on a typed service and returns its result;
   // throws ApiError (404 not found, 400 bad request, 409 refused, ...).

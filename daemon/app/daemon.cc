@@ -141,7 +141,8 @@ std::string Daemon::Start() {
   StartControl();
   http_api_ = std::make_unique<HttpApi>(
       io_, config_, real_clock_, *writer_, *control_, schedules_, reads_, &clock_,
-      ApiServices{overview_.get(), alert_service_.get(), incident_service_.get()});
+      ApiServices{overview_.get(), alert_service_.get(), incident_service_.get(),
+                  exemption_service_.get()});
   StartRosterGapWatch();
   text_retention_ = std::make_unique<jobs::TextRetention>(io_, *writer_, clock_);
   text_retention_->Start();
@@ -305,6 +306,7 @@ void Daemon::StartControl() {
       clock_, reads_, *writer_, schedules_,
       std::chrono::hours{24 * config_.incident_text_retention_days}});
   services::RegisterIncidentCommands(*control_, *incident_service_);
+  StartExemptionService();
   // Users list, school keys, school import, ledger export (admin_commands.h).
   services::RegisterAdminCommands(
       *control_, services::AdminCommandContext{clock_, real_clock_, reads_, *writer_, schedules_,
@@ -313,30 +315,6 @@ void Daemon::StartControl() {
                                                [this] { RunOnIo(io_, [this] { ReloadKeys(); }); },
                                                services::BackupSourcesOf(config_)});
   control_->Bind(control_socket_path());
-}
-
-nlohmann::json Daemon::IngestStats() const {
-  const ingest::ReportServerStats s = report_server_->stats();
-  nlohmann::json by_reason = nlohmann::json::object();
-  for (const auto& [reason, n] : s.rejected_by_reason)
-    by_reason[core::RejectReasonName(reason)] = n;
-  nlohmann::json out{{"received", s.received},
-                     {"stored", s.stored},
-                     {"duplicates", s.duplicates},
-                     {"rejected", s.rejected},
-                     {"rejected_by_reason", std::move(by_reason)},
-                     {"store_failures", s.store_failures},
-                     {"unroutable_acks", s.unroutable_acks},
-                     {"log_lines_suppressed", s.log_lines_suppressed}};
-  if (zap_) {
-    const ingest::ZapStats z = zap_->stats();
-    out["handshakes"] = {{"accepted", z.accepted},
-                         {"denied_unknown_key", z.denied_unknown_key},
-                         {"denied_mechanism", z.denied_mechanism},
-                         {"malformed_requests", z.malformed_requests},
-                         {"log_lines_suppressed", z.log_lines_suppressed}};
-  }
-  return out;
 }
 
 void Daemon::StartRosterGapWatch() {

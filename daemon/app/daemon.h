@@ -35,6 +35,7 @@
 #include "daemon/ops/metrics.h"
 #include "daemon/services/alert_service.h"
 #include "daemon/services/control_server.h"
+#include "daemon/services/exemption_service.h"
 #include "daemon/services/incident_service.h"
 #include "daemon/services/metrics_snapshot.h"
 #include "daemon/services/overview_service.h"
@@ -110,6 +111,7 @@ class Daemon {
   void LoadEscalation();
   void StartEscalation();
   void StartControl();
+  void StartExemptionService();  // the 免报 service and its control commands
   void StartRosterGapWatch();
   // Ingest and handshake counters, per reason (io thread; `status` and metrics).
   nlohmann::json IngestStats() const;
@@ -150,6 +152,7 @@ class Daemon {
   // whose handlers hold them.
   std::unique_ptr<services::AlertService> alert_service_;
   std::unique_ptr<services::IncidentService> incident_service_;
+  std::unique_ptr<services::ExemptionService> exemption_service_;
   std::unique_ptr<services::OverviewService> overview_;  // board queries (control + HTTP)
   std::unique_ptr<services::ControlServer> control_;
   std::unique_ptr<HttpApi> http_api_;                      // /api/v1; uses control_ and writer_

@@ -15,6 +15,7 @@
 #include "daemon/config/schedule_loader.h"
 #include "daemon/core/local_time.h"
 #include "daemon/core/text.h"
+#include "daemon/services/exemption_commands.h"
 #include "daemon/store/audit_log.h"
 #include "daemon/store/text_seal.h"
 #include "daemon/store/waiting_counts.h"
@@ -233,6 +234,46 @@ void Daemon::FinishStop() {
   // The acks just sent may still sit in the socket's queues: closing waits for them.
   if (report_server_) report_server_->LingerOnClose(kAckLinger);
   io_.stop();
+}
+
+nlohmann::json Daemon::IngestStats() const {
+  const ingest::ReportServerStats s = report_server_->stats();
+  nlohmann::json by_reason = nlohmann::json::object();
+  for (const auto& [reason, n] : s.rejected_by_reason)
+    by_reason[core::RejectReasonName(reason)] = n;
+  nlohmann::json out{{"received", s.received},
+                     {"stored", s.stored},
+                     {"duplicates", s.duplicates},
+                     {"rejected", s.rejected},
+                     {"rejected_by_reason", std::move(by_reason)},
+                     {"store_failures", s.store_failures},
+                     {"unroutable_acks", s.unroutable_acks},
+                     {"log_lines_suppressed", s.log_lines_suppressed}};
+  if (zap_) {
+    const ingest::ZapStats z = zap_->stats();
+    out["handshakes"] = {{"accepted", z.accepted},
+                         {"denied_unknown_key", z.denied_unknown_key},
+                         {"denied_mechanism", z.denied_mechanism},
+                         {"malformed_requests", z.malformed_requests},
+                         {"log_lines_suppressed", z.log_lines_suppressed}};
+  }
+  return out;
+}
+
+void Daemon::StartExemptionService() {
+  exemption_service_ =
+      std::make_unique<services::ExemptionService>(services::ExemptionServiceContext{
+          clock_, reads_, *writer_, schedules_, [this](const jobs::ExemptionApplied& done) {
+            // Writer thread, after the commit: boards refetch (the change is visible now),
+            // the resolved alerts update, and their "resolved" notices go out.
+            boost::asio::post(io_, [this, ids = done.resolved_alert_ids] {
+              if (escalation_runner_ && !ids.empty()) escalation_runner_->Kick();
+              if (!http_api_) return;
+              http_api_->events().Publish("ledger.updated", "", nlohmann::json::object());
+              http_api_->PublishAlerts("alert.updated", ids);
+            });
+          }});
+  services::RegisterExemptionCommands(*control_, *exemption_service_);
 }
 
 services::IoFigures Daemon::GatherIoFigures() const {

@@ -64,6 +64,7 @@ struct ApiServices {
   services::OverviewService* overview = nullptr;
   services::AlertService* alerts = nullptr;
   services::IncidentService* incidents = nullptr;  // also builds incident events
+  services::ExemptionService* exemptions = nullptr;
 };
 
 class HttpApi {

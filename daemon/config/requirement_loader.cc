@@ -46,13 +46,15 @@ class RequirementReader {
                                      core::RequirementKind kind) const {
     switch (kind) {
       case core::RequirementKind::kDailyAllClear:
-        return r_.Keys(n, path,
-                       {"id", "name", "kind", "scope", "disabled", "during", "days", "deadlines",
-                        "grace", "remind_before", "active_from", "active_until"});
+        return r_.Keys(
+            n, path,
+            {"id", "name", "kind", "scope", "disabled", "during", "days", "deadlines", "grace",
+             "remind_before", "raise_late_alert", "active_from", "active_until"});
       case core::RequirementKind::kMonthlySummary:
-        return r_.Keys(n, path,
-                       {"id", "name", "kind", "scope", "disabled", "during", "due_day", "due_time",
-                        "covers", "grace", "remind_before", "active_from", "active_until"});
+        return r_.Keys(
+            n, path,
+            {"id", "name", "kind", "scope", "disabled", "during", "due_day", "due_time", "covers",
+             "grace", "remind_before", "raise_late_alert", "active_from", "active_until"});
       case core::RequirementKind::kIncident:
         return r_.Keys(n, path, {"id", "name", "kind", "scope", "disabled"});
     }
@@ -75,6 +77,7 @@ class RequirementReader {
     core::Millis remind{0};
     if (auto e = r_.Duration(n, path, "remind_before", remind)) return e;
     if (n["remind_before"].IsDefined() && remind > core::Millis{0}) q.remind_before = remind;
+    if (auto e = r_.Flag(n, path, "raise_late_alert", q.raise_late_alert)) return e;
     if (auto e = r_.Day(n, path, "active_from", q.active_from)) return e;
     return r_.Day(n, path, "active_until", q.active_until);
   }

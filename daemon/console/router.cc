@@ -84,6 +84,8 @@ std::string_view PermissionName(Permission p) {
       return "view_audit";
     case Permission::kActOnIncidents:
       return "act_on_incidents";
+    case Permission::kManageExemptions:
+      return "manage_exemptions";
     case Permission::kAdmin:
       return "admin";
   }
@@ -105,6 +107,8 @@ bool RoleHas(Role role, Permission p) {
       return role != Role::kAuditor;  // auditors read only
     case Permission::kViewAudit:
       return role == Role::kAdmin || role == Role::kAuditor;
+    case Permission::kManageExemptions:
+      return role == Role::kAdmin || role == Role::kDutyOfficer;
     case Permission::kAdmin:
       return role == Role::kAdmin;
   }

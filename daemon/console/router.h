@@ -41,8 +41,9 @@ enum class Permission {
   kViewIncidents,     // incident facts (counts, category, severity)
   kReadIncidentText,  // the protected summary; every read is audited
   kViewAudit,
-  kActOnIncidents,  // case owner (包案), follow-up notes, closure (leaders: subtree)
-  kAdmin,           // users, tokens, school keys, school import, drill clock
+  kActOnIncidents,    // case owner (包案), follow-up notes, closure (leaders: subtree)
+  kManageExemptions,  // make and withdraw exemptions (免报): admins and duty officers
+  kAdmin,             // users, tokens, school keys, school import, drill clock
 };
 inline constexpr Permission kLastPermission = Permission::kAdmin;
 std::string_view PermissionName(Permission p);

@@ -102,6 +102,10 @@ AlertResult Acknowledge(const Alert& alert, std::string_view who, std::string_vi
   if (ack_timeout > Millis{0}) a.ack_expires_at = now + ack_timeout;
   a.escalation.next_step_at.reset();  // escalation stops; step/repetition are kept
   a.timeline.push_back({now, a.acknowledged_by, "acknowledged", std::string(TrimSpace(comment))});
+  // A late report is already in: taking note of it is all there is to do.
+  if (a.kind == AlertKind::kLate) {
+    return Resolved(a, ResolveReason::kHandled, a.acknowledged_by, "acknowledged", now);
+  }
   return a;
 }
 
@@ -116,8 +120,8 @@ AlertResult Comment(const Alert& alert, std::string_view who, std::string_view c
 AlertResult Resolve(const Alert& alert, ResolveReason reason, std::string_view who,
                     std::string_view comment, Instant now) {
   if (alert.state == AlertState::kResolved) return Error(alert, "the alert is already resolved");
-  if (reason == ResolveReason::kLateReportReceived) {
-    return Error(alert, "use ResolveByLateReport for a late report");
+  if (reason == ResolveReason::kLateReportReceived || reason == ResolveReason::kExcused) {
+    return Error(alert, "late reports and exemptions resolve alerts by themselves");
   }
   if (auto problem = CheckActorAndComment(who, comment)) return Error(alert, *problem);
   return Resolved(alert, reason, TrimSpace(who), comment, now);
@@ -133,6 +137,15 @@ AlertResult ResolveByLateReport(const Alert& alert, std::string_view report_id, 
                      "report " + std::string(report_id), now);
   a.report_id = std::string(report_id);
   return a;
+}
+
+AlertResult ResolveByExemption(const Alert& alert, std::string_view exemption_id, Instant now) {
+  if (alert.kind != AlertKind::kMissing) {
+    return Error(alert, "only a missing-report alert is resolved by an exemption");
+  }
+  if (alert.state == AlertState::kResolved) return Error(alert, "the alert is already resolved");
+  return Resolved(alert, ResolveReason::kExcused, kSystemActor,
+                  "exemption " + std::string(exemption_id), now);
 }
 
 bool AckTimedOut(const Alert& alert, Instant now) {
@@ -208,13 +221,15 @@ std::string_view ResolveReasonName(ResolveReason r) {
       return "handled";
     case ResolveReason::kFalseAlarm:
       return "false_alarm";
+    case ResolveReason::kExcused:
+      return "excused";
   }
   return "unknown";
 }
 
 std::optional<ResolveReason> ParseResolveReason(std::string_view name) {
-  for (auto r :
-       {ResolveReason::kLateReportReceived, ResolveReason::kHandled, ResolveReason::kFalseAlarm}) {
+  for (auto r : {ResolveReason::kLateReportReceived, ResolveReason::kHandled,
+                 ResolveReason::kFalseAlarm, ResolveReason::kExcused}) {
     if (ResolveReasonName(r) == name) return r;
   }
   return std::nullopt;

@@ -22,7 +22,9 @@ namespace pingan::core {
 
 enum class AlertKind { kMissing, kLate, kIncident };
 enum class AlertState { kOpen, kAcknowledged, kResolved };
-enum class ResolveReason { kLateReportReceived, kHandled, kFalseAlarm };
+// kExcused: an exemption (免报) made after the sweep covers the alert's window.
+// kLateReportReceived and kExcused are the system's; people resolve with the others.
+enum class ResolveReason { kLateReportReceived, kHandled, kFalseAlarm, kExcused };
 
 // One line of the alert's history, shown on the console and kept for audits. `what` is a
 // stable code ("raised", "notified", "acknowledged", "ack_timeout", "resolved",
@@ -105,7 +107,9 @@ Alert NewLateAlert(std::string id, std::string school_id, std::string requiremen
 // Fails when the report carries no incident.
 AlertResult NewIncidentAlert(std::string id, const Report& report, Instant now);
 
-// A person takes the alert: escalation stops. `ack_timeout` > 0 makes the
+// A person takes the alert: escalation stops. A late alert (the report is in: there is
+// nothing left to chase) is resolved by its acknowledgement, as handled, with no
+// timeout. Otherwise `ack_timeout` > 0 makes the
 // acknowledgement lapse after that long unless the alert is resolved (see
 // ReopenAfterAckTimeout); 0 means it never lapses. `who` is required, `comment` optional.
 AlertResult Acknowledge(const Alert& alert, std::string_view who, std::string_view comment,
@@ -123,6 +127,10 @@ AlertResult Comment(const Alert& alert, std::string_view who, std::string_view c
 
 // A missing alert's report arrived after all: resolve it and remember the report.
 AlertResult ResolveByLateReport(const Alert& alert, std::string_view report_id, Instant now);
+
+// An exemption made after the sweep covers a missing alert's window: resolve it,
+// naming the exemption (its reason stays on the exemption, not on the alert).
+AlertResult ResolveByExemption(const Alert& alert, std::string_view exemption_id, Instant now);
 
 // True when the alert is acknowledged and its acknowledgement has lapsed at `now`.
 bool AckTimedOut(const Alert& alert, Instant now);

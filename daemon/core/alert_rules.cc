@@ -16,6 +16,8 @@ bool InScope(const OrgTree& tree, const std::string& school, const std::string& 
 
 bool ResolutionNoticesOwed(const Alert& a) {
   if (a.state != AlertState::kResolved || a.notified.empty()) return false;
+  // A late report is in when its alert is raised: nobody waits to hear it was seen.
+  if (a.kind == AlertKind::kLate) return false;
   for (auto it = a.timeline.rbegin(); it != a.timeline.rend(); ++it) {
     if (it->what == "notified") return false;
     if (it->what == "resolved") return true;

@@ -20,7 +20,7 @@ namespace pingan::core {
 
 // True when the alert is resolved, people were notified about it, and no "notified"
 // timeline entry follows the last "resolved" one (the runner writes that entry in the
-// transaction that queues the "resolved" notices).
+// transaction that queues the "resolved" notices). A late alert never owes them.
 bool ResolutionNoticesOwed(const Alert& alert);
 
 // When the escalation runner must next look at `alert`: NextWakeup for an unresolved

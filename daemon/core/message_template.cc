@@ -31,6 +31,8 @@ std::string_view ReasonName(ResolveReason r, Locale l) {
       return Zh(l) ? "已处置" : "handled";
     case ResolveReason::kFalseAlarm:
       return Zh(l) ? "误报" : "false alarm";
+    case ResolveReason::kExcused:
+      return Zh(l) ? "免报" : "excused";
   }
   return "";
 }

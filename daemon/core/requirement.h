@@ -70,6 +70,9 @@ struct Requirement {
   // When set, a reminder goes out this long before the deadline to schools that have
   // not reported yet.
   std::optional<Millis> remind_before;
+  // A report that arrives after grace end (late, 迟报) raises a `late` alert for the
+  // school and window, escalated by the policies for kind `late`; off by default.
+  bool raise_late_alert = false;
   // Optional bounds on the covered dates: only windows whose covered dates overlap
   // [active_from, active_until] are generated, e.g. a requirement that starts with the
   // new school year.

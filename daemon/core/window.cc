@@ -16,6 +16,7 @@ void SetInstants(const Requirement& r, Instant deadline, Window& w) {
   w.deadline = deadline;
   w.grace_end = deadline + r.grace;
   w.remind_at = r.remind_before ? deadline - *r.remind_before : deadline;
+  w.raise_late_alert = r.raise_late_alert;
 }
 
 }  // namespace

@@ -32,9 +32,10 @@ struct Window {
   // monthly windows. Reports before it may still count (see AttributeReport).
   Instant opens_at{};
   Instant deadline{};
-  Instant grace_end{};    // deadline + grace; a report at or before it is on time
-  Instant remind_at{};    // deadline - remind_before; == deadline when there is no reminder
-  std::string time_zone;  // the IANA zone its local times were computed in
+  Instant grace_end{};            // deadline + grace; a report at or before it is on time
+  Instant remind_at{};            // deadline - remind_before; == deadline when there is no reminder
+  std::string time_zone;          // the IANA zone its local times were computed in
+  bool raise_late_alert = false;  // the requirement's: a late report raises a late alert
 
   friend bool operator==(const Window&, const Window&) = default;
 };

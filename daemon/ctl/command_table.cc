@@ -96,6 +96,30 @@ std::vector<CtlCommand> MakeCommands() {
                  Text(a, in, "--comment", "comment", "How it was resolved")->required();
                  who(a, in);
                }});
+  c.push_back({"exemption list", "exemptions", "Exemptions (免报), newest first",
+               Get("/api/v1/exemptions"), [](CLI::App& a, CtlInputs& in) {
+                 a.add_flag("--all", in.all, "Withdrawn ones too");
+                 Limit(a, in);
+               }});
+  c.push_back(
+      {"exemption add", "exemption.add",
+       "Excuse a school or a unit's subtree from reporting for some local dates",
+       Post("/api/v1/exemptions", {"who"}), [who](CLI::App& a, CtlInputs& in) {
+         Text(a, in, "--from", "from", "First local date, YYYY-MM-DD")->required();
+         Text(a, in, "--to", "to", "Last local date, YYYY-MM-DD (inclusive)")->required();
+         Text(a, in, "--scope", "scope", "A school id, or a unit id for its subtree")->required();
+         Text(a, in, "--requirements", "requirements",
+              "Requirement ids, comma-separated (default: every requirement)");
+         Text(a, in, "--reason", "reason", "Why, e.g. 台风停课 (shown to staff)")->required();
+         who(a, in);
+       }});
+  c.push_back({"exemption withdraw", "exemption.withdraw",
+               "Withdraw an exemption: windows not decided yet are owed again",
+               Post("/api/v1/exemptions/{id}/withdraw", {"who"}),
+               [who](CLI::App& a, CtlInputs& in) {
+                 Text(a, in, "id", "id", "Exemption id")->required();
+                 who(a, in);
+               }});
   c.push_back({"incident show", "incident.show",
                "An incident report: its facts, its case, and its text if your role may read it",
                Get("/api/v1/incidents/{id}"), [](CLI::App& a, CtlInputs& in) {
@@ -209,12 +233,19 @@ const CtlCommand* FindCommand(const std::string& control) {
 
 const std::map<std::string, std::string>& GroupHelp() {
   static const std::map<std::string, std::string> help = {
-      {"alert", "One alert"},          {"calendar", "Calendars"},
-      {"clock", "The daemon's clock"}, {"deadlines", "Deadlines"},
-      {"incident", "Incidents"},       {"keys", "School CURVE keys"},
-      {"ledger", "Who reported"},      {"rosters", "Duty rosters"},
-      {"schools", "Schools"},          {"text-key", "The key sealing incident text"},
-      {"tokens", "HTTP API tokens"},   {"users", "HTTP API users"}};
+      {"alert", "One alert"},
+      {"calendar", "Calendars"},
+      {"exemption", "Exemptions from reporting (免报)"},
+      {"clock", "The daemon's clock"},
+      {"deadlines", "Deadlines"},
+      {"incident", "Incidents"},
+      {"keys", "School CURVE keys"},
+      {"ledger", "Who reported"},
+      {"rosters", "Duty rosters"},
+      {"schools", "Schools"},
+      {"text-key", "The key sealing incident text"},
+      {"tokens", "HTTP API tokens"},
+      {"users", "HTTP API users"}};
   return help;
 }
 
@@ -228,6 +259,7 @@ json ArgsFrom(const CtlInputs& in) {
   if (in.dry_run) args["dry_run"] = true;
   if (in.force) args["force"] = true;
   if (in.full) args["full"] = true;
+  if (in.all) args["all"] = true;
   return args;
 }
 

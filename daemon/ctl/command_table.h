@@ -29,6 +29,7 @@ struct CtlInputs {
   bool dry_run = false;
   bool force = false;           // backup --force
   bool full = false;            // check --full
+  bool all = false;             // exemption list --all
   std::string public_key_file;  // keys enroll --public-key-file
   std::string generate_dir;     // keys enroll --generate
   std::string csv_file;         // schools import FILE

@@ -97,7 +97,9 @@ Prepared PrepareArgs(const CtlCommand& command, const CtlInputs& inputs, json& a
   Prepared p;
   if (local_socket) {
     args["actor"] = "local:" + LocalUserName();
-    if ((c == "alert.ack" || c == "alert.resolve") && !args.contains("who")) {
+    if ((c == "alert.ack" || c == "alert.resolve" || c == "exemption.add" ||
+         c == "exemption.withdraw") &&
+        !args.contains("who")) {
       args["who"] = LocalUserName();
     }
   }

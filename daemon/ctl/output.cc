@@ -173,6 +173,25 @@ void PrintCalendars(std::ostream& out, const json& r) {
              {"id", "name", "kind", "scope", "grace", "disabled"});
 }
 
+// Exemptions as a table: scope and requirements flattened to text.
+void PrintExemptions(std::ostream& out, const json& list) {
+  json rows = json::array();
+  for (const json& e : list) {
+    std::string requirements;
+    for (const json& r : e.value("requirements", json::array()))
+      requirements += (requirements.empty() ? "" : ",") + Cell(r["id"]);
+    rows.push_back({{"id", e["id"]},
+                    {"from", e["from"]},
+                    {"to", e["to"]},
+                    {"scope", Cell(e["scope"]["id"]) + " " + Cell(e["scope"]["name"])},
+                    {"requirements", requirements.empty() ? "all" : requirements},
+                    {"state", e["state"]},
+                    {"reason", e["reason"]},
+                    {"by", e["created_by"]}});
+  }
+  PrintTable(out, rows, {"id", "from", "to", "scope", "requirements", "state", "reason", "by"});
+}
+
 }  // namespace
 
 void PrintHuman(std::ostream& out, const std::string& control, const json& result) {
@@ -249,6 +268,13 @@ void PrintHuman(std::ostream& out, const std::string& control, const json& resul
     PrintObject(out, result);
   } else if (control == "backup") {
     PrintBackup(out, result);
+  } else if (control == "exemptions") {
+    PrintExemptions(out, result);
+  } else if (control == "exemption.add" || control == "exemption.withdraw") {
+    // Written by the daemon's store thread right after this answer.
+    out << "exemption " << Cell(result["id"]) << " " << Cell(result["from"]) << ".."
+        << Cell(result["to"]) << " " << Cell(result["scope"]["id"]) << ": "
+        << (control == "exemption.add" ? "added" : "withdrawn") << " (accepted)\n";
   } else if (control == "calendar.show") {
     PrintCalendars(out, result);
   } else if (result.is_array()) {

@@ -5,10 +5,12 @@
 #include "daemon/store/write_transaction.h"
 
 #include "daemon/core/alert.h"
+#include "daemon/core/exemption.h"
 #include "daemon/core/ledger.h"
 #include "daemon/core/reminders.h"
 #include "daemon/jobs/ids.h"
 #include "daemon/store/alert_repository.h"
+#include "daemon/store/exemption_repository.h"
 #include "daemon/store/ledger_repository.h"
 #include "daemon/store/outbox_repository.h"
 
@@ -51,7 +53,8 @@ void DecideDeadline(store::Database& db, const core::DueWindow& due, core::Insta
       {key, store::SweepKind::kDeadline, due.window.requirement_id, due.window.window_id,
        due.window.grace_end, static_cast<int>(due.schools.size()), missing},
       now);
-  out.owed += static_cast<int>(due.schools.size());
+  // Excused schools included: LooksLikeSilentIntake takes the excused off again.
+  out.owed += static_cast<int>(due.schools.size() + due.paused.size());
   out.missing += missing;
   ++out.windows;
 }
@@ -99,11 +102,15 @@ SweepOutcome SweepDeadlines(store::Database& db, const config::ScheduleBundle& b
   }
   out.from = core::FromUnixMillis(std::stoll(*position));
   out.to = std::max(out.from, now);  // a clock that went back never re-fires deadlines
-  for (const core::DueWindow& due : bundle.schedule.RemindersBetween(out.from, out.to)) {
-    QueueReminders(db, bundle, due, reminder_channels, now, out);
+  // Exempted schools (免报) are excused like paused ones: no reminder, no missing alert.
+  const std::vector<core::Exemption> exemptions =
+      store::ExemptionRepository(db).InForceReaching(out.from);
+  for (core::DueWindow& due : bundle.schedule.RemindersBetween(out.from, out.to)) {
+    QueueReminders(db, bundle, core::WithExemptions(std::move(due), exemptions, bundle.tree),
+                   reminder_channels, now, out);
   }
-  for (const core::DueWindow& due : bundle.schedule.GraceEndsBetween(out.from, out.to)) {
-    DecideDeadline(db, due, now, out);
+  for (core::DueWindow& due : bundle.schedule.GraceEndsBetween(out.from, out.to)) {
+    DecideDeadline(db, core::WithExemptions(std::move(due), exemptions, bundle.tree), now, out);
   }
   ledger.SetState(kSweepPositionKey, std::to_string(core::ToUnixMillis(out.to)));
   tx.Commit();

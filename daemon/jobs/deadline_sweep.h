@@ -25,9 +25,9 @@ struct SweepOutcome {
   core::Instant from{};             // exclusive
   core::Instant to{};               // inclusive
   int windows = 0;                  // deadlines decided
-  int owed = 0;                     // schools that owed a report for those deadlines
+  int owed = 0;                     // schools the deadlines concern, the excused included
   int missing = 0;                  // new missing alerts
-  int excused = 0;                  // paused schools recorded as excused
+  int excused = 0;                  // paused or exempted schools recorded as excused
   int reminders = 0;                // reminder notifications queued
   int schools_without_contact = 0;  // reminders that had nobody (reachable) to go to
   bool first_run = false;           // the sweep position was only initialised

@@ -1,13 +1,12 @@
 #include "daemon/jobs/ledger_recorder.h"
 
-#include <spdlog/spdlog.h>
-
 #include "daemon/core/alert_rules.h"
+#include "daemon/core/exemption.h"
 #include "daemon/core/ledger.h"
 #include "daemon/jobs/ids.h"
 #include "daemon/store/alert_repository.h"
+#include "daemon/store/exemption_repository.h"
 #include "daemon/store/ledger_repository.h"
-#include "daemon/store/outbox_repository.h"
 
 namespace pingan::jobs {
 namespace {
@@ -42,29 +41,47 @@ void LedgerRecorder::RecordWindow(store::Database& db, const config::ScheduleBun
     store::LedgerRow row{
         r.school_id,     window.requirement_id, window.window_id,     ToRowStatus(entry.status),
         window.deadline, r.report_id,           incoming.received_at, entry.lateness};
-    if (ledger.RecordReceived(row, incoming.received_at) == store::LedgerRowStatus::kMissing) {
-      ResolveMissingAlert(db, window, incoming);
+    const auto before = ledger.RecordReceived(row, incoming.received_at);
+    if (before == store::LedgerRowStatus::kExcused) continue;  // it owed nothing
+    std::string resolved;
+    if (before == store::LedgerRowStatus::kMissing) {
+      // The sweep had already declared the school missing: the late report resolves it.
+      resolved = store::ResolveMissingAlert(db, r.school_id, window.requirement_id,
+                                            window.window_id, incoming.received_at,
+                                            [&](const core::Alert& a, core::Instant now) {
+                                              return core::ResolveByLateReport(a, r.report_id, now);
+                                            });
+    }
+    if (entry.status == core::LedgerStatus::kLate && window.raise_late_alert) {
+      RaiseLateAlert(db, bundle.tree, window, incoming, entry.lateness, resolved);
     }
   }
 }
 
-void LedgerRecorder::ResolveMissingAlert(store::Database& db, const core::Window& window,
-                                         const store::IncomingReport& incoming) {
-  // The sweep had already declared the school missing: the late report resolves it.
-  store::AlertRepository alerts(db);
+void LedgerRecorder::RaiseLateAlert(store::Database& db, const core::OrgTree& tree,
+                                    const core::Window& window,
+                                    const store::IncomingReport& incoming, core::Millis lateness,
+                                    const std::string& resolved_missing) {
   const core::Report& r = incoming.report;
-  auto alert = alerts.FindMissing(r.school_id, window.requirement_id, window.window_id);
-  if (!alert || alert->state == core::AlertState::kResolved) return;
-  auto resolved = core::ResolveByLateReport(*alert, r.report_id, incoming.received_at);
-  if (auto* err = std::get_if<core::AlertError>(&resolved)) {
-    spdlog::error("alert {}: {}", err->alert_id, err->message);
-    return;
-  }
-  alerts.Save(std::get<core::Alert>(resolved));
-  store::OutboxRepository(db).WithdrawFor(alert->id);  // nobody is asked about it any more
+  // Excused by an exemption the sweep has not applied yet (the report came between
+  // grace end and the sweep): the school owed nothing, so it was not late either.
+  const auto exemptions = store::ExemptionRepository(db).InForceFrom(window.covers_first);
+  if (core::ExcusedBy(exemptions, tree, r.school_id, window) != nullptr) return;
+  core::Alert alert =
+      core::NewLateAlert(NewId(incoming.received_at), r.school_id, window.requirement_id,
+                         window.window_id, incoming.received_at);
+  alert.report_id = r.report_id;
+  // The record of the lateness; the missing alert it follows, if any, is named so that
+  // the duty room sees one story.
+  alert.timeline.back().comment =
+      "report " + r.report_id + ", " + std::to_string((lateness.count() + 59'999) / 60'000) +
+      " min after the deadline" +
+      (resolved_missing.empty() ? "" : "; resolves missing alert " + resolved_missing);
+  store::AlertRepository(db).Insert(alert);
 }
 
-void LedgerRecorder::OpenIncidentAlert(store::Database& db, const store::IncomingReport& incoming) {
+void LedgerRecorder::OpenIncidentAlert(store::Database& db,
+                                       const store::IncomingReport& incoming) {
   auto alert =
       core::NewIncidentAlert(NewId(incoming.received_at), incoming.report, incoming.received_at);
   if (auto* a = std::get_if<core::Alert>(&alert)) store::AlertRepository(db).Insert(*a);

@@ -29,7 +29,8 @@ AlertQuery ParseAlertQuery(const std::string& state, const std::string& kind) {
 
 core::ResolveReason ParseResolveRequestReason(const std::string& text) {
   const auto reason = core::ParseResolveReason(text);
-  if (!reason || *reason == core::ResolveReason::kLateReportReceived) {
+  if (!reason || *reason == core::ResolveReason::kLateReportReceived ||
+      *reason == core::ResolveReason::kExcused) {
     throw ControlError("bad_request", "reason must be handled or false_alarm");
   }
   return *reason;
@@ -153,7 +154,8 @@ AlertQueue AlertService::Queue() const {
 }
 
 void AlertService::Resolve(const ResolveRequest& r) const {
-  if (r.reason == core::ResolveReason::kLateReportReceived) {
+  if (r.reason == core::ResolveReason::kLateReportReceived ||
+      r.reason == core::ResolveReason::kExcused) {
     throw ControlError("bad_request", "reason must be handled or false_alarm");
   }
   ThrowIfRefused(core::Resolve(Find(r.id), r.reason, r.who, r.comment, c_.clock.Now()));

@@ -152,7 +152,8 @@ json CalendarShow(const ControlContext& c, const json& args) {
                             {"kind", core::RequirementKindName(r.kind)},
                             {"scope", r.scope_unit_id},
                             {"disabled", r.disabled},
-                            {"grace", core::FormatDuration(r.grace)}});
+                            {"grace", core::FormatDuration(r.grace)},
+                            {"raise_late_alert", r.raise_late_alert}});
   }
   return json{
       {"time_zone", b->time_zone}, {"calendars", calendars}, {"requirements", requirements}};
@@ -185,7 +186,8 @@ json LedgerToday(const ControlContext& c, const json& args) {
   store::LedgerRepository ledger(db);
   const core::Instant now = c.clock.Now();
   json windows = json::array();
-  for (const core::DueWindow& due : b->schedule.GraceEndsBetween(from, to)) {
+  for (const core::DueWindow& due :
+       WithExemptions(b->schedule.GraceEndsBetween(from, to), db.db(), b->tree)) {
     const core::Window& w = due.window;
     if (date::sys_days{w.covers_first} > d || date::sys_days{w.covers_last} < d) continue;
     if (w.kind != core::ReportKind::kAllClear) continue;

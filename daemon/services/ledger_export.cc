@@ -8,6 +8,7 @@
 
 #include "daemon/core/csv.h"
 #include "daemon/core/local_time.h"
+#include "daemon/services/query_support.h"
 #include "daemon/store/ledger_repository.h"
 
 namespace pingan::services {
@@ -33,7 +34,7 @@ class Exporter {
  public:
   Exporter(const config::ScheduleBundle& bundle, store::Database& db, const ExportRequest& request,
            core::Instant now)
-      : bundle_(bundle), ledger_(db), request_(request), now_(now) {}
+      : bundle_(bundle), db_(db), ledger_(db), request_(request), now_(now) {}
 
   std::optional<ExportError> Collect() {
     const date::sys_days from{request_.from};
@@ -43,7 +44,8 @@ class Exporter {
     const core::Instant end = to + date::days{100};
     size_t expected = 0;
     for (core::Instant t = from - date::days{2}; t < end; t += date::days{14}) {
-      for (core::DueWindow& due : bundle_.schedule.GraceEndsBetween(t, t + date::days{14})) {
+      for (core::DueWindow& due : WithExemptions(
+               bundle_.schedule.GraceEndsBetween(t, t + date::days{14}), db_, bundle_.tree)) {
         // Filed under the day it is due, not the first day it covers: an export of
         // 09-28..10-11 holds September's summary due on 09-30, not October's due 10-31.
         const date::year_month_day due_day = core::DueDay(due.window);
@@ -207,6 +209,7 @@ class Exporter {
   }
 
   const config::ScheduleBundle& bundle_;
+  store::Database& db_;
   store::LedgerRepository ledger_;
   const ExportRequest& request_;
   core::Instant now_;

@@ -185,13 +185,14 @@ DayBoard OverviewService::Board(const BoardQuery& q) const {
   const core::Instant now = c_.clock.Now();
   const date::year_month_day day = q.date ? *q.date : TodayIn(*b, now);
   const std::string viewed = ViewedUnitId(*b, q.unit);
-  const std::vector<core::DueWindow> windows = WindowsOfDay(*b, day);
+  auto db = c_.reads.Acquire();
+  const std::vector<core::DueWindow> windows =
+      WithExemptions(WindowsOfDay(*b, day), db.db(), b->tree);
   date::sys_days first{day}, last{day};
   for (const core::DueWindow& due : windows) {
     first = std::min(first, date::sys_days{due.window.covers_first});
     last = std::max(last, date::sys_days{due.window.covers_last});
   }
-  auto db = c_.reads.Acquire();
   store::LedgerRepository ledger(db);
   const IncidentDays incidents = IncidentsCovering(db.db(), first, last);
   DayBoard out{day, now, UnitRefOf(*b, viewed), 0, {}};
@@ -211,8 +212,8 @@ std::vector<BoardSchoolRow> OverviewService::BoardSchools(const BoardSchoolsQuer
   config::SharedSchedule b = RequireSchedule(c_);
   if (q.window.empty()) throw ControlError("bad_request", "'window' is required");
   const std::string viewed = ViewedUnitId(*b, q.unit);
-  const auto windows = FindWindow(*b, q.requirement, q.window);
   auto db = c_.reads.Acquire();
+  const auto windows = WithExemptions(FindWindow(*b, q.requirement, q.window), db.db(), b->tree);
   store::LedgerRepository ledger(db);
   store::AlertRepository alerts(db);
   const RowsBySchool rows = RowsOf(ledger, windows.front().window);

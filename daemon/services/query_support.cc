@@ -5,6 +5,7 @@
 #include <date/tz.h>
 
 #include "daemon/core/local_time.h"
+#include "daemon/store/exemption_repository.h"
 
 namespace pingan::services {
 
@@ -97,6 +98,21 @@ json ContactsJson(const core::Unit& unit) {
                         {"email", ct.email}});
   }
   return contacts;
+}
+
+std::vector<core::Exemption> ExemptionsReaching(store::Database& db, core::Instant t) {
+  return store::ExemptionRepository(db).InForceReaching(t);
+}
+
+std::vector<core::DueWindow> WithExemptions(std::vector<core::DueWindow> windows,
+                                            store::Database& db, const core::OrgTree& tree) {
+  if (windows.empty()) return windows;
+  core::Instant earliest = windows.front().window.grace_end;
+  for (const core::DueWindow& due : windows) earliest = std::min(earliest, due.window.grace_end);
+  const std::vector<core::Exemption> exemptions = ExemptionsReaching(db, earliest);
+  if (exemptions.empty()) return windows;
+  for (core::DueWindow& due : windows) due = core::WithExemptions(std::move(due), exemptions, tree);
+  return windows;
 }
 
 json TimeOrNull(const std::optional<core::Instant>& t) {

@@ -16,6 +16,7 @@
 #include "daemon/config/schedule_bundle.h"
 #include "daemon/core/board.h"
 #include "daemon/core/clock.h"
+#include "daemon/core/exemption.h"
 #include "daemon/services/control_server.h"
 #include "daemon/store/ledger_repository.h"
 #include "daemon/store/read_connections.h"
@@ -61,6 +62,13 @@ std::string LocalText(core::Instant t, const std::string& zone, const char* form
 // The unit's own contacts: [{role, name, phone, email}].
 nlohmann::json ContactsJson(const core::Unit& unit);
 nlohmann::json TimeOrNull(const std::optional<core::Instant>& t);
+// `windows` with the schools that an exemption in force (免报, read from `db`) excuses
+// moved to their excused list (core::WithExemptions), so that the board, the ledger and
+// the export show them excused before the sweep decides, as the sweep will.
+std::vector<core::DueWindow> WithExemptions(std::vector<core::DueWindow> windows,
+                                            store::Database& db, const core::OrgTree& tree);
+// The exemptions in force that can reach windows due after `t` (store::ExemptionRepository).
+std::vector<core::Exemption> ExemptionsReaching(store::Database& db, core::Instant t);
 // How the board shows a stored ledger row.
 core::BoardStatus BoardStatusOf(store::LedgerRowStatus s);
 // Whole minutes, rounded up: a report 20 s late is "1 minute" late, not 0.

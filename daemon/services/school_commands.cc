@@ -72,7 +72,8 @@ struct HistoryItem {
 // The school's windows with a deadline after `from`: ledger rows, then the schedule's
 // windows without a row that are due or cover a day up to today (newest first).
 std::vector<HistoryItem> History(const config::ScheduleBundle& b, const core::Unit& school,
-                                 store::LedgerRepository& ledger, core::Instant from,
+                                 store::LedgerRepository& ledger,
+                                 const std::vector<core::Exemption>& exemptions, core::Instant from,
                                  core::Instant now, int days) {
   std::map<std::pair<std::string, std::string>, HistoryItem> items;
   for (const store::LedgerRow& row : ledger.ForSchool(school.id, days * kRowsPerDay)) {
@@ -106,12 +107,14 @@ std::vector<HistoryItem> History(const config::ScheduleBundle& b, const core::Un
         items.erase(it);
         continue;
       }
+      const bool excused =
+          school.paused || core::ExcusedBy(exemptions, b.tree, school.id, w) != nullptr;
       it->second =
           HistoryItem{w.requirement_id,
                       w.window_id,
                       std::string(core::ReportKindName(w.kind)),
                       w.deadline,
-                      school.paused ? core::BoardStatus::kExcused : core::BoardStatus::kOutstanding,
+                      excused ? core::BoardStatus::kExcused : core::BoardStatus::kOutstanding,
                       std::nullopt,
                       std::nullopt};
     }
@@ -182,7 +185,9 @@ json ShowSchool(const ConsoleQueryContext& c, const json& args) {
   auto db = c.reads.Acquire();
   store::LedgerRepository ledger(db);
   store::AlertRepository alerts(db);
-  const auto history = History(*b, *school, ledger, now - date::days{days}, now, days);
+  const core::Instant from = now - date::days{days};
+  const auto history =
+      History(*b, *school, ledger, ExemptionsReaching(db.db(), from), from, now, days);
   std::vector<core::BoardStatus> statuses;
   json history_json = json::array();
   for (const HistoryItem& h : history) {

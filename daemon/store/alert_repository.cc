@@ -8,6 +8,7 @@
 
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
+#include <spdlog/spdlog.h>
 
 namespace pingan::store {
 namespace {
@@ -296,6 +297,22 @@ std::optional<std::string> ApplyAlertChange(Database& db, const std::string& ale
   AppendAudit(db, audit);
   tx.commit();
   return std::nullopt;
+}
+
+std::string ResolveMissingAlert(Database& db, const std::string& school_id,
+                                const std::string& requirement_id, const std::string& window_id,
+                                core::Instant now, const AlertTransition& transition) {
+  AlertRepository alerts(db);
+  auto alert = alerts.FindMissing(school_id, requirement_id, window_id);
+  if (!alert || alert->state == core::AlertState::kResolved) return "";
+  core::AlertResult resolved = transition(*alert, now);
+  if (auto* err = std::get_if<core::AlertError>(&resolved)) {
+    spdlog::error("alert {}: {}", err->alert_id, err->message);
+    return "";
+  }
+  alerts.Save(std::get<core::Alert>(resolved));
+  OutboxRepository(db).WithdrawFor(alert->id);  // nobody is asked about it any more
+  return alert->id;
 }
 
 }  // namespace pingan::store

@@ -77,4 +77,12 @@ std::optional<std::string> ApplyAlertChange(Database& db, const std::string& ale
                                             core::Instant now, const AlertTransition& transition,
                                             AuditEntry audit);
 
+// Inside the caller's transaction (a report batch, an exemption): resolves the
+// unresolved missing alert of the school's window with `transition` (a late report, an
+// exemption), saves it and withdraws its queued messages. Its id, or "" when there was
+// none to resolve or the transition refused (an error, logged).
+std::string ResolveMissingAlert(Database& db, const std::string& school_id,
+                                const std::string& requirement_id, const std::string& window_id,
+                                core::Instant now, const AlertTransition& transition);
+
 }  // namespace pingan::store

@@ -157,6 +157,27 @@ std::vector<LedgerRow> LedgerRepository::WithStatus(LedgerRowStatus status, int 
   return ReadAll(s);
 }
 
+std::vector<LedgerRow> LedgerRepository::MissingSince(core::Instant from, int limit) {
+  SQLite::Statement s(db_, std::string(kColumns) +
+                               "WHERE status = 'missing' AND deadline_ms >= ?1 "
+                               "ORDER BY deadline_ms LIMIT ?2");
+  s.bind(1, static_cast<int64_t>(core::ToUnixMillis(from)));
+  s.bind(2, limit);
+  return ReadAll(s);
+}
+
+bool LedgerRepository::ExcuseMissing(const LedgerRow& row, core::Instant now) {
+  SQLite::Statement s(db_,
+                      "UPDATE ledger SET status = 'excused', updated_at_ms = ?4 "
+                      "WHERE requirement_id = ?1 AND window_id = ?2 AND school_id = ?3 "
+                      "AND status = 'missing'");
+  s.bind(1, row.requirement_id);
+  s.bind(2, row.window_id);
+  s.bind(3, row.school_id);
+  s.bind(4, static_cast<int64_t>(core::ToUnixMillis(now)));
+  return s.exec() == 1;
+}
+
 bool LedgerRepository::IsSwept(const std::string& sweep_key, SweepKind kind) {
   SQLite::Statement s(db_, "SELECT 1 FROM swept_windows WHERE sweep_key = ?1 AND kind = ?2");
   s.bind(1, sweep_key);

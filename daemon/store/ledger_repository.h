@@ -60,6 +60,12 @@ class LedgerRepository {
                                                const std::string& window_id);
   std::vector<LedgerRow> ForSchool(const std::string& school_id, int limit);
   std::vector<LedgerRow> WithStatus(LedgerRowStatus status, int limit);
+  // Missing rows whose deadline is at or after `from`, oldest first (a new exemption
+  // looks for the ones it covers).
+  std::vector<LedgerRow> MissingSince(core::Instant from, int limit);
+  // A missing row becomes excused (an exemption made after the sweep); false when the
+  // row is not missing.
+  bool ExcuseMissing(const LedgerRow& row, core::Instant now);
 
   bool IsSwept(const std::string& sweep_key, SweepKind kind);
   void MarkSwept(const SweptWindow& window, core::Instant now);

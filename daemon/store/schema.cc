@@ -320,6 +320,34 @@ SELECT json_extract(a.value, '$.alert_id'), o.id
 FROM outbox o, json_each(o.payload_json, '$.alerts') a
 WHERE json_valid(o.payload_json) AND json_extract(a.value, '$.alert_id') <> '';
 )sql"},
+      {8, "dated exemptions (免报), withdrawn but never deleted; one late alert per window", R"sql(
+-- An exemption excuses the schools of a subtree from some (or all) requirements for the
+-- local dates first_day..last_day (inclusive). A withdrawal sets withdrawn_*; the row
+-- stays, so the audit trail and the ledger rows it excused keep their reason.
+-- requirement_ids: comma-separated ids, '' = every requirement. reason: an
+-- administrative note (a closure), not incident text: stored as it is.
+CREATE TABLE exemptions (
+  exemption_id    TEXT PRIMARY KEY,         -- UUIDv7
+  first_day       TEXT NOT NULL,            -- local date YYYY-MM-DD
+  last_day        TEXT NOT NULL,
+  scope_unit      TEXT NOT NULL,
+  requirement_ids TEXT NOT NULL DEFAULT '',
+  reason          TEXT NOT NULL,
+  created_by      TEXT NOT NULL,
+  created_at_ms   INTEGER NOT NULL,
+  withdrawn_by    TEXT NOT NULL DEFAULT '',
+  withdrawn_at_ms INTEGER,
+  CHECK (first_day <= last_day)
+) WITHOUT ROWID;
+-- The sweep reads the exemptions still in force that reach the windows it decides.
+CREATE INDEX exemptions_in_force ON exemptions (last_day) WHERE withdrawn_at_ms IS NULL;
+-- A new exemption excuses the missing rows it covers: find them without a full scan.
+CREATE INDEX ledger_missing_by_deadline ON ledger (deadline_ms) WHERE status = 'missing';
+-- Late alerts (a requirement's raise_late_alert): one per school and window, like
+-- missing alerts.
+CREATE UNIQUE INDEX alerts_one_late ON alerts (school_id, requirement_id, window_id)
+  WHERE kind = 'late';
+)sql"},
   };
   return kMigrations;
 }

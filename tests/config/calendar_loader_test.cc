@@ -200,5 +200,28 @@ TEST(ExampleFilesTest, LoadAndBuildASchedule) {
   }
 }
 
+// raise_late_alert: a flag, off unless said, refused where it means nothing.
+TEST(CalendarYamlTest, RaiseLateAlertIsAFlagCheckedAtItsLine) {
+  const CalendarConfig c = Ok(R"(requirements:
+  - {id: d, kind: daily_all_clear, during: [public_holiday], deadlines: ["16:00"],
+     raise_late_alert: true}
+  - {id: m, kind: monthly_summary, due_day: 30, due_time: "18:00"}
+)");
+  ASSERT_EQ(c.requirements.size(), 2u);
+  EXPECT_TRUE(c.requirements[0].raise_late_alert);
+  EXPECT_FALSE(c.requirements[1].raise_late_alert);
+
+  LoadError e =
+      Err("requirements:\n  - id: d\n    kind: daily_all_clear\n    during: [public_holiday]\n"
+          "    deadlines: [\"16:00\"]\n    raise_late_alert: sometimes\n");
+  EXPECT_EQ(e.line, 6);
+  EXPECT_EQ(e.key, "requirements[0].raise_late_alert");
+  EXPECT_EQ(e.message, "must be true or false");
+
+  e = Err("requirements:\n  - id: i\n    kind: incident\n    raise_late_alert: true\n");
+  EXPECT_EQ(e.key, "requirements[0].raise_late_alert") << "an incident has no deadline";
+  EXPECT_EQ(e.line, 4);
+}
+
 }  // namespace
 }  // namespace pingan::config

@@ -53,7 +53,10 @@ TEST(EscalationConfig, TheExampleLoadsAgainstTheExampleOrganisation) {
   ASSERT_TRUE(std::holds_alternative<EscalationSettings>(loaded))
       << std::get<LoadError>(loaded).ToString();
   auto settings = std::get<EscalationSettings>(std::move(loaded));
-  EXPECT_EQ(settings.policies.policies.size(), 3u);
+  ASSERT_EQ(settings.policies.policies.size(), 4u);
+  EXPECT_EQ(settings.policies.policies[2].kinds,
+            std::vector<core::AlertKind>{core::AlertKind::kLate})
+      << "late alerts have their own policy";
   EXPECT_EQ(settings.policies.policies[0].severities,
             (std::vector<core::Severity>{core::Severity::kI, core::Severity::kII}));
   EXPECT_EQ(settings.policies.policies[1].period_kinds,

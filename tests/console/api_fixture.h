@@ -20,6 +20,7 @@
 #include "daemon/console/auth.h"
 #include "daemon/console/router.h"
 #include "daemon/services/alert_service.h"
+#include "daemon/services/exemption_service.h"
 #include "daemon/services/incident_service.h"
 #include "daemon/store/alert_repository.h"
 #include "daemon/store/audit_log.h"
@@ -53,6 +54,8 @@ class ApiFixture : public ::testing::Test {
             services::AlertCommandContext{clock_, dir_.File("pingan.db"), writer_, schedules_, {}}),
         incident_service_(services::IncidentServiceContext{clock_, dir_.File("pingan.db"), writer_,
                                                            schedules_, kTextRetention}),
+        exemption_service_(services::ExemptionServiceContext{
+            clock_, dir_.File("pingan.db"), writer_, schedules_, {}}),
         router_(auth_) {
     // Schools: a1 in district A, b1 in district B.
     parent_ = {{"a1", "district-a"}, {"b1", "district-b"}};
@@ -74,6 +77,7 @@ class ApiFixture : public ::testing::Test {
     backend.overview = &overview_;
     backend.alerts = &alert_service_;
     backend.incidents = &incident_service_;
+    backend.exemptions = &exemption_service_;
     backend.on_incident_changed = [this](const std::string& id) { changed_.push_back(id); };
     backend.data_version = [this] { return data_version_; };
     api::RegisterApiRoutes(router_, auth_, backend);
@@ -227,6 +231,7 @@ class ApiFixture : public ::testing::Test {
   config::ScheduleSource schedules_;  // no organisation: the alert views name no schools
   services::AlertService alert_service_;
   services::IncidentService incident_service_;
+  services::ExemptionService exemption_service_;
   Router router_;
   std::map<std::string, std::string> parent_;
   std::map<std::string, std::string> alerts_;  // alert id -> school, as stored

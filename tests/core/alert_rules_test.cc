@@ -34,6 +34,13 @@ TEST(ResolutionNoticesOwed, OwedAfterResolvingAnAlertPeopleWereToldAbout) {
   EXPECT_FALSE(EscalationWakeup(a).has_value());
 }
 
+TEST(ResolutionNoticesOwed, ALateAlertOwesNone) {
+  Alert a = ResolvedAndNotified();
+  a.kind = AlertKind::kLate;  // the report is in: nobody waits to hear it was seen
+  EXPECT_FALSE(ResolutionNoticesOwed(a));
+  EXPECT_FALSE(EscalationWakeup(a).has_value());
+}
+
 TEST(ResolutionNoticesOwed, NothingOwedWhenNobodyWasToldOrTheAlertIsOpen) {
   Alert a = ResolvedAndNotified();
   a.notified.clear();

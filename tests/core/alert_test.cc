@@ -161,6 +161,36 @@ TEST(AlertTest, IncidentAlertCopiesGradeButNeverTheSummary) {
   EXPECT_TRUE(std::holds_alternative<AlertError>(NewIncidentAlert("a4", r, Cst(3, 9))));
 }
 
+// A late report is in when its alert is raised: acknowledging it is all there is to do.
+TEST(AlertTest, AcknowledgingALateAlertResolvesIt) {
+  const Alert late = NewLateAlert("a5", "s01", "daily", "2024-10-03", Cst(3, 17));
+  const Alert done = Get<Alert>(Acknowledge(late, "王五", "", Cst(3, 17, 5), 30min));
+  EXPECT_EQ(done.state, AlertState::kResolved);
+  EXPECT_EQ(done.resolve_reason, ResolveReason::kHandled);
+  EXPECT_EQ(done.acknowledged_by, "王五");
+  EXPECT_FALSE(done.ack_expires_at.has_value()) << "nothing can lapse";
+  EXPECT_FALSE(done.escalation.next_step_at.has_value());
+  ASSERT_EQ(done.timeline.size(), 3u);
+  EXPECT_EQ(done.timeline[1].what, "acknowledged");
+  EXPECT_EQ(done.timeline[2].what, "resolved");
+  // A missing alert stays acknowledged (escalation may resume when it lapses).
+  EXPECT_EQ(Get<Alert>(Acknowledge(Missing(), "王五", "", Cst(3, 17, 5), 30min)).state,
+            AlertState::kAcknowledged);
+}
+
+TEST(AlertTest, AnExemptionResolvesOnlyAnUnresolvedMissingAlert) {
+  const Alert excused = Get<Alert>(ResolveByExemption(Missing(), "ex-1", Cst(3, 18)));
+  EXPECT_EQ(excused.state, AlertState::kResolved);
+  EXPECT_EQ(excused.resolve_reason, ResolveReason::kExcused);
+  EXPECT_EQ(excused.timeline.back().comment, "excused: exemption ex-1");
+  EXPECT_TRUE(std::holds_alternative<AlertError>(ResolveByExemption(excused, "ex-1", Cst(3, 19))));
+  const Alert late = NewLateAlert("a6", "s01", "daily", "2024-10-03", Cst(3, 17));
+  EXPECT_TRUE(std::holds_alternative<AlertError>(ResolveByExemption(late, "ex-1", Cst(3, 19))));
+  // People cannot claim the system's reasons.
+  EXPECT_TRUE(std::holds_alternative<AlertError>(
+      Resolve(Missing(), ResolveReason::kExcused, "王五", "台风", Cst(3, 19))));
+}
+
 TEST(AlertTest, NamesRoundTrip) {
   for (auto k : {AlertKind::kMissing, AlertKind::kLate, AlertKind::kIncident}) {
     EXPECT_EQ(ParseAlertKind(AlertKindName(k)), k);
@@ -168,8 +198,8 @@ TEST(AlertTest, NamesRoundTrip) {
   for (auto s : {AlertState::kOpen, AlertState::kAcknowledged, AlertState::kResolved}) {
     EXPECT_EQ(ParseAlertState(AlertStateName(s)), s);
   }
-  for (auto r :
-       {ResolveReason::kLateReportReceived, ResolveReason::kHandled, ResolveReason::kFalseAlarm}) {
+  for (auto r : {ResolveReason::kLateReportReceived, ResolveReason::kHandled,
+                 ResolveReason::kFalseAlarm, ResolveReason::kExcused}) {
     EXPECT_EQ(ParseResolveReason(ResolveReasonName(r)), r);
   }
   EXPECT_FALSE(ParseAlertKind("bogus").has_value());

@@ -468,3 +468,33 @@ test('calendar, school, hand-over and big-screen pages', async () => {
   assert.doesNotMatch(audit, /incident\.text\.read|alert\.acknowledge/);
   await auditor.close();
 });
+
+test('an exemption (免报) is made and withdrawn on the calendar page', async () => {
+  const page = await signIn({ width: 1280, height: 900 });
+  await page.waitForSelector('#view-queue');
+  await page.click('#nav a[href="#calendar"]');
+  await page.waitForSelector('#exemption-form');
+  assert.match(await page.textContent('#exemptions'), /没有生效或将要生效的免报/);
+  // Refused with the daemon's reason, nothing stored.
+  await page.fill('#exemption-form input[name=from]', '2026-10-05');
+  await page.fill('#exemption-form input[name=to]', '2026-10-04');
+  await page.fill('#exemption-form input[name=scope]', 's2');
+  await page.fill('#exemption-form textarea[name=reason]', '台风停课');
+  await page.click('#exemption-form button[type=submit]');
+  await until('the refusal', async () =>
+    /'from' must not be after 'to'/.test(await page.textContent('#exemption-form .error')));
+  await page.fill('#exemption-form input[name=to]', '2026-10-06');
+  await page.click('#exemption-form button[type=submit]');
+  await page.waitForSelector('#exemptions td:has-text("第二小学")');
+  assert.match(await page.textContent('#exemptions'), /台风停课/);
+  assert.match(await page.textContent('#exemptions'), /全部报送要求/);
+  await page.screenshot({ path: path.join(SHOTS, 'e2e-exemptions.png'), fullPage: true });
+  await page.click('#exemptions button:has-text("撤销")');
+  await until('the withdrawal', async () =>
+    /没有生效或将要生效的免报/.test(await page.textContent('#exemptions')));
+  await page.close();
+  const audit = JSON.parse(ctl(['--json', 'exemption', 'list', '--all']));
+  assert.equal(audit.length, 1);
+  assert.equal(audit[0].state, 'withdrawn');
+  assert.equal(audit[0].created_by, 'duty');
+});

@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "daemon/core/clock.h"
 #include "daemon/ctl/control_client.h"
 #include "daemon/ingest/curve_keys.h"
 #include "tests/fakes/sanitizer_reports.h"
@@ -134,6 +135,21 @@ class DaemonProcess {
                                       args.is_null() ? nlohmann::json::object() : args);
     if (!answer.value("ok", false)) throw std::runtime_error(answer.dump());
     return answer["result"];
+  }
+  // The daemon's clock (a drill clock in drills).
+  core::Instant Now() { return core::FromUnixMillis(Control("status")["now_ms"].get<int64_t>()); }
+  // Moves a drill clock to `target` and waits (bounded) until the deadline sweep has got
+  // there; false when it did not.
+  bool AdvanceDrillTo(core::Instant target) {
+    const auto delta = target - Now();
+    if (delta.count() > 0) Control("clock.advance", {{"by", std::to_string(delta.count()) + "ms"}});
+    for (int i = 0; i < 500; ++i) {
+      if (Control("status").value("swept_to_ms", int64_t{0}) >= core::ToUnixMillis(target)) {
+        return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds{10});  // the next 1 s sweep tick
+    }
+    return false;
   }
   const std::string& data_dir() const { return data_dir_; }
   std::string EndpointFile() const { return data_dir_ + "/endpoint"; }

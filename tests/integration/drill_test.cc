@@ -73,23 +73,8 @@ class DrillTest : public ::testing::Test {
     endpoint_ = daemon_->Start(args_);
   }
 
-  core::Instant Now() {
-    return core::FromUnixMillis(daemon_->Control("status")["now_ms"].get<int64_t>());
-  }
-  // Moves the drill clock to `target` and waits (bounded) until the sweep has got there.
   void AdvanceTo(core::Instant target) {
-    const auto delta = target - Now();
-    if (delta.count() > 0) {
-      daemon_->Control("clock.advance", {{"by", std::to_string(delta.count()) + "ms"}});
-    }
-    for (int i = 0; i < 500; ++i) {
-      if (daemon_->Control("status").value("swept_to_ms", int64_t{0}) >=
-          core::ToUnixMillis(target)) {
-        return;
-      }
-      std::this_thread::sleep_for(10ms);  // waiting for the daemon's next 1 s sweep tick
-    }
-    FAIL() << "the sweep did not reach the target time";
+    ASSERT_TRUE(daemon_->AdvanceDrillTo(target)) << "the sweep did not reach the target time";
   }
   // All schools not silent on `day` report (covering `day`) and get their acks.
   void ReportDay(int day) {

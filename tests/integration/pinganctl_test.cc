@@ -184,6 +184,51 @@ TEST_F(PinganctlTest, ClockAdvanceToAnAbsoluteTimeAndCalendarShowAsText) {
   EXPECT_EQ(HttpJson({"calendar", "show"})["calendars"][0]["name"], "holiday");
 }
 
+// Exemptions over HTTP (the token names the actor) and over the local socket (the login
+// does): text by default, JSON with --json, a withdrawal refused the second time.
+TEST_F(PinganctlTest, ExemptionsAreAddedListedAndWithdrawn) {
+  const CtlRun added = Http({"exemption", "add", "--from", "2026-10-03", "--to", "2026-10-04",
+                             "--scope", "s1", "--requirements", "daily", "--reason", "台风停课"});
+  ASSERT_EQ(added.exit, 0) << added.err;
+  EXPECT_NE(added.out.find("2026-10-03..2026-10-04 s1: added (accepted)"), std::string::npos)
+      << added.out;
+  const CtlRun local =
+      Ctl({"--data-dir", daemon_->data_dir(), "exemption", "add", "--from", "2026-10-05", "--to",
+           "2026-10-05", "--scope", "district", "--reason", "停电"});
+  ASSERT_EQ(local.exit, 0) << local.err;
+  json list;
+  for (int i = 0; i < 100 && list.size() < 2; ++i) {
+    list = HttpJson({"exemption", "list"});
+    if (list.size() < 2) std::this_thread::sleep_for(20ms);  // written by the store thread
+  }
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[1]["scope"]["id"], "s1");
+  EXPECT_EQ(list[1]["created_by"], "token:ops") << "the token names the actor";
+  EXPECT_EQ(list[1]["requirements"][0]["id"], "daily");
+  EXPECT_EQ(list[0]["scope"]["name"], "测试区教育局");
+  const CtlRun text = Http({"exemption", "list"});
+  ASSERT_EQ(text.exit, 0) << text.err;
+  EXPECT_NE(text.out.find("台风停课"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("s1 第一小学"), std::string::npos) << text.out;
+  EXPECT_FALSE(text.out.starts_with("[")) << text.out;
+
+  const std::string id = list[1]["id"];
+  ASSERT_EQ(Http({"exemption", "withdraw", id}).exit, 0);
+  json all;
+  for (int i = 0; i < 100; ++i) {
+    all = HttpJson({"exemption", "list", "--all"});
+    if (all.size() == 2 && all[1]["state"] == "withdrawn") break;
+    std::this_thread::sleep_for(20ms);
+  }
+  EXPECT_EQ(all[1]["state"], "withdrawn");
+  EXPECT_EQ(HttpJson({"exemption", "list"}).size(), 1u);
+  EXPECT_EQ(Http({"exemption", "withdraw", id}).exit, 2) << "already withdrawn";
+  const CtlRun bad = Http({"exemption", "add", "--from", "2026-10-05", "--to", "2026-10-04",
+                           "--scope", "s1", "--reason", "x"});
+  EXPECT_EQ(bad.exit, 2);
+  EXPECT_NE(bad.err.find("'from' must not be after 'to'"), std::string::npos) << bad.err;
+}
+
 TEST_F(PinganctlTest, EveryCommandOfTheTableExistsOnTheControlSocket) {
   for (const ctl::CtlCommand& c : ctl::Commands()) {
     const json answer =

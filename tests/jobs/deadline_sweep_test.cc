@@ -2,103 +2,17 @@
 
 #include <gtest/gtest.h>
 
-#include <SQLiteCpp/Transaction.h>
-
-#include "daemon/core/uuid.h"
-#include "daemon/jobs/ledger_recorder.h"
 #include "daemon/store/alert_repository.h"
 #include "daemon/store/ledger_repository.h"
 #include "daemon/store/outbox_repository.h"
-#include "tests/fakes/temp_dir.h"
+#include "tests/jobs/sweep_fixture.h"
 
 namespace pingan::jobs {
 namespace {
 
 using namespace std::chrono_literals;
-using core::Instant;
-
-// 2026-10-01 00:00 in Asia/Shanghai (UTC+8, no DST).
-const Instant kOct1 = date::sys_days{date::year{2026} / 9 / 30} + 16h;
-Instant Local(int day, std::chrono::minutes time) {
-  return kOct1 + date::days{day - 1} + time;
-}
-
-core::Unit MakeUnit(const std::string& id, core::UnitKind kind, const std::string& parent) {
-  core::Unit u;
-  u.id = id;
-  u.name = id + "-name";
-  u.kind = kind;
-  u.parent_id = parent;
-  return u;
-}
-
-config::SharedSchedule HolidaySchedule() {
-  std::vector<core::Unit> units = {MakeUnit("district", core::UnitKind::kDistrict, "")};
-  for (const char* id : {"a", "b", "c", "d"}) {
-    units.push_back(MakeUnit(id, core::UnitKind::kSchool, "district"));
-    units.back().contacts.push_back({core::ContactRole::kDutyContact, std::string("duty-") + id,
-                                     "1380000000" + std::string(1, id[0] - 'a' + '0'), ""});
-  }
-  units.back().paused = true;  // d is closed for renovation
-  units.back().paused_reason = "renovation";
-  core::Calendar cal;
-  cal.name = "national-day";
-  cal.time_zone = "Asia/Shanghai";
-  core::Period holiday;
-  holiday.name = "国庆节";
-  holiday.kind = core::PeriodKind::kPublicHoliday;
-  holiday.first = date::year{2026} / 10 / 1;
-  holiday.last = date::year{2026} / 10 / 7;
-  cal.periods.push_back(holiday);
-  core::Requirement req;
-  req.id = "daily";
-  req.name = "节假日每日报平安";
-  req.kind = core::RequirementKind::kDailyAllClear;
-  req.during = {core::PeriodKind::kPublicHoliday};
-  req.deadlines = {16h};
-  req.grace = 30min;
-  req.remind_before = 1h;
-  auto tree = core::OrgTree::Build(std::move(units));
-  auto bundle = config::MakeScheduleBundle(std::get<core::OrgTree>(std::move(tree)), {cal}, {req},
-                                           "Asia/Shanghai");
-  return std::get<config::SharedSchedule>(std::move(bundle));
-}
-
-class SweepTest : public ::testing::Test {
- protected:
-  SweepTest() : db_(dir_.File("pingan.db")), schedules_(HolidaySchedule()), recorder_(schedules_) {}
-
-  void Store(const std::string& school, int covers_day, Instant received,
-             core::ReportKind kind = core::ReportKind::kAllClear) {
-    core::Report r;
-    std::array<uint8_t, 10> random{};
-    random[0] = static_cast<uint8_t>(++n_);
-    r.report_id = core::FormatUuid(core::MakeUuidV7(received, random));
-    r.school_id = school;
-    r.kind = kind;
-    r.covers = date::year{2026} / 10 / static_cast<unsigned>(covers_day);
-    r.agent_time = received;
-    if (kind == core::ReportKind::kIncident) {
-      r.incident =
-          core::Incident{core::IncidentCategory::kFire, core::Severity::kIV, received, "summary"};
-    }
-    SQLite::Transaction tx(db_.sql());
-    store::ReportRepository(db_, 24h).Insert({r, received});
-    recorder_.OnStored(db_, {r, received});
-    tx.commit();
-  }
-
-  SweepOutcome Sweep(Instant now) { return SweepDeadlines(db_, *schedules_.Get(), now); }
-  std::optional<store::LedgerRow> Row(const std::string& school, const std::string& window) {
-    return store::LedgerRepository(db_).Find(school, "daily", window);
-  }
-
-  testing::TempDir dir_;
-  store::Database db_;
-  config::ScheduleSource schedules_;
-  LedgerRecorder recorder_;
-  int n_ = 0;
-};
+using testing::Local;
+using testing::SweepTest;
 
 TEST_F(SweepTest, FirstRunOnlyRecordsWhereTheSweepStarts) {
   const SweepOutcome first = Sweep(Local(3, 20h));
@@ -162,8 +76,9 @@ TEST_F(SweepTest, CatchUpAfterDowntimeDecidesEveryPassedDeadlineOnce) {
   EXPECT_EQ(catch_up.windows, 4);
   EXPECT_EQ(catch_up.missing, 4 * 3);
   EXPECT_EQ(Sweep(Local(4, 21h)).windows, 0);
-  EXPECT_EQ(store::LedgerRepository(db_).WithStatus(store::LedgerRowStatus::kMissing, 100).size(),
-            12u);
+  EXPECT_EQ(
+      store::LedgerRepository(db_).WithStatus(store::LedgerRowStatus::kMissing, 100).size(),
+      12u);
 }
 
 TEST_F(SweepTest, RemindersGoToDutyContactsOfSchoolsThatHaveNotReported) {

@@ -19,7 +19,8 @@ TEST(WaitingCountsTest, CountsUnresolvedAlertsByKindAndStateAndListsZeros) {
   alerts.Insert(core::NewMissingAlert("m1", "s1", "daily", "w1", kT0));
   alerts.Insert(core::NewMissingAlert("m2", "s2", "daily", "w1", kT0));
   alerts.Insert(core::NewLateAlert("l1", "s3", "daily", "w1", kT0));
-  auto acked = core::Acknowledge(*alerts.Find("l1"), "duty", "on it", kT0, std::chrono::hours{1});
+  alerts.Insert(core::NewMissingAlert("m3", "s3", "daily", "w1", kT0));
+  auto acked = core::Acknowledge(*alerts.Find("m3"), "duty", "on it", kT0, std::chrono::hours{1});
   alerts.Save(std::get<core::Alert>(acked));
   auto resolved =
       core::Resolve(*alerts.Find("m2"), core::ResolveReason::kHandled, "duty", "ok", kT0);
@@ -34,7 +35,8 @@ TEST(WaitingCountsTest, CountsUnresolvedAlertsByKindAndStateAndListsZeros) {
     return int64_t{-1};
   };
   EXPECT_EQ(count(core::AlertKind::kMissing, core::AlertState::kOpen), 1);
-  EXPECT_EQ(count(core::AlertKind::kLate, core::AlertState::kAcknowledged), 1);
+  EXPECT_EQ(count(core::AlertKind::kMissing, core::AlertState::kAcknowledged), 1);
+  EXPECT_EQ(count(core::AlertKind::kLate, core::AlertState::kOpen), 1);
   EXPECT_EQ(count(core::AlertKind::kIncident, core::AlertState::kOpen), 0);
   ASSERT_EQ(counts.outbox.size(), 2u);
   EXPECT_EQ(counts.outbox[0].state, core::OutboxStatus::kPending);

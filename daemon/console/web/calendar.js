@@ -1,7 +1,10 @@
-// Calendar (日历): the next deadlines, the periods (holidays, major events, terms) and
-// the reporting requirements; Rosters (值班表): who is on duty now and next, and the
+// Calendar (日历): the next deadlines, the exemptions (免报) in force or ahead (made and
+// withdrawn here by admins and duty officers), the periods (holidays, major events,
+// terms) and the reporting requirements; Rosters (值班表): who is on duty now and next, and the
 // gaps with nobody on duty in coming holidays and major events.
-import { api, el, query, section, t, time, fullTime, label, table } from '/static/lib.js';
+import {
+  api, el, query, section, t, time, fullTime, label, table, can, actionForm, textInput, textArea,
+} from '/static/lib.js';
 import { shiftLine } from '/static/contacts.js';
 
 function deadlines(rows) {
@@ -43,17 +46,48 @@ function requirements(list) {
     { title: t('kind'), cell: (r) => label('rk_', r.kind) },
     { title: t('grace'), key: 'grace' },
     { title: t('scope'), cell: (r) => r.scope || t('whole_org') },
+    { title: t('late_alert'), cell: (r) => r.raise_late_alert ? t('yes') : '' },
     { title: t('status'), cell: (r) => r.disabled ? t('disabled') : '' },
   ], list);
 }
 
+// The exemptions not past (a past one no longer changes anything owed), with a withdraw
+// button for those who may; the form to make one.
+function exemptions(list, reload) {
+  const manage = can('manage_exemptions');
+  const withdraw = (e) => el('button', { class: 'small', onclick: async () => {
+    await api('POST', `/exemptions/${encodeURIComponent(e.id)}/withdraw`, {});
+    await reload();
+  } }, t('withdraw'));
+  const rows = (list || []).filter((e) => e.state === 'in_force' || e.state === 'ahead');
+  return el('div', { id: 'exemptions' }, table([
+    { title: t('from'), key: 'from' },
+    { title: t('to'), key: 'to' },
+    { title: t('scope'), cell: (e) => e.scope.name || e.scope.id },
+    { title: t('requirements'), cell: (e) => e.requirements.length === 0 ? t('requirements_all') :
+      e.requirements.map((r) => r.name || r.id).join(', ') },
+    { title: t('f_reason'), key: 'reason' },
+    { title: t('status'), cell: (e) => label('ex_', e.state) },
+    { title: t('created_by'), key: 'created_by' },
+    manage ? { title: '', cell: withdraw } : null,
+  ].filter(Boolean), rows, t('no_exemptions')),
+  manage ? actionForm({ id: 'exemption-form', title: t('add_exemption'),
+    required: ['from', 'to', 'scope', 'reason'],
+    fields: [textInput('from', { type: 'date' }), textInput('to', { type: 'date' }),
+      textInput('scope'), textInput('requirements'), textArea('reason', { maxlength: 500 })],
+    onDone: async (body) => { await api('POST', '/exemptions', body); await reload(); } }) : null);
+}
+
 export async function renderCalendar() {
-  const c = await api('GET', '/calendars');
-  return section('calendar', t('calendar_title'),
+  const [c, ex] = await Promise.all([api('GET', '/calendars'), api('GET', '/exemptions')]);
+  const view = section('calendar', t('calendar_title'),
     el('h3', {}, t('next_deadlines')), deadlines(c.next_deadlines),
+    el('h3', {}, t('exemptions')),
+    exemptions(ex, async () => view.replaceWith(await renderCalendar())),
     el('h3', {}, t('periods')), periods(c.calendars), workingDays(c.calendars),
     el('h3', {}, t('requirements')), requirements(c.requirements),
     el('p', { class: 'muted' }, t('time_zone') + ': ' + (c.time_zone || '')));
+  return view;
 }
 
 // One unit's duty: who is on duty now, today's and tomorrow's shifts (a number to call

@@ -1,0 +1,93 @@
+#include "daemon/services/exemption_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include "daemon/core/local_time.h"
+#include "daemon/core/text.h"
+#include "daemon/jobs/ids.h"
+#include "daemon/services/control_server.h"
+#include "daemon/store/exemption_repository.h"
+
+namespace pingan::services {
+namespace {
+
+// Longest actor name, in bytes (as for case owners).
+constexpr size_t kMaxWhoBytes = 200;
+
+date::year_month_day DateArg(const std::string& text, const char* key) {
+  auto d = core::ParseDate(text);
+  if (!d) throw ControlError("bad_request", std::string("'") + key + "' must be a date YYYY-MM-DD");
+  return *d;
+}
+
+std::string Who(const std::string& raw) {
+  std::string who(core::TrimSpace(raw));
+  if (who.empty()) throw ControlError("bad_request", "'who' must not be empty");
+  if (!core::IsValidUtf8(who) || who.size() > kMaxWhoBytes) {
+    throw ControlError("bad_request", "'who' must be valid UTF-8 of at most 200 bytes");
+  }
+  return who;
+}
+
+}  // namespace
+
+std::vector<core::Exemption> ExemptionService::List(const ExemptionQuery& q) const {
+  auto db = c_.reads.Acquire();
+  return store::ExemptionRepository(db).List(q.with_withdrawn, q.limit);
+}
+
+core::Exemption ExemptionService::Find(const std::string& id) const {
+  auto db = c_.reads.Acquire();
+  auto e = store::ExemptionRepository(db).Find(id);
+  if (!e) throw ControlError("not_found", "no exemption " + id);
+  return std::move(*e);
+}
+
+core::Exemption ExemptionService::Create(const CreateExemptionRequest& r) const {
+  config::SharedSchedule bundle = c_.schedules.Get();
+  if (!bundle) throw ControlError("no_schedule", "no organisation is configured");
+  const core::ExemptionRequest request{DateArg(r.from, "from"), DateArg(r.to, "to"), r.scope,
+                                       r.requirements, r.reason};
+  if (auto problem = core::ValidateExemption(request, bundle->tree, bundle->requirements)) {
+    throw ControlError("bad_request", *problem);
+  }
+  const core::Instant now = c_.clock.Now();
+  core::Exemption e{jobs::NewId(now),
+                    request.first,
+                    request.last,
+                    request.scope_unit_id,
+                    request.requirement_ids,
+                    std::string(core::TrimSpace(request.reason)),
+                    Who(r.who),
+                    now,
+                    "",
+                    std::nullopt};
+  c_.writer.Post([e, bundle, on_applied = c_.on_applied](store::Database& db) {
+    const jobs::ExemptionApplied done = jobs::CreateExemption(db, *bundle, e);
+    if (!done.stored) spdlog::warn("exemption {} exists already: not stored again", e.id);
+    if (done.excused_rows > 0) {
+      spdlog::info("exemption {}: {} decided windows excused, {} missing alerts resolved", e.id,
+                   done.excused_rows, done.resolved_alert_ids.size());
+    }
+    if (on_applied) on_applied(done);
+  });
+  return e;
+}
+
+core::Exemption ExemptionService::Withdraw(const WithdrawExemptionRequest& r) const {
+  core::Exemption e = Find(r.id);
+  if (e.withdrawn()) throw ControlError("refused", "exemption " + r.id + " is already withdrawn");
+  e.withdrawn_by = Who(r.who);
+  e.withdrawn_at = c_.clock.Now();
+  c_.writer.Post([id = e.id, who = e.withdrawn_by, &clock = c_.clock,
+                  on_applied = c_.on_applied](store::Database& db) {
+    if (!jobs::WithdrawExemption(db, id, who, clock.Now())) {
+      spdlog::warn("exemption {}: withdrawal not applied (already withdrawn)", id);
+      return;
+    }
+    if (on_applied) on_applied(jobs::ExemptionApplied{true, 0, {}});
+  });
+  return e;
+}
+
+}  // namespace pingan::services
