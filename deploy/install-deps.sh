@@ -18,6 +18,8 @@ packages=(
   libhowardhinnant-date-dev    # time zones: g++ 12 has no std::chrono tzdb
   libical-dev                  # iCalendar import of holiday calendars and rosters
   libsystemd-dev               # sd_notify: READY, WATCHDOG, STOPPING under systemd
+  libxlsxwriter-dev            # XLSX export of the period statistics (/stats)
+  python3-openpyxl             # tests read the XLSX export back with an independent reader
   prometheus-cpp-dev           # /metrics: Prometheus data model and text format
   python3-prometheus-client    # tests parse /metrics with Prometheus' own parser
   libgtest-dev libgmock-dev libbenchmark-dev

@@ -62,5 +62,6 @@ void AddSchoolRoutes(console::Router& r,
 void AddAdminRoutes(console::Router& r,
                     ApiPtr api);  // admin_routes.cc (users, keys, import, export)
 void AddExemptionRoutes(console::Router& r, ApiPtr api);  // exemption_routes.cc (免报)
+void AddStatsRoutes(console::Router& r, ApiPtr api);      // stats_routes.cc (/stats)
 
 }  // namespace pingan::api

@@ -287,6 +287,7 @@ void RegisterApiRoutes(console::Router& router, console::AuthService& auth, ApiB
   AddSchoolRoutes(router, api);
   AddAdminRoutes(router, api);
   AddExemptionRoutes(router, api);
+  AddStatsRoutes(router, api);
 }
 
 }  // namespace pingan::api

@@ -27,6 +27,7 @@ class AlertService;
 class IncidentService;
 class ExemptionService;
 class OverviewService;
+class StatsService;
 }  // namespace pingan::services
 
 namespace pingan::api {
@@ -38,6 +39,7 @@ struct ApiBackend {
   services::AlertService* alerts = nullptr;
   services::IncidentService* incidents = nullptr;
   services::ExemptionService* exemptions = nullptr;
+  services::StatsService* stats = nullptr;
   // Runs a control command ("status", "ledger.today", "deadlines.next", "missing", ...)
   // for the routes not yet on a typed service and returns its result;
   // throws ApiError (404 not found, 400 bad request, 409 refused, ...).

@@ -5,6 +5,7 @@ namespace pingan::api {
 int ControlErrorStatus(const std::string& code) {
   if (code == "not_found") return 404;
   if (code == "bad_request") return 400;
+  if (code == "too_large") return 400;  // ask for less: the caller's to fix
   if (code == "refused") return 409;
   if (code == "no_schedule") return 503;
   return 500;

@@ -11,7 +11,7 @@
 
 namespace pingan::api {
 
-// not_found 404, bad_request 400, refused 409, no_schedule 503, anything else 500.
+// not_found 404, bad_request 400, too_large 400, refused 409, no_schedule 503, anything else 500.
 int ControlErrorStatus(const std::string& code);
 
 // `call()`'s result; a ControlError becomes the ApiError of its code's status.

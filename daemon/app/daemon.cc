@@ -21,6 +21,7 @@
 #include "daemon/services/duty_commands.h"
 #include "daemon/services/incident_commands.h"
 #include "daemon/services/school_commands.h"
+#include "daemon/services/stats_commands.h"
 #include "daemon/store/ledger_repository.h"
 #include "daemon/store/text_seal.h"
 
@@ -142,7 +143,7 @@ std::string Daemon::Start() {
   http_api_ = std::make_unique<HttpApi>(
       io_, config_, real_clock_, *writer_, *control_, schedules_, reads_, &clock_,
       ApiServices{overview_.get(), alert_service_.get(), incident_service_.get(),
-                  exemption_service_.get()});
+                  exemption_service_.get(), stats_service_.get()});
   StartRosterGapWatch();
   text_retention_ = std::make_unique<jobs::TextRetention>(io_, *writer_, clock_);
   text_retention_->Start();
@@ -307,6 +308,9 @@ void Daemon::StartControl() {
       std::chrono::hours{24 * config_.incident_text_retention_days}});
   services::RegisterIncidentCommands(*control_, *incident_service_);
   StartExemptionService();
+  stats_service_ = std::make_unique<services::StatsService>(
+      services::StatsServiceContext{clock_, reads_, schedules_});
+  services::RegisterStatsCommands(*control_, *stats_service_);
   // Users list, school keys, school import, ledger export (admin_commands.h).
   services::RegisterAdminCommands(
       *control_, services::AdminCommandContext{clock_, real_clock_, reads_, *writer_, schedules_,

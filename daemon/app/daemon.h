@@ -40,6 +40,7 @@
 #include "daemon/services/metrics_snapshot.h"
 #include "daemon/services/overview_service.h"
 #include "daemon/services/roster_gaps.h"
+#include "daemon/services/stats_service.h"
 #include "daemon/store/data_dir_lock.h"
 #include "daemon/store/read_connections.h"
 #include "daemon/store/store_writer.h"
@@ -153,7 +154,8 @@ class Daemon {
   std::unique_ptr<services::AlertService> alert_service_;
   std::unique_ptr<services::IncidentService> incident_service_;
   std::unique_ptr<services::ExemptionService> exemption_service_;
-  std::unique_ptr<services::OverviewService> overview_;  // board queries (control + HTTP)
+  std::unique_ptr<services::StatsService> stats_service_;  // period statistics (/stats)
+  std::unique_ptr<services::OverviewService> overview_;    // board queries (control + HTTP)
   std::unique_ptr<services::ControlServer> control_;
   std::unique_ptr<HttpApi> http_api_;                      // /api/v1; uses control_ and writer_
   std::unique_ptr<services::RosterGapWatch> roster_gaps_;  // daily roster gap warnings

@@ -65,6 +65,7 @@ struct ApiServices {
   services::AlertService* alerts = nullptr;
   services::IncidentService* incidents = nullptr;  // also builds incident events
   services::ExemptionService* exemptions = nullptr;
+  services::StatsService* stats = nullptr;
 };
 
 class HttpApi {

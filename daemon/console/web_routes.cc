@@ -81,6 +81,23 @@ void RegisterWebRoutes(Router& router) {
   // action queue, where they can be taken together.
   router.Add({"GET", "/alerts", Permission::kPublic, false,
               [](const RouteContext&) { return Redirect("/#queue"); }, Runs::kIo});
+  // The statistics page, for links in documents and bookmarks: /stats?from=&to=&unit=
+  // opens #stats/<from>/<to>[/<unit>] (the page's own defaults without a period).
+  router.Add({"GET", "/stats", Permission::kPublic, false,
+              [](const RouteContext& c) {
+                std::string fragment = "/#stats";
+                auto value = [&c](const char* key) {
+                  auto it = c.query.find(key);
+                  return it == c.query.end() ? std::string() : it->second;
+                };
+                if (!value("from").empty() && !value("to").empty()) {
+                  fragment += "/" + core::PercentEncode(value("from")) + "/" +
+                              core::PercentEncode(value("to"));
+                  if (!value("unit").empty()) fragment += "/" + core::PercentEncode(value("unit"));
+                }
+                return Redirect(std::move(fragment));
+              },
+              Runs::kIo});
 }
 
 }  // namespace pingan::console

@@ -191,6 +191,19 @@ std::vector<CtlCommand> MakeCommands() {
                  a.add_option("-o,--output", in.output, "Write to this file (default: stdout)");
                },
                300});
+  c.push_back({"stats", "stats",
+               "Period statistics: per day and unit, schools repeatedly late or missing, "
+               "incidents, alert handling",
+               Get("/api/v1/stats"),
+               [](CLI::App& a, CtlInputs& in) {
+                 Text(a, in, "--from", "from", "First date, YYYY-MM-DD")->required();
+                 Text(a, in, "--to", "to", "Last date, YYYY-MM-DD (at most 366 days)")->required();
+                 Text(a, in, "--unit", "unit", "The unit viewed (default: everything)");
+                 a.add_option("--repeat-days", in.repeat_days,
+                              "Name schools late or missing on at least this many days (2)")
+                     ->check(CLI::Range(1, 366));
+               },
+               300});
   // Reads the whole live file on the daemon's machine: local control socket only.
   c.push_back({"check", "store.check",
                "Check the live database file for damage (quick_check; --full: integrity_check)",
@@ -256,6 +269,7 @@ json ArgsFrom(const CtlInputs& in) {
   }
   if (in.limit > 0) args["limit"] = in.limit;
   if (in.days > 0) args["days"] = in.days;
+  if (in.repeat_days > 0) args["repeat_days"] = in.repeat_days;
   if (in.dry_run) args["dry_run"] = true;
   if (in.force) args["force"] = true;
   if (in.full) args["full"] = true;

@@ -26,6 +26,7 @@ struct CtlInputs {
   std::map<std::string, std::string> text;
   int limit = 0;
   int days = 0;
+  int repeat_days = 0;  // stats --repeat-days
   bool dry_run = false;
   bool force = false;           // backup --force
   bool full = false;            // check --full

@@ -192,6 +192,42 @@ void PrintExemptions(std::ostream& out, const json& list) {
   PrintTable(out, rows, {"id", "from", "to", "scope", "requirements", "state", "reason", "by"});
 }
 
+void PrintStats(std::ostream& out, const json& r) {
+  out << "period " << Cell(r["from"]) << ".." << Cell(r["to"]) << " (" << Cell(r["time_zone"])
+      << ")";
+  if (!r["unit"].value("id", "").empty()) out << " unit " << Cell(r["unit"]["id"]);
+  out << "\n";
+  const std::vector<std::string> counts{"owed",    "on_time", "late",        "missing",
+                                        "excused", "pending", "on_time_rate"};
+  PrintTable(out, json::array({r["total"]}), counts);
+  out << "\nper day\n";
+  std::vector<std::string> columns{"date"};
+  columns.insert(columns.end(), counts.begin(), counts.end());
+  PrintTable(out, r["days"], columns);
+  columns[0] = "id";
+  columns.insert(columns.begin() + 1, "name");
+  out << "\nper unit\n";
+  PrintTable(out, r["units"], columns);
+  out << "\nlate or missing on at least " << Cell(r["repeat_days"]) << " days\n";
+  PrintTable(out, r["repeated"],
+             {"school_id", "name", "district", "late_days", "missing_days", "days"});
+  out << "\nalerts\n";
+  json alerts = json::array();
+  for (const auto& [kind, h] : r["alerts"].items()) {
+    json row = h;
+    row["kind"] = kind;
+    alerts.push_back(row);
+  }
+  json incidents = r["incidents"];
+  incidents["kind"] = "incident_case";
+  alerts.push_back(incidents);
+  PrintTable(out, alerts,
+             {"kind", "raised", "open", "acknowledged", "closed", "median_ack_minutes",
+              "median_close_minutes"});
+  out << "\nincidents by category " << r["incidents"]["by_category"].dump()
+      << "\nincidents by severity " << r["incidents"]["by_severity"].dump() << "\n";
+}
+
 }  // namespace
 
 void PrintHuman(std::ostream& out, const std::string& control, const json& result) {
@@ -275,6 +311,8 @@ void PrintHuman(std::ostream& out, const std::string& control, const json& resul
     out << "exemption " << Cell(result["id"]) << " " << Cell(result["from"]) << ".."
         << Cell(result["to"]) << " " << Cell(result["scope"]["id"]) << ": "
         << (control == "exemption.add" ? "added" : "withdrawn") << " (accepted)\n";
+  } else if (control == "stats") {
+    PrintStats(out, result);
   } else if (control == "calendar.show") {
     PrintCalendars(out, result);
   } else if (result.is_array()) {

@@ -4,7 +4,8 @@
 // Rows: every school that owed a window due (core::DueDay: the local date of its
 // deadline) in [from, to] (windows from the current schedule), with what the ledger
 // knows about it, plus (for exports of the whole organisation) ledger rows of schools
-// the schedule no longer lists, so that nothing recorded is left out. Columns:
+// the schedule no longer lists, so that nothing recorded is left out: the walk of
+// PeriodWindows, which the period statistics share. Columns:
 //   date               the window's due day (YYYY-MM-DD); for a daily window the day it
 //                      covers, for a monthly summary the day it is due
 //   window             window id ("2026-10-03", "2026-10-03@16:00", "2026-10")
@@ -31,6 +32,7 @@
 #include "daemon/config/schedule_bundle.h"
 #include "daemon/core/clock.h"
 #include "daemon/core/result.h"
+#include "daemon/services/period_windows.h"
 #include "daemon/store/database.h"
 
 namespace pingan::services {
@@ -38,12 +40,7 @@ namespace pingan::services {
 inline constexpr int kMaxExportDays = 366;
 inline constexpr size_t kMaxExportRows = 300'000;
 
-struct ExportRequest {
-  date::year_month_day from;
-  date::year_month_day to;  // inclusive
-  std::string unit;         // only schools under this unit; empty = all
-  std::string scope;        // a leader's scope: only schools under it; empty = no limit
-};
+using ExportRequest = PeriodRequest;  // services/period_windows.h
 
 struct ExportResult {
   std::string csv;

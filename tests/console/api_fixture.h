@@ -22,6 +22,7 @@
 #include "daemon/services/alert_service.h"
 #include "daemon/services/exemption_service.h"
 #include "daemon/services/incident_service.h"
+#include "daemon/services/stats_service.h"
 #include "daemon/store/alert_repository.h"
 #include "daemon/store/audit_log.h"
 #include "daemon/store/database.h"
@@ -56,6 +57,7 @@ class ApiFixture : public ::testing::Test {
                                                            schedules_, kTextRetention}),
         exemption_service_(services::ExemptionServiceContext{
             clock_, dir_.File("pingan.db"), writer_, schedules_, {}}),
+        stats_service_(services::StatsServiceContext{clock_, dir_.File("pingan.db"), schedules_}),
         router_(auth_) {
     // Schools: a1 in district A, b1 in district B.
     parent_ = {{"a1", "district-a"}, {"b1", "district-b"}};
@@ -78,6 +80,7 @@ class ApiFixture : public ::testing::Test {
     backend.alerts = &alert_service_;
     backend.incidents = &incident_service_;
     backend.exemptions = &exemption_service_;
+    backend.stats = &stats_service_;
     backend.on_incident_changed = [this](const std::string& id) { changed_.push_back(id); };
     backend.data_version = [this] { return data_version_; };
     api::RegisterApiRoutes(router_, auth_, backend);
@@ -232,6 +235,7 @@ class ApiFixture : public ::testing::Test {
   services::AlertService alert_service_;
   services::IncidentService incident_service_;
   services::ExemptionService exemption_service_;
+  services::StatsService stats_service_;
   Router router_;
   std::map<std::string, std::string> parent_;
   std::map<std::string, std::string> alerts_;  // alert id -> school, as stored

@@ -10,6 +10,7 @@ import { renderIncidents, renderIncident } from '/static/incidents.js';
 import { renderSchools, renderSchool } from '/static/schools.js';
 import { renderCalendar, renderRosters } from '/static/calendar.js';
 import { renderHandover, renderAudit } from '/static/records.js';
+import { renderStats } from '/static/stats.js';
 
 // hash prefix -> [render(params), nav permission]
 const PAGES = [
@@ -25,11 +26,12 @@ const PAGES = [
   ['rosters', renderRosters, 'view_alerts'],
   ['handover', renderHandover, 'view_alerts'],
   ['audit', renderAudit, 'view_audit'],
+  ['stats', renderStats, 'view_alerts'],
   ['wall', renderWall, 'view_alerts'],
 ];
 
 const NAV = ['queue', 'board', 'alerts', 'incidents', 'schools', 'calendar', 'rosters', 'handover',
-  'audit', 'wall'];
+  'stats', 'audit', 'wall'];
 
 const live = { pending: false, timer: null, knownAlerts: new Set(), generation: 0 };
 
