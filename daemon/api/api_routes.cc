@@ -287,6 +287,8 @@ void RegisterApiRoutes(console::Router& router, console::AuthService& auth, ApiB
   AddSchoolRoutes(router, api);
   AddAdminRoutes(router, api);
   AddExemptionRoutes(router, api);
+  AddWallRoutes(router, api);
+  AddHandoverRoutes(router, api);
 }
 
 }  // namespace pingan::api

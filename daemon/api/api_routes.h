@@ -26,6 +26,7 @@ namespace pingan::services {
 class AlertService;
 class IncidentService;
 class ExemptionService;
+class HandoverService;
 class OverviewService;
 }  // namespace pingan::services
 
@@ -38,6 +39,7 @@ struct ApiBackend {
   services::AlertService* alerts = nullptr;
   services::IncidentService* incidents = nullptr;
   services::ExemptionService* exemptions = nullptr;
+  services::HandoverService* handovers = nullptr;
   // Runs a control command ("status", "ledger.today", "deadlines.next", "missing", ...)
   // for the routes not yet on a typed service and returns its result;
   // throws ApiError (404 not found, 400 bad request, 409 refused, ...).

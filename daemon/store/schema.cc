@@ -348,6 +348,20 @@ CREATE INDEX ledger_missing_by_deadline ON ledger (deadline_ms) WHERE status = '
 CREATE UNIQUE INDEX alerts_one_late ON alerts (school_id, requirement_id, window_id)
   WHERE kind = 'late';
 )sql"},
+      {9, "shift hand-overs (交接班): signed by the outgoing officer, acknowledged by the incoming",
+       R"sql(
+-- The outgoing officer's note and sign-off; the incoming officer's acknowledgement.
+-- Never deleted. The note is the officers' working text (what to watch on the next
+-- shift): shown in the console, never written to logs, messages or the audit log.
+CREATE TABLE handovers (
+  handover_id  TEXT PRIMARY KEY,           -- UUIDv7
+  note         TEXT NOT NULL,
+  signed_by    TEXT NOT NULL,
+  signed_at_ms INTEGER NOT NULL,
+  acked_by     TEXT NOT NULL DEFAULT '',
+  acked_at_ms  INTEGER
+) WITHOUT ROWID;
+)sql"},
   };
   return kMigrations;
 }
