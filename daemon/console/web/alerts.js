@@ -76,11 +76,12 @@ function actions(a, reload) {
     await reload();
   };
   const open = a.state !== 'resolved';
-  // The first thing to do with an open alert comes first; the rest waits below the
-  // timeline, folded (on a phone three open forms pushed the timeline 2,300 px down).
+  // The first thing to do with an open alert goes in the sticky action bar; the rest
+  // waits below, folded (on a phone three open forms pushed the timeline 2,300 px down).
   const primary = a.state === 'open' ? el('div', { class: 'actions' },
     actionForm({ id: 'ack-form', title: t('ack'),
-      fields: [textArea('comment', { placeholder: t('optional') })], onDone: post('ack') })) : null;
+      fields: [textArea('comment', { placeholder: t('optional'), rows: 1 })],
+      onDone: post('ack') })) : null;
   const more = el('details', { id: 'more-actions', class: 'actions' },
     el('summary', {}, t('more_actions')),
     // A note for the timeline (a call that went unanswered, a follow-up) changes nothing else.
@@ -118,13 +119,16 @@ export async function renderAlert([id]) {
     const again = await renderAlert([id]);
     view.replaceWith(again);
   });
+  // Information first (what, where, whom to call, what was done), the forms after it;
+  // the first action rides in a bar stuck to the bottom of the screen, in reach of a
+  // thumb however far the officer scrolled.
   view = section('alert', null,
     el('p', {}, el('a', { href: '#alerts' }, t('back'))),
     head(a),
-    act ? act.primary : null,
     contactsPanel(a.school_id),
     el('h3', {}, t('timeline')), timeline(a),
+    el('h3', {}, t('notifications')), el('div', { id: 'notifications' }, notifications(a)),
     act ? act.more : null,
-    el('h3', {}, t('notifications')), el('div', { id: 'notifications' }, notifications(a)));
+    act && act.primary ? el('div', { id: 'action-bar', class: 'action-bar' }, act.primary) : null);
   return view;
 }
