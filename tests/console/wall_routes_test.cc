@@ -28,6 +28,9 @@ class WallRoutesTest : public ApiFixture {
 };
 
 TEST_F(WallRoutesTest, TheWallRoleReadsTheWallAndNothingElse) {
+  // Stored like any user (migration 9 lets the role through the table's CHECK).
+  EXPECT_EQ(db_->sql().execAndGet("SELECT role FROM users WHERE name = 'wall'").getString(),
+            "wall");
   const Session wall = As("wall");
   EXPECT_EQ(Get(wall, "/api/v1/wall").status, 200);
   const json session = json::parse(Get(wall, "/api/v1/session").body);

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "daemon/core/local_time.h"
 #include "daemon/store/audit_log.h"
 #include "daemon/store/handover_repository.h"
 #include "tests/fakes/drain_writer.h"
