@@ -13,7 +13,7 @@ export const I18N = {
     // action queue and contacts
     nav_queue: '待办', queue_title: '待办事项', queue_empty: '没有待处理的告警', in_progress: '处理中',
     waiting: '已等待', owner: '负责人', nobody_yet: '暂无', esc_step: '下一步：第{n}步',
-    esc_pass: '第{n}轮', esc_stopped: '已停止升级', select: '选择', select_all: '全选',
+    esc_pass: '第{n}轮', esc_at: '第{n}步 · 第{p}轮', nobody_notified: '无人可通知', esc_stopped: '已停止升级', select: '选择', select_all: '全选',
     selected: '已选', ack_selected: '确认所选', bulk_comment: '说明（可选，记入每条告警）',
     bulk_done: '已确认 {n} 条', bulk_refused: '{n} 条未能确认', optional: '可选',
     u_days: '天', u_hours: '小时', u_minutes: '分钟', system_actor: '系统',
@@ -148,7 +148,7 @@ export const I18N = {
     nav_calendar: 'Calendar', nav_rosters: 'Rosters', nav_handover: 'Hand-over',
     nav_queue: 'To do', queue_title: 'Action queue', queue_empty: 'No open alerts to act on',
     in_progress: 'Being handled', waiting: 'Waiting', owner: 'Owner', nobody_yet: 'nobody yet',
-    esc_step: 'next: step {n}', esc_pass: 'round {n}', esc_stopped: 'escalation stopped',
+    esc_step: 'next: step {n}', esc_pass: 'round {n}', esc_at: 'step {n}, round {p}', nobody_notified: 'nobody to notify', esc_stopped: 'escalation stopped',
     select: 'Select', select_all: 'Select all', selected: 'Selected',
     ack_selected: 'Acknowledge selected', bulk_comment: 'Comment (optional, on each alert)',
     bulk_done: '{n} acknowledged', bulk_refused: '{n} could not be acknowledged',
