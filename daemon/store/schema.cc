@@ -351,9 +351,8 @@ CREATE UNIQUE INDEX alerts_one_late ON alerts (school_id, requirement_id, window
       {9,
        "shift hand-overs (交接班) signed off and acknowledged; the wall role for users and tokens",
        R"sql(
--- The outgoing officer's note and sign-off; the incoming officer's acknowledgement.
--- Never deleted. The note is the officers' working text (what to watch on the next
--- shift): shown in the console, never written to logs, messages or the audit log.
+-- The outgoing officer's note and sign-off, the incoming one's acknowledgement; never
+-- deleted. The note is working text: shown in the console, never logged or audited.
 CREATE TABLE handovers (
   handover_id  TEXT PRIMARY KEY,           -- UUIDv7
   note         TEXT NOT NULL,
@@ -363,10 +362,9 @@ CREATE TABLE handovers (
   acked_at_ms  INTEGER
 ) WITHOUT ROWID;
 
--- The wall role (the duty room's big screen as a kiosk) joins the roles users and API
--- tokens may have. SQLite cannot change a CHECK in place: each table is rebuilt. The
--- sessions referring to users stay: with the foreign keys deferred, the rows put back
--- satisfy them again before the commit.
+-- The wall role (the big screen as a kiosk) for users and tokens: SQLite cannot change a
+-- CHECK in place, so both tables are rebuilt; with foreign keys deferred, the rows put
+-- back satisfy the sessions referring to users again before the commit.
 PRAGMA defer_foreign_keys = ON;
 CREATE TABLE users_old AS SELECT * FROM users;
 DROP TABLE users;
