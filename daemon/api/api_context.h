@@ -63,5 +63,7 @@ void AddAdminRoutes(console::Router& r,
                     ApiPtr api);  // admin_routes.cc (users, keys, import, export)
 void AddExemptionRoutes(console::Router& r, ApiPtr api);  // exemption_routes.cc (免报)
 void AddStatsRoutes(console::Router& r, ApiPtr api);      // stats_routes.cc (/stats)
+void AddWallRoutes(console::Router& r, ApiPtr api);       // wall_routes.cc (大屏)
+void AddHandoverRoutes(console::Router& r, ApiPtr api);   // handover_routes.cc (交接班)
 
 }  // namespace pingan::api

@@ -288,6 +288,8 @@ void RegisterApiRoutes(console::Router& router, console::AuthService& auth, ApiB
   AddAdminRoutes(router, api);
   AddExemptionRoutes(router, api);
   AddStatsRoutes(router, api);
+  AddWallRoutes(router, api);
+  AddHandoverRoutes(router, api);
 }
 
 }  // namespace pingan::api

@@ -26,6 +26,7 @@ namespace pingan::services {
 class AlertService;
 class IncidentService;
 class ExemptionService;
+class HandoverService;
 class OverviewService;
 class StatsService;
 }  // namespace pingan::services
@@ -40,6 +41,7 @@ struct ApiBackend {
   services::IncidentService* incidents = nullptr;
   services::ExemptionService* exemptions = nullptr;
   services::StatsService* stats = nullptr;
+  services::HandoverService* handovers = nullptr;
   // Runs a control command ("status", "ledger.today", "deadlines.next", "missing", ...)
   // for the routes not yet on a typed service and returns its result;
   // throws ApiError (404 not found, 400 bad request, 409 refused, ...).

@@ -21,7 +21,6 @@
 #include "daemon/services/duty_commands.h"
 #include "daemon/services/incident_commands.h"
 #include "daemon/services/school_commands.h"
-#include "daemon/services/stats_commands.h"
 #include "daemon/store/ledger_repository.h"
 #include "daemon/store/text_seal.h"
 
@@ -141,9 +140,9 @@ std::string Daemon::Start() {
   StartEscalation();
   StartControl();
   http_api_ = std::make_unique<HttpApi>(
-      io_, config_, real_clock_, *writer_, *control_, schedules_, reads_, &clock_,
+      io_, config_, clock_, *writer_, *control_, schedules_, reads_, &clock_,
       ApiServices{overview_.get(), alert_service_.get(), incident_service_.get(),
-                  exemption_service_.get(), stats_service_.get()});
+                  exemption_service_.get(), stats_service_.get(), handover_service_.get()});
   StartRosterGapWatch();
   text_retention_ = std::make_unique<jobs::TextRetention>(io_, *writer_, clock_);
   text_retention_->Start();
@@ -307,10 +306,7 @@ void Daemon::StartControl() {
       clock_, reads_, *writer_, schedules_,
       std::chrono::hours{24 * config_.incident_text_retention_days}});
   services::RegisterIncidentCommands(*control_, *incident_service_);
-  StartExemptionService();
-  stats_service_ = std::make_unique<services::StatsService>(
-      services::StatsServiceContext{clock_, reads_, schedules_});
-  services::RegisterStatsCommands(*control_, *stats_service_);
+  StartDutyServices();
   // Users list, school keys, school import, ledger export (admin_commands.h).
   services::RegisterAdminCommands(
       *control_, services::AdminCommandContext{clock_, real_clock_, reads_, *writer_, schedules_,

@@ -36,6 +36,7 @@
 #include "daemon/services/alert_service.h"
 #include "daemon/services/control_server.h"
 #include "daemon/services/exemption_service.h"
+#include "daemon/services/handover_service.h"
 #include "daemon/services/incident_service.h"
 #include "daemon/services/metrics_snapshot.h"
 #include "daemon/services/overview_service.h"
@@ -112,7 +113,8 @@ class Daemon {
   void LoadEscalation();
   void StartEscalation();
   void StartControl();
-  void StartExemptionService();  // the 免报 service and its control commands
+  // The 免报 (exemption) and 交接班 (hand-over sign-off) services and their commands.
+  void StartDutyServices();
   void StartRosterGapWatch();
   // Ingest and handshake counters, per reason (io thread; `status` and metrics).
   nlohmann::json IngestStats() const;
@@ -129,8 +131,10 @@ class Daemon {
 
   config::DaemonConfig config_;
   const core::Clock& clock_;
-  // Sessions, login throttling and their audit run on real time even during a drill:
-  // jumping a drill clock must not log the duty officers out.
+  // Real time for what must not follow a drill clock: CURVE refusal pacing, health
+  // checks, key enrolment. Console sessions follow `clock_` (issue 13): a drill is
+  // played on simulated time everywhere, so a simulated hour idles a duty officer's
+  // session out as a real one would, while the wall's kiosk session stays.
   core::SystemClock real_clock_;
   DaemonOptions options_;
   // Taken first in Start and released last: one daemon per data directory.
@@ -155,6 +159,7 @@ class Daemon {
   std::unique_ptr<services::IncidentService> incident_service_;
   std::unique_ptr<services::ExemptionService> exemption_service_;
   std::unique_ptr<services::StatsService> stats_service_;  // period statistics (/stats)
+  std::unique_ptr<services::HandoverService> handover_service_;
   std::unique_ptr<services::OverviewService> overview_;    // board queries (control + HTTP)
   std::unique_ptr<services::ControlServer> control_;
   std::unique_ptr<HttpApi> http_api_;                      // /api/v1; uses control_ and writer_

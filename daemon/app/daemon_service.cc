@@ -16,6 +16,8 @@
 #include "daemon/core/local_time.h"
 #include "daemon/core/text.h"
 #include "daemon/services/exemption_commands.h"
+#include "daemon/services/handover_commands.h"
+#include "daemon/services/stats_commands.h"
 #include "daemon/store/audit_log.h"
 #include "daemon/store/text_seal.h"
 #include "daemon/store/waiting_counts.h"
@@ -260,7 +262,7 @@ nlohmann::json Daemon::IngestStats() const {
   return out;
 }
 
-void Daemon::StartExemptionService() {
+void Daemon::StartDutyServices() {
   exemption_service_ =
       std::make_unique<services::ExemptionService>(services::ExemptionServiceContext{
           clock_, reads_, *writer_, schedules_, [this](const jobs::ExemptionApplied& done) {
@@ -274,6 +276,17 @@ void Daemon::StartExemptionService() {
             });
           }});
   services::RegisterExemptionCommands(*control_, *exemption_service_);
+  handover_service_ = std::make_unique<services::HandoverService>(services::HandoverServiceContext{
+      clock_, reads_, *writer_, [this](const std::string& id) {
+        // Writer thread, after the commit: duty pages refetch.
+        boost::asio::post(io_, [this, id] {
+          if (http_api_) http_api_->events().Publish("handover.updated", "", {{"id", id}});
+        });
+      }});
+  services::RegisterHandoverCommands(*control_, *handover_service_);
+  stats_service_ = std::make_unique<services::StatsService>(
+      services::StatsServiceContext{clock_, reads_, schedules_});
+  services::RegisterStatsCommands(*control_, *stats_service_);
 }
 
 services::IoFigures Daemon::GatherIoFigures() const {

@@ -66,6 +66,7 @@ struct ApiServices {
   services::IncidentService* incidents = nullptr;  // also builds incident events
   services::ExemptionService* exemptions = nullptr;
   services::StatsService* stats = nullptr;
+  services::HandoverService* handovers = nullptr;
 };
 
 class HttpApi {
@@ -74,7 +75,8 @@ class HttpApi {
   // (unless config.http.listen is empty) starts listening. A failed bind is logged and
   // the daemon goes on without the API: report intake matters more. Unusable TLS files
   // throw instead, naming the file: falling back to plain HTTP is not an option.
-  // `clock` runs the sessions (real time); `data_clock` is the clock the board reads (the
+  // `clock` runs the sessions (the daemon's clock: a drill's simulated time during
+  // drills); `data_clock` is the clock the board reads (the
   // daemon's, a drill clock during drills; null: `clock`), whose minute is part of the
   // data version. `typed`: the services of the alert and incident routes.
   HttpApi(boost::asio::io_context& io, const config::DaemonConfig& config, const core::Clock& clock,

@@ -32,12 +32,14 @@ std::string_view RoleName(Role role) {
       return "leader";
     case Role::kAuditor:
       return "auditor";
+    case Role::kWall:
+      return "wall";
   }
   return "auditor";
 }
 
 std::optional<Role> ParseRole(std::string_view name) {
-  for (Role r : {Role::kAdmin, Role::kDutyOfficer, Role::kLeader, Role::kAuditor}) {
+  for (Role r : {Role::kAdmin, Role::kDutyOfficer, Role::kLeader, Role::kAuditor, Role::kWall}) {
     if (RoleName(r) == name) return r;
   }
   return std::nullopt;
@@ -86,7 +88,7 @@ std::optional<std::string> AuthService::CheckRoleScope(const std::string& role,
                                                        const std::string& scope,
                                                        Role* parsed) const {
   auto r = ParseRole(role);
-  if (!r) return "role must be admin, duty_officer, leader or auditor";
+  if (!r) return "role must be admin, duty_officer, leader, auditor or wall";
   if (*r == Role::kLeader && scope.empty()) return "a leader needs a scope (an org unit id)";
   if (*r != Role::kLeader && !scope.empty()) return "only leaders have a scope";
   *parsed = *r;
@@ -175,6 +177,7 @@ std::variant<LoginOk, LoginRefused> AuthService::Login(const std::string& name,
                                                        const std::string& client_address) {
   const core::Instant now = clock_.Now();
   std::string stored_hash;  // empty: no such user, or disabled
+  Role role = Role::kAuditor;
   {
     std::lock_guard lock(mu_);
     if (const ThrottleVerdict v = throttle_.Check(name, client_address, now); v.refused()) {
@@ -182,7 +185,10 @@ std::variant<LoginOk, LoginRefused> AuthService::Login(const std::string& name,
       return LoginRefused{true, v.retry_after};
     }
     auto it = users_.find(name);
-    if (it != users_.end() && !it->second.disabled) stored_hash = it->second.hash;
+    if (it != users_.end() && !it->second.disabled) {
+      stored_hash = it->second.hash;
+      role = it->second.role;
+    }
   }
   // The slow part, without the lock: other requests authenticate meanwhile. Unknown
   // users cost one verification too, so timing does not tell names apart.
@@ -190,7 +196,9 @@ std::variant<LoginOk, LoginRefused> AuthService::Login(const std::string& name,
   const bool verified = VerifyPassword(known ? stored_hash : DummyHash(), password) && known;
   const std::string token = RandomToken(32);
   const std::string hash = TokenHash(token);
-  Session s{name, RandomToken(32), now, now, now, now + options_.absolute_timeout};
+  const core::Millis lifetime =
+      role == Role::kWall ? options_.wall_absolute_timeout : options_.absolute_timeout;
+  Session s{name, RandomToken(32), now, now, now, now + lifetime};
   Principal principal;
   {
     std::lock_guard lock(mu_);
@@ -251,8 +259,9 @@ std::optional<Principal> AuthService::FromApiToken(const std::string& token) {
 
 bool AuthService::Live(const Session& s, core::Instant now) const {
   auto user = users_.find(s.user);
-  return now < s.expires && now - s.last_seen < options_.idle_timeout && user != users_.end() &&
-         !user->second.disabled;
+  if (user == users_.end() || user->second.disabled || now >= s.expires) return false;
+  // A wall screen is never touched: only its absolute expiry ends its session.
+  return user->second.role == Role::kWall || now - s.last_seen < options_.idle_timeout;
 }
 
 bool AuthService::StillValid(const Principal& principal) const {

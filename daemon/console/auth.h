@@ -34,8 +34,12 @@
 
 namespace pingan::console {
 
-enum class Role { kAdmin, kDutyOfficer, kLeader, kAuditor };
-std::string_view RoleName(Role role);  // "admin", "duty_officer", "leader", "auditor"
+// kWall: the duty room's big screen (大屏), a read-only kiosk that may only read the
+// wall (Permission::kViewBoard); its sessions never expire from idleness (see
+// AuthOptions::wall_absolute_timeout).
+enum class Role { kAdmin, kDutyOfficer, kLeader, kAuditor, kWall };
+// "admin", "duty_officer", "leader", "auditor", "wall"
+std::string_view RoleName(Role role);
 std::optional<Role> ParseRole(std::string_view name);
 
 // Who made a request, once authenticated.
@@ -55,6 +59,10 @@ struct Principal {
 struct AuthOptions {
   core::Millis idle_timeout = std::chrono::minutes{30};
   core::Millis absolute_timeout = std::chrono::hours{12};
+  // Wall (kiosk) sessions: no idle timeout, since nobody touches a wall screen, but an
+  // absolute limit all the same, so that a forgotten screen's cookie does not live for
+  // ever.
+  core::Millis wall_absolute_timeout = std::chrono::hours{24 * 90};
   core::Millis last_seen_write_interval = std::chrono::minutes{1};
   ThrottleOptions throttle;
   PasswordCost cost = PasswordCost::kInteractive;

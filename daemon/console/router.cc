@@ -88,11 +88,17 @@ std::string_view PermissionName(Permission p) {
       return "manage_exemptions";
     case Permission::kAdmin:
       return "admin";
+    case Permission::kViewBoard:
+      return "view_board";
   }
   return "?";
 }
 
 bool RoleHas(Role role, Permission p) {
+  // The wall (a kiosk screen in the duty room) reads the wall and nothing else.
+  if (role == Role::kWall) {
+    return p == Permission::kPublic || p == Permission::kSession || p == Permission::kViewBoard;
+  }
   switch (p) {
     case Permission::kPublic:
     case Permission::kSession:
@@ -100,6 +106,7 @@ bool RoleHas(Role role, Permission p) {
     case Permission::kViewIncidents:
       return true;
     case Permission::kViewStatus:
+    case Permission::kViewBoard:
       return role != Role::kLeader;  // counts of everyone
     case Permission::kActOnAlerts:
     case Permission::kActOnIncidents:

@@ -44,8 +44,10 @@ enum class Permission {
   kActOnIncidents,    // case owner (包案), follow-up notes, closure (leaders: subtree)
   kManageExemptions,  // make and withdraw exemptions (免报): admins and duty officers
   kAdmin,             // users, tokens, school keys, school import, drill clock
+  kViewBoard,         // the wall (大屏): open incidents, missed reports, today's counts;
+                      // the only permission of the wall role beside its own session
 };
-inline constexpr Permission kLastPermission = Permission::kAdmin;
+inline constexpr Permission kLastPermission = Permission::kViewBoard;
 std::string_view PermissionName(Permission p);
 bool RoleHas(Role role, Permission p);
 

@@ -25,9 +25,9 @@ HttpRoute Post(std::string path, std::vector<std::string> local_only = {}) {
 }
 
 void RoleAndScope(CLI::App& a, CtlInputs& in) {
-  Text(a, in, "--role", "role", "admin, duty_officer, leader or auditor")
+  Text(a, in, "--role", "role", "admin, duty_officer, leader, auditor or wall (the big screen)")
       ->required()
-      ->check(CLI::IsMember({"admin", "duty_officer", "leader", "auditor"}));
+      ->check(CLI::IsMember({"admin", "duty_officer", "leader", "auditor", "wall"}));
   Text(a, in, "--scope", "scope", "Leaders: the org unit whose subtree they see");
 }
 
@@ -118,6 +118,19 @@ std::vector<CtlCommand> MakeCommands() {
                Post("/api/v1/exemptions/{id}/withdraw", {"who"}),
                [who](CLI::App& a, CtlInputs& in) {
                  Text(a, in, "id", "id", "Exemption id")->required();
+                 who(a, in);
+               }});
+  c.push_back({"handover list", "handover.list", "Shift hand-overs (交接班), newest first",
+               Get("/api/v1/handovers"), Limit});
+  c.push_back({"handover sign", "handover.sign",
+               "Sign off your shift with a note for the incoming officer",
+               Post("/api/v1/handovers", {"who"}), [who](CLI::App& a, CtlInputs& in) {
+                 Text(a, in, "--note", "note", "What the next shift must know")->required();
+                 who(a, in);
+               }});
+  c.push_back({"handover ack", "handover.ack", "Acknowledge a hand-over as the incoming officer",
+               Post("/api/v1/handovers/{id}/ack", {"who"}), [who](CLI::App& a, CtlInputs& in) {
+                 Text(a, in, "id", "id", "Hand-over id")->required();
                  who(a, in);
                }});
   c.push_back({"incident show", "incident.show",
@@ -249,6 +262,7 @@ const std::map<std::string, std::string>& GroupHelp() {
       {"alert", "One alert"},
       {"calendar", "Calendars"},
       {"exemption", "Exemptions from reporting (免报)"},
+      {"handover", "Shift hand-over sign-off (交接班)"},
       {"clock", "The daemon's clock"},
       {"deadlines", "Deadlines"},
       {"incident", "Incidents"},

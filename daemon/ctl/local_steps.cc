@@ -98,7 +98,7 @@ Prepared PrepareArgs(const CtlCommand& command, const CtlInputs& inputs, json& a
   if (local_socket) {
     args["actor"] = "local:" + LocalUserName();
     if ((c == "alert.ack" || c == "alert.resolve" || c == "exemption.add" ||
-         c == "exemption.withdraw") &&
+         c == "exemption.withdraw" || c == "handover.sign" || c == "handover.ack") &&
         !args.contains("who")) {
       args["who"] = LocalUserName();
     }

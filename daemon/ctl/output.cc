@@ -313,6 +313,12 @@ void PrintHuman(std::ostream& out, const std::string& control, const json& resul
         << (control == "exemption.add" ? "added" : "withdrawn") << " (accepted)\n";
   } else if (control == "stats") {
     PrintStats(out, result);
+  } else if (control == "handover.sign" || control == "handover.ack") {
+    // Written by the daemon's store thread right after this answer.
+    out << "hand-over " << Cell(result["id"]) << ": "
+        << (control == "handover.sign" ? "signed by " + Cell(result["signed_by"])
+                                       : "acknowledged by " + Cell(result["acked_by"]))
+        << " (accepted)\n";
   } else if (control == "calendar.show") {
     PrintCalendars(out, result);
   } else if (result.is_array()) {

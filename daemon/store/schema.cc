@@ -348,6 +348,51 @@ CREATE INDEX ledger_missing_by_deadline ON ledger (deadline_ms) WHERE status = '
 CREATE UNIQUE INDEX alerts_one_late ON alerts (school_id, requirement_id, window_id)
   WHERE kind = 'late';
 )sql"},
+      {9,
+       "shift hand-overs (交接班) signed off and acknowledged; the wall role for users and tokens",
+       R"sql(
+-- The outgoing officer's note and sign-off, the incoming one's acknowledgement; never
+-- deleted. The note is working text: shown in the console, never logged or audited.
+CREATE TABLE handovers (
+  handover_id  TEXT PRIMARY KEY,           -- UUIDv7
+  note         TEXT NOT NULL,
+  signed_by    TEXT NOT NULL,
+  signed_at_ms INTEGER NOT NULL,
+  acked_by     TEXT NOT NULL DEFAULT '',
+  acked_at_ms  INTEGER
+) WITHOUT ROWID;
+
+-- The wall role (the big screen as a kiosk) for users and tokens: SQLite cannot change a
+-- CHECK in place, so both tables are rebuilt; with foreign keys deferred, the rows put
+-- back satisfy the sessions referring to users again before the commit.
+PRAGMA defer_foreign_keys = ON;
+CREATE TABLE users_old AS SELECT * FROM users;
+DROP TABLE users;
+CREATE TABLE users (
+  name          TEXT PRIMARY KEY,
+  password_hash TEXT NOT NULL,
+  role          TEXT NOT NULL CHECK (role IN ('admin', 'duty_officer', 'leader', 'auditor', 'wall')),
+  scope_unit    TEXT NOT NULL DEFAULT '',
+  disabled      INTEGER NOT NULL DEFAULT 0,
+  created_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO users (name, password_hash, role, scope_unit, disabled, created_at_ms)
+SELECT name, password_hash, role, scope_unit, disabled, created_at_ms FROM users_old;
+DROP TABLE users_old;
+CREATE TABLE api_tokens_old AS SELECT * FROM api_tokens;
+DROP TABLE api_tokens;
+CREATE TABLE api_tokens (
+  token_hash    TEXT PRIMARY KEY,
+  label         TEXT NOT NULL UNIQUE,
+  role          TEXT NOT NULL CHECK (role IN ('admin', 'duty_officer', 'leader', 'auditor', 'wall')),
+  scope_unit    TEXT NOT NULL DEFAULT '',
+  created_at_ms INTEGER NOT NULL,
+  revoked       INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+INSERT INTO api_tokens (token_hash, label, role, scope_unit, created_at_ms, revoked)
+SELECT token_hash, label, role, scope_unit, created_at_ms, revoked FROM api_tokens_old;
+DROP TABLE api_tokens_old;
+)sql"},
   };
   return kMigrations;
 }

@@ -21,6 +21,7 @@
 #include "daemon/console/router.h"
 #include "daemon/services/alert_service.h"
 #include "daemon/services/exemption_service.h"
+#include "daemon/services/handover_service.h"
 #include "daemon/services/incident_service.h"
 #include "daemon/services/stats_service.h"
 #include "daemon/store/alert_repository.h"
@@ -58,6 +59,8 @@ class ApiFixture : public ::testing::Test {
         exemption_service_(services::ExemptionServiceContext{
             clock_, dir_.File("pingan.db"), writer_, schedules_, {}}),
         stats_service_(services::StatsServiceContext{clock_, dir_.File("pingan.db"), schedules_}),
+        handover_service_(
+            services::HandoverServiceContext{clock_, dir_.File("pingan.db"), writer_, {}}),
         router_(auth_) {
     // Schools: a1 in district A, b1 in district B.
     parent_ = {{"a1", "district-a"}, {"b1", "district-b"}};
@@ -81,12 +84,14 @@ class ApiFixture : public ::testing::Test {
     backend.incidents = &incident_service_;
     backend.exemptions = &exemption_service_;
     backend.stats = &stats_service_;
+    backend.handovers = &handover_service_;
     backend.on_incident_changed = [this](const std::string& id) { changed_.push_back(id); };
     backend.data_version = [this] { return data_version_; };
     api::RegisterApiRoutes(router_, auth_, backend);
     for (auto [name, role, scope] :
          {std::tuple{"admin", "admin", ""}, std::tuple{"duty", "duty_officer", ""},
-          std::tuple{"leader-a", "leader", "district-a"}, std::tuple{"auditor", "auditor", ""}}) {
+          std::tuple{"leader-a", "leader", "district-a"}, std::tuple{"auditor", "auditor", ""},
+          std::tuple{"wall", "wall", ""}}) {
       EXPECT_EQ(auth_.AddUser(name, role, scope, kPassword), std::nullopt);
     }
     StoreIncident("report-a", "a1");
@@ -236,6 +241,7 @@ class ApiFixture : public ::testing::Test {
   services::IncidentService incident_service_;
   services::ExemptionService exemption_service_;
   services::StatsService stats_service_;
+  services::HandoverService handover_service_;
   Router router_;
   std::map<std::string, std::string> parent_;
   std::map<std::string, std::string> alerts_;  // alert id -> school, as stored

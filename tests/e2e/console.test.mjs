@@ -247,15 +247,18 @@ test('duty officer sees a missed report appear live and acknowledges it', async 
   // Open one alert and acknowledge it with a comment.
   await page.click('#alert-list li[data-alert] a');
   await page.waitForSelector('#view-alert:not([hidden]) #ack-form:not([hidden])');
-  // On the phone: acknowledge first, then the timeline; noting and resolving are folded
-  // below it.
+  // On the phone: the facts and the timeline first, acknowledging in the bar stuck to
+  // the bottom of the screen; noting and resolving are folded below the timeline.
   assert.equal(await page.isVisible('#comment-form'), false);
+  assert.equal(await page.locator('#action-bar #ack-form').count(), 1);
   // The school page is a link, not its address as text.
   assert.equal(await page.locator('#alert-head .links a[href^="#school/"]').count(), 1);
   assert.doesNotMatch(await page.textContent('#alert-head'), /http:/);
   const y = async (sel) => (await page.locator(sel).boundingBox()).y;
-  assert.ok(await y('#ack-form') < await y('#timeline'));
+  assert.ok(await y('#alert-head') < await y('#timeline'));
   assert.ok(await y('#timeline') < await y('#more-actions'));
+  const bar = await page.locator('#action-bar').boundingBox();
+  assert.ok(bar.y + bar.height <= 845, 'the action bar is on the screen');
   await page.fill('#ack-form textarea[name=comment]', '已电话联系校长，正在补报');
   await page.click('#ack-form button[type=submit]');
   await page.waitForSelector('#timeline li:has-text("已电话联系校长")');
@@ -441,17 +444,18 @@ test('calendar, school, hand-over and big-screen pages', async () => {
   assert.equal(await page.textContent('#handover-counts [data-count=incidents] dd'), '4');
 
   await page.click('#nav a[href="#wall"]');
-  await page.waitForSelector('body.wall #view-wall .wall-window');
+  await page.waitForSelector('body.wall #view-wall #wall-incidents li[data-incident]');
   assert.equal(await page.isVisible('#nav'), false);
-  // The daemon's (drill) clock, not the browser's; every open alert counted.
+  // The daemon's (drill) clock, not the browser's, labelled as a drill's.
   assert.match(await page.textContent('#wall-clock'), /2026\/10\/01/);
-  const openAlerts = Number(await page.textContent('#wall-totals [data-count=open_alerts] dd'));
-  assert.ok(openAlerts > 0);
-  assert.equal(await page.locator('.wall-alerts li[data-alert]').count(), Math.min(openAlerts, 12));
-  // The severity-II incident of the test before is still open, and above the two
-  // missed reports that happened earlier (the list once showed only the newest 12).
-  assert.equal(await page.textContent('#wall-totals [data-count=open_incidents] dd'), '1');
-  assert.match(await page.getAttribute('.wall-alerts li[data-alert]', 'class'), /sev-II\b/);
+  assert.equal(await page.textContent('#wall-drill'), '演练');
+  // Every open incident as the incident page counts them (the II case was closed), the
+  // gravest pinned first, above the missed reports; each missed report on its row.
+  assert.equal(await page.textContent('#wall-totals [data-count=open_incidents] dd'), '3');
+  assert.match(await page.getAttribute('#wall-incidents li[data-incident]', 'class'), /sev-I\b/);
+  const missed = Number(await page.textContent('#wall-totals [data-count=missed_reports] dd'));
+  assert.ok(missed >= 1, String(missed));
+  assert.equal(await page.locator('#wall-reports li[data-alert]').count(), missed);
   await page.screenshot({ path: path.join(SHOTS, 'e2e-wall.png') });
   await page.keyboard.press('Escape');
   await page.waitForSelector('#view-board');

@@ -76,11 +76,12 @@ function actions(a, reload) {
     await reload();
   };
   const open = a.state !== 'resolved';
-  // The first thing to do with an open alert comes first; the rest waits below the
-  // timeline, folded (on a phone three open forms pushed the timeline 2,300 px down).
+  // The first thing to do with an open alert goes in the sticky action bar; the rest
+  // waits below, folded (on a phone three open forms pushed the timeline 2,300 px down).
   const primary = a.state === 'open' ? el('div', { class: 'actions' },
     actionForm({ id: 'ack-form', title: t('ack'),
-      fields: [textArea('comment', { placeholder: t('optional') })], onDone: post('ack') })) : null;
+      fields: [textArea('comment', { placeholder: t('optional'), rows: 1 })],
+      onDone: post('ack') })) : null;
   const more = el('details', { id: 'more-actions', class: 'actions' },
     el('summary', {}, t('more_actions')),
     // A note for the timeline (a call that went unanswered, a follow-up) changes nothing else.
@@ -92,11 +93,25 @@ function actions(a, reload) {
   return { primary, more };
 }
 
+// The daemon's own timeline notes are stored in English ("severity III", "step 1, pass
+// 1"); they are shown in the page's language. People's comments are shown as written.
+function note(e) {
+  if (!e.comment || e.actor !== 'system') return e.comment;
+  const sev = /^severity (I{1,3}|IV)$/.exec(e.comment);
+  if (sev) return t('severity') + ' ' + sev[1];
+  const step = /^step (\d+), pass (\d+)(?:: (.*))?$/.exec(e.comment);
+  if (step) {
+    const rest = step[3] === 'nobody' ? t('nobody_notified') : step[3];
+    return t('esc_at').replace('{n}', step[1]).replace('{p}', step[2]) + (rest ? '：' + rest : '');
+  }
+  return e.comment;
+}
+
 function timeline(a) {
   return el('ol', { id: 'timeline', class: 'timeline' }, (a.timeline || []).map((e) =>
     el('li', {}, el('time', {}, fullTime(e.at)), ' ',
       el('strong', {}, e.actor === 'system' ? t('system_actor') : e.actor || ''), ' ',
-      label('w_', e.what), e.comment ? el('q', {}, e.comment) : '')));
+      label('w_', e.what), e.comment ? el('q', {}, note(e)) : '')));
 }
 
 function notifications(a) {
@@ -118,13 +133,16 @@ export async function renderAlert([id]) {
     const again = await renderAlert([id]);
     view.replaceWith(again);
   });
+  // Information first (what, where, whom to call, what was done), the forms after it;
+  // the first action rides in a bar stuck to the bottom of the screen, in reach of a
+  // thumb however far the officer scrolled.
   view = section('alert', null,
     el('p', {}, el('a', { href: '#alerts' }, t('back'))),
     head(a),
-    act ? act.primary : null,
     contactsPanel(a.school_id),
     el('h3', {}, t('timeline')), timeline(a),
+    el('h3', {}, t('notifications')), el('div', { id: 'notifications' }, notifications(a)),
     act ? act.more : null,
-    el('h3', {}, t('notifications')), el('div', { id: 'notifications' }, notifications(a)));
+    act && act.primary ? el('div', { id: 'action-bar', class: 'action-bar' }, act.primary) : null);
   return view;
 }

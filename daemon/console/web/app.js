@@ -1,7 +1,7 @@
 // pingan duty console: sign-in, the page router, the navigation and live updates over
 // Server-Sent Events (/api/v1/events). Each page lives in its own module and renders
 // into <main>; a live event re-renders the current page unless the officer is typing.
-import { $, api, el, state, t, can } from '/static/lib.js';
+import { $, api, el, state, t, can, time } from '/static/lib.js';
 import { I18N } from '/static/i18n.js';
 import { renderBoard, renderWall } from '/static/board.js';
 import { renderQueue } from '/static/queue.js';
@@ -27,7 +27,7 @@ const PAGES = [
   ['handover', renderHandover, 'view_alerts'],
   ['audit', renderAudit, 'view_audit'],
   ['stats', renderStats, 'view_alerts'],
-  ['wall', renderWall, 'view_alerts'],
+  ['wall', renderWall, 'view_board'],
 ];
 
 const NAV = ['queue', 'board', 'alerts', 'incidents', 'schools', 'calendar', 'rosters', 'handover',
@@ -59,7 +59,9 @@ function buildNav() {
 
 // Duty officers and leaders start on what they must do (the action queue); admins and
 // auditors on the board.
+// The wall role (a kiosk screen) has the big screen only.
 function defaultPage() {
+  if (state.role === 'wall') return 'wall';
   return state.role === 'duty_officer' || state.role === 'leader' ? 'queue' : 'board';
 }
 
@@ -71,7 +73,9 @@ function currentPage() {
 
 async function route() {
   const { name, params } = currentPage();
-  const page = PAGES.find(([n]) => n === name) || PAGES.find(([n]) => n === 'board');
+  // A page the role may not see falls back to its default page (the wall role: the wall).
+  const page = PAGES.find(([n, , perm]) => n === name && can(perm)) ||
+    PAGES.find(([n]) => n === defaultPage());
   document.body.classList.toggle('wall', page[0] === 'wall');
   for (const a of document.querySelectorAll('#nav a')) {
     a.classList.toggle('active', a.dataset.page === page[0] ||
@@ -176,7 +180,7 @@ function connectEvents() {
     notify({ kind: bulk.kind || 'missing', id: 'bulk-' + msg.lastEventId, school_name: t('many_schools') });
     refreshSoon();
   });
-  for (const name of ['alert.updated', 'ledger.updated', 'incident.updated']) {
+  for (const name of ['alert.updated', 'ledger.updated', 'incident.updated', 'handover.updated']) {
     es.addEventListener(name, refreshSoon);
   }
   es.addEventListener('reload', () => location.reload());
@@ -203,6 +207,27 @@ async function loadWarnings() {
   } catch (e) { /* signed out or offline: the live badge says so */ }
 }
 
+// During a drill every page says so, with the simulated time the daemon runs on: a
+// badge beside the user's name, kept ticking from the daemon's clock.
+const drill = { timer: null };
+async function showDrill() {
+  clearInterval(drill.timer);
+  const badge = $('#drill-badge');
+  badge.hidden = true;
+  if (!can('view_alerts')) return;  // the wall shows its own
+  try {
+    const c = await api('GET', '/clock');
+    if (c.clock !== 'drill') return;
+    const offset = Date.parse(c.now) - Date.now();
+    const show = () => {
+      badge.textContent = t('drill') + ' · ' + time(new Date(Date.now() + offset).toISOString());
+    };
+    show();
+    badge.hidden = false;
+    drill.timer = setInterval(show, 10_000);
+  } catch (e) { /* signed out: nothing to show */ }
+}
+
 function signedIn(session) {
   state.csrf = session.csrf_token;
   state.user = session.user;
@@ -214,8 +239,12 @@ function signedIn(session) {
   $('#whoami').textContent = session.user;
   document.body.dataset.user = session.user;
   buildNav();
-  connectEvents();
-  loadWarnings();
+  // The wall role reads the wall and nothing else: no stream, no warnings (it polls).
+  if (can('view_alerts')) {
+    connectEvents();
+    loadWarnings();
+  }
+  showDrill();
   if ('Notification' in window && Notification.permission === 'default') {
     Notification.requestPermission().catch(() => {});
   }
@@ -232,6 +261,8 @@ function signedOut() {
   $('#whoami').textContent = '';
   $('#pages').replaceChildren();
   $('#system-warnings').hidden = true;
+  $('#drill-badge').hidden = true;
+  clearInterval(drill.timer);
   document.body.classList.remove('wall');
   setLive(false);
   $('#view-login').hidden = false;
@@ -246,7 +277,8 @@ function init() {
     applyLang();
     if (state.csrf) {
       buildNav();
-      loadWarnings();
+      if (can('view_alerts')) loadWarnings();
+      showDrill();
       route();
     }
   });

@@ -1,7 +1,9 @@
 // The board (看板): today's reporting windows with counts for the viewed unit and one
 // row per child unit to drill into, and the school list behind any count; plus the
 // "big screen" (大屏) variant for the duty room's wall.
-import { api, el, query, section, t, time, clock, label, table, fullTime } from '/static/lib.js';
+import {
+  api, el, query, section, t, time, clock, label, table, fullTime, can,
+} from '/static/lib.js';
 
 const COUNTS = ['schools', 'on_time', 'late', 'missing', 'outstanding', 'excused', 'incidents'];
 const DRILLABLE = new Set(['on_time', 'late', 'missing', 'outstanding', 'excused']);
@@ -73,27 +75,14 @@ export async function renderBoard([unit] = []) {
       windows.length === 0 ? el('p', {}, t('no_windows')) : windows.map((w) => windowCard(w, unit))));
 }
 
-// Big screen: the same counts in large type and the open alerts, dark, no navigation;
-// live through the same event stream. Leave with Esc or the button.
-//
-// The open alerts are ranked as a duty room reads them: incidents first, severity I
-// first, then missing and late reports, the longest waiting first; what does not fit
-// is counted, never silently dropped. The open incidents are counted on their own (the
-// board's count is of today's windows). The page shows the daemon's clock (a drill's
-// too) and re-reads everything every minute, which also keeps an unattended screen
-// signed in.
-const WALL_ROWS = 12;
-const KIND_RANK = { incident: 0, missing: 1, late: 2 };
-const SEVERITY_RANK = { I: 0, II: 1, III: 2, IV: 3 };
-
-export function rankAlerts(alerts) {
-  const rank = (a) => [KIND_RANK[a.kind] ?? 3, SEVERITY_RANK[a.severity] ?? 4];
-  return [...alerts].sort((x, y) => {
-    const [rx, ry] = [rank(x), rank(y)];
-    return rx[0] - ry[0] || rx[1] - ry[1] || String(x.created_at).localeCompare(String(y.created_at));
-  });
-}
-
+// Big screen (大屏): the duty room's wall, in large type on a dark ground, read in one
+// request (GET /api/v1/wall). Every open incident is pinned above the missed reports
+// (the daemon orders them, core/wall_order.h, and never cuts an incident); its counts
+// come from the same query as the incident page, so the two agree. The clock is the
+// daemon's: during a drill the simulated time, labelled 演练. The page re-reads the wall
+// every 30 seconds (a wall role has no event stream) and so stays current; a wall
+// session never expires from idleness. Others leave it with Esc or the exit link.
+const REFRESH_MS = 30_000;
 const wallClock = { timer: null, refresh: null };
 
 function startWallClock(node, serverNow) {
@@ -109,49 +98,72 @@ function startWallClock(node, serverNow) {
   wallClock.refresh = setInterval(() => {
     if (!document.body.contains(node)) return clearInterval(wallClock.refresh);
     window.dispatchEvent(new HashChangeEvent('hashchange'));  // route() re-renders it
-  }, 60_000);
+  }, REFRESH_MS);
 }
 
-function wallAlert(a) {
-  return el('li', { class: `alert sev-${a.severity || a.kind}`, 'data-alert': a.id },
+function wallIncident(i) {
+  return el('li', { class: `incident sev-${i.severity}`, 'data-incident': i.report_id },
+    el('span', { class: 'sev-badge sev-' + i.severity }, i.severity), ' ',
+    el('strong', {}, i.school_name || i.school_id), ' ',
+    el('span', { class: 'tag' }, label('cat_', i.category)),
+    i.needs_leader_attention ? el('span', { class: 'tag flag' }, t('leader_attention')) : null,
+    el('time', {}, time(i.occurred_at || i.received_at)));
+}
+
+function wallReport(a) {
+  return el('li', { class: `alert sev-${a.kind}`, 'data-alert': a.id },
     el('strong', {}, a.school_name || a.school_id), ' ',
-    el('span', { class: 'tag' }, label('k_', a.kind), a.severity ? ' ' + a.severity : ''), ' ',
+    el('span', { class: 'tag' }, label('k_', a.kind),
+      a.requirement_name ? ' · ' + a.requirement_name : ''),
+    a.state === 'acknowledged' ? el('span', { class: 'state' }, ' ', label('s_', a.state)) : null,
     el('time', {}, time(a.created_at)));
 }
 
+function wallTotals(c) {
+  const total = (key, cls) => el('div', { class: 'count ' + cls, 'data-count': key },
+    el('dt', {}, t('wall_' + key)), el('dd', {}, String(c[key] ?? 0)));
+  return el('dl', { id: 'wall-totals', class: 'counts' },
+    total('open_incidents', 'incidents'), total('missed_reports', 'missing'));
+}
+
 export async function renderWall() {
-  const [board, open, now] = await Promise.all([
-    api('GET', '/board'),
-    api('GET', '/alerts' + query({ state: 'open', limit: 1000 })),
-    api('GET', '/clock'),
-  ]);
-  const exit = el('a', { class: 'wall-exit', href: '#board' }, t('exit_wall'));
+  const wall = await api('GET', '/wall');
+  const drill = wall.clock === 'drill';
+  const clockNode = el('time', { id: 'wall-clock' });
+  startWallClock(clockNode, wall.now);
+  const leave = can('view_alerts') ?
+    el('a', { class: 'wall-exit', href: '#board' }, t('exit_wall')) : null;
   const full = el('button', { type: 'button', onclick: () =>
     document.documentElement.requestFullscreen?.().catch(() => {}) }, t('fullscreen'));
-  const windows = (board.windows || []).map((w) => el('article', { class: 'wall-window' },
+  const windows = (wall.windows || []).map((w) => el('article', { class: 'wall-window' },
     el('h3', {}, w.requirement_name || w.requirement_id, ' · ', deadlineText(w)),
     counts(w, '', null)));
-  const ranked = rankAlerts(open);
-  const shown = ranked.slice(0, WALL_ROWS);
-  const list = el('ul', { class: 'list wall-alerts' }, shown.length === 0 ?
-    el('li', { class: 'muted' }, t('no_open_alerts')) : shown.map(wallAlert));
-  const more = ranked.length > shown.length ?
-    el('p', { id: 'wall-more', class: 'muted' }, t('more_alerts').replace('{n}', ranked.length - shown.length)) : null;
-  const openIncidents = open.filter((a) => a.kind === 'incident').length;
-  const totals = el('dl', { id: 'wall-totals', class: 'counts' },
-    el('div', { class: 'count incidents', 'data-count': 'open_incidents' },
-      el('dt', {}, t('open_incidents')), el('dd', {}, String(openIncidents))),
-    el('div', { class: 'count missing', 'data-count': 'open_alerts' },
-      el('dt', {}, t('open_alerts')), el('dd', {}, String(open.length))));
-  const clockNode = el('time', { id: 'wall-clock' });
-  startWallClock(clockNode, now.now);
+  const c = wall.counts || {};
+  const incidents = wall.incidents || [];
+  const reports = wall.reports || [];
+  const more = c.more_reports > 0 ?
+    el('p', { id: 'wall-more', class: 'muted' }, t('more_reports').replace('{n}', c.more_reports)) : null;
   return section('wall', null,
-    el('div', { class: 'wall-head' }, el('h2', {}, t('title'), ' · ', board.date || ''),
-      clockNode, full, exit),
-    el('div', { class: 'wall-grid' }, el('div', {}, windows.length ? windows :
-      el('p', {}, t('no_windows'))), el('div', {}, totals, el('h3', {}, t('open_alerts')), list, more)));
+    el('div', { class: 'wall-head' },
+      el('h2', {}, t('title'), ' · ', wall.date || ''),
+      drill ? el('span', { id: 'wall-drill', class: 'drill-badge' }, t('drill')) : null,
+      el('span', { class: 'wall-clock-box' },
+        el('small', {}, t(drill ? 'drill_time' : 'now_time')), clockNode),
+      full, leave),
+    el('div', { class: 'wall-grid' },
+      el('div', {}, wallTotals(c),
+        el('h3', {}, t('wall_open_incidents')),
+        el('ul', { id: 'wall-incidents', class: 'list wall-list' }, incidents.length ?
+          incidents.map(wallIncident) : el('li', { class: 'muted' }, t('no_open_incidents'))),
+        el('h3', {}, t('wall_missed_reports')),
+        el('ul', { id: 'wall-reports', class: 'list wall-list' }, reports.length ?
+          reports.map(wallReport) : el('li', { class: 'muted' }, t('no_missed_reports'))),
+        more),
+      el('div', {}, windows.length ? windows : el('p', {}, t('no_windows')))));
 }
 
 document.addEventListener('keydown', (ev) => {
-  if (ev.key === 'Escape' && document.body.classList.contains('wall')) location.hash = '#board';
+  if (ev.key === 'Escape' && document.body.classList.contains('wall') && can('view_alerts')) {
+    location.hash = '#board';
+  }
 });

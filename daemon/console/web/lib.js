@@ -127,13 +127,17 @@ export function isoToZoned(iso) {
   return new Date(ms + zoneOffset(ms, state.timeZone)).toISOString().slice(0, 16);
 }
 
-// A small table: columns [{key, title, cell?}], rows of objects.
+// A small table: columns [{key, title, cell?, class?}], rows of objects. A column's class
+// goes on its header too (numbers align right under a right-aligned title), and each
+// cell carries its column's title (data-label): on a phone the rows become cards that
+// label every value (style.css).
 export function table(columns, rows, empty) {
   if (!rows || rows.length === 0) return el('p', { class: 'muted' }, empty || t('none'));
   return el('div', { class: 'scroll' }, el('table', {},
-    el('thead', {}, el('tr', {}, columns.map((c) => el('th', {}, c.title)))),
+    el('thead', {}, el('tr', {}, columns.map((c) => el('th', { class: c.class }, c.title)))),
     el('tbody', {}, rows.map((r) => el('tr', {},
-      columns.map((c) => el('td', { class: c.class }, c.cell ? c.cell(r) : (r[c.key] ?? ''))))))));
+      columns.map((c) => el('td', { class: c.class, 'data-label': c.title },
+        c.cell ? c.cell(r) : (r[c.key] ?? ''))))))));
 }
 
 // A form that posts to the API and reports errors in itself. `fields` are read from the

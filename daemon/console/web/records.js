@@ -1,7 +1,8 @@
 // Shift hand-over (交接班) — what happened since the start of the shift and what is
 // still open, printable — and the audit log (审计日志) for admins and auditors.
 import {
-  api, el, query, section, t, time, fullTime, label, table, zonedToIso, isoToZoned,
+  api, el, query, section, t, time, fullTime, label, table, zonedToIso, isoToZoned, can, state,
+  actionForm, textArea,
 } from '/static/lib.js';
 
 let shiftStart = '';  // "YYYY-MM-DDTHH:MM" in the organisation's zone; '' = last 12 hours
@@ -49,8 +50,52 @@ function handoverTables(h) {
   ];
 }
 
+const rerender = () => window.dispatchEvent(new HashChangeEvent('hashchange'));
+
+// One signed hand-over: the note, who signed when, and who took over — or the button
+// for the incoming officer (never the signer).
+function signoff(h) {
+  const acked = h.acked_by !== null && h.acked_by !== undefined;
+  const ack = !acked && can('act_on_alerts') && h.signed_by !== state.user ?
+    el('button', { type: 'button', class: 'ack-handover', onclick: async (ev) => {
+      ev.target.disabled = true;
+      try {
+        await api('POST', `/handovers/${encodeURIComponent(h.id)}/ack`, {});
+        rerender();
+      } catch (e) {
+        ev.target.disabled = false;
+        ev.target.title = e.message;
+      }
+    } }, t('hs_ack')) : null;
+  return el('li', { class: 'handover ' + (acked ? 'acked' : 'waiting'), 'data-handover': h.id },
+    el('p', { class: 'note' }, h.note),
+    el('p', { class: 'small' }, t('hs_signed_by') + ': ', el('strong', {}, h.signed_by),
+      el('time', {}, fullTime(h.signed_at))),
+    acked ? el('p', { class: 'small' }, t('hs_acked_by') + ': ', el('strong', {}, h.acked_by),
+      el('time', {}, fullTime(h.acked_at))) :
+      el('p', { class: 'small warn' }, h.signed_by === state.user ? t('hs_own') : t('hs_waiting')),
+    ack);
+}
+
+// The sign-off (交接签字): the outgoing officer's note, the incoming one's acknowledgement.
+async function signoffPanel() {
+  const list = await api('GET', '/handovers' + query({ limit: 5 }));
+  const form = can('act_on_alerts') ? actionForm({ id: 'handover-sign-form', title: t('hs_sign'),
+    required: ['note'], fields: [textArea('note', { placeholder: t('hs_note') })],
+    onDone: async (body) => {
+      await api('POST', '/handovers', body);
+      rerender();
+    } }) : null;
+  return el('div', { id: 'handover-signoff', class: 'card no-print-form' },
+    el('h3', {}, t('hs_title')),
+    list.length === 0 ? el('p', { class: 'muted' }, t('hs_none')) :
+      el('ul', { id: 'handover-list', class: 'list' }, list.map(signoff)),
+    form);
+}
+
 export async function renderHandover() {
-  const h = await api('GET', '/handover' + query({ since: zonedToIso(shiftStart) }));
+  const [h, panel] = await Promise.all([
+    api('GET', '/handover' + query({ since: zonedToIso(shiftStart) })), signoffPanel()]);
   const picker = el('input', { type: 'datetime-local', name: 'since',
     value: isoToZoned(h.since || new Date().toISOString()) });
   picker.defaultValue = picker.value;
@@ -68,7 +113,7 @@ export async function renderHandover() {
       el('label', {}, el('span', {}, t('shift_start')), picker),
       el('button', { type: 'button', onclick: () => window.print() }, t('print'))),
     el('p', { class: 'muted' }, fullTime(h.since), ' – ', fullTime(h.until)),
-    el('div', { class: 'card' }, summary), ...handoverTables(h));
+    el('div', { class: 'card' }, summary), panel, ...handoverTables(h));
 }
 
 export async function renderAudit() {
