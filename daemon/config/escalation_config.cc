@@ -388,11 +388,7 @@ std::variant<SharedEscalation, LoadError> LoadEscalationFor(
   if (config.escalation_file.empty()) return SharedEscalation{};
   auto loaded = LoadEscalationFile(config.ConfigPath(config.escalation_file));
   if (auto* err = std::get_if<LoadError>(&loaded)) return *err;
-  static const std::vector<core::Calendar> kNoCalendars;
-  if (auto e = CheckPolicyPeriods(std::get<EscalationSettings>(loaded),
-                                  calendars != nullptr ? *calendars : kNoCalendars)) {
-    return *e;
-  }
+  if (auto e = CheckPolicyPeriods(std::get<EscalationSettings>(loaded), calendars)) return *e;
   static const core::OrgTree kNoOrg = std::get<core::OrgTree>(core::OrgTree::Build({}));
   return PrepareEscalation(std::get<EscalationSettings>(std::move(loaded)),
                            tree != nullptr ? *tree : kNoOrg, config.time_zone);

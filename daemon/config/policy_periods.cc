@@ -6,10 +6,10 @@
 namespace pingan::config {
 
 std::optional<LoadError> CheckPolicyPeriods(const EscalationSettings& settings,
-                                            const std::vector<core::Calendar>& calendars) {
+                                            const std::vector<core::Calendar>* calendars) {
   std::set<std::string, std::less<>> tags;
-  for (const core::Calendar& c : calendars) {
-    for (const core::Period& p : c.periods) tags.insert(p.tags.begin(), p.tags.end());
+  for (size_t c = 0; calendars != nullptr && c < calendars->size(); ++c) {
+    for (const core::Period& p : (*calendars)[c].periods) tags.insert(p.tags.begin(), p.tags.end());
   }
   const auto& policies = settings.policies.policies;
   for (size_t i = 0; i < policies.size(); ++i) {

@@ -14,8 +14,9 @@
 namespace pingan::config {
 
 // The first name in a policy's `periods` that is neither a period kind nor a tag of a
-// period of `calendars`, as a LoadError at that policy's `periods:` line.
+// period of `calendars` (null: no calendars), as a LoadError at that policy's
+// `periods:` line.
 std::optional<LoadError> CheckPolicyPeriods(const EscalationSettings& settings,
-                                            const std::vector<core::Calendar>& calendars);
+                                            const std::vector<core::Calendar>* calendars);
 
 }  // namespace pingan::config

@@ -66,7 +66,7 @@ TEST(EscalationConfig, TheExampleLoadsAgainstTheExampleOrganisation) {
             (std::vector<std::string>{"public_holiday", "major_event", "汛期"}));
   auto calendars = LoadCalendarConfigYaml((kExamples / "calendars.example.yaml").string());
   ASSERT_TRUE(std::holds_alternative<CalendarConfig>(calendars));
-  EXPECT_EQ(CheckPolicyPeriods(settings, std::get<CalendarConfig>(calendars).calendars),
+  EXPECT_EQ(CheckPolicyPeriods(settings, &std::get<CalendarConfig>(calendars).calendars),
             std::nullopt)
       << "汛期 is a tag of the example calendars";
   EXPECT_EQ(settings.policies.policies[1].ack_timeout, 2h);

@@ -150,15 +150,15 @@ TEST(RecurrenceConfigTest, PolicyPeriodsNameKindsOrKnownTags) {
   const CalendarConfig c =
       Ok("calendars:\n  - name: cn\n    periods:\n"
          "      - {name: 期末考试, tags: [考试], from: 2026-06-08, to: 2026-06-10}\n");
-  auto e = CheckPolicyPeriods(std::get<EscalationSettings>(settings), c.calendars);
+  auto e = CheckPolicyPeriods(std::get<EscalationSettings>(settings), &c.calendars);
   ASSERT_TRUE(e);
   EXPECT_EQ(e->ToString(),
             "esc.yaml:8: policies[1].periods: '考式' is neither a period kind nor the tag of "
             "any calendar period");
   auto& s = std::get<EscalationSettings>(settings);
   s.policies.policies.pop_back();
-  EXPECT_EQ(CheckPolicyPeriods(s, c.calendars), std::nullopt);
-  EXPECT_TRUE(CheckPolicyPeriods(s, {})) << "no calendar has the tag";
+  EXPECT_EQ(CheckPolicyPeriods(s, &c.calendars), std::nullopt);
+  EXPECT_TRUE(CheckPolicyPeriods(s, nullptr)) << "no calendar has the tag";
 }
 
 }  // namespace

@@ -198,7 +198,31 @@ TEST_F(SeasonDrillTest, WeeklyReportNextMorningDeadlineAndAnExamPolicyMatchedByT
   EXPECT_EQ(MissingAlerts(), expected);
   ASSERT_TRUE(WaitForTexts(15));
 
+  // Per phone: the schools hear of their weekly reports and of the night of the 10th;
+  // the district duty rooms of the exam nights of the 8th and 9th, once per night.
   const auto texts = Texts();
+  std::map<std::string, size_t> counts;
+  for (const auto& [phone, list] : texts) counts[phone] = list.size();
+  const std::map<std::string, size_t> expected_counts = {
+      {Phone(1, 1), 2}, {Phone(1, 2), 3},      {Phone(2, 1), 3},
+      {Phone(2, 2), 3}, {DistrictPhone(1), 2}, {DistrictPhone(2), 2}};
+  EXPECT_EQ(counts, expected_counts);
+  const auto has = [](const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+  };
+  // The weekly report is named in its messages; the exam night is an all-clear (报平安).
+  ASSERT_EQ(texts.at(Phone(1, 2)).size(), 3u);
+  EXPECT_TRUE(has(texts.at(Phone(1, 2))[0], "周报")) << texts.at(Phone(1, 2))[0];
+  EXPECT_TRUE(has(texts.at(Phone(1, 2))[0], "学校12")) << texts.at(Phone(1, 2))[0];
+  EXPECT_TRUE(has(texts.at(Phone(1, 2))[2], "周报")) << texts.at(Phone(1, 2))[2];
+  // District 1: first d1s2 alone (d1s1 reported the 8th), then both schools.
+  const auto& d1 = texts.at(DistrictPhone(1));
+  ASSERT_EQ(d1.size(), 2u);
+  EXPECT_TRUE(has(d1[0], "学校12") && !has(d1[0], "学校11")) << d1[0];
+  EXPECT_TRUE(has(d1[1], "学校11") && has(d1[1], "学校12")) << d1[1];
+  const auto& d2 = texts.at(DistrictPhone(2));
+  ASSERT_EQ(d2.size(), 2u);
+  for (const std::string& t : d2) EXPECT_TRUE(has(t, "学校21") && has(t, "学校22")) << t;
   for (const auto& [phone, list] : texts) {
     for (const std::string& t : list) std::cout << phone << ": " << t << "\n";
   }
