@@ -239,7 +239,8 @@ void Daemon::LoadEscalation() {
     return;
   }
   const config::SharedSchedule bundle = schedules_.Get();
-  auto prepared = config::LoadEscalationFor(config_, bundle ? &bundle->tree : nullptr);
+  auto prepared = config::LoadEscalationFor(config_, bundle ? &bundle->tree : nullptr,
+                                            bundle ? &bundle->calendars : nullptr);
   if (auto* err = std::get_if<config::LoadError>(&prepared))
     throw std::runtime_error(err->ToString());
   const config::SharedEscalation setup = std::get<config::SharedEscalation>(std::move(prepared));

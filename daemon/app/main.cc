@@ -54,7 +54,8 @@ std::optional<pingan::core::Instant> ParseInstant(const std::string& text) {
 // Loads the escalation file (if configured) against the organisation, as Start would.
 std::optional<std::string> CheckEscalation(const DaemonConfig& config,
                                            const pingan::config::SharedSchedule& schedule) {
-  auto prepared = pingan::config::LoadEscalationFor(config, schedule ? &schedule->tree : nullptr);
+  auto prepared = pingan::config::LoadEscalationFor(config, schedule ? &schedule->tree : nullptr,
+                                                    schedule ? &schedule->calendars : nullptr);
   if (auto* err = std::get_if<pingan::config::LoadError>(&prepared)) return err->ToString();
   return std::nullopt;
 }

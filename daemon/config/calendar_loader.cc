@@ -1,5 +1,7 @@
 #include "daemon/config/calendar_loader.h"
 
+#include <algorithm>
+
 #include "daemon/config/ics_import.h"
 #include "daemon/config/loader_support.h"
 
@@ -54,17 +56,18 @@ class CalendarReader {
   }
 
   std::optional<LoadError> Period(const YAML::Node& n, const std::string& path, core::Period& p) {
-    if (auto e = r_.Keys(n, path, {"id", "name", "kind", "from", "to", "scope"})) return e;
+    if (auto e = r_.Keys(n, path, {"id", "name", "kind", "tags", "from", "to", "scope"})) return e;
     p.source = r_.Source(n);
-    std::string kind;
+    std::string kind = "other";  // a period known only by its tags
     std::optional<date::year_month_day> from, to;
     if (auto e = r_.Text(n, path, "id", p.id)) return e;
     if (auto e = r_.Text(n, path, "name", p.name, true)) return e;
-    if (auto e = r_.Text(n, path, "kind", kind, true)) return e;
+    if (auto e = Tags(n, path, p)) return e;
+    if (auto e = r_.Text(n, path, "kind", kind, p.tags.empty())) return e;
     auto parsed = core::ParsePeriodKind(kind);
     if (!parsed) {
       return r_.Error(n["kind"], KeyPath(path, "kind"),
-                      "must be public_holiday, major_event, school_term or vacation");
+                      "must be public_holiday, major_event, school_term, vacation or other");
     }
     p.kind = *parsed;
     if (auto e = r_.Day(n, path, "from", from, true)) return e;
@@ -80,6 +83,26 @@ class CalendarReader {
     }
     return r_.Text(n, path, "scope", p.scope_unit_id);
   }
+
+  // `tags: [汛期, 考试]`: free names that requirements and policies can match.
+  std::optional<LoadError> Tags(const YAML::Node& n, const std::string& path, core::Period& p) {
+    if (auto e = r_.TextList(n, path, "tags", p.tags)) return e;
+    for (size_t i = 0; i < p.tags.size(); ++i) {
+      const std::string& tag = p.tags[i];
+      std::string problem;
+      if (tag.empty() || tag.size() > kMaxTagBytes) {
+        problem = "a tag must be 1.." + std::to_string(kMaxTagBytes) + " bytes";
+      } else if (core::ParsePeriodKind(tag)) {
+        problem = "'" + tag + "' is a period kind: give it as kind";
+      } else if (std::find(p.tags.begin(), p.tags.begin() + i, tag) != p.tags.begin() + i) {
+        problem = "'" + tag + "' is given twice";
+      }
+      if (!problem.empty()) return r_.Error(n["tags"], KeyPath(path, "tags"), problem);
+    }
+    return std::nullopt;
+  }
+
+  static constexpr size_t kMaxTagBytes = 64;
 
   std::optional<LoadError> WorkingDay(const YAML::Node& n, const std::string& path,
                                       core::AdjustedWorkingDay& d) {

@@ -2,6 +2,7 @@
 
 #include "daemon/config/escalation_yaml.h"
 #include "daemon/config/org_loader.h"
+#include "daemon/config/policy_periods.h"
 #include "daemon/core/calendar.h"
 
 namespace pingan::config {
@@ -107,11 +108,10 @@ std::optional<LoadError> ReadConditions(const Reader& r, const YAML::Node& n,
     if (!grade) return r.Error(n["severities"], KeyPath(path, "severities"), "must be I..IV");
     p.severities.push_back(*grade);
   }
+  // Period kinds or tags; tags are checked against the calendars (CheckPolicyPeriods).
   if (auto e = r.TextList(n, path, "periods", p.period_kinds)) return e;
   for (const std::string& k : p.period_kinds) {
-    if (!core::ParsePeriodKind(k)) {
-      return r.Error(n["periods"], KeyPath(path, "periods"), "'" + k + "' is not a period kind");
-    }
+    if (k.empty()) return r.Error(n["periods"], KeyPath(path, "periods"), "names an empty period");
   }
   return std::nullopt;
 }
@@ -302,6 +302,7 @@ std::optional<LoadError> ReadAll(const Reader& r, const YAML::Node& root,
   for (size_t i = 0; policies.IsDefined() && i < policies.size(); ++i) {
     core::Policy p;
     if (auto e = ReadPolicy(r, policies[i], IndexPath("policies", i), p)) return e;
+    if (!p.period_kinds.empty()) s.period_lines[p.id] = r.Line(policies[i]["periods"]);
     s.policies.policies.push_back(std::move(p));
   }
   if (auto e = ReadGroups(r, root["groups"], "groups", s.policies)) return e;
@@ -381,11 +382,13 @@ std::variant<SharedEscalation, LoadError> PrepareEscalation(EscalationSettings s
   return SharedEscalation(std::move(setup));
 }
 
-std::variant<SharedEscalation, LoadError> LoadEscalationFor(const DaemonConfig& config,
-                                                            const core::OrgTree* tree) {
+std::variant<SharedEscalation, LoadError> LoadEscalationFor(
+    const DaemonConfig& config, const core::OrgTree* tree,
+    const std::vector<core::Calendar>* calendars) {
   if (config.escalation_file.empty()) return SharedEscalation{};
   auto loaded = LoadEscalationFile(config.ConfigPath(config.escalation_file));
   if (auto* err = std::get_if<LoadError>(&loaded)) return *err;
+  if (auto e = CheckPolicyPeriods(std::get<EscalationSettings>(loaded), calendars)) return *e;
   static const core::OrgTree kNoOrg = std::get<core::OrgTree>(core::OrgTree::Build({}));
   return PrepareEscalation(std::get<EscalationSettings>(std::move(loaded)),
                            tree != nullptr ? *tree : kNoOrg, config.time_zone);

@@ -16,6 +16,7 @@
 // writer thread and the delivery workers. Plain functions; safe on any thread.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -26,6 +27,7 @@
 #include "daemon/config/config.h"
 #include "daemon/config/load_error.h"
 #include "daemon/config/roster_ics.h"
+#include "daemon/core/calendar.h"
 #include "daemon/core/clock.h"
 #include "daemon/core/delivery_policy.h"
 #include "daemon/core/escalation_policy.h"
@@ -67,6 +69,8 @@ struct EscalationSettings {
   DeliverySettings delivery;
   core::Millis tick{std::chrono::seconds{1}};  // real time between escalation runs
   int batch = 1000;                            // alerts advanced per run at most
+  // Line of each policy's `periods:` (by policy id), for CheckPolicyPeriods' errors.
+  std::map<std::string, int, std::less<>> period_lines;
 };
 
 // Settings checked against the org tree, with the imported rosters.
@@ -132,9 +136,11 @@ std::variant<SharedEscalation, LoadError> PrepareEscalation(EscalationSettings s
                                                             const core::OrgTree& tree,
                                                             const std::string& default_zone);
 // Reads escalation.file of `config` and prepares it against `tree` (null: no
-// organisation), as start, --check-config and a reload do; null when no file is set.
-std::variant<SharedEscalation, LoadError> LoadEscalationFor(const DaemonConfig& config,
-                                                            const core::OrgTree* tree);
+// organisation) and the periods of `calendars` (null: none; policies' `periods` may name
+// only kinds then), as start, --check-config and a reload do; null when no file is set.
+std::variant<SharedEscalation, LoadError> LoadEscalationFor(
+    const DaemonConfig& config, const core::OrgTree* tree,
+    const std::vector<core::Calendar>* calendars = nullptr);
 
 // The channels the settings configure, behind one Dispatcher. `clock` must outlive it.
 std::shared_ptr<notify::Dispatcher> MakeDispatcher(const EscalationSettings& settings,

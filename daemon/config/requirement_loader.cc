@@ -1,6 +1,7 @@
 // The `requirements:` list of a calendar file (declared in calendar_loader.h).
 #include "daemon/config/calendar_loader.h"
 #include "daemon/config/loader_support.h"
+#include "daemon/core/recurrence.h"
 
 namespace pingan::config {
 namespace {
@@ -46,10 +47,10 @@ class RequirementReader {
                                      core::RequirementKind kind) const {
     switch (kind) {
       case core::RequirementKind::kDailyAllClear:
-        return r_.Keys(
-            n, path,
-            {"id", "name", "kind", "scope", "disabled", "during", "days", "deadlines", "grace",
-             "remind_before", "raise_late_alert", "active_from", "active_until"});
+        return r_.Keys(n, path,
+                       {"id", "name", "kind", "scope", "disabled", "during", "days", "deadlines",
+                        "due_time", "due_day_offset", "recurrence", "shift", "grace",
+                        "remind_before", "raise_late_alert", "active_from", "active_until"});
       case core::RequirementKind::kMonthlySummary:
         return r_.Keys(
             n, path,
@@ -66,12 +67,15 @@ class RequirementReader {
     std::vector<std::string> during;
     if (auto e = r_.TextList(n, path, "during", during)) return e;
     for (const std::string& d : during) {
-      auto k = core::ParsePeriodKind(d);
-      if (!k) {
-        return r_.Error(n["during"], KeyPath(path, "during"),
-                        "'" + d + "' is not public_holiday, major_event, school_term or vacation");
+      // A kind, or a period tag (checked against the calendars' tags when the schedule
+      // is built, with this requirement's line).
+      if (auto k = core::ParsePeriodKind(d)) {
+        q.during.push_back(*k);
+      } else if (d.empty()) {
+        return r_.Error(n["during"], KeyPath(path, "during"), "names an empty period tag");
+      } else {
+        q.during_tags.push_back(d);
       }
-      q.during.push_back(*k);
     }
     if (auto e = r_.Duration(n, path, "grace", q.grace)) return e;
     core::Millis remind{0};
@@ -86,7 +90,7 @@ class RequirementReader {
                                  core::Requirement& q) const {
     if (!n["during"].IsDefined()) {
       return r_.Error(n, KeyPath(path, "during"),
-                      "is required: the period kinds whose days need a report");
+                      "is required: the period kinds or tags whose days need a report");
     }
     std::string days = "all";
     if (auto e = r_.Text(n, path, "days", days)) return e;
@@ -95,9 +99,28 @@ class RequirementReader {
       return r_.Error(n["days"], KeyPath(path, "days"), "must be all, working_days or rest_days");
     }
     q.days = *filter;
+    if (auto e = Deadlines(n, path, q)) return e;
+    return Recurrence(n, path, q);
+  }
+
+  // `deadlines: [10:00, 16:00]`, or `due_time: "08:00"` for a single one.
+  std::optional<LoadError> Deadlines(const YAML::Node& n, const std::string& path,
+                                     core::Requirement& q) const {
+    if (n["due_time"].IsDefined()) {
+      if (n["deadlines"].IsDefined()) {
+        return r_.Error(n["due_time"], KeyPath(path, "due_time"),
+                        "give either due_time or deadlines, not both");
+      }
+      core::TimeOfDay t{0};
+      if (auto e = r_.Time(n, path, "due_time", t, true)) return e;
+      q.deadlines.push_back(t);
+      return std::nullopt;
+    }
     std::vector<std::string> deadlines;
     if (auto e = r_.TextList(n, path, "deadlines", deadlines)) return e;
-    if (deadlines.empty()) return r_.Error(n, KeyPath(path, "deadlines"), "is required");
+    if (deadlines.empty()) {
+      return r_.Error(n, KeyPath(path, "deadlines"), "is required (or due_time)");
+    }
     for (const std::string& text : deadlines) {
       auto t = core::ParseTimeOfDay(text);
       if (!t) {
@@ -106,6 +129,37 @@ class RequirementReader {
       }
       q.deadlines.push_back(*t);
     }
+    return std::nullopt;
+  }
+
+  // `recurrence` (an RRULE), `shift` and `due_day_offset`, each checked on its own line.
+  std::optional<LoadError> Recurrence(const YAML::Node& n, const std::string& path,
+                                      core::Requirement& q) const {
+    if (auto e = r_.Text(n, path, "recurrence", q.recurrence)) return e;
+    if (n["recurrence"].IsDefined()) {
+      if (auto problem = core::CheckRecurrence(q.recurrence)) {
+        return r_.Error(n["recurrence"], KeyPath(path, "recurrence"), *problem);
+      }
+    }
+    std::string shift = "none";
+    if (auto e = r_.Text(n, path, "shift", shift)) return e;
+    auto parsed = core::ParseDayShift(shift);
+    if (!parsed) {
+      return r_.Error(n["shift"], KeyPath(path, "shift"),
+                      "must be none, previous_working_day or next_working_day");
+    }
+    q.shift = *parsed;
+    if (q.shift != core::DayShift::kNone && q.recurrence.empty()) {
+      return r_.Error(n["shift"], KeyPath(path, "shift"), "needs a recurrence (the days it moves)");
+    }
+    unsigned offset = 0;
+    if (auto e = r_.Number(n, path, "due_day_offset", offset)) return e;
+    if (offset > static_cast<unsigned>(core::kMaxDueDayOffset)) {
+      return r_.Error(
+          n["due_day_offset"], KeyPath(path, "due_day_offset"),
+          "must be 0.." + std::to_string(core::kMaxDueDayOffset) + " (days after the covered day)");
+    }
+    q.due_day_offset = static_cast<int>(offset);
     return std::nullopt;
   }
 

@@ -47,8 +47,11 @@ std::vector<std::string> ActivePeriodKinds(const OrgTree& tree,
     for (const Period& p : cal.periods) {
       if (!InScope(tree, school_id, p.scope_unit_id)) continue;
       if (date::sys_days{p.first} > today || date::sys_days{p.last} < today) continue;
-      std::string name(PeriodKindName(p.kind));
-      if (std::find(kinds.begin(), kinds.end(), name) == kinds.end()) kinds.push_back(name);
+      std::vector<std::string> names{std::string(PeriodKindName(p.kind))};
+      names.insert(names.end(), p.tags.begin(), p.tags.end());
+      for (std::string& name : names) {
+        if (std::find(kinds.begin(), kinds.end(), name) == kinds.end()) kinds.push_back(name);
+      }
     }
   }
   return kinds;

@@ -31,9 +31,10 @@ std::optional<Instant> EscalationWakeup(const Alert& alert);
 // True when storing `report` opens an alert (an incident report does).
 bool ReportOpensAlert(const Report& report);
 
-// Calendar period kinds ("public_holiday", "major_event", ...) covering the school's
-// local date at `now` in `zone`, each once, in calendar order. Empty when the school is
-// not in `tree`.
+// Calendar period kinds ("public_holiday", "major_event", ...) and period tags ("汛期",
+// "考试") covering the school's local date at `now` in `zone`, each once, in calendar
+// order (a period's kind, then its tags): what policies' `periods` conditions match.
+// Empty when the school is not in `tree`.
 std::vector<std::string> ActivePeriodKinds(const OrgTree& tree,
                                            const std::vector<Calendar>& calendars,
                                            const date::time_zone& zone,

@@ -6,7 +6,8 @@ namespace pingan::core {
 namespace {
 
 constexpr PeriodKind kAllKinds[] = {PeriodKind::kPublicHoliday, PeriodKind::kMajorEvent,
-                                    PeriodKind::kSchoolTerm, PeriodKind::kVacation};
+                                    PeriodKind::kSchoolTerm, PeriodKind::kVacation,
+                                    PeriodKind::kOther};
 
 bool Covers(const Period& p, date::sys_days day) {
   return date::sys_days{p.first} <= day && day <= date::sys_days{p.last};
@@ -24,6 +25,8 @@ std::string_view PeriodKindName(PeriodKind kind) {
       return "school_term";
     case PeriodKind::kVacation:
       return "vacation";
+    case PeriodKind::kOther:
+      return "other";
   }
   return "unknown";
 }
@@ -61,10 +64,19 @@ bool DayCalendar::IsWorkingDay(date::sys_days day) const {
   return !InPeriod(day, PeriodKind::kPublicHoliday);
 }
 
-std::vector<date::sys_days> DayCalendar::DaysIn(const std::vector<PeriodKind>& kinds) const {
+bool PeriodMatches(const Period& p, const std::vector<PeriodKind>& kinds,
+                   const std::vector<std::string>& tags) {
+  if (std::find(kinds.begin(), kinds.end(), p.kind) != kinds.end()) return true;
+  return std::any_of(p.tags.begin(), p.tags.end(), [&](const std::string& t) {
+    return std::find(tags.begin(), tags.end(), t) != tags.end();
+  });
+}
+
+std::vector<date::sys_days> DayCalendar::DaysIn(const std::vector<PeriodKind>& kinds,
+                                                const std::vector<std::string>& tags) const {
   std::vector<date::sys_days> days;
   for (const Period* p : periods_) {
-    if (std::find(kinds.begin(), kinds.end(), p->kind) == kinds.end()) continue;
+    if (!PeriodMatches(*p, kinds, tags)) continue;
     for (date::sys_days d{p->first}; d <= date::sys_days{p->last}; d += date::days{1}) {
       if (p->kind == PeriodKind::kPublicHoliday && IsAdjustedWorkingDay(d)) continue;
       days.push_back(d);

@@ -16,7 +16,9 @@
 
 namespace pingan::core {
 
-enum class PeriodKind { kPublicHoliday, kMajorEvent, kSchoolTerm, kVacation };
+// kOther: a period known only by its tags (an exam period, a flood season): it is none
+// of the four built-in kinds, so no requirement or policy naming a kind picks it up.
+enum class PeriodKind { kPublicHoliday, kMajorEvent, kSchoolTerm, kVacation, kOther };
 
 std::string_view PeriodKindName(PeriodKind kind);  // "public_holiday", "major_event", ...
 std::optional<PeriodKind> ParsePeriodKind(std::string_view name);
@@ -30,7 +32,15 @@ struct Period {
   // Unit whose subtree the period applies to; empty = the calendar's scope.
   std::string scope_unit_id;
   std::string source;  // where it was defined ("calendars.yaml:12"); echoed in errors
+  // Free tags ("汛期", "考试", "国庆安保") that requirements' `during` and escalation
+  // policies' `periods` can name as well as the kind; distinct, none a kind name. Last,
+  // so that aggregate initialisations without tags stay valid.
+  std::vector<std::string> tags;
 };
+
+// True when `p` is of one of `kinds` or carries one of `tags`.
+bool PeriodMatches(const Period& p, const std::vector<PeriodKind>& kinds,
+                   const std::vector<std::string>& tags);
 
 // 调休: a day that is a working day although it would not be one (typically a weekend
 // day before or after a public holiday). It is removed from every public-holiday period
@@ -71,9 +81,10 @@ class DayCalendar {
   bool InPeriod(date::sys_days day, PeriodKind kind) const;
   // Monday..Friday that is no public holiday, or an adjusted working day.
   bool IsWorkingDay(date::sys_days day) const;
-  // Every day covered by a period of one of `kinds` (after removing adjusted working
-  // days from public holidays), ascending, without repeats.
-  std::vector<date::sys_days> DaysIn(const std::vector<PeriodKind>& kinds) const;
+  // Every day covered by a period of one of `kinds` or carrying one of `tags` (after
+  // removing adjusted working days from public holidays), ascending, without repeats.
+  std::vector<date::sys_days> DaysIn(const std::vector<PeriodKind>& kinds,
+                                     const std::vector<std::string>& tags = {}) const;
 
  private:
   std::vector<const Period*> periods_;

@@ -2,12 +2,23 @@
 
 #include <algorithm>
 
+#include "daemon/core/recurrence.h"
+
 namespace pingan::core {
 namespace {
 
 std::optional<std::string> ValidateDaily(const Requirement& r) {
-  if (r.during.empty()) {
-    return "a daily requirement needs 'during': the period kinds whose days need a report";
+  if (r.during.empty() && r.during_tags.empty()) {
+    return "a daily requirement needs 'during': the period kinds or tags whose days need a "
+           "report";
+  }
+  if (r.due_day_offset < 0 || r.due_day_offset > kMaxDueDayOffset) {
+    return "due_day_offset must be 0.." + std::to_string(kMaxDueDayOffset);
+  }
+  if (!r.recurrence.empty()) {
+    if (auto problem = CheckRecurrence(r.recurrence)) return "recurrence " + *problem;
+  } else if (r.shift != DayShift::kNone) {
+    return "shift needs a recurrence (the days it moves)";
   }
   if (r.deadlines.empty()) return "a daily requirement needs at least one deadline time";
   if (r.deadlines.size() > kMaxDeadlinesPerDay) return "too many deadlines per day";
@@ -68,6 +79,25 @@ std::optional<DayFilter> ParseDayFilter(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view DayShiftName(DayShift s) {
+  switch (s) {
+    case DayShift::kNone:
+      return "none";
+    case DayShift::kPreviousWorkingDay:
+      return "previous_working_day";
+    case DayShift::kNextWorkingDay:
+      return "next_working_day";
+  }
+  return "unknown";
+}
+
+std::optional<DayShift> ParseDayShift(std::string_view name) {
+  for (auto s : {DayShift::kNone, DayShift::kPreviousWorkingDay, DayShift::kNextWorkingDay}) {
+    if (DayShiftName(s) == name) return s;
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> ValidateRequirement(const Requirement& r) {
   if (r.id.empty()) return "a requirement has an empty id";
   if (r.disabled) return std::nullopt;
@@ -93,7 +123,8 @@ std::optional<std::string> ValidateRequirement(const Requirement& r) {
 std::string ReportLabel(const std::vector<Requirement>& requirements, std::string_view id) {
   for (const Requirement& r : requirements) {
     if (r.id != id || r.disabled) continue;
-    return r.kind == RequirementKind::kDailyAllClear ? std::string() : r.name;
+    const bool every_day = r.kind == RequirementKind::kDailyAllClear && r.recurrence.empty();
+    return every_day ? std::string() : r.name;
   }
   return {};
 }

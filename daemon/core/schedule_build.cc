@@ -2,9 +2,12 @@
 // zones (through shared "contexts"), grouping and window precomputation.
 #include <algorithm>
 #include <map>
+#include <set>
 #include <unordered_map>
 
+#include "daemon/core/due_days.h"
 #include "daemon/core/local_time.h"
+#include "daemon/core/recurrence.h"
 #include "daemon/core/schedule.h"
 
 namespace pingan::core {
@@ -87,6 +90,10 @@ class ScheduleBuilder {
     if (!c.scope_unit_id.empty() && !tree_.IsInSubtree(scope, c.scope_unit_id)) {
       return ScheduleError{subject, p.source, "scope lies outside the calendar's scope"};
     }
+    for (const std::string& tag : p.tags) tags_.insert(tag);
+    const date::sys_days first{p.first}, last{p.last};
+    if (periods_.empty() || first < span_first_) span_first_ = first;
+    if (periods_.empty() || last > span_last_) span_last_ = last;
     At(scope).periods.push_back(static_cast<uint32_t>(periods_.size()));
     periods_.push_back(&p);
     return std::nullopt;
@@ -132,6 +139,13 @@ class ScheduleBuilder {
       const std::string subject = "requirement '" + r.id + "'";
       if (auto problem = ValidateRequirement(r)) return ScheduleError{subject, r.source, *problem};
       if (auto e = CheckScope(r.scope_unit_id, subject, r.source)) return e;
+      for (const std::string& tag : r.during_tags) {
+        if (!tags_.contains(tag)) {
+          return ScheduleError{subject, r.source,
+                               "during: '" + tag + "' is neither a period kind nor the tag of " +
+                                   "any calendar period"};
+        }
+      }
       if (!seen.emplace(std::pair{r.id, r.scope_unit_id}, true).second) {
         return ScheduleError{subject, r.source, "defined twice for the same scope"};
       }
@@ -230,12 +244,24 @@ class ScheduleBuilder {
               [](const auto& a, const auto& b) { return a.id < b.id; });
   }
 
-  std::vector<date::sys_days> QualifyingDays(const Requirement& r, const DayCalendar& cal) const {
-    std::vector<date::sys_days> days = cal.DaysIn(r.during);
-    if (r.days == DayFilter::kAllDays) return days;
-    const bool want_working = r.days == DayFilter::kWorkingDays;
-    std::erase_if(days, [&](date::sys_days d) { return cal.IsWorkingDay(d) != want_working; });
-    return days;
+  // The days of requirement `r`'s recurrence over every period's span (and the reach of
+  // a shift), expanded once per requirement.
+  const std::vector<date::sys_days>& RuleDays(uint32_t r) {
+    auto [it, added] = rule_days_.try_emplace(r);
+    const Requirement& req = s_.requirements_[r];
+    if (added && !req.recurrence.empty() && !periods_.empty()) {
+      const date::sys_days start =
+          req.active_from ? date::sys_days{*req.active_from} : kRecurrenceEpoch;
+      const date::days reach{kMaxShiftDays};
+      it->second = RecurrenceDays(req.recurrence, start, span_first_ - reach, span_last_ + reach);
+    }
+    return it->second;
+  }
+
+  std::vector<date::sys_days> QualifyingDays(uint32_t r, const DayCalendar& cal) {
+    const Requirement& req = s_.requirements_[r];
+    if (req.kind == RequirementKind::kDailyAllClear) return DueDays(req, cal, RuleDays(r));
+    return cal.DaysIn(req.during, req.during_tags);
   }
 
   void MakeGroups(uint32_t ctx) {
@@ -258,9 +284,10 @@ class ScheduleBuilder {
       if (r < 0) continue;
       const Requirement& req = s_.requirements_[static_cast<size_t>(r)];
       if (req.kind == RequirementKind::kIncident) continue;
-      const bool on_demand = req.kind == RequirementKind::kMonthlySummary && req.during.empty();
+      const bool on_demand = req.kind == RequirementKind::kMonthlySummary && req.during.empty() &&
+                             req.during_tags.empty();
       GroupKey key{static_cast<uint32_t>(r), zone_name, {}};
-      if (!on_demand) key.days = QualifyingDays(req, cal);
+      if (!on_demand) key.days = QualifyingDays(static_cast<uint32_t>(r), cal);
       auto [it, added] =
           group_of_.emplace(std::move(key), static_cast<uint32_t>(s_.groups_.size()));
       if (added) {
@@ -337,6 +364,9 @@ class ScheduleBuilder {
   std::vector<Calendar> calendars_;
   Schedule s_;
   std::vector<const Period*> periods_;
+  std::set<std::string, std::less<>> tags_;    // every period tag of every calendar
+  date::sys_days span_first_{}, span_last_{};  // the first and last day of any period
+  std::unordered_map<uint32_t, std::vector<date::sys_days>> rule_days_;
   std::vector<date::sys_days> workdays_;
   std::vector<int32_t> slot_;  // requirement index -> slot
   size_t slot_count_ = 0;      // distinct requirement ids

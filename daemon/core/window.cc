@@ -48,6 +48,7 @@ std::vector<Window> MakeDailyWindows(const Requirement& r, const date::time_zone
   const date::year_month_day ymd{day};
   const std::string date_text = FormatDate(ymd);
   Instant opens = StartOfLocalDay(zone, local);
+  const date::local_days due_day = local + date::days{r.due_day_offset};
   for (TimeOfDay t : r.deadlines) {
     Window w;
     w.requirement_id = r.id;
@@ -55,7 +56,7 @@ std::vector<Window> MakeDailyWindows(const Requirement& r, const date::time_zone
     w.kind = ReportKind::kAllClear;
     w.covers_first = w.covers_last = ymd;
     w.opens_at = opens;
-    SetInstants(r, LocalToInstant(zone, local, t), w);
+    SetInstants(r, LocalToInstant(zone, due_day, t), w);
     w.time_zone = zone.name();
     opens = w.deadline;  // the next deadline of the day opens when this one passes
     out.push_back(std::move(w));

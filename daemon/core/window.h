@@ -65,7 +65,8 @@ struct DueWindow {
 };
 
 // The windows of daily requirement `r` for local day `day` in `zone` (one per deadline
-// time, in order); empty when the day lies outside r's active range.
+// time, in order, due `r.due_day_offset` days after `day`); empty when the day lies
+// outside r's active range.
 std::vector<Window> MakeDailyWindows(const Requirement& r, const date::time_zone& zone,
                                      date::sys_days day);
 // The monthly window of `r` covering month `covered` in `zone`; nullopt outside r's

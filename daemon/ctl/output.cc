@@ -163,14 +163,15 @@ void PrintCalendars(std::ostream& out, const json& r) {
   for (const json& cal : r.value("calendars", json::array())) {
     out << "\ncalendar " << Cell(cal["name"]) << " (" << Cell(cal["time_zone"]) << ")"
         << (Cell(cal["scope"]).empty() ? "" : " for " + Cell(cal["scope"])) << "\n";
-    PrintTable(out, cal["periods"], {"name", "kind", "first", "last", "scope"});
+    PrintTable(out, cal["periods"], {"name", "kind", "tags", "first", "last", "scope"});
     if (!cal.value("adjusted_working_days", json::array()).empty()) {
       PrintObject(out, json{{"adjusted working days (调休)", cal["adjusted_working_days"]}});
     }
   }
   out << "\nrequirements\n";
   PrintTable(out, r.value("requirements", json::array()),
-             {"id", "name", "kind", "scope", "grace", "disabled"});
+             {"id", "name", "kind", "scope", "during", "recurrence", "shift", "deadlines",
+              "due_day_offset", "grace", "disabled"});
 }
 
 // Exemptions as a table: scope and requirements flattened to text.

@@ -4,6 +4,7 @@
 
 #include "daemon/core/local_time.h"
 #include "daemon/jobs/deadline_sweep.h"
+#include "daemon/services/calendar_view.h"
 #include "daemon/services/query_support.h"
 #include "daemon/store/alert_repository.h"
 #include "daemon/store/database.h"
@@ -132,6 +133,7 @@ json CalendarShow(const ControlContext& c, const json& args) {
       if (!Concerns(*b, unit, p.scope_unit_id)) continue;
       periods.push_back({{"name", p.name},
                          {"kind", core::PeriodKindName(p.kind)},
+                         {"tags", p.tags},
                          {"first", core::FormatDate(p.first)},
                          {"last", core::FormatDate(p.last)},
                          {"scope", p.scope_unit_id}});
@@ -147,13 +149,7 @@ json CalendarShow(const ControlContext& c, const json& args) {
   json requirements = json::array();
   for (const core::Requirement& r : b->requirements) {
     if (!Concerns(*b, unit, r.scope_unit_id)) continue;
-    requirements.push_back({{"id", r.id},
-                            {"name", r.name},
-                            {"kind", core::RequirementKindName(r.kind)},
-                            {"scope", r.scope_unit_id},
-                            {"disabled", r.disabled},
-                            {"grace", core::FormatDuration(r.grace)},
-                            {"raise_late_alert", r.raise_late_alert}});
+    requirements.push_back(RequirementJson(r));
   }
   return json{
       {"time_zone", b->time_zone}, {"calendars", calendars}, {"requirements", requirements}};

@@ -193,9 +193,28 @@ TEST(ExampleFilesTest, LoadAndBuildASchedule) {
   const auto feb = s.WindowFor("gd-sz-ft-003", core::ReportKind::kMonthlySummary, 2027_y / 2 / 3);
   ASSERT_TRUE(feb);
   EXPECT_EQ(feb->deadline, Utc(2027_y / 2 / 28, 9));
+  // The recurring requirements (weekly-report ... exam-days) mean what their comments say.
+  auto due = [&](const char* id, date::year_month_day day) -> std::optional<core::Window> {
+    for (auto& w : s.WindowsOn("gd-sz-ft-001", day)) {
+      if (w.requirement_id == id) return w;
+    }
+    return std::nullopt;
+  };
+  EXPECT_TRUE(due("weekly-report", 2026_y / 10 / 9)) << "a Friday in term";
+  EXPECT_FALSE(due("weekly-report", 2026_y / 10 / 2)) << "a Friday in National Day";
+  EXPECT_FALSE(due("weekly-report", 2026_y / 10 / 8)) << "a Thursday";
+  EXPECT_TRUE(due("month-end-check", 2026_y / 10 / 30)) << "October 31st is a Saturday";
+  EXPECT_FALSE(due("month-end-check", 2026_y / 10 / 31));
+  EXPECT_TRUE(due("pre-holiday-check", 2026_y / 9 / 30));
+  EXPECT_TRUE(due("quarterly-check", 2026_y / 12 / 31));
+  const auto night = due("flood-night", 2026_y / 6 / 1);
+  ASSERT_TRUE(night);
+  EXPECT_EQ(night->deadline, Utc(2026_y / 6 / 2, 0)) << "08:00 the next morning";
+  EXPECT_FALSE(due("flood-night", 2026_y / 10 / 1)) << "after the flood season";
+  EXPECT_TRUE(due("exam-days", 2027_y / 1 / 12));
   // The paused kindergarten owes nothing.
-  const auto due = s.GraceEndsBetween(Utc(2026_y / 10 / 3, 0), Utc(2026_y / 10 / 3, 10));
-  for (const auto& d : due) {
+  const auto owed = s.GraceEndsBetween(Utc(2026_y / 10 / 3, 0), Utc(2026_y / 10 / 3, 10));
+  for (const auto& d : owed) {
     for (const core::Unit* u : d.schools) EXPECT_FALSE(u->paused) << u->id;
   }
 }

@@ -1,5 +1,8 @@
 #include "daemon/config/escalation_config.h"
 
+#include "daemon/config/calendar_loader.h"
+#include "daemon/config/policy_periods.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -60,7 +63,12 @@ TEST(EscalationConfig, TheExampleLoadsAgainstTheExampleOrganisation) {
   EXPECT_EQ(settings.policies.policies[0].severities,
             (std::vector<core::Severity>{core::Severity::kI, core::Severity::kII}));
   EXPECT_EQ(settings.policies.policies[1].period_kinds,
-            (std::vector<std::string>{"public_holiday", "major_event"}));
+            (std::vector<std::string>{"public_holiday", "major_event", "汛期"}));
+  auto calendars = LoadCalendarConfigYaml((kExamples / "calendars.example.yaml").string());
+  ASSERT_TRUE(std::holds_alternative<CalendarConfig>(calendars));
+  EXPECT_EQ(CheckPolicyPeriods(settings, &std::get<CalendarConfig>(calendars).calendars),
+            std::nullopt)
+      << "汛期 is a tag of the example calendars";
   EXPECT_EQ(settings.policies.policies[1].ack_timeout, 2h);
   ASSERT_TRUE(settings.smtp.has_value());
   EXPECT_EQ(settings.smtp->password, "smtp-secret") << "read from the environment";

@@ -74,10 +74,22 @@ TEST(ActivePeriodKinds, NamesThePeriodsCoveringTheSchoolsLocalDate) {
       OrgTree::Build({Unit{"s1", "一小", UnitKind::kSchool, "", "", {}, false, ""}}));
   Calendar cal;
   cal.name = "c";
-  cal.periods = {Period{"", "国庆", PeriodKind::kPublicHoliday, date::year{2026} / 10 / 1,
-                        date::year{2026} / 10 / 7, "", ""},
-                 Period{"", "活动", PeriodKind::kMajorEvent, date::year{2026} / 10 / 8,
-                        date::year{2026} / 10 / 8, "", ""}};
+  cal.periods = {Period{"",
+                        "国庆",
+                        PeriodKind::kPublicHoliday,
+                        date::year{2026} / 10 / 1,
+                        date::year{2026} / 10 / 7,
+                        "",
+                        "",
+                        {}},
+                 Period{"",
+                        "活动",
+                        PeriodKind::kMajorEvent,
+                        date::year{2026} / 10 / 8,
+                        date::year{2026} / 10 / 8,
+                        "",
+                        "",
+                        {}}};
   const date::time_zone* tz = FindTimeZone("Asia/Shanghai");
   ASSERT_NE(tz, nullptr);
   EXPECT_EQ(ActivePeriodKinds(tree, {cal}, *tz, "s1", At(7, 15, 59)),

@@ -6,6 +6,7 @@ import {
   api, el, query, section, t, time, fullTime, label, table, can, actionForm, textInput, textArea,
 } from '/static/lib.js';
 import { shiftLine } from '/static/contacts.js';
+import { describeDays, describeDue } from '/static/recurrence.js';
 
 function deadlines(rows) {
   return el('div', { id: 'next-deadlines' }, table([
@@ -27,6 +28,7 @@ function periods(calendars) {
   return table([
     { title: t('period'), key: 'name' },
     { title: t('kind'), cell: (p) => label('p_', p.kind) },
+    { title: t('tags'), cell: (p) => (p.tags || []).join('、') },
     { title: t('from'), key: 'first' },
     { title: t('to'), key: 'last' },
     { title: t('scope'), cell: (p) => p.scope || t('whole_org') },
@@ -44,6 +46,9 @@ function requirements(list) {
   return table([
     { title: t('requirement'), key: 'name' },
     { title: t('kind'), cell: (r) => label('rk_', r.kind) },
+    { title: t('days_due'), cell: (r) => r.kind === 'incident' || r.disabled ? '' :
+      describeDays(r) },
+    { title: t('due'), cell: (r) => r.kind === 'incident' || r.disabled ? '' : describeDue(r) },
     { title: t('grace'), key: 'grace' },
     { title: t('scope'), cell: (r) => r.scope || t('whole_org') },
     { title: t('late_alert'), cell: (r) => r.raise_late_alert ? t('yes') : '' },
