@@ -5,6 +5,7 @@
 #include "daemon/core/local_time.h"
 #include "daemon/jobs/deadline_sweep.h"
 #include "daemon/services/query_support.h"
+#include "daemon/services/requirement_routing.h"
 #include "daemon/store/alert_repository.h"
 #include "daemon/store/database.h"
 #include "daemon/store/ledger_repository.h"
@@ -145,15 +146,18 @@ json CalendarShow(const ControlContext& c, const json& args) {
                          {"adjusted_working_days", working}});
   }
   json requirements = json::array();
+  const config::SharedEscalation escalation = c.escalation.Get();
   for (const core::Requirement& r : b->requirements) {
     if (!Concerns(*b, unit, r.scope_unit_id)) continue;
-    requirements.push_back({{"id", r.id},
-                            {"name", r.name},
-                            {"kind", core::RequirementKindName(r.kind)},
-                            {"scope", r.scope_unit_id},
-                            {"disabled", r.disabled},
-                            {"grace", core::FormatDuration(r.grace)},
-                            {"raise_late_alert", r.raise_late_alert}});
+    json item{{"id", r.id},
+              {"name", r.name},
+              {"kind", core::RequirementKindName(r.kind)},
+              {"scope", r.scope_unit_id},
+              {"disabled", r.disabled},
+              {"grace", core::FormatDuration(r.grace)},
+              {"raise_late_alert", r.raise_late_alert}};
+    item.update(RequirementRouting(r, escalation.get()));
+    requirements.push_back(std::move(item));
   }
   return json{
       {"time_zone", b->time_zone}, {"calendars", calendars}, {"requirements", requirements}};
