@@ -210,8 +210,7 @@ void Daemon::StartSchedule() {
   }
   sweeper_ = std::make_unique<jobs::DeadlineSweeper>(
       io_, *writer_, sweep_clock_ ? *sweep_clock_ : clock_, schedules_, options_.sweep_tick,
-      escalation_ ? escalation_->settings.reminder_channels : core::kDefaultReminderChannels,
-      [this](const jobs::SweepOutcome& o) {
+      escalation_, [this](const jobs::SweepOutcome& o) {
         if (health_) health_->SweepCompleted(o);
         metrics_->ObserveSweep(o.seconds);
         metrics_->AlertsOpened("missing", static_cast<size_t>(o.missing));
@@ -240,7 +239,8 @@ void Daemon::LoadEscalation() {
   }
   const config::SharedSchedule bundle = schedules_.Get();
   auto prepared = config::LoadEscalationFor(config_, bundle ? &bundle->tree : nullptr,
-                                            bundle ? &bundle->calendars : nullptr);
+                                            bundle ? &bundle->calendars : nullptr,
+                                            bundle ? &bundle->requirements : nullptr);
   if (auto* err = std::get_if<config::LoadError>(&prepared))
     throw std::runtime_error(err->ToString());
   const config::SharedEscalation setup = std::get<config::SharedEscalation>(std::move(prepared));
@@ -290,8 +290,8 @@ void Daemon::StartControl() {
       if (outbox_worker_) outbox_worker_->Poke();
     });
   };
-  services::ControlContext context{clock_, options_.drill, schedules_,
-                                   reads_, ingest_stats,   on_clock_moved};
+  services::ControlContext context{clock_,       options_.drill, schedules_, reads_,
+                                   ingest_stats, on_clock_moved, escalation_};
   services::RegisterControlHandlers(*control_, context);
   alert_service_ = std::make_unique<services::AlertService>(
       services::AlertCommandContext{clock_, reads_, *writer_, schedules_, escalation_});

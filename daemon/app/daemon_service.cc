@@ -137,7 +137,8 @@ std::string Daemon::ReloadConfiguration() {
   config::SharedEscalation escalation = escalation_.Get();
   if (!config_.escalation_file.empty()) {
     auto prepared = config::LoadEscalationFor(config_, schedule ? &schedule->tree : nullptr,
-                                              schedule ? &schedule->calendars : nullptr);
+                                              schedule ? &schedule->calendars : nullptr,
+                                              schedule ? &schedule->requirements : nullptr);
     if (auto* err = std::get_if<config::LoadError>(&prepared)) {
       spdlog::error("reload: escalation not reloaded, the previous stays: {}", err->ToString());
       said.push_back("escalation kept: " + err->ToString());

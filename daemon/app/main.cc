@@ -55,8 +55,13 @@ std::optional<pingan::core::Instant> ParseInstant(const std::string& text) {
 std::optional<std::string> CheckEscalation(const DaemonConfig& config,
                                            const pingan::config::SharedSchedule& schedule) {
   auto prepared = pingan::config::LoadEscalationFor(config, schedule ? &schedule->tree : nullptr,
-                                                    schedule ? &schedule->calendars : nullptr);
+                                                    schedule ? &schedule->calendars : nullptr,
+                                                    schedule ? &schedule->requirements : nullptr);
   if (auto* err = std::get_if<pingan::config::LoadError>(&prepared)) return err->ToString();
+  // Deprecated keys and unconfigured channels: the configuration works, but say so.
+  if (const auto& setup = std::get<pingan::config::SharedEscalation>(prepared)) {
+    for (const std::string& w : setup->warnings) std::cerr << "pingand: warning: " << w << "\n";
+  }
   return std::nullopt;
 }
 

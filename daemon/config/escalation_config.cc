@@ -1,145 +1,16 @@
 #include "daemon/config/escalation_config.h"
 
+#include <algorithm>
+#include <cstdlib>
+
 #include "daemon/config/escalation_yaml.h"
 #include "daemon/config/org_loader.h"
 #include "daemon/config/policy_periods.h"
-#include "daemon/core/calendar.h"
 
 namespace pingan::config {
 namespace {
 
 using escalation_yaml::Reader;
-
-// "school", "parent", a unit kind (nearest such ancestor) or "unit:<id>".
-std::optional<core::UnitRef> ParseUnitRef(const std::string& text) {
-  if (text.empty() || text == "school") return core::UnitRef::School();
-  if (text == "parent") return core::UnitRef::Parent();
-  if (text.starts_with("unit:") && text.size() > 5) return core::UnitRef::Fixed(text.substr(5));
-  if (auto kind = ParseUnitKindText(text)) return core::UnitRef::Ancestor(*kind);
-  return std::nullopt;
-}
-
-std::optional<LoadError> ReadUnitRef(const Reader& r, const YAML::Node& n, const std::string& path,
-                                     const char* key, core::UnitRef& out) {
-  std::string text = "school";
-  if (auto e = r.Text(n, path, key, text)) return e;
-  auto ref = ParseUnitRef(text);
-  if (!ref) {
-    return r.Error(n[key], KeyPath(path, key),
-                   "must be school, parent, a unit kind (township, district, city, province) or "
-                   "unit:<id>");
-  }
-  out = *ref;
-  return std::nullopt;
-}
-
-std::optional<LoadError> ReadRole(const Reader& r, const YAML::Node& n, const std::string& path,
-                                  const char* key, core::ContactRole& out) {
-  std::string text;
-  if (auto e = r.Text(n, path, key, text, true)) return e;
-  auto role = core::ParseContactRole(text);
-  if (!role) {
-    return r.Error(n[key], KeyPath(path, key),
-                   "must be primary_accountable, supervising_leader or duty_contact");
-  }
-  out = *role;
-  return std::nullopt;
-}
-
-// One entry of a step's `notify:` list: exactly one of contact, on_duty, person, group.
-std::optional<LoadError> ReadTarget(const Reader& r, const YAML::Node& n, const std::string& path,
-                                    core::Target& t) {
-  if (auto e = r.Keys(n, path, {"contact", "unit", "on_duty", "person", "group"})) return e;
-  const int kinds = n["contact"].IsDefined() + n["on_duty"].IsDefined() + n["person"].IsDefined() +
-                    n["group"].IsDefined();
-  if (kinds != 1) return r.Error(n, path, "needs exactly one of contact, on_duty, person, group");
-  if (n["unit"].IsDefined() && !n["contact"].IsDefined()) {
-    return r.Error(n["unit"], KeyPath(path, "unit"), "goes with contact only");
-  }
-  if (n["contact"].IsDefined()) {
-    t.kind = core::Target::Kind::kContact;
-    if (auto e = ReadRole(r, n, path, "contact", t.role)) return e;
-    return ReadUnitRef(r, n, path, "unit", t.unit);
-  }
-  if (n["on_duty"].IsDefined()) {
-    t.kind = core::Target::Kind::kOnDuty;
-    return ReadUnitRef(r, n, path, "on_duty", t.unit);
-  }
-  if (n["person"].IsDefined()) {
-    t.kind = core::Target::Kind::kPerson;
-    return r.Person(n["person"], KeyPath(path, "person"), t.person);
-  }
-  t.kind = core::Target::Kind::kGroup;
-  return r.Text(n, path, "group", t.group, true);
-}
-
-std::optional<LoadError> ReadStep(const Reader& r, const YAML::Node& n, const std::string& path,
-                                  core::Step& step) {
-  if (auto e = r.Keys(n, path, {"wait", "notify", "channels"})) return e;
-  if (auto e = r.Duration(n, path, "wait", step.wait)) return e;
-  if (auto e = r.Channels(n, path, "channels", step.channels)) return e;
-  const YAML::Node targets = n["notify"];
-  const std::string tpath = KeyPath(path, "notify");
-  if (!targets.IsDefined() || !targets.IsSequence() || targets.size() == 0) {
-    return r.Error(targets.IsDefined() ? targets : n, tpath, "needs a list of whom to notify");
-  }
-  for (size_t i = 0; i < targets.size(); ++i) {
-    core::Target t;
-    if (auto e = ReadTarget(r, targets[i], IndexPath(tpath, i), t)) return e;
-    step.targets.push_back(std::move(t));
-  }
-  return std::nullopt;
-}
-
-std::optional<LoadError> ReadConditions(const Reader& r, const YAML::Node& n,
-                                        const std::string& path, core::Policy& p) {
-  std::vector<std::string> names;
-  if (auto e = r.TextList(n, path, "kinds", names)) return e;
-  for (const std::string& k : names) {
-    auto kind = core::ParseAlertKind(k);
-    if (!kind)
-      return r.Error(n["kinds"], KeyPath(path, "kinds"), "'" + k + "' is not an alert kind");
-    p.kinds.push_back(*kind);
-  }
-  names.clear();
-  if (auto e = r.TextList(n, path, "severities", names)) return e;
-  for (const std::string& s : names) {
-    auto grade = core::ParseSeverity(s);
-    if (!grade) return r.Error(n["severities"], KeyPath(path, "severities"), "must be I..IV");
-    p.severities.push_back(*grade);
-  }
-  // Period kinds or tags; tags are checked against the calendars (CheckPolicyPeriods).
-  if (auto e = r.TextList(n, path, "periods", p.period_kinds)) return e;
-  for (const std::string& k : p.period_kinds) {
-    if (k.empty()) return r.Error(n["periods"], KeyPath(path, "periods"), "names an empty period");
-  }
-  return std::nullopt;
-}
-
-std::optional<LoadError> ReadPolicy(const Reader& r, const YAML::Node& n, const std::string& path,
-                                    core::Policy& p) {
-  if (auto e = r.Keys(n, path,
-                      {"id", "kinds", "severities", "periods", "steps", "repeat", "repeat_interval",
-                       "ack_timeout"})) {
-    return e;
-  }
-  if (auto e = r.Text(n, path, "id", p.id, true)) return e;
-  if (auto e = ReadConditions(r, n, path, p)) return e;
-  if (auto e = r.Int(n, path, "repeat", p.repeat, 0, 100)) return e;
-  if (auto e = r.Duration(n, path, "repeat_interval", p.repeat_interval)) return e;
-  if (auto e = r.Duration(n, path, "ack_timeout", p.ack_timeout)) return e;
-  const YAML::Node steps = n["steps"];
-  const std::string spath = KeyPath(path, "steps");
-  if (!steps.IsDefined() || !steps.IsSequence() || steps.size() == 0) {
-    return r.Error(steps.IsDefined() ? steps : n, spath, "needs at least one step");
-  }
-  for (size_t i = 0; i < steps.size(); ++i) {
-    core::Step step;
-    if (auto e = ReadStep(r, steps[i], IndexPath(spath, i), step)) return e;
-    p.steps.push_back(std::move(step));
-  }
-  return std::nullopt;
-}
 
 std::optional<LoadError> ReadLeaders(const Reader& r, const YAML::Node& n, const std::string& path,
                                      core::LeaderRule& l) {
@@ -297,14 +168,7 @@ std::optional<LoadError> ReadAll(const Reader& r, const YAML::Node& root,
                        "grouping", "delivery", "runner"})) {
     return e;
   }
-  const YAML::Node policies = root["policies"];
-  if (auto e = r.Sequence(policies, "policies")) return e;
-  for (size_t i = 0; policies.IsDefined() && i < policies.size(); ++i) {
-    core::Policy p;
-    if (auto e = ReadPolicy(r, policies[i], IndexPath("policies", i), p)) return e;
-    if (!p.period_kinds.empty()) s.period_lines[p.id] = r.Line(policies[i]["periods"]);
-    s.policies.policies.push_back(std::move(p));
-  }
+  if (auto e = escalation_yaml::ReadPolicies(r, root["policies"], "policies", s)) return e;
   if (auto e = ReadGroups(r, root["groups"], "groups", s.policies)) return e;
   if (root["leaders"].IsDefined()) {
     if (auto e = ReadLeaders(r, root["leaders"], "leaders", s.policies.leaders)) return e;
@@ -334,6 +198,34 @@ std::optional<LoadError> ReadAll(const Reader& r, const YAML::Node& root,
   return std::nullopt;
 }
 
+// A problem of policy `id` at the line the policy starts on ("escalation.yaml:40").
+LoadError PolicyError(const EscalationSettings& s, const std::string& id, std::string message) {
+  LoadError e{s.source, 0, "policies",
+              (id.empty() ? "" : "policy '" + id + "': ") + std::move(message)};
+  if (const core::Policy* p = core::FindPolicy(s.policies, id); p != nullptr) {
+    const size_t colon = p->source.rfind(':');
+    if (colon != std::string::npos) e.line = std::atoi(p->source.c_str() + colon + 1);
+  }
+  return e;
+}
+
+// Every requirement a policy names must exist in the calendars file: a typo would
+// otherwise silently leave that requirement to the generic policies.
+std::optional<LoadError> CheckRequirementIds(const EscalationSettings& s,
+                                             const std::vector<core::Requirement>& requirements) {
+  for (const core::Policy& p : s.policies.policies) {
+    for (const std::string& id : p.requirements) {
+      const bool known = std::any_of(requirements.begin(), requirements.end(),
+                                     [&](const core::Requirement& q) { return q.id == id; });
+      if (!known) {
+        return PolicyError(s, p.id,
+                           "requirements: '" + id + "' is not a requirement of the calendars file");
+      }
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::variant<EscalationSettings, LoadError> ParseEscalationYaml(const std::string& text,
@@ -359,13 +251,14 @@ std::variant<EscalationSettings, LoadError> LoadEscalationFile(const std::string
   return ParseEscalationYaml(std::get<std::string>(text), path, DirectoryOf(path));
 }
 
-std::variant<SharedEscalation, LoadError> PrepareEscalation(EscalationSettings settings,
-                                                            const core::OrgTree& tree,
-                                                            const std::string& default_zone) {
+std::variant<SharedEscalation, LoadError> PrepareEscalation(
+    EscalationSettings settings, const core::OrgTree& tree, const std::string& default_zone,
+    const std::vector<core::Requirement>* requirements) {
   if (auto problem = core::ValidateEscalationConfig(settings.policies, tree)) {
-    return LoadError{
-        settings.source, 0, "policies",
-        (problem->key.empty() ? "" : "policy '" + problem->key + "': ") + problem->message};
+    return PolicyError(settings, problem->key, problem->message);
+  }
+  if (requirements != nullptr) {
+    if (auto e = CheckRequirementIds(settings, *requirements)) return *e;
   }
   auto setup = std::make_shared<EscalationSetup>();
   std::vector<RosterSource> sources = settings.roster_sources;
@@ -377,21 +270,25 @@ std::variant<SharedEscalation, LoadError> PrepareEscalation(EscalationSettings s
       return LoadError{source.file, 0, "", "merging with the other roster files: " + *problem};
     }
   }
-  setup->warnings = escalation_yaml::ChannelWarnings(settings);
+  setup->warnings = settings.warnings;
+  for (std::string& w : escalation_yaml::ChannelWarnings(settings)) {
+    setup->warnings.push_back(std::move(w));
+  }
   setup->settings = std::move(settings);
   return SharedEscalation(std::move(setup));
 }
 
 std::variant<SharedEscalation, LoadError> LoadEscalationFor(
     const DaemonConfig& config, const core::OrgTree* tree,
-    const std::vector<core::Calendar>* calendars) {
+    const std::vector<core::Calendar>* calendars,
+    const std::vector<core::Requirement>* requirements) {
   if (config.escalation_file.empty()) return SharedEscalation{};
   auto loaded = LoadEscalationFile(config.ConfigPath(config.escalation_file));
   if (auto* err = std::get_if<LoadError>(&loaded)) return *err;
   if (auto e = CheckPolicyPeriods(std::get<EscalationSettings>(loaded), calendars)) return *e;
   static const core::OrgTree kNoOrg = std::get<core::OrgTree>(core::OrgTree::Build({}));
   return PrepareEscalation(std::get<EscalationSettings>(std::move(loaded)),
-                           tree != nullptr ? *tree : kNoOrg, config.time_zone);
+                           tree != nullptr ? *tree : kNoOrg, config.time_zone, requirements);
 }
 
 }  // namespace pingan::config

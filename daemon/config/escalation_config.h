@@ -35,6 +35,7 @@
 #include "daemon/core/message_template.h"
 #include "daemon/core/org_tree.h"
 #include "daemon/core/reminders.h"
+#include "daemon/core/requirement.h"
 #include "daemon/core/roster.h"
 #include "daemon/notify/channel.h"
 #include "daemon/notify/sms_gateway_channel.h"
@@ -71,6 +72,9 @@ struct EscalationSettings {
   int batch = 1000;                            // alerts advanced per run at most
   // Line of each policy's `periods:` (by policy id), for CheckPolicyPeriods' errors.
   std::map<std::string, int, std::less<>> period_lines;
+  // Found while reading ("escalation.yaml:31: policies[0].steps[0].channels: deprecated
+  // ..."); PrepareEscalation passes them on to EscalationSetup::warnings.
+  std::vector<std::string> warnings;
 };
 
 // Settings checked against the org tree, with the imported rosters.
@@ -130,17 +134,21 @@ std::variant<EscalationSettings, LoadError> ParseEscalationYaml(const std::strin
                                                                 const std::string& file,
                                                                 const std::string& base_dir);
 
-// Validates the policies against `tree` (core::ValidateEscalationConfig) and imports
-// the roster files, whose time zones come from the tree (`default_zone` otherwise).
-std::variant<SharedEscalation, LoadError> PrepareEscalation(EscalationSettings settings,
-                                                            const core::OrgTree& tree,
-                                                            const std::string& default_zone);
+// Validates the policies against `tree` (core::ValidateEscalationConfig) and, when
+// given, the requirement ids they name against `requirements`; imports the roster
+// files, whose time zones come from the tree (`default_zone` otherwise). Errors name
+// the file and the line where the policy starts.
+std::variant<SharedEscalation, LoadError> PrepareEscalation(
+    EscalationSettings settings, const core::OrgTree& tree, const std::string& default_zone,
+    const std::vector<core::Requirement>* requirements = nullptr);
 // Reads escalation.file of `config` and prepares it against `tree` (null: no
-// organisation) and the periods of `calendars` (null: none; policies' `periods` may name
-// only kinds then), as start, --check-config and a reload do; null when no file is set.
+// organisation), the periods of `calendars` (null: none; policies' `periods` may name
+// only kinds then) and `requirements` (null: requirement ids not checked), as start,
+// --check-config and a reload do; null when no file is set.
 std::variant<SharedEscalation, LoadError> LoadEscalationFor(
     const DaemonConfig& config, const core::OrgTree* tree,
-    const std::vector<core::Calendar>* calendars = nullptr);
+    const std::vector<core::Calendar>* calendars = nullptr,
+    const std::vector<core::Requirement>* requirements = nullptr);
 
 // The channels the settings configure, behind one Dispatcher. `clock` must outlive it.
 std::shared_ptr<notify::Dispatcher> MakeDispatcher(const EscalationSettings& settings,

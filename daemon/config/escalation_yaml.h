@@ -37,6 +37,10 @@ class Reader : public YamlReader {
                                      std::vector<std::pair<std::string, std::string>>& out) const;
 };
 
+// The `policies:` list (escalation_policies.cc); deprecation warnings go to s.warnings.
+std::optional<LoadError> ReadPolicies(const Reader& r, const YAML::Node& n, const std::string& path,
+                                      EscalationSettings& s);
+
 // The `channels:` section: smtp, sms, webhooks.
 std::optional<LoadError> ReadChannels(const Reader& r, const YAML::Node& n, const std::string& path,
                                       EscalationSettings& out);

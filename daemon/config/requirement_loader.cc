@@ -1,5 +1,6 @@
 // The `requirements:` list of a calendar file (declared in calendar_loader.h).
 #include "daemon/config/calendar_loader.h"
+#include "daemon/config/channel_plan_yaml.h"
 #include "daemon/config/loader_support.h"
 #include "daemon/core/recurrence.h"
 
@@ -50,12 +51,13 @@ class RequirementReader {
         return r_.Keys(n, path,
                        {"id", "name", "kind", "scope", "disabled", "during", "days", "deadlines",
                         "due_time", "due_day_offset", "recurrence", "shift", "grace",
-                        "remind_before", "raise_late_alert", "active_from", "active_until"});
+                        "remind_before", "reminder", "raise_late_alert", "active_from",
+                        "active_until"});
       case core::RequirementKind::kMonthlySummary:
-        return r_.Keys(
-            n, path,
-            {"id", "name", "kind", "scope", "disabled", "during", "due_day", "due_time", "covers",
-             "grace", "remind_before", "raise_late_alert", "active_from", "active_until"});
+        return r_.Keys(n, path,
+                       {"id", "name", "kind", "scope", "disabled", "during", "due_day", "due_time",
+                        "covers", "grace", "remind_before", "reminder", "raise_late_alert",
+                        "active_from", "active_until"});
       case core::RequirementKind::kIncident:
         return r_.Keys(n, path, {"id", "name", "kind", "scope", "disabled"});
     }
@@ -81,6 +83,7 @@ class RequirementReader {
     core::Millis remind{0};
     if (auto e = r_.Duration(n, path, "remind_before", remind)) return e;
     if (n["remind_before"].IsDefined() && remind > core::Millis{0}) q.remind_before = remind;
+    if (auto e = Reminder(n, path, q)) return e;
     if (auto e = r_.Flag(n, path, "raise_late_alert", q.raise_late_alert)) return e;
     if (auto e = r_.Day(n, path, "active_from", q.active_from)) return e;
     return r_.Day(n, path, "active_until", q.active_until);
@@ -176,6 +179,49 @@ class RequirementReader {
       return r_.Error(n["covers"], KeyPath(path, "covers"), "must be same_month or previous_month");
     }
     q.covers_previous_month = covers == "previous_month";
+    return std::nullopt;
+  }
+
+  // `reminder: {before, to: [school_duty, ...], fallback|all_at_once: [...]}`: when,
+  // to whom and how; instead of `remind_before`.
+  std::optional<LoadError> Reminder(const YAML::Node& n, const std::string& path,
+                                    core::Requirement& q) const {
+    const YAML::Node m = n["reminder"];
+    if (!m.IsDefined()) return std::nullopt;
+    const std::string rpath = KeyPath(path, "reminder");
+    if (n["remind_before"].IsDefined()) {
+      return r_.Error(m, rpath, "goes instead of remind_before: write reminder.before");
+    }
+    if (auto e = r_.Keys(m, rpath, {"before", "to", "fallback", "all_at_once"})) return e;
+    core::Millis before{0};
+    if (!m["before"].IsDefined()) return r_.Error(m, KeyPath(rpath, "before"), "is required");
+    if (auto e = r_.Duration(m, rpath, "before", before)) return e;
+    if (before <= core::Millis{0}) {
+      return r_.Error(m["before"], KeyPath(rpath, "before"), "must be positive");
+    }
+    q.remind_before = before;
+    core::ReminderRoute route;
+    std::vector<std::string> to;
+    if (auto e = r_.TextList(m, rpath, "to", to)) return e;
+    if (m["to"].IsDefined() && to.empty()) {
+      return r_.Error(m["to"], KeyPath(rpath, "to"), "needs at least one recipient");
+    }
+    if (to.empty()) to = {"school_duty"};
+    for (const std::string& token : to) {
+      auto target = core::ParseRecipientToken(token);
+      if (!target) {
+        return r_.Error(m["to"], KeyPath(rpath, "to"),
+                        "'" + token +
+                            "' is not <unit>_<role>: unit school, parent, township, district, "
+                            "city or province; role duty, primary, leader or on_duty");
+      }
+      route.to.push_back(std::move(*target));
+    }
+    std::vector<std::string> unused;  // `channels:` is not accepted here: no deprecation
+    if (auto e = ReadChannelPlan(r_, m, rpath, route.channels, route.all_at_once, unused)) {
+      return e;
+    }
+    q.reminder_route = std::move(route);
     return std::nullopt;
   }
 

@@ -10,10 +10,6 @@ Recipient FromContact(const Contact& c) {
   return Recipient{c.name, c.phone, c.email, ""};
 }
 
-std::string UnitLabel(const Unit& u) {
-  return u.name.empty() ? u.id : u.name;
-}
-
 // Accumulates one Advance call: the alert being updated plus what to send and say.
 class Run {
  public:
@@ -37,56 +33,18 @@ class Run {
 
   // Everyone `t` names right now.
   std::vector<Recipient> Resolve(const Target& t) {
-    switch (t.kind) {
-      case Target::Kind::kPerson:
-        return {t.person};
-      case Target::Kind::kGroup: {
-        auto it = ctx_.config.groups.find(t.group);
-        if (it != ctx_.config.groups.end()) return it->second;
-        Warn("group '" + t.group + "' does not exist");
-        return {};
-      }
-      case Target::Kind::kContact:
-      case Target::Kind::kOnDuty:
-        break;
-    }
-    const Unit* unit = school_ == nullptr && t.unit.kind != UnitRef::Kind::kFixed
-                           ? nullptr
-                           : ResolveUnitRef(t.unit, *school_, ctx_.tree);
-    if (unit == nullptr) {
-      Warn(school_ == nullptr
-               ? "school '" + decision_.alert.school_id + "' is not in the org tree"
-               : "no unit matches a step target for school '" + decision_.alert.school_id + "'");
-      return {};
-    }
-    if (t.kind == Target::Kind::kOnDuty) return OnDuty(*unit);
-    return Contacts(*unit, t.role);
-  }
-
-  std::vector<Recipient> Contacts(const Unit& unit, ContactRole role) {
-    std::vector<Recipient> out;
-    for (const Contact* c : ctx_.tree.ContactsFor(unit, role)) out.push_back(FromContact(*c));
-    if (out.empty()) {
-      Warn(UnitLabel(unit) + " has no contact with role " + std::string(ContactRoleName(role)));
-    }
-    return out;
-  }
-
-  std::vector<Recipient> OnDuty(const Unit& unit) {
-    std::vector<Recipient> out = WhoIsOnDuty(ctx_.rosters, unit.id, now_);
-    if (!out.empty()) return out;
-    Warn(ctx_.rosters.contains(unit.id)
-             ? "nobody is on duty at " + UnitLabel(unit) + " (roster gap); told its duty contacts"
-             : UnitLabel(unit) + " has no duty roster; told its duty contacts");
-    return Contacts(unit, ContactRole::kDutyContact);
+    return ResolveTarget(t, decision_.alert.school_id, ctx_.tree, ctx_.config, ctx_.rosters, now_,
+                         [this](std::string text) { Warn(std::move(text)); });
   }
 
   // Queues one notification per recipient not yet told in this pass; records who was
   // told. A person reached twice (a leader also named by a later step, a duty officer
   // who is also a contact) gets one message per alert and pass, whatever reached them;
   // a lapsed acknowledgement (kReopened) is news and reaches everyone its step names.
+  // With `all_at_once` each recipient gets one notification per usable channel.
   void Notify(const std::vector<Recipient>& recipients, const std::vector<ChannelKind>& channels,
-              int step, int repetition, MessageKind message, const std::string& what) {
+              int step, int repetition, MessageKind message, const std::string& what,
+              bool all_at_once = false) {
     std::string names, already;
     for (const Recipient& r : recipients) {
       const std::string key = RecipientKey(r);
@@ -100,7 +58,14 @@ class Run {
         Warn(r.name + " has no address for this step's channels");
         continue;
       }
-      decision_.notifications.push_back(MakeNotification(r, usable, step, repetition, message));
+      if (all_at_once) {
+        for (ChannelKind k : usable) {
+          decision_.notifications.push_back(MakeNotification(r, {k}, step, repetition, message));
+          decision_.notifications.back().all_at_once = true;
+        }
+      } else {
+        decision_.notifications.push_back(MakeNotification(r, usable, step, repetition, message));
+      }
       Remember(r, usable, repetition);
       names += (names.empty() ? "" : ", ") + r.name;
     }
@@ -220,7 +185,8 @@ void FireDueSteps(Run& run, const Policy& policy, Instant now, bool reopened) {
     reopened = false;
     run.Notify(
         recipients, step.channels, pos.step, pos.repetition, message,
-        "step " + std::to_string(pos.step + 1) + ", pass " + std::to_string(pos.repetition + 1));
+        "step " + std::to_string(pos.step + 1) + ", pass " + std::to_string(pos.repetition + 1),
+        step.all_at_once);
     StepForward(run, policy, *pos.next_step_at);
   }
 }

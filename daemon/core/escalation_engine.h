@@ -55,6 +55,9 @@ struct Notification {
   std::optional<ResolveReason> resolve_reason;
   Recipient recipient;
   std::vector<ChannelKind> channels;  // fallback order; never empty
+  // From an `all_at_once` step: this is one of several notifications to the recipient,
+  // one per channel, each with that channel alone, delivered independently.
+  bool all_at_once = false;
 };
 
 struct EscalationContext {

@@ -6,6 +6,7 @@
 // kinds active for the school at that moment (e.g. "major_event").
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -18,6 +19,7 @@
 #include "daemon/core/recipient.h"
 #include "daemon/core/report.h"
 #include "daemon/core/result.h"
+#include "daemon/core/roster.h"
 
 namespace pingan::core {
 
@@ -64,15 +66,38 @@ struct Step {
   // only: later passes start `repeat_interval` after the last step).
   Millis wait{0};
   std::vector<Target> targets;
-  // Preferred channels in fallback order; each recipient gets those it has an address
-  // for.
+  // The channels, restricted per recipient to those it has an address for. By default
+  // (YAML `fallback:`) one message tried in this order: a channel that fails for good
+  // hands over to the next. With `all_at_once` (YAML `all_at_once:`) one message on
+  // every one of them at the same time (a grave incident must not wait for an SMS
+  // gateway to give up before the e-mail goes out).
   std::vector<ChannelKind> channels{ChannelKind::kSms, ChannelKind::kEmail};
+  bool all_at_once = false;
 };
+
+// Who gets a requirement's reminder before its deadline and how (a requirement's
+// `reminder:` in the calendars file); without one, the school's duty contacts over
+// escalation `channels.reminders` in fallback order, as before. `channels` empty: those
+// same default channels.
+struct ReminderRoute {
+  std::vector<Target> to;
+  std::vector<ChannelKind> channels;
+  bool all_at_once = false;
+};
+
+// "<unit>_<role>" names a reminder recipient: unit school, parent, township, district,
+// city or province (the nearest such unit above the school); role duty (duty_contact),
+// primary (primary_accountable), leader (supervising_leader) or on_duty (the roster's
+// officer on duty there). E.g. "school_duty", "district_on_duty".
+std::optional<Target> ParseRecipientToken(std::string_view token);
+// The token of a contact or on-duty target relative to the school; "" for others.
+std::string RecipientToken(const Target& t);
 
 struct Policy {
   std::string id;
   // Conditions; an empty list matches anything. Alerts without a severity (missing,
   // late) match only policies with no severity condition.
+  std::vector<std::string> requirements;  // the alert's requirement id is one of them
   std::vector<AlertKind> kinds;
   std::vector<Severity> severities;
   std::vector<std::string> period_kinds;  // at least one must be active
@@ -81,7 +106,17 @@ struct Policy {
   int repeat = 0;  // extra passes over all steps after the first
   Millis repeat_interval{std::chrono::minutes{30}};
   Millis ack_timeout{0};  // 0: an acknowledgement never lapses
+
+  std::string source;  // where it was defined ("escalation.yaml:40"); echoed in errors
 };
+
+// How specific a policy's conditions are: a requirement condition outweighs all the
+// others, then periods, then severities, then kinds (8, 4, 2, 1 summed). SelectPolicy
+// picks the most specific match; ValidateEscalationConfig refuses two policies of equal
+// specificity that could match the same alert (same-kind conditions that share a value;
+// policies whose period lists share no kind may both match on a day when periods of
+// both are active: then the earlier one in the file wins).
+int PolicySpecificity(const Policy& policy);
 
 // Incidents of severity I-II or flagged for leaders go at once to the leaders of every
 // unit from `lowest_unit_kind` (district) up to the root, whatever policy applies.
@@ -94,7 +129,7 @@ struct LeaderRule {
 };
 
 struct EscalationConfig {
-  std::vector<Policy> policies;  // tried in order; the first match wins
+  std::vector<Policy> policies;  // the most specific match wins (PolicySpecificity)
   std::map<std::string, std::vector<Recipient>, std::less<>> groups;
   LeaderRule leaders;
 };
@@ -103,15 +138,17 @@ struct EscalationConfig {
 using PolicyConfigError = Error;
 
 // Checks ids are unique and non-empty, every policy has steps with targets and
-// channels, waits and counts are not negative, groups and fixed units exist.
+// channels, waits and counts are not negative, groups and fixed units exist, and no two
+// policies are ambiguous (see PolicySpecificity). `key` of the error: the policy's id.
 std::optional<PolicyConfigError> ValidateEscalationConfig(const EscalationConfig& config,
                                                           const OrgTree& tree);
 
 bool PolicyMatches(const Policy& policy, const Alert& alert,
                    const std::vector<std::string>& active_period_kinds);
 
-// The first policy matching the alert, or nullptr (the alert then stays on the console
-// without notifications; app/ should configure a catch-all last policy).
+// The most specific policy matching the alert (the earliest of equally specific ones),
+// or nullptr (the alert then stays on the console without notifications; app/ should
+// configure a catch-all policy).
 const Policy* SelectPolicy(const EscalationConfig& config, const Alert& alert,
                            const std::vector<std::string>& active_period_kinds);
 const Policy* FindPolicy(const EscalationConfig& config, std::string_view id);
@@ -120,5 +157,14 @@ bool LeaderRuleApplies(const LeaderRule& rule, const Alert& alert);
 
 // The unit `ref` names for a school, or nullptr when there is none (no such ancestor).
 const Unit* ResolveUnitRef(const UnitRef& ref, const Unit& school, const OrgTree& tree);
+
+// Everyone `t` names for school `school_id` at `now`: contacts of a role,
+// the roster's officers on duty (the unit's duty contacts when the roster has a gap),
+// a person or a group of `config`. Problems (no such unit, nobody with the role, a
+// roster gap) are passed to `warn` as text for people.
+std::vector<Recipient> ResolveTarget(const Target& t, std::string_view school_id,
+                                     const OrgTree& tree, const EscalationConfig& config,
+                                     const Rosters& rosters, Instant now,
+                                     const std::function<void(std::string)>& warn);
 
 }  // namespace pingan::core

@@ -17,6 +17,7 @@ GroupedMessage StartGroup(const Notification& n) {
   g.severity = n.severity;
   g.needs_leader_attention = n.needs_leader_attention;
   g.resolve_reason = n.resolve_reason;
+  g.all_at_once = n.all_at_once;
   return g;
 }
 
@@ -49,6 +50,12 @@ std::string GroupKey(const Notification& n) {
   if (n.resolve_reason) {
     key += '|';
     key += ResolveReasonName(*n.resolve_reason);
+  }
+  if (n.all_at_once) {
+    for (ChannelKind k : n.channels) {
+      key += "|ch=";
+      key += ChannelKindName(k);
+    }
   }
   if (n.alert_kind == AlertKind::kIncident) return key + "|alert=" + n.alert_id;
   return key + "|req=" + n.requirement_id + "|win=" + n.window_id;

@@ -45,10 +45,14 @@ struct GroupedMessage {
   bool needs_leader_attention = false;
   std::optional<ResolveReason> resolve_reason;
   std::vector<GroupedAlert> alerts;  // in production order, one entry per alert
+  // One of the per-channel messages of an `all_at_once` step: `channels` holds that one
+  // channel; its MessageKey names it, so the sibling messages stay distinct.
+  bool all_at_once = false;
 };
 
 // The merge key of a notification: recipient, message kind, alert kind, requirement
-// and window. Incidents are never merged with each other (the key includes the alert).
+// and window; for an `all_at_once` notification also its channel. Incidents are never
+// merged with each other (the key includes the alert).
 std::string GroupKey(const Notification& n);
 
 struct PendingNotification {

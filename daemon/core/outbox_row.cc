@@ -64,8 +64,11 @@ std::optional<OutboxStatus> ParseOutboxStatus(std::string_view name) {
 }
 
 std::string MessageKey(const GroupedMessage& m) {
-  const std::string tail =
+  std::string tail =
       "/" + std::string(MessageKindName(m.message)) + "/" + RecipientKey(m.recipient);
+  if (m.all_at_once) {
+    for (ChannelKind k : m.channels) tail += "/all:" + std::string(ChannelKindName(k));
+  }
   if (m.alerts.size() == 1) {
     const GroupedAlert& a = m.alerts.front();
     return a.alert_id + "/" + std::to_string(a.step) + "/" + std::to_string(a.repetition) + tail;

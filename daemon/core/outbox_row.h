@@ -70,7 +70,8 @@ struct MessageFacts {
 };
 
 // The idempotency base of a grouped message: alert, step, repetition, message kind and
-// recipient for one alert; a hash over all (alert, step, repetition) for a group.
+// recipient for one alert; a hash over all (alert, step, repetition) for a group; the
+// channel appended for one message of an all-at-once step.
 std::string MessageKey(const GroupedMessage& message);
 
 // An escalation message as a new row, due at `now`, keyed by MessageKey.

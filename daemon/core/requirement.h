@@ -23,6 +23,7 @@
 
 #include "daemon/core/calendar.h"
 #include "daemon/core/clock.h"
+#include "daemon/core/escalation_policy.h"  // ReminderRoute
 #include "daemon/core/local_time.h"
 
 namespace pingan::core {
@@ -94,6 +95,9 @@ struct Requirement {
   // When set, a reminder goes out this long before the deadline to schools that have
   // not reported yet.
   std::optional<Millis> remind_before;
+  // Who gets that reminder and how (`reminder: {before, to, fallback|all_at_once}`);
+  // empty: the school's duty contacts over escalation `channels.reminders`.
+  std::optional<ReminderRoute> reminder_route;
   // A report that arrives after grace end (late, 迟报) raises a `late` alert for the
   // school and window, escalated by the policies for kind `late`; off by default.
   bool raise_late_alert = false;

@@ -62,14 +62,15 @@ void DecideDeadline(store::Database& db, const core::DueWindow& due, core::Insta
 // Reminders (core::PlanReminders) go into the outbox like escalation messages do.
 void QueueReminders(store::Database& db, const config::ScheduleBundle& bundle,
                     const core::DueWindow& due, const std::vector<core::ChannelKind>& channels,
-                    core::Instant now, SweepOutcome& out) {
+                    const core::Rosters* rosters, core::Instant now, SweepOutcome& out) {
   store::LedgerRepository ledger(db);
   const std::string key = core::SweepKey(due.window);
   if (ledger.IsSwept(key, store::SweepKind::kReminder)) return;
   const auto known = ledger.SchoolsWithRow(due.window.requirement_id, due.window.window_id);
   const core::ReminderPlan plan = core::PlanReminders(
       due, [&](std::string_view id) { return known.contains(std::string(id)); }, bundle.tree,
-      channels, core::ReportLabel(bundle.requirements, due.window.requirement_id), now);
+      channels, core::ReportLabel(bundle.requirements, due.window.requirement_id), now,
+      {&bundle.requirements, rosters});
   store::OutboxRepository outbox(db);
   int queued = 0;
   for (const core::OutboxRow& row : plan.rows) {
@@ -87,7 +88,8 @@ void QueueReminders(store::Database& db, const config::ScheduleBundle& bundle,
 
 SweepOutcome SweepDeadlines(store::Database& db, const config::ScheduleBundle& bundle,
                             core::Instant now,
-                            const std::vector<core::ChannelKind>& reminder_channels) {
+                            const std::vector<core::ChannelKind>& reminder_channels,
+                            const core::Rosters* rosters) {
   SweepOutcome out;
   store::WriteTransaction tx(db);
   store::LedgerRepository ledger(db);
@@ -107,7 +109,7 @@ SweepOutcome SweepDeadlines(store::Database& db, const config::ScheduleBundle& b
       store::ExemptionRepository(db).InForceReaching(out.from);
   for (core::DueWindow& due : bundle.schedule.RemindersBetween(out.from, out.to)) {
     QueueReminders(db, bundle, core::WithExemptions(std::move(due), exemptions, bundle.tree),
-                   reminder_channels, now, out);
+                   reminder_channels, rosters, now, out);
   }
   for (core::DueWindow& due : bundle.schedule.GraceEndsBetween(out.from, out.to)) {
     DecideDeadline(db, core::WithExemptions(std::move(due), exemptions, bundle.tree), now, out);
@@ -119,16 +121,22 @@ SweepOutcome SweepDeadlines(store::Database& db, const config::ScheduleBundle& b
 
 DeadlineSweeper::DeadlineSweeper(boost::asio::io_context& io, store::StoreWriter& writer,
                                  const core::Clock& clock, const config::ScheduleSource& schedules,
-                                 core::Millis tick,
-                                 std::vector<core::ChannelKind> reminder_channels, OnSwept on_swept)
+                                 core::Millis tick, config::EscalationSource escalation,
+                                 OnSwept on_swept)
     : ticker_(
           io, writer, "deadline sweep", tick,
-          [&clock, &schedules, channels = std::move(reminder_channels)](store::Database& db) {
+          [&clock, &schedules, escalation = std::move(escalation)](store::Database& db) {
             // No organisation configured: nothing is owed, nothing to sweep.
             config::SharedSchedule bundle = schedules.Get();
+            // The setup in force now (a reload may have replaced it): its default
+            // reminder channels and its rosters.
+            const config::SharedEscalation setup = escalation.Get();
+            const auto& channels =
+                setup ? setup->settings.reminder_channels : core::kDefaultReminderChannels;
             const auto start = std::chrono::steady_clock::now();
-            SweepOutcome outcome =
-                bundle ? SweepDeadlines(db, *bundle, clock.Now(), channels) : SweepOutcome{};
+            SweepOutcome outcome = bundle ? SweepDeadlines(db, *bundle, clock.Now(), channels,
+                                                           setup ? &setup->rosters : nullptr)
+                                          : SweepOutcome{};
             outcome.seconds =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             return outcome;

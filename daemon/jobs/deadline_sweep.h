@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "daemon/config/escalation_config.h"
 #include "daemon/config/schedule_bundle.h"
 #include "daemon/core/clock.h"
 #include "daemon/core/reminders.h"
@@ -35,11 +36,14 @@ struct SweepOutcome {
   std::vector<std::string> new_alert_ids;
 };
 
-// `reminder_channels`: the preferred channels of reminders (escalation
-// `channels.reminders`), each contact getting those it has an address for.
+// `reminder_channels`: the default channels of reminders (escalation
+// `channels.reminders`), each recipient getting those it has an address for; a
+// requirement's `reminder:` route may name others, and recipients on duty (`rosters`;
+// null: the unit's duty contacts stand in).
 SweepOutcome SweepDeadlines(
     store::Database& db, const config::ScheduleBundle& bundle, core::Instant now,
-    const std::vector<core::ChannelKind>& reminder_channels = core::kDefaultReminderChannels);
+    const std::vector<core::ChannelKind>& reminder_channels = core::kDefaultReminderChannels,
+    const core::Rosters* rosters = nullptr);
 
 // The sweep's timer: every tick (real time) one SweepDeadlines on the writer thread.
 class DeadlineSweeper {
@@ -48,7 +52,7 @@ class DeadlineSweeper {
 
   DeadlineSweeper(boost::asio::io_context& io, store::StoreWriter& writer, const core::Clock& clock,
                   const config::ScheduleSource& schedules, core::Millis tick,
-                  std::vector<core::ChannelKind> reminder_channels, OnSwept on_swept);
+                  config::EscalationSource escalation, OnSwept on_swept);
   void Start() { ticker_.Start(); }
   void Stop() { ticker_.Stop(); }
   // Sweeps now instead of at the next tick (e.g. after a drill clock jumped).

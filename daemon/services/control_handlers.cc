@@ -6,6 +6,7 @@
 #include "daemon/jobs/deadline_sweep.h"
 #include "daemon/services/calendar_view.h"
 #include "daemon/services/query_support.h"
+#include "daemon/services/requirement_routing.h"
 #include "daemon/store/alert_repository.h"
 #include "daemon/store/database.h"
 #include "daemon/store/ledger_repository.h"
@@ -147,9 +148,12 @@ json CalendarShow(const ControlContext& c, const json& args) {
                          {"adjusted_working_days", working}});
   }
   json requirements = json::array();
+  const config::SharedEscalation escalation = c.escalation.Get();
   for (const core::Requirement& r : b->requirements) {
     if (!Concerns(*b, unit, r.scope_unit_id)) continue;
-    requirements.push_back(RequirementJson(r));
+    json item = RequirementJson(r);
+    item.update(RequirementRouting(r, escalation.get()));
+    requirements.push_back(std::move(item));
   }
   return json{
       {"time_zone", b->time_zone}, {"calendars", calendars}, {"requirements", requirements}};

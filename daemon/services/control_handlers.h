@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "daemon/config/escalation_config.h"
 #include "daemon/config/schedule_bundle.h"
 #include "daemon/core/clock.h"
 #include "daemon/core/drill_clock.h"
@@ -25,6 +26,8 @@ struct ControlContext {
   store::ReadPool reads;  // read-only connections, shared
   std::function<nlohmann::json()> ingest_stats;
   std::function<void()> on_clock_moved;  // e.g. sweep at once after a drill jump
+  // The escalation setup in force (null: none): the calendar shows who is told.
+  config::EscalationSource escalation = nullptr;
 };
 
 void RegisterControlHandlers(ControlServer& server, const ControlContext& context);

@@ -114,6 +114,7 @@ void DecodeMessage(const json& p, core::OutboxRow& row) {
   row.alert_kind = *kind;
   row.severity = SeverityFrom(p);
   row.needs_leader_attention = Flag(p, "needs_leader_attention");
+  row.all_at_once = Flag(p, "all_at_once");
   row.resolve_reason = ReasonFrom(p);
   row.report_label = Text(p, "report_label");
   row.incident = IncidentFrom(p);
@@ -156,6 +157,7 @@ StoredOutboxMessage EncodeOutboxMessage(const core::OutboxRow& row) {
          {"report_label", row.report_label},
          {"alerts", alerts}};
   if (!row.school.id.empty()) p["school"] = {{"id", row.school.id}, {"name", row.school.name}};
+  if (row.all_at_once) p["all_at_once"] = true;
   if (row.incident) p["incident"] = IncidentJson(row.incident);
   if (row.deadline) p["deadline_ms"] = core::ToUnixMillis(*row.deadline);
   if (!row.time_zone.empty()) p["time_zone"] = row.time_zone;
@@ -219,7 +221,8 @@ std::string EncodeHeldNotification(const core::Notification& n) {
               {"message", core::MessageKindName(n.message)},
               {"resolve_reason", Reason(n.resolve_reason)},
               {"recipient", RecipientJson(n.recipient)},
-              {"channels", ChannelNames(n.channels)}}
+              {"channels", ChannelNames(n.channels)},
+              {"all_at_once", n.all_at_once}}
       .dump();
 }
 
@@ -237,6 +240,7 @@ std::optional<core::Notification> DecodeHeldNotification(std::string_view text) 
   n.window_id = Text(j, "window_id");
   n.severity = SeverityFrom(j);
   n.needs_leader_attention = Flag(j, "needs_leader_attention");
+  n.all_at_once = Flag(j, "all_at_once");
   n.step = Number(j, "step");
   n.repetition = Number(j, "repetition");
   n.message = *message;

@@ -45,7 +45,7 @@ policies:
     steps:
       - notify:
           - contact: duty_contact
-        channels: [email]
+        fallback: [email]
 )";
 
 TEST(EscalationConfig, TheExampleLoadsAgainstTheExampleOrganisation) {
@@ -56,7 +56,7 @@ TEST(EscalationConfig, TheExampleLoadsAgainstTheExampleOrganisation) {
   ASSERT_TRUE(std::holds_alternative<EscalationSettings>(loaded))
       << std::get<LoadError>(loaded).ToString();
   auto settings = std::get<EscalationSettings>(std::move(loaded));
-  ASSERT_EQ(settings.policies.policies.size(), 4u);
+  ASSERT_EQ(settings.policies.policies.size(), 5u);
   EXPECT_EQ(settings.policies.policies[2].kinds,
             std::vector<core::AlertKind>{core::AlertKind::kLate})
       << "late alerts have their own policy";
@@ -70,6 +70,12 @@ TEST(EscalationConfig, TheExampleLoadsAgainstTheExampleOrganisation) {
             std::nullopt)
       << "汛期 is a tag of the example calendars";
   EXPECT_EQ(settings.policies.policies[1].ack_timeout, 2h);
+  // A missed monthly summary has its own chain, whatever the calendar says.
+  EXPECT_EQ(settings.policies.policies[3].requirements,
+            std::vector<std::string>{"monthly-summary"});
+  EXPECT_TRUE(settings.policies.policies[0].steps[0].all_at_once) << "grave: every channel";
+  EXPECT_FALSE(settings.policies.policies[1].steps[0].all_at_once);
+  EXPECT_TRUE(settings.warnings.empty()) << "the example uses no deprecated key";
   ASSERT_TRUE(settings.smtp.has_value());
   EXPECT_EQ(settings.smtp->password, "smtp-secret") << "read from the environment";
   ASSERT_TRUE(settings.sms.has_value());

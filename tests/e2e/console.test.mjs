@@ -99,6 +99,7 @@ requirements:
     during: [public_holiday]
     deadlines: ["16:00"]
     grace: 30m
+    reminder: {before: 2h, to: [school_primary, district_on_duty], all_at_once: [sms, email]}
 `);
   // A duty roster for the rosters and contact panels (a gap on the evening of the 2nd).
   // An incident is told to the message sink (a webhook this test serves), which
@@ -114,10 +115,11 @@ requirements:
       - notify: [{person: {name: 值班大屏, webhook: sink}}]
         channels: [webhook]
   - id: late
+    requirements: [daily]
     kinds: [late]
     steps:
       - notify: [{contact: duty_contact}]
-        channels: [webhook]
+        fallback: [webhook]
 leaders: {enabled: false}
 channels:
   webhooks:
@@ -411,6 +413,11 @@ test('calendar, school, hand-over and big-screen pages', async () => {
   await page.click('#nav a[href="#calendar"]');
   await page.waitForSelector('#next-deadlines table');
   assert.match(await page.textContent('#view-calendar'), /国庆节/);
+  // Who is reminded, over what, and which policy takes the requirement's alerts: here
+  // none takes a missed all-clear (the 14:00 reminder lies before the drill's start).
+  const requirements = await page.textContent('#requirements');
+  assert.match(requirements, /截止前 2h: 本校第一责任人、区县值班人员 \(短信 \+ 邮件 同时发送\)/);
+  assert.match(requirements, /没有匹配的升级策略/);
 
   // Who is on duty now and next, with a number to call (the page once read a key the
   // API does not send and always said there was no roster).

@@ -1,6 +1,7 @@
 // Calendar (日历): the next deadlines, the exemptions (免报) in force or ahead (made and
 // withdrawn here by admins and duty officers), the periods (holidays, major events,
-// terms) and the reporting requirements; Rosters (值班表): who is on duty now and next, and the
+// terms) and the reporting requirements with who gets their reminders and which
+// escalation policy takes their alerts; Rosters (值班表): who is on duty now and next, and the
 // gaps with nobody on duty in coming holidays and major events.
 import {
   api, el, query, section, t, time, fullTime, label, table, can, actionForm, textInput, textArea,
@@ -42,8 +43,46 @@ function workingDays(calendars) {
   return el('p', {}, t('adjusted_working_days') + ': ' + days.join(', '));
 }
 
+// A recipient token ("school_duty", "district_on_duty", "group:x", "person:x",
+// "unit:<id>_duty") in words.
+function whom(token) {
+  const [head, rest] = token.split(/:(.*)/s);
+  if (rest !== undefined && head === 'group') return t('group') + ' ' + rest;
+  if (rest !== undefined && head === 'person') return rest;
+  const body = rest !== undefined ? rest : token;
+  const m = body.match(/^(.*?)_(duty|primary|leader|on_duty)$/);
+  if (!m) return token;
+  const unit = rest !== undefined ? m[1] : t('u_' + m[1]);
+  return unit + t('rt_' + m[2]);
+}
+
+// "短信 → 邮件" (one after another) or "短信 + 邮件 同时" (all at once).
+function channels(list, allAtOnce) {
+  const names = (list || []).map((c) => t('ch_' + c));
+  return allAtOnce ? names.join(' + ') + ' ' + t('all_at_once') : names.join(' → ');
+}
+
+function reminderCell(r) {
+  const m = r.reminder;
+  if (!m) return '';
+  return el('span', { class: 'reminder' }, t('before_deadline') + ' ' + m.before + ': ' +
+    m.to.map(whom).join('、') + ' (' + channels(m.channels, m.all_at_once) + ')');
+}
+
+// The policies that may take the requirement's alerts, most specific first.
+function escalationCell(r) {
+  if (!r.escalation) return '';
+  if (r.escalation.length === 0) return el('span', { class: 'warn' }, t('no_policy'));
+  return el('ul', { class: 'policies' }, r.escalation.map((p) => el('li', {
+    'data-policy': p.policy, 'data-kind': p.alert_kind },
+  el('strong', {}, label('k_', p.alert_kind) + ' · ' + p.policy),
+  p.periods.length ? ' [' + p.periods.map((k) => label('p_', k)).join(', ') + ']' : '',
+  el('ol', {}, p.steps.map((s) => el('li', {}, '+' + s.wait + ' ' +
+    s.to.map(whom).join('、') + ' (' + channels(s.channels, s.all_at_once) + ')'))))));
+}
+
 function requirements(list) {
-  return table([
+  return el('div', { id: 'requirements' }, table([
     { title: t('requirement'), key: 'name' },
     { title: t('kind'), cell: (r) => label('rk_', r.kind) },
     { title: t('days_due'), cell: (r) => r.kind === 'incident' || r.disabled ? '' :
@@ -52,8 +91,10 @@ function requirements(list) {
     { title: t('grace'), key: 'grace' },
     { title: t('scope'), cell: (r) => r.scope || t('whole_org') },
     { title: t('late_alert'), cell: (r) => r.raise_late_alert ? t('yes') : '' },
+    { title: t('reminder'), cell: reminderCell },
+    { title: t('escalation'), cell: escalationCell },
     { title: t('status'), cell: (r) => r.disabled ? t('disabled') : '' },
-  ], list);
+  ], list));
 }
 
 // The exemptions not past (a past one no longer changes anything owed), with a withdraw
