@@ -158,7 +158,9 @@ runner: {tick: 200ms}
   std::string endpoint_;
 };
 
-TEST_F(SeasonDrillTest, WeeklyReportNextMorningDeadlineAndAnExamPolicyMatchedByTag) {
+// DISABLED_: written but not yet run (the build did not finish before the helper's
+// stop); enable once it passes.
+TEST_F(SeasonDrillTest, DISABLED_WeeklyReportNextMorningDeadlineAndAnExamPolicyMatchedByTag) {
   using date::literals::operator""_y;
   // Friday June 5th: d1s1 files its weekly report at 16:00; the others miss 17:00.
   AdvanceTo(June(5, 16h));
