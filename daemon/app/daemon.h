@@ -160,7 +160,7 @@ class Daemon {
   std::unique_ptr<services::ExemptionService> exemption_service_;
   std::unique_ptr<services::StatsService> stats_service_;  // period statistics (/stats)
   std::unique_ptr<services::HandoverService> handover_service_;
-  std::unique_ptr<services::OverviewService> overview_;    // board queries (control + HTTP)
+  std::unique_ptr<services::OverviewService> overview_;  // board queries (control + HTTP)
   std::unique_ptr<services::ControlServer> control_;
   std::unique_ptr<HttpApi> http_api_;                      // /api/v1; uses control_ and writer_
   std::unique_ptr<services::RosterGapWatch> roster_gaps_;  // daily roster gap warnings

@@ -48,11 +48,11 @@ class RequirementReader {
                                      core::RequirementKind kind) const {
     switch (kind) {
       case core::RequirementKind::kDailyAllClear:
-        return r_.Keys(n, path,
-                       {"id", "name", "kind", "scope", "disabled", "during", "days", "deadlines",
-                        "due_time", "due_day_offset", "recurrence", "shift", "grace",
-                        "remind_before", "reminder", "raise_late_alert", "active_from",
-                        "active_until"});
+        return r_.Keys(
+            n, path,
+            {"id", "name", "kind", "scope", "disabled", "during", "days", "deadlines", "due_time",
+             "due_day_offset", "recurrence", "shift", "grace", "remind_before", "reminder",
+             "raise_late_alert", "active_from", "active_until"});
       case core::RequirementKind::kMonthlySummary:
         return r_.Keys(n, path,
                        {"id", "name", "kind", "scope", "disabled", "during", "due_day", "due_time",

@@ -80,9 +80,9 @@ ExemptionApplied CreateExemption(store::Database& db, const config::ScheduleBund
   out.stored = true;
   ExcuseDecided(db, bundle, e, out);
   // The reason stays on the exemption: the audit says what and who, not why.
-  store::AppendAudit(db, {e.created_at, "user:" + e.created_by, "exemption.create", e.id,
-                                Describe(e) + "; excused " + std::to_string(out.excused_rows) +
-                                    " decided windows"});
+  store::AppendAudit(
+      db, {e.created_at, "user:" + e.created_by, "exemption.create", e.id,
+           Describe(e) + "; excused " + std::to_string(out.excused_rows) + " decided windows"});
   tx.Commit();
   return out;
 }

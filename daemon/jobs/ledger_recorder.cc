@@ -80,8 +80,7 @@ void LedgerRecorder::RaiseLateAlert(store::Database& db, const core::OrgTree& tr
   store::AlertRepository(db).Insert(alert);
 }
 
-void LedgerRecorder::OpenIncidentAlert(store::Database& db,
-                                       const store::IncomingReport& incoming) {
+void LedgerRecorder::OpenIncidentAlert(store::Database& db, const store::IncomingReport& incoming) {
   auto alert =
       core::NewIncidentAlert(NewId(incoming.received_at), incoming.report, incoming.received_at);
   if (auto* a = std::get_if<core::Alert>(&alert)) store::AlertRepository(db).Insert(*a);

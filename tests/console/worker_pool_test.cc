@@ -192,10 +192,10 @@ TEST_F(AsyncRouterTest, OnlyMemoryRoutesRunOnTheIoThread) {
     if (r.runs == Runs::kHashPool) hash.insert(name);
     if (r.runs == Runs::kReadPool) ++read;
   }
-  EXPECT_EQ(io,
-            (std::set<std::string>{"GET /", "GET /static/{name}", "GET /alerts", "GET /alerts/{id}",
-                                   "GET /incidents/{id}", "GET /schools/{id}", "GET /api/v1/events",
-                                   "GET /api/v1/session", "POST /api/v1/logout"}));
+  EXPECT_EQ(io, (std::set<std::string>{"GET /", "GET /static/{name}", "GET /alerts",
+                                       "GET /alerts/{id}", "GET /incidents/{id}",
+                                       "GET /schools/{id}", "GET /stats", "GET /api/v1/events",
+                                       "GET /api/v1/session", "POST /api/v1/logout"}));
   EXPECT_EQ(hash, (std::set<std::string>{"POST /api/v1/login", "POST /api/v1/users",
                                          "POST /api/v1/users/{name}/password"}));
   EXPECT_GE(read, 30u) << "alerts, board, incidents, schools, admin, export, ...";

@@ -107,6 +107,7 @@ export class Harness {
     page.on('console', (m) => { this.log += `\n[page ${m.type()}] ${m.text()}`; });
     await page.goto(this.baseUrl + target);
     await page.waitForSelector('#view-login:not([hidden])');
+    assert.equal(await page.isVisible('#nav'), false, 'no navigation before sign-in');
     await page.fill('input[name=name]', user);
     await page.fill('input[name=password]', PASSWORD);
     await page.click('#login-form button[type=submit]');

@@ -10,72 +10,25 @@
 // Run by ctest (e2e_kiosk) with PINGAND_PATH, PINGANCTL_PATH and PINGAN_AGENT_PATH set.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { Harness, PASSWORD, SHOTS } from './harness.mjs';
 
-const PINGAND = process.env.PINGAND_PATH;
-const PINGANCTL = process.env.PINGANCTL_PATH;
-const AGENT = process.env.PINGAN_AGENT_PATH;
-const SHOTS = process.env.E2E_SCREENSHOT_DIR || os.tmpdir();
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const PASSWORD = 'e2e correct horse battery';
-const WAIT = 10_000;  // ms, for any single UI expectation
-const SCHOOLS = 16;   // more missed reports than the wall has rows for
+const SCHOOLS = 16;  // more missed reports than the wall has rows for
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
 const WALL = { width: 1920, height: 1080 };
 
-let dir;
-let daemon;
-let daemonLog = '';
-let browser;
-let baseUrl;
+let h;
+const ctl = (args, input) => h.ctl(args, input);
+const agent = (school, args) => h.agent(school, args);
+const until = (what, check, timeoutMs) => h.until(what, check, timeoutMs);
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function until(what, check, timeoutMs = WAIT) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch { /* not yet */ }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${daemonLog}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-function ctl(args, input) {
-  return execFileSync(PINGANCTL, ['--data-dir', path.join(dir, 'data'), ...args],
-    { input, timeout: 10_000, encoding: 'utf8' });
-}
-
-function agent(school, args) {
-  const endpoint = fs.readFileSync(path.join(dir, 'endpoint'), 'utf8').trim();
-  return execFileSync(AGENT, ['--school', school, '--spool', path.join(dir, `${school}.spool`),
-    '--endpoint', endpoint, '--insecure-dev', ...args, '--wait', '10'],
-  { timeout: 20_000, encoding: 'utf8' });
-}
-
-function writeConfig(port) {
+function writeConfig(h, port) {
   const schools = Array.from({ length: SCHOOLS }, (_, i) =>
     `      - {id: s${i + 1}, name: 第${i + 1}小学, kind: school}\n`).join('');
-  fs.writeFileSync(path.join(dir, 'org.yaml'),
+  h.file('org.yaml',
     'units:\n  - id: district\n    name: 测试区教育局\n    kind: district\n    children:\n' + schools);
-  fs.writeFileSync(path.join(dir, 'calendars.yaml'), `calendars:
+  h.file('calendars.yaml', `calendars:
   - name: holiday
     time_zone: Asia/Shanghai
     periods:
@@ -88,14 +41,14 @@ requirements:
     deadlines: ["16:00"]
     grace: 30m
 `);
-  fs.writeFileSync(path.join(dir, 'roster.csv'),
+  h.file('roster.csv',
     'district,2026-10-01 08:00,2026-10-02 08:00,王值班,13800000000,,\n');
-  fs.writeFileSync(path.join(dir, 'escalation.yaml'), `policies:
+  h.file('escalation.yaml', `policies:
   - id: incident
     kinds: [incident]
     steps:
       - notify: [{contact: duty_contact}]
-        channels: [webhook]
+        fallback: [webhook]
 leaders: {enabled: false}
 channels:
   webhooks:
@@ -103,63 +56,24 @@ channels:
 roster: roster.csv
 `);
   // The shipped idle timeout (30 minutes), on the daemon's drill clock.
-  fs.writeFileSync(path.join(dir, 'pingand.yaml'),
+  h.file('pingand.yaml',
     `http:\n  listen: "127.0.0.1:${port}"\nescalation:\n  file: escalation.yaml\n`);
 }
 
 before(async () => {
-  assert.ok(PINGAND && PINGANCTL && AGENT,
-    'PINGAND_PATH, PINGANCTL_PATH and PINGAN_AGENT_PATH must be set');
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pingan-kiosk-'));
-  const port = await freePort();
-  writeConfig(port);
-  baseUrl = `http://127.0.0.1:${port}`;
-  daemon = spawn(PINGAND, [
-    '-c', path.join(dir, 'pingand.yaml'), '--data-dir', path.join(dir, 'data'),
-    '--insecure-dev', '--listen', 'tcp://127.0.0.1:*', '--endpoint-file', path.join(dir, 'endpoint'),
-    '--org', path.join(dir, 'org.yaml'), '--calendars', path.join(dir, 'calendars.yaml'),
-    '--clock', 'drill', '--start', '2026-10-01T15:00:00+08:00', '--speed', '1',
-    '--log-level', 'info'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const keep = (chunk) => { daemonLog = (daemonLog + chunk).slice(-8000); };
-  daemon.stdout.on('data', keep);
-  daemon.stderr.on('data', keep);
-  await until('the HTTP API', async () => (await fetch(baseUrl + '/')).ok);
+  h = new Harness();
+  const port = await Harness.freePort();
+  writeConfig(h, port);
+  await h.start(port, '2026-10-01T15:00:00+08:00');
   for (const [user, role] of [['duty', 'duty_officer'], ['duty2', 'duty_officer'],
     ['wall', 'wall'], ['audit', 'auditor']]) {
     ctl(['users', 'add', user, '--role', role], PASSWORD + '\n');
   }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    timeout: 20_000,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
 });
 
-after(async () => {
-  if (browser) await browser.close().catch(() => {});
-  if (daemon && daemon.exitCode === null) {
-    const exited = new Promise((r) => daemon.once('exit', r));
-    daemon.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-    if (daemon.exitCode === null) daemon.kill('SIGKILL');
-  }
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+after(async () => { if (h) await h.stop(); });
 
-async function signIn(viewport, user, target = '/') {
-  const page = await browser.newPage({ viewport });  // its own context: its own cookie
-  page.setDefaultTimeout(WAIT);
-  page.on('pageerror', (e) => { daemonLog += `\n[page error] ${e.message}`; });
-  await page.goto(baseUrl + target);
-  await page.waitForSelector('#view-login:not([hidden])');
-  assert.equal(await page.isVisible('#nav'), false, 'no navigation before sign-in');
-  await page.fill('input[name=name]', user);
-  await page.fill('input[name=password]', PASSWORD);
-  await page.click('#login-form button[type=submit]');
-  return page;
-}
+const signIn = (viewport, user, target = '/') => h.signIn(viewport, target, user);
 
 const shot = (page, name, fullPage = true) =>
   page.screenshot({ path: path.join(SHOTS, `kiosk-${name}.png`), fullPage });
@@ -274,10 +188,10 @@ test('queue, alert and rosters on a desktop and on a 390×844 phone', async () =
     assert.ok(bar.y + bar.height <= viewport.height + 1 && bar.y > viewport.height / 2,
       `the action bar sits at the bottom of the screen: ${JSON.stringify(bar)}`);
     await shot(page, `alert-${name}`, false);
-    await page.goto(baseUrl + '/#rosters');
+    await page.goto(h.baseUrl + '/#rosters');
     await page.waitForSelector('#view-rosters');
     await shot(page, `rosters-${name}`);
-    await page.goto(baseUrl + '/#incidents');
+    await page.goto(h.baseUrl + '/#incidents');
     await page.waitForSelector('#incident-list tbody tr');
     // On the phone the table is cards, each value labelled; on the desktop, a table.
     assert.equal(await page.isVisible('#incident-list thead'), name === 'desktop');

@@ -76,9 +76,8 @@ TEST_F(SweepTest, CatchUpAfterDowntimeDecidesEveryPassedDeadlineOnce) {
   EXPECT_EQ(catch_up.windows, 4);
   EXPECT_EQ(catch_up.missing, 4 * 3);
   EXPECT_EQ(Sweep(Local(4, 21h)).windows, 0);
-  EXPECT_EQ(
-      store::LedgerRepository(db_).WithStatus(store::LedgerRowStatus::kMissing, 100).size(),
-      12u);
+  EXPECT_EQ(store::LedgerRepository(db_).WithStatus(store::LedgerRowStatus::kMissing, 100).size(),
+            12u);
 }
 
 TEST_F(SweepTest, RemindersGoToDutyContactsOfSchoolsThatHaveNotReported) {

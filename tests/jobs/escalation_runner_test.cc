@@ -295,14 +295,16 @@ TEST(ActivePeriodKinds, NamesThePeriodsCoveringTheSchoolsLocalDate) {
                        date::year{2026} / 10 / 1,
                        date::year{2026} / 10 / 7,
                        "",
-                       ""};
+                       "",
+                       {}};
   core::Period event{"",
                      "活动",
                      core::PeriodKind::kMajorEvent,
                      date::year{2026} / 10 / 8,
                      date::year{2026} / 10 / 8,
                      "",
-                     ""};
+                     "",
+                     {}};
   cal.periods = {holiday, event};
   auto bundle = std::get<config::SharedSchedule>(config::MakeScheduleBundle(
       std::get<core::OrgTree>(std::move(tree)), {cal}, {}, "Asia/Shanghai"));

@@ -169,7 +169,8 @@ TEST_F(StatsServiceTest, TheWorkbookHoldsTheSameNumbersForOpenpyxl) {
          "print(wb['按日']['H2'].number_format)\n";
   const std::string out_file = dir_.File("out.txt");
   // Debian's python3, where python3-openpyxl is installed (not a python3 earlier on PATH).
-  const std::string command = "/usr/bin/python3 " + script + " " + path + " > " + out_file + " 2>&1";
+  const std::string command =
+      "/usr/bin/python3 " + script + " " + path + " > " + out_file + " 2>&1";
   ASSERT_EQ(std::system(command.c_str()), 0);
   std::ifstream in(out_file);
   std::vector<std::string> lines;
