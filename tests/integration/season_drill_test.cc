@@ -5,67 +5,21 @@
 // contact, except while the 考试 tag is active: then the exam policy (matched by tag)
 // tells the district's duty room instead, one message per district per pass. The
 // missing sets and the messages per phone must be exactly those.
-#include <gtest/gtest.h>
-
-#include <fstream>
-#include <map>
-#include <set>
-
-#include "tests/fakes/temp_dir.h"
-#include "tests/integration/daemon_process.h"
-#include "tests/integration/school_fleet.h"
-#include "tests/notify/test_peers.h"
+#include "tests/integration/drill_org_fixture.h"
 
 namespace pingan::testing {
 namespace {
 
 using namespace std::chrono_literals;
 using nlohmann::json;
-using Pairs = std::set<std::pair<std::string, std::string>>;
+using Pairs = MissingPairs;
 
 // Local midnight (+08:00) starting June `day`, 2026.
 core::Instant June(int day, std::chrono::minutes t) {
   return date::sys_days{date::year{2026} / 6 / day} - 8h + t;
 }
-std::string School(int district, int n) {
-  return "d" + std::to_string(district) + "s" + std::to_string(n);
-}
-std::string DistrictPhone(int district) {
-  return "13900000" + std::to_string(district) + "00";
-}
-std::string Phone(int district, int n) {
-  return "1380000" + std::to_string(district) + "00" + std::to_string(n);
-}
 
-class SeasonDrillTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    WriteConfig();
-    daemon_ = std::make_unique<DaemonProcess>(dir_.File("data"));
-    for (int d = 1; d <= 2; ++d) {
-      for (int n = 1; n <= 2; ++n) {
-        schools_.push_back({School(d, n), daemon_->Enroll(School(d, n))});
-      }
-    }
-    endpoint_ = daemon_->Start({"--config", dir_.File("pingand.yaml"), "--clock", "drill",
-                                "--start", "2026-06-05T08:00:00+08:00", "--speed", "1"});
-  }
-
-  void WriteConfig() {
-    std::ofstream org(dir_.File("org.yaml"));
-    org << "units:\n  - id: city\n    name: 市教育局\n    kind: city\n    children:\n";
-    for (int d = 1; d <= 2; ++d) {
-      org << "      - id: d" << d << "\n        name: 第" << d << "区教育局\n"
-          << "        kind: district\n        contacts:\n"
-          << "          - {role: duty_contact, name: 区值班室" << d << ", phone: \""
-          << DistrictPhone(d) << "\"}\n        children:\n";
-      for (int n = 1; n <= 2; ++n) {
-        org << "          - {id: " << School(d, n) << ", name: 学校" << d << n
-            << ", kind: school, contacts: [{role: duty_contact, name: 总务处, phone: \""
-            << Phone(d, n) << "\"}]}\n";
-      }
-    }
-    std::ofstream(dir_.File("calendars.yaml")) << R"(calendars:
+constexpr auto kCalendars = R"(calendars:
   - name: season
     time_zone: Asia/Shanghai
     periods:
@@ -87,7 +41,7 @@ requirements:
     due_day_offset: 1
     grace: 30m
 )";
-    std::ofstream(dir_.File("escalation.yaml")) << R"(policies:
+constexpr auto kPolicies = R"(policies:
   - id: exam
     kinds: [missing]
     periods: [考试]
@@ -99,63 +53,11 @@ requirements:
     steps:
       - notify: [{contact: duty_contact}]
         fallback: [sms]
-leaders: {enabled: false}
-channels:
-  sms:
-    url: ")" + sms_.Url("/sms") + R"("
-    body_template: '{"to":"{phone}","text":"{text}","key":"{key}"}'
-templates: {locale: zh-CN}
-delivery: {poll: 100ms}
-runner: {tick: 200ms}
 )";
-    std::ofstream(dir_.File("pingand.yaml"))
-        << "org: {file: org.yaml}\ncalendars: {file: calendars.yaml}\n"
-           "escalation: {file: escalation.yaml}\n";
-  }
 
-  void AdvanceTo(core::Instant target) {
-    ASSERT_TRUE(daemon_->AdvanceDrillTo(target)) << "the sweep did not reach the target time";
-  }
-  Pairs MissingAlerts() {
-    Pairs out;
-    for (const json& a : daemon_->Control("alerts", {{"kind", "missing"}, {"limit", 1000}})) {
-      out.insert({a["school_id"].get<std::string>(), a["requirement_id"].get<std::string>() + "/" +
-                                                         a["window_id"].get<std::string>()});
-    }
-    return out;
-  }
-  // The texts the SMS gateway was asked to send, by phone, in order.
-  std::map<std::string, std::vector<std::string>> Texts() {
-    std::map<std::string, std::vector<std::string>> out;
-    for (const auto& r : sms_.requests()) {
-      if (r.target != "/sms") continue;
-      const json body = json::parse(r.body);
-      out[body.value("to", "")].push_back(body.value("text", ""));
-    }
-    return out;
-  }
-  size_t TextCount() {
-    size_t n = 0;
-    for (const auto& [phone, texts] : Texts()) n += texts.size();
-    return n;
-  }
-  bool WaitForTexts(size_t n) {
-    for (int i = 0; i < 300 && TextCount() < n; ++i) std::this_thread::sleep_for(50ms);
-    return TextCount() == n;
-  }
-  void Report(size_t school, date::year_month_day day) {
-    SchoolFleet fleet({schools_[school]}, endpoint_, daemon_->ServerPublicKey());
-    fleet.QueueAllClear(0, day);
-    fleet.StartDelivery(30s);
-    fleet.Join();
-    ASSERT_EQ(fleet.Pending(), 0);
-  }
-
-  TempDir dir_;
-  TestHttpServer sms_;
-  std::unique_ptr<DaemonProcess> daemon_;
-  std::vector<FleetSchool> schools_;
-  std::string endpoint_;
+class SeasonDrillTest : public DrillOrgTest {
+ protected:
+  void SetUp() override { StartDrill({2, 2, "2026-06-05T08:00:00+08:00", kCalendars, kPolicies}); }
 };
 
 TEST_F(SeasonDrillTest, WeeklyReportNextMorningDeadlineAndAnExamPolicyMatchedByTag) {
@@ -179,21 +81,21 @@ TEST_F(SeasonDrillTest, WeeklyReportNextMorningDeadlineAndAnExamPolicyMatchedByT
   ASSERT_TRUE(WaitForTexts(5)) << "one message per district duty room";
   AdvanceTo(June(10, 8h + 31min));
   for (int d = 1; d <= 2; ++d) {
-    for (int n = 1; n <= 2; ++n) expected.insert({School(d, n), "exam-night/2026-06-09"});
+    for (int n = 1; n <= 2; ++n) expected.insert({DrillSchool(d, n), "exam-night/2026-06-09"});
   }
   EXPECT_EQ(MissingAlerts(), expected);
   ASSERT_TRUE(WaitForTexts(7));
   // The night of the 10th is missed on the 11th, after the exams: the school policy.
   AdvanceTo(June(11, 8h + 31min));
   for (int d = 1; d <= 2; ++d) {
-    for (int n = 1; n <= 2; ++n) expected.insert({School(d, n), "exam-night/2026-06-10"});
+    for (int n = 1; n <= 2; ++n) expected.insert({DrillSchool(d, n), "exam-night/2026-06-10"});
   }
   EXPECT_EQ(MissingAlerts(), expected);
   ASSERT_TRUE(WaitForTexts(11));
   // Nothing is due on the days between: Thursday the 11th has no weekly report.
   AdvanceTo(June(12, 17h + 31min));
   for (int d = 1; d <= 2; ++d) {
-    for (int n = 1; n <= 2; ++n) expected.insert({School(d, n), "weekly/2026-06-12"});
+    for (int n = 1; n <= 2; ++n) expected.insert({DrillSchool(d, n), "weekly/2026-06-12"});
   }
   EXPECT_EQ(MissingAlerts(), expected);
   ASSERT_TRUE(WaitForTexts(15));
@@ -204,23 +106,26 @@ TEST_F(SeasonDrillTest, WeeklyReportNextMorningDeadlineAndAnExamPolicyMatchedByT
   std::map<std::string, size_t> counts;
   for (const auto& [phone, list] : texts) counts[phone] = list.size();
   const std::map<std::string, size_t> expected_counts = {
-      {Phone(1, 1), 2}, {Phone(1, 2), 3},      {Phone(2, 1), 3},
-      {Phone(2, 2), 3}, {DistrictPhone(1), 2}, {DistrictPhone(2), 2}};
+      {DrillSchoolPhone(1, 1), 2}, {DrillSchoolPhone(1, 2), 3}, {DrillSchoolPhone(2, 1), 3},
+      {DrillSchoolPhone(2, 2), 3}, {DrillDistrictPhone(1), 2},  {DrillDistrictPhone(2), 2}};
   EXPECT_EQ(counts, expected_counts);
   const auto has = [](const std::string& text, const std::string& part) {
     return text.find(part) != std::string::npos;
   };
   // The weekly report is named in its messages; the exam night is an all-clear (报平安).
-  ASSERT_EQ(texts.at(Phone(1, 2)).size(), 3u);
-  EXPECT_TRUE(has(texts.at(Phone(1, 2))[0], "周报")) << texts.at(Phone(1, 2))[0];
-  EXPECT_TRUE(has(texts.at(Phone(1, 2))[0], "学校12")) << texts.at(Phone(1, 2))[0];
-  EXPECT_TRUE(has(texts.at(Phone(1, 2))[2], "周报")) << texts.at(Phone(1, 2))[2];
+  ASSERT_EQ(texts.at(DrillSchoolPhone(1, 2)).size(), 3u);
+  EXPECT_TRUE(has(texts.at(DrillSchoolPhone(1, 2))[0], "周报"))
+      << texts.at(DrillSchoolPhone(1, 2))[0];
+  EXPECT_TRUE(has(texts.at(DrillSchoolPhone(1, 2))[0], "学校12"))
+      << texts.at(DrillSchoolPhone(1, 2))[0];
+  EXPECT_TRUE(has(texts.at(DrillSchoolPhone(1, 2))[2], "周报"))
+      << texts.at(DrillSchoolPhone(1, 2))[2];
   // District 1: first d1s2 alone (d1s1 reported the 8th), then both schools.
-  const auto& d1 = texts.at(DistrictPhone(1));
+  const auto& d1 = texts.at(DrillDistrictPhone(1));
   ASSERT_EQ(d1.size(), 2u);
   EXPECT_TRUE(has(d1[0], "学校12") && !has(d1[0], "学校11")) << d1[0];
   EXPECT_TRUE(has(d1[1], "学校11") && has(d1[1], "学校12")) << d1[1];
-  const auto& d2 = texts.at(DistrictPhone(2));
+  const auto& d2 = texts.at(DrillDistrictPhone(2));
   ASSERT_EQ(d2.size(), 2u);
   for (const std::string& t : d2) EXPECT_TRUE(has(t, "学校21") && has(t, "学校22")) << t;
 }
