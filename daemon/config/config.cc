@@ -227,6 +227,10 @@ std::optional<ConfigError> ReadAll(const Reader& r, const YAML::Node& root, Daem
   if (c.listen.find("://") == std::string::npos) {
     return r.Error(root["listen"], "listen", "must be a ZeroMQ endpoint like tcp://0.0.0.0:7450");
   }
+  // A tagged empty value (`time_zone: !x`) reads as empty text.
+  if (c.time_zone.empty()) {
+    return r.Error(root["time_zone"], "time_zone", "must name a time zone like Asia/Shanghai");
+  }
   static const std::vector<std::string> kLevels = {"trace", "debug", "info", "warn", "error"};
   if (std::find(kLevels.begin(), kLevels.end(), c.log_level) == kLevels.end()) {
     return r.Error(root["log_level"], "log_level", "must be trace, debug, info, warn or error");

@@ -93,6 +93,10 @@ TEST(Config, ErrorsNameFileLineAndKey) {
   EXPECT_NE(e.message.find("plain text"), std::string::npos);
   EXPECT_EQ(ErrorOf("? [a]\n: 1\n").line, 1);
 
+  // Found by tests/fuzz/config_yaml_fuzz.cc: a tagged empty time zone was accepted.
+  e = ErrorOf("\xef\xbb\xbftime_zone: !as/iSzonghia\n");
+  EXPECT_EQ(e.key, "time_zone");
+
   e = ErrorOf("log_level: loud\n");
   EXPECT_EQ(e.key, "log_level");
 
