@@ -13,6 +13,21 @@ import { chromium } from 'playwright-core';
 export const PASSWORD = 'e2e correct horse battery';
 export const WAIT = 10_000;  // ms, for any single UI expectation
 export const SHOTS = process.env.E2E_SCREENSHOT_DIR || os.tmpdir();
+// The calendars most browser tests run on: the national-day holiday, a daily all-clear
+// due at 16:00 with 30 minutes' grace.
+export const HOLIDAY_CALENDARS = `calendars:
+  - name: holiday
+    time_zone: Asia/Shanghai
+    periods:
+      - {name: 国庆节, kind: public_holiday, from: 2026-10-01, to: 2026-10-07}
+requirements:
+  - id: daily
+    name: 每日报平安
+    kind: daily_all_clear
+    during: [public_holiday]
+    deadlines: ["16:00"]
+    grace: 30m
+`;
 
 export class Harness {
   constructor() {

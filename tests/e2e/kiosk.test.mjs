@@ -11,7 +11,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { Harness, PASSWORD, SHOTS } from './harness.mjs';
+import { Harness, HOLIDAY_CALENDARS, PASSWORD, SHOTS } from './harness.mjs';
 
 const SCHOOLS = 16;  // more missed reports than the wall has rows for
 const PHONE = { width: 390, height: 844 };
@@ -28,19 +28,7 @@ function writeConfig(h, port) {
     `      - {id: s${i + 1}, name: 第${i + 1}小学, kind: school}\n`).join('');
   h.file('org.yaml',
     'units:\n  - id: district\n    name: 测试区教育局\n    kind: district\n    children:\n' + schools);
-  h.file('calendars.yaml', `calendars:
-  - name: holiday
-    time_zone: Asia/Shanghai
-    periods:
-      - {name: 国庆节, kind: public_holiday, from: 2026-10-01, to: 2026-10-07}
-requirements:
-  - id: daily
-    name: 每日报平安
-    kind: daily_all_clear
-    during: [public_holiday]
-    deadlines: ["16:00"]
-    grace: 30m
-`);
+  h.file('calendars.yaml', HOLIDAY_CALENDARS);
   h.file('roster.csv',
     'district,2026-10-01 08:00,2026-10-02 08:00,王值班,13800000000,,\n');
   h.file('escalation.yaml', `policies:

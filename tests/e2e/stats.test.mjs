@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Harness, PASSWORD, SHOTS } from './harness.mjs';
+import { Harness, HOLIDAY_CALENDARS, PASSWORD, SHOTS } from './harness.mjs';
 
 let h;
 
@@ -32,19 +32,7 @@ before(async () => {
       - {id: s2, name: 第二小学, kind: school}
       - {id: s3, name: 第三小学, kind: school}
 `);
-  h.file('calendars.yaml', `calendars:
-  - name: holiday
-    time_zone: Asia/Shanghai
-    periods:
-      - {name: 国庆节, kind: public_holiday, from: 2026-10-01, to: 2026-10-07}
-requirements:
-  - id: daily
-    name: 每日报平安
-    kind: daily_all_clear
-    during: [public_holiday]
-    deadlines: ["16:00"]
-    grace: 30m
-`);
+  h.file('calendars.yaml', HOLIDAY_CALENDARS);
   h.file('pingand.yaml', `http:\n  listen: "127.0.0.1:${port}"\n  session_idle_minutes: 600\n`);
   await h.start(port, '2026-10-01T15:00:00+08:00');
   h.ctl(['users', 'add', 'duty', '--role', 'duty_officer'], PASSWORD + '\n');
