@@ -33,7 +33,7 @@ bool Touches(const ApiContext& api, const console::Principal& p, const core::Exe
          api.backend.in_subtree(p.scope, e.scope_unit_id);
 }
 
-console::Response List(const ApiContext& api, const console::RouteContext& c) {
+console::Response ListExemptions(const ApiContext& api, const console::RouteContext& c) {
   const services::ExemptionService& s = Exemptions(api);
   const std::string all = QueryValue(c, "all");
   const services::ExemptionQuery q{all == "1" || all == "true", RequestedLimit(c, 200)};
@@ -68,7 +68,7 @@ console::Response Withdraw(const ApiContext& api, const console::RouteContext& c
 
 void AddExemptionRoutes(console::Router& router, ApiPtr api) {
   router.Add({"GET", "/api/v1/exemptions", console::Permission::kViewAlerts, false,
-              [api](const console::RouteContext& c) { return List(*api, c); }});
+              [api](const console::RouteContext& c) { return ListExemptions(*api, c); }});
   router.Add({"POST", "/api/v1/exemptions", console::Permission::kManageExemptions, true,
               [api](const console::RouteContext& c) { return Create(*api, c); }});
   router.Add({"POST", "/api/v1/exemptions/{id}/withdraw", console::Permission::kManageExemptions,

@@ -56,7 +56,7 @@ console::Response Show(const ApiContext& api, const console::RouteContext& c) {
   return console::JsonResponse(200, services::IncidentDetailJson(detail, names.get()));
 }
 
-console::Response List(const ApiContext& api, const console::RouteContext& c) {
+console::Response ListIncidents(const ApiContext& api, const console::RouteContext& c) {
   const int limit = RequestedLimit(c, 100);
   const console::Principal& p = *c.principal;
   services::IncidentQuery q =
@@ -105,7 +105,7 @@ console::Response Audit(const store::ReadPool& reads, const console::RouteContex
 
 void AddIncidentRoutes(console::Router& router, ApiPtr api) {
   router.Add({"GET", "/api/v1/incidents", console::Permission::kViewIncidents, false,
-              [api](const console::RouteContext& c) { return List(*api, c); }});
+              [api](const console::RouteContext& c) { return ListIncidents(*api, c); }});
   router.Add({"GET", "/api/v1/incidents/{report_id}", console::Permission::kViewIncidents, false,
               [api](const console::RouteContext& c) { return Show(*api, c); }});
   router.Add(

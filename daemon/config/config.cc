@@ -16,9 +16,9 @@ namespace {
 namespace fs = std::filesystem;
 
 // Walks a YAML mapping, binding known keys and reporting the first problem.
-class Reader {
+class ConfigReader {
  public:
-  Reader(std::string file) : file_(std::move(file)) {}
+  ConfigReader(std::string file) : file_(std::move(file)) {}
 
   ConfigError Error(const YAML::Node& node, const std::string& key, const std::string& msg) const {
     const int line = node.IsDefined() ? node.Mark().line + 1 : 0;
@@ -57,11 +57,11 @@ class Reader {
 };
 
 template <typename T>
-Reader::Handler Bind(const Reader& r, T& out) {
+ConfigReader::Handler Bind(const ConfigReader& r, T& out) {
   return [&r, &out](const YAML::Node& n, const std::string& key) { return r.Get(n, key, out); };
 }
 
-Reader::Handler Positive(const Reader& r, auto& out) {
+ConfigReader::Handler Positive(const ConfigReader& r, auto& out) {
   return [&r, &out](const YAML::Node& n, const std::string& key) -> std::optional<ConfigError> {
     int64_t value = 0;
     if (auto err = r.Get(n, key, value)) return err;
@@ -71,7 +71,7 @@ Reader::Handler Positive(const Reader& r, auto& out) {
   };
 }
 
-Reader::Handler NotNegative(const Reader& r, int& out) {
+ConfigReader::Handler NotNegative(const ConfigReader& r, int& out) {
   return [&r, &out](const YAML::Node& n, const std::string& key) -> std::optional<ConfigError> {
     int64_t value = 0;
     if (auto err = r.Get(n, key, value)) return err;
@@ -83,7 +83,7 @@ Reader::Handler NotNegative(const Reader& r, int& out) {
 
 // TLS needs both files or neither; both are loaded here exactly as the server will,
 // so that --check-config catches a missing file or a key of another certificate.
-std::optional<ConfigError> CheckTls(const Reader& r, const YAML::Node& node,
+std::optional<ConfigError> CheckTls(const ConfigReader& r, const YAML::Node& node,
                                     const DaemonConfig& c) {
   const HttpSettings& h = c.http;
   if (h.tls_cert_file.empty() && h.tls_key_file.empty()) return std::nullopt;
@@ -106,7 +106,7 @@ std::optional<ConfigError> CheckTls(const Reader& r, const YAML::Node& node,
   return std::nullopt;
 }
 
-std::optional<ConfigError> CheckHttp(const Reader& r, const YAML::Node& root,
+std::optional<ConfigError> CheckHttp(const ConfigReader& r, const YAML::Node& root,
                                      const DaemonConfig& c) {
   const YAML::Node node = root["http"];
   if (!c.http.listen.empty() && !console::ParseListen(c.http.listen)) {
@@ -120,7 +120,7 @@ std::optional<ConfigError> CheckHttp(const Reader& r, const YAML::Node& root,
   return CheckTls(r, node, c);
 }
 
-std::optional<ConfigError> CheckMonitoring(const Reader& r, const YAML::Node& root,
+std::optional<ConfigError> CheckMonitoring(const ConfigReader& r, const YAML::Node& root,
                                            const DaemonConfig& c) {
   const YAML::Node node = root["monitoring"];
   std::string error;
@@ -136,7 +136,7 @@ std::optional<ConfigError> CheckMonitoring(const Reader& r, const YAML::Node& ro
   return std::nullopt;
 }
 
-std::optional<ConfigError> ReadAll(const Reader& r, const YAML::Node& root, DaemonConfig& c) {
+std::optional<ConfigError> ReadAll(const ConfigReader& r, const YAML::Node& root, DaemonConfig& c) {
   int skew_seconds = static_cast<int>(c.limits.max_future_skew.count() / 1000);
   auto limits = [&](const YAML::Node& n, const std::string& key) {
     return r.Map(n, key,
@@ -260,7 +260,7 @@ std::variant<DaemonConfig, ConfigError> ParseConfig(const std::string& yaml_text
   DaemonConfig config = std::move(base);
   config.source = source_name;
   if (root.IsNull()) return config;  // an empty file means all defaults
-  const Reader reader(source_name);
+  const ConfigReader reader(source_name);
   if (auto err = ReadAll(reader, root, config)) return *err;
   return config;
 }

@@ -7,7 +7,7 @@
 namespace pingan::core {
 namespace {
 
-AlertError Error(const Alert& alert, std::string message) {
+AlertError Refusal(const Alert& alert, std::string message) {
   return AlertError{alert.id, std::move(message)};
 }
 
@@ -84,16 +84,16 @@ AlertResult NewIncidentAlert(std::string id, const Report& report, Instant now) 
 
 AlertResult Acknowledge(const Alert& alert, std::string_view who, std::string_view comment,
                         Instant now, Millis ack_timeout) {
-  if (alert.state == AlertState::kResolved) return Error(alert, "the alert is already resolved");
+  if (alert.state == AlertState::kResolved) return Refusal(alert, "the alert is already resolved");
   if (alert.state == AlertState::kAcknowledged) {
-    return Error(alert, "the alert is already acknowledged by " + alert.acknowledged_by);
+    return Refusal(alert, "the alert is already acknowledged by " + alert.acknowledged_by);
   }
   // Taking an alert is one tap: the comment is optional (a duty room acknowledging 13
   // missed reports has nothing to say about each).
   if (auto problem = CheckActorAndComment(who, comment, CommentIs::kOptional)) {
-    return Error(alert, *problem);
+    return Refusal(alert, *problem);
   }
-  if (ack_timeout < Millis{0}) return Error(alert, "the acknowledgement timeout is negative");
+  if (ack_timeout < Millis{0}) return Refusal(alert, "the acknowledgement timeout is negative");
   Alert a = alert;
   a.state = AlertState::kAcknowledged;
   a.acknowledged_by = std::string(TrimSpace(who));
@@ -111,7 +111,7 @@ AlertResult Acknowledge(const Alert& alert, std::string_view who, std::string_vi
 
 AlertResult Comment(const Alert& alert, std::string_view who, std::string_view comment,
                     Instant now) {
-  if (auto problem = CheckActorAndComment(who, comment)) return Error(alert, *problem);
+  if (auto problem = CheckActorAndComment(who, comment)) return Refusal(alert, *problem);
   Alert a = alert;
   a.timeline.push_back({now, std::string(TrimSpace(who)), "commented", std::string(comment)});
   return a;
@@ -119,20 +119,20 @@ AlertResult Comment(const Alert& alert, std::string_view who, std::string_view c
 
 AlertResult Resolve(const Alert& alert, ResolveReason reason, std::string_view who,
                     std::string_view comment, Instant now) {
-  if (alert.state == AlertState::kResolved) return Error(alert, "the alert is already resolved");
+  if (alert.state == AlertState::kResolved) return Refusal(alert, "the alert is already resolved");
   if (reason == ResolveReason::kLateReportReceived || reason == ResolveReason::kExcused) {
-    return Error(alert, "late reports and exemptions resolve alerts by themselves");
+    return Refusal(alert, "late reports and exemptions resolve alerts by themselves");
   }
-  if (auto problem = CheckActorAndComment(who, comment)) return Error(alert, *problem);
+  if (auto problem = CheckActorAndComment(who, comment)) return Refusal(alert, *problem);
   return Resolved(alert, reason, TrimSpace(who), comment, now);
 }
 
 AlertResult ResolveByLateReport(const Alert& alert, std::string_view report_id, Instant now) {
   if (alert.kind != AlertKind::kMissing) {
-    return Error(alert, "only a missing-report alert is resolved by a late report");
+    return Refusal(alert, "only a missing-report alert is resolved by a late report");
   }
-  if (alert.state == AlertState::kResolved) return Error(alert, "the alert is already resolved");
-  if (report_id.empty()) return Error(alert, "the late report has no id");
+  if (alert.state == AlertState::kResolved) return Refusal(alert, "the alert is already resolved");
+  if (report_id.empty()) return Refusal(alert, "the late report has no id");
   Alert a = Resolved(alert, ResolveReason::kLateReportReceived, kSystemActor,
                      "report " + std::string(report_id), now);
   a.report_id = std::string(report_id);
@@ -141,9 +141,9 @@ AlertResult ResolveByLateReport(const Alert& alert, std::string_view report_id, 
 
 AlertResult ResolveByExemption(const Alert& alert, std::string_view exemption_id, Instant now) {
   if (alert.kind != AlertKind::kMissing) {
-    return Error(alert, "only a missing-report alert is resolved by an exemption");
+    return Refusal(alert, "only a missing-report alert is resolved by an exemption");
   }
-  if (alert.state == AlertState::kResolved) return Error(alert, "the alert is already resolved");
+  if (alert.state == AlertState::kResolved) return Refusal(alert, "the alert is already resolved");
   return Resolved(alert, ResolveReason::kExcused, kSystemActor,
                   "exemption " + std::string(exemption_id), now);
 }
@@ -155,7 +155,7 @@ bool AckTimedOut(const Alert& alert, Instant now) {
 
 AlertResult ReopenAfterAckTimeout(const Alert& alert, Instant now) {
   if (!AckTimedOut(alert, now)) {
-    return Error(alert, "the alert has no lapsed acknowledgement");
+    return Refusal(alert, "the alert has no lapsed acknowledgement");
   }
   Alert a = alert;
   a.state = AlertState::kOpen;

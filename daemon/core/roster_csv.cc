@@ -11,7 +11,7 @@
 namespace pingan::core {
 namespace {
 
-std::optional<int> Digits(std::string_view s, size_t pos, size_t n) {
+std::optional<int> RosterDigits(std::string_view s, size_t pos, size_t n) {
   if (pos + n > s.size()) return std::nullopt;
   int value = 0;
   auto [end, ec] = std::from_chars(s.data() + pos, s.data() + pos + n, value);
@@ -79,10 +79,10 @@ std::optional<date::local_seconds> ParseLocalDateTime(std::string_view t) {
   if (t[4] != '-' || t[7] != '-' || (t[10] != ' ' && t[10] != 'T') || t[13] != ':') {
     return std::nullopt;
   }
-  auto y = Digits(t, 0, 4), mo = Digits(t, 5, 2), d = Digits(t, 8, 2);
-  auto h = Digits(t, 11, 2), mi = Digits(t, 14, 2);
+  auto y = RosterDigits(t, 0, 4), mo = RosterDigits(t, 5, 2), d = RosterDigits(t, 8, 2);
+  auto h = RosterDigits(t, 11, 2), mi = RosterDigits(t, 14, 2);
   std::optional<int> s = 0;
-  if (t.size() == 19) s = t[16] == ':' ? Digits(t, 17, 2) : std::nullopt;
+  if (t.size() == 19) s = t[16] == ':' ? RosterDigits(t, 17, 2) : std::nullopt;
   if (!y || !mo || !d || !h || !mi || !s) return std::nullopt;
   const date::year_month_day ymd{date::year{*y}, date::month(static_cast<unsigned>(*mo)),
                                  date::day(static_cast<unsigned>(*d))};

@@ -39,7 +39,7 @@ bool Flag(const json& args, const char* key) {
   throw ControlError("bad_request", std::string("'") + key + "' must be true or false");
 }
 
-json Time(const std::optional<core::Instant>& t) {
+json UtcOrNull(const std::optional<core::Instant>& t) {
   return t ? json(core::FormatInstantUtc(*t)) : json();
 }
 
@@ -80,7 +80,7 @@ json KeysList(const AdminCommandContext& c) {
                    {"in_org", unit != nullptr},
                    {"public_key", k.public_key},
                    {"fingerprint", k.fingerprint},
-                   {"enrolled_at", Time(k.enrolled_at)}});
+                   {"enrolled_at", UtcOrNull(k.enrolled_at)}});
   }
   return out;
 }

@@ -6,27 +6,16 @@
 #include "daemon/core/text.h"
 #include "daemon/jobs/ids.h"
 #include "daemon/services/control_server.h"
+#include "daemon/services/query_support.h"
 #include "daemon/store/exemption_repository.h"
 
 namespace pingan::services {
 namespace {
 
-// Longest actor name, in bytes (as for case owners).
-constexpr size_t kMaxWhoBytes = 200;
-
-date::year_month_day DateArg(const std::string& text, const char* key) {
+date::year_month_day ExemptionDateArg(const std::string& text, const char* key) {
   auto d = core::ParseDate(text);
   if (!d) throw ControlError("bad_request", std::string("'") + key + "' must be a date YYYY-MM-DD");
   return *d;
-}
-
-std::string Who(const std::string& raw) {
-  std::string who(core::TrimSpace(raw));
-  if (who.empty()) throw ControlError("bad_request", "'who' must not be empty");
-  if (!core::IsValidUtf8(who) || who.size() > kMaxWhoBytes) {
-    throw ControlError("bad_request", "'who' must be valid UTF-8 of at most 200 bytes");
-  }
-  return who;
 }
 
 }  // namespace
@@ -46,8 +35,9 @@ core::Exemption ExemptionService::Find(const std::string& id) const {
 core::Exemption ExemptionService::Create(const CreateExemptionRequest& r) const {
   config::SharedSchedule bundle = c_.schedules.Get();
   if (!bundle) throw ControlError("no_schedule", "no organisation is configured");
-  const core::ExemptionRequest request{DateArg(r.from, "from"), DateArg(r.to, "to"), r.scope,
-                                       r.requirements, r.reason};
+  const core::ExemptionRequest request{ExemptionDateArg(r.from, "from"),
+                                       ExemptionDateArg(r.to, "to"), r.scope, r.requirements,
+                                       r.reason};
   if (auto problem = core::ValidateExemption(request, bundle->tree, bundle->requirements)) {
     throw ControlError("bad_request", *problem);
   }
@@ -58,7 +48,7 @@ core::Exemption ExemptionService::Create(const CreateExemptionRequest& r) const 
                     request.scope_unit_id,
                     request.requirement_ids,
                     std::string(core::TrimSpace(request.reason)),
-                    Who(r.who),
+                    ActorNameArg(r.who),
                     now,
                     "",
                     std::nullopt};
@@ -77,7 +67,7 @@ core::Exemption ExemptionService::Create(const CreateExemptionRequest& r) const 
 core::Exemption ExemptionService::Withdraw(const WithdrawExemptionRequest& r) const {
   core::Exemption e = Find(r.id);
   if (e.withdrawn()) throw ControlError("refused", "exemption " + r.id + " is already withdrawn");
-  e.withdrawn_by = Who(r.who);
+  e.withdrawn_by = ActorNameArg(r.who);
   e.withdrawn_at = c_.clock.Now();
   c_.writer.Post([id = e.id, who = e.withdrawn_by, &clock = c_.clock,
                   on_applied = c_.on_applied](store::Database& db) {

@@ -5,6 +5,7 @@
 #include "daemon/core/text.h"
 #include "daemon/jobs/ids.h"
 #include "daemon/services/control_server.h"
+#include "daemon/services/query_support.h"
 #include "daemon/store/audit_log.h"
 #include "daemon/store/write_transaction.h"
 
@@ -12,17 +13,6 @@ namespace pingan::services {
 namespace {
 
 // Longest actor name, in bytes (as for case owners and exemptions).
-constexpr size_t kMaxWhoBytes = 200;
-
-std::string Who(const std::string& raw) {
-  std::string who(core::TrimSpace(raw));
-  if (who.empty()) throw ControlError("bad_request", "'who' must not be empty");
-  if (!core::IsValidUtf8(who) || who.size() > kMaxWhoBytes) {
-    throw ControlError("bad_request", "'who' must be valid UTF-8 of at most 200 bytes");
-  }
-  return who;
-}
-
 std::string Note(const std::string& raw) {
   std::string note(core::TrimSpace(raw));
   if (note.empty()) throw ControlError("bad_request", "the hand-over note must not be empty");
@@ -49,7 +39,7 @@ store::Handover HandoverService::Find(const std::string& id) const {
 
 store::Handover HandoverService::Sign(const std::string& note, const std::string& who) const {
   const core::Instant now = c_.clock.Now();
-  store::Handover h{jobs::NewId(now), Note(note), Who(who), now, "", std::nullopt};
+  store::Handover h{jobs::NewId(now), Note(note), ActorNameArg(who), now, "", std::nullopt};
   c_.writer.Post([h, on_applied = c_.on_applied](store::Database& db) {
     store::WriteTransaction tx(db);
     if (!store::HandoverRepository(db).Insert(h)) {
@@ -65,7 +55,7 @@ store::Handover HandoverService::Sign(const std::string& note, const std::string
 
 store::Handover HandoverService::Acknowledge(const std::string& id, const std::string& who) const {
   store::Handover h = Find(id);
-  const std::string by = Who(who);
+  const std::string by = ActorNameArg(who);
   if (h.acknowledged()) throw ControlError("refused", "hand-over " + id + " is acknowledged");
   if (by == h.signed_by) {
     throw ControlError("refused", "the incoming officer acknowledges a hand-over, not its signer");

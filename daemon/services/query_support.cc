@@ -5,6 +5,7 @@
 #include <date/tz.h>
 
 #include "daemon/core/local_time.h"
+#include "daemon/core/text.h"
 #include "daemon/store/exemption_repository.h"
 
 namespace pingan::services {
@@ -68,6 +69,16 @@ std::string ViewedUnitId(const config::ScheduleBundle& b, const std::string& id)
 
 bool InView(const config::ScheduleBundle& b, const std::string& viewed, std::string_view unit_id) {
   return viewed.empty() ? b.tree.Find(unit_id) != nullptr : b.tree.IsInSubtree(unit_id, viewed);
+}
+
+std::string ActorNameArg(const std::string& raw) {
+  constexpr size_t kMaxActorBytes = 200;
+  std::string who(core::TrimSpace(raw));
+  if (who.empty()) throw ControlError("bad_request", "'who' must not be empty");
+  if (!core::IsValidUtf8(who) || who.size() > kMaxActorBytes) {
+    throw ControlError("bad_request", "'who' must be valid UTF-8 of at most 200 bytes");
+  }
+  return who;
 }
 
 std::string UnitName(const config::ScheduleBundle* b, std::string_view unit_id) {

@@ -53,6 +53,10 @@ std::string ViewedUnitId(const config::ScheduleBundle& b, const std::string& uni
 // True when `unit_id` lies in the subtree of `viewed` ("" is everything).
 bool InView(const config::ScheduleBundle& b, const std::string& viewed, std::string_view unit_id);
 
+// The name of the person acting (args "who"), trimmed: bad_request when empty, not UTF-8
+// or longer than 200 bytes (as for case owners).
+std::string ActorNameArg(const std::string& raw);
+
 std::string UnitName(const config::ScheduleBundle* b, std::string_view unit_id);
 // The name of requirement `id` (its first non-disabled definition), else the id.
 std::string RequirementName(const config::ScheduleBundle& b, std::string_view id);

@@ -13,7 +13,7 @@ StatsCell Text(std::string t) {
 StatsCell Number(double n) {
   return StatsCell{"", n, false};
 }
-StatsCell Maybe(std::optional<double> n, bool rate = false) {
+StatsCell NumberCell(std::optional<double> n, bool rate = false) {
   return StatsCell{"", n, rate};
 }
 
@@ -29,7 +29,7 @@ void AppendCounts(std::vector<StatsCell>& row, const core::LedgerCounts& c) {
   for (size_t n : {owed, c.on_time, c.late, c.missing, c.excused, c.expected}) {
     row.push_back(Number(static_cast<double>(n)));
   }
-  row.push_back(Maybe(RoundedRate(c), true));
+  row.push_back(NumberCell(RoundedRate(c), true));
 }
 
 StatsTable Counted(std::string key, std::string title, std::vector<StatsColumn> leading) {
@@ -93,8 +93,8 @@ std::vector<StatsCell> HandlingRow(std::string key, const core::AlertStats& s) {
           Number(static_cast<double>(s.open)),
           Number(static_cast<double>(s.to_acknowledge.count)),
           Number(static_cast<double>(s.to_close.count)),
-          Maybe(MedianMinutes(s.to_acknowledge)),
-          Maybe(MedianMinutes(s.to_close))};
+          NumberCell(MedianMinutes(s.to_acknowledge)),
+          NumberCell(MedianMinutes(s.to_close))};
 }
 
 StatsTable Alerts(const StatsAnswer& a) {

@@ -3,6 +3,7 @@
 #include "daemon/core/alert_rules.h"
 #include "daemon/core/escalation_engine.h"
 #include "daemon/store/outbox_repository.h"
+#include "daemon/store/sql_values.h"
 
 #include <nlohmann/json.hpp>
 
@@ -15,28 +16,11 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kColumns = R"sql(
+constexpr const char* kAlertColumns = R"sql(
 SELECT alert_id, kind, school_id, requirement_id, window_id, report_id, severity,
   needs_leader_attention, state, created_at_ms, acknowledged_by, acknowledged_at_ms,
   ack_expires_at_ms, resolve_reason, resolved_at_ms, escalation_json, notified_json
 FROM alerts )sql";
-
-std::optional<int64_t> Ms(const std::optional<core::Instant>& t) {
-  if (!t) return std::nullopt;
-  return core::ToUnixMillis(*t);
-}
-
-void BindOptional(SQLite::Statement& s, int index, const std::optional<int64_t>& v) {
-  if (v)
-    s.bind(index, *v);
-  else
-    s.bind(index);  // NULL
-}
-
-std::optional<core::Instant> ReadInstant(const SQLite::Column& c) {
-  if (c.isNull()) return std::nullopt;
-  return core::FromUnixMillis(c.getInt64());
-}
 
 json EscalationToJson(const core::EscalationPosition& e) {
   return json{{"policy_id", e.policy_id},
@@ -107,11 +91,11 @@ core::Alert ReadAlert(SQLite::Statement& s) {
   a.state = core::ParseAlertState(s.getColumn(8).getString()).value_or(core::AlertState::kOpen);
   a.created_at = core::FromUnixMillis(s.getColumn(9).getInt64());
   a.acknowledged_by = s.getColumn(10).getString();
-  a.acknowledged_at = ReadInstant(s.getColumn(11));
-  a.ack_expires_at = ReadInstant(s.getColumn(12));
+  a.acknowledged_at = ColumnOptionalInstant(s.getColumn(11));
+  a.ack_expires_at = ColumnOptionalInstant(s.getColumn(12));
   if (!s.getColumn(13).isNull())
     a.resolve_reason = core::ParseResolveReason(s.getColumn(13).getString());
-  a.resolved_at = ReadInstant(s.getColumn(14));
+  a.resolved_at = ColumnOptionalInstant(s.getColumn(14));
   a.escalation = EscalationFromJson(json::parse(s.getColumn(15).getString()));
   a.notified = NotifiedFromJson(json::parse(s.getColumn(16).getString()));
   return a;
@@ -201,7 +185,7 @@ void AlertRepository::AppendTimeline(const core::Alert& a, size_t from) {
 
 std::vector<core::Alert> AlertRepository::Query(const std::string& where,
                                                 const std::vector<std::string>& args, int limit) {
-  SQLite::Statement s(db_, std::string(kColumns) + where + " LIMIT " + std::to_string(limit));
+  SQLite::Statement s(db_, std::string(kAlertColumns) + where + " LIMIT " + std::to_string(limit));
   for (size_t i = 0; i < args.size(); ++i) s.bind(static_cast<int>(i + 1), args[i]);
   std::vector<core::Alert> out;
   while (s.executeStep()) out.push_back(ReadAlert(s));
@@ -227,7 +211,7 @@ std::optional<core::Alert> AlertRepository::Find(const std::string& alert_id) {
 }
 
 std::vector<core::Alert> AlertRepository::FindMany(const std::vector<std::string>& alert_ids) {
-  SQLite::Statement s(db_, std::string(kColumns) + "WHERE alert_id = ?1");
+  SQLite::Statement s(db_, std::string(kAlertColumns) + "WHERE alert_id = ?1");
   std::vector<core::Alert> out;
   out.reserve(alert_ids.size());
   for (const std::string& id : alert_ids) {

@@ -1,4 +1,5 @@
 #include "daemon/store/auth_repository.h"
+#include "daemon/store/sql_values.h"
 
 #include <initializer_list>
 
@@ -6,14 +7,6 @@
 
 namespace pingan::store {
 namespace {
-
-int64_t Ms(core::Instant t) {
-  return static_cast<int64_t>(core::ToUnixMillis(t));
-}
-
-core::Instant At(const SQLite::Column& c) {
-  return core::FromUnixMillis(c.getInt64());
-}
 
 std::vector<UserRow> ReadUsers(SQLite::Database& db, bool with_hash) {
   SQLite::Statement s(db,
@@ -24,7 +17,7 @@ std::vector<UserRow> ReadUsers(SQLite::Database& db, bool with_hash) {
     out.push_back(UserRow{s.getColumn(0).getString(),
                           with_hash ? s.getColumn(1).getString() : std::string(),
                           s.getColumn(2).getString(), s.getColumn(3).getString(),
-                          s.getColumn(4).getInt() != 0, At(s.getColumn(5))});
+                          s.getColumn(4).getInt() != 0, ColumnInstant(s.getColumn(5))});
   }
   return out;
 }
@@ -55,8 +48,8 @@ std::vector<SessionRow> AuthRepository::LoadLiveSessions(core::Instant now) {
   std::vector<SessionRow> out;
   while (s.executeStep()) {
     out.push_back(SessionRow{s.getColumn(0).getString(), s.getColumn(1).getString(),
-                             s.getColumn(2).getString(), At(s.getColumn(3)), At(s.getColumn(4)),
-                             At(s.getColumn(5))});
+                             s.getColumn(2).getString(), ColumnInstant(s.getColumn(3)),
+                             ColumnInstant(s.getColumn(4)), ColumnInstant(s.getColumn(5))});
   }
   return out;
 }
@@ -69,7 +62,7 @@ std::vector<TokenRow> AuthRepository::LoadTokens() {
   while (s.executeStep()) {
     out.push_back(TokenRow{s.getColumn(0).getString(), s.getColumn(1).getString(),
                            s.getColumn(2).getString(), s.getColumn(3).getString(),
-                           At(s.getColumn(4))});
+                           ColumnInstant(s.getColumn(4))});
   }
   return out;
 }

@@ -7,7 +7,7 @@
 namespace pingan::store {
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kExemptionColumns =
     "SELECT exemption_id, first_day, last_day, scope_unit, requirement_ids, reason, "
     "created_by, created_at_ms, withdrawn_by, withdrawn_at_ms FROM exemptions ";
 
@@ -35,7 +35,7 @@ date::year_month_day Day(const std::string& text) {
   return core::ParseDate(text).value_or(date::year_month_day{});
 }
 
-core::Exemption Read(SQLite::Statement& s) {
+core::Exemption ReadExemption(SQLite::Statement& s) {
   core::Exemption e;
   e.id = s.getColumn(0).getString();
   e.first = Day(s.getColumn(1).getString());
@@ -50,9 +50,9 @@ core::Exemption Read(SQLite::Statement& s) {
   return e;
 }
 
-std::vector<core::Exemption> ReadAll(SQLite::Statement& s) {
+std::vector<core::Exemption> ReadExemptions(SQLite::Statement& s) {
   std::vector<core::Exemption> out;
-  while (s.executeStep()) out.push_back(Read(s));
+  while (s.executeStep()) out.push_back(ReadExemption(s));
   return out;
 }
 
@@ -86,26 +86,26 @@ bool ExemptionRepository::Withdraw(const std::string& id, const std::string& who
 }
 
 std::optional<core::Exemption> ExemptionRepository::Find(const std::string& id) {
-  SQLite::Statement s(db_, std::string(kColumns) + "WHERE exemption_id = ?1");
+  SQLite::Statement s(db_, std::string(kExemptionColumns) + "WHERE exemption_id = ?1");
   s.bind(1, id);
   if (!s.executeStep()) return std::nullopt;
-  return Read(s);
+  return ReadExemption(s);
 }
 
 std::vector<core::Exemption> ExemptionRepository::List(bool with_withdrawn, int limit) {
-  SQLite::Statement s(db_, std::string(kColumns) +
+  SQLite::Statement s(db_, std::string(kExemptionColumns) +
                                (with_withdrawn ? "" : "WHERE withdrawn_at_ms IS NULL ") +
                                "ORDER BY created_at_ms DESC, exemption_id DESC LIMIT ?1");
   s.bind(1, limit);
-  return ReadAll(s);
+  return ReadExemptions(s);
 }
 
 std::vector<core::Exemption> ExemptionRepository::InForceFrom(date::year_month_day from) {
-  SQLite::Statement s(db_, std::string(kColumns) +
+  SQLite::Statement s(db_, std::string(kExemptionColumns) +
                                "WHERE withdrawn_at_ms IS NULL AND last_day >= ?1 "
                                "ORDER BY created_at_ms, exemption_id");
   s.bind(1, core::FormatDate(from));
-  return ReadAll(s);
+  return ReadExemptions(s);
 }
 
 }  // namespace pingan::store

@@ -5,10 +5,10 @@
 namespace pingan::store {
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kHandoverColumns =
     "SELECT handover_id, note, signed_by, signed_at_ms, acked_by, acked_at_ms FROM handovers ";
 
-Handover Read(SQLite::Statement& s) {
+Handover ReadHandover(SQLite::Statement& s) {
   Handover h;
   h.id = s.getColumn(0).getString();
   h.note = s.getColumn(1).getString();
@@ -44,17 +44,17 @@ bool HandoverRepository::Acknowledge(const std::string& id, const std::string& w
 }
 
 std::optional<Handover> HandoverRepository::Find(const std::string& id) {
-  SQLite::Statement s(db_, std::string(kColumns) + "WHERE handover_id = ?1");
+  SQLite::Statement s(db_, std::string(kHandoverColumns) + "WHERE handover_id = ?1");
   s.bind(1, id);
   if (!s.executeStep()) return std::nullopt;
-  return Read(s);
+  return ReadHandover(s);
 }
 
 std::vector<Handover> HandoverRepository::List(int limit) {
-  SQLite::Statement s(db_, std::string(kColumns) + "ORDER BY handover_id DESC LIMIT ?1");
+  SQLite::Statement s(db_, std::string(kHandoverColumns) + "ORDER BY handover_id DESC LIMIT ?1");
   s.bind(1, limit);
   std::vector<Handover> out;
-  while (s.executeStep()) out.push_back(Read(s));
+  while (s.executeStep()) out.push_back(ReadHandover(s));
   return out;
 }
 

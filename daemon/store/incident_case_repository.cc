@@ -4,6 +4,7 @@
 #include <SQLiteCpp/Transaction.h>
 
 #include "daemon/core/local_time.h"
+#include "daemon/store/sql_values.h"
 
 namespace pingan::store {
 namespace {
@@ -45,15 +46,6 @@ VALUES (?1, 'closed', ?2, ?3, ?4)
 ON CONFLICT (report_id) DO UPDATE SET state = 'closed', closed_by = excluded.closed_by,
   closed_at_ms = excluded.closed_at_ms, outcome = excluded.outcome)sql";
 
-int64_t Ms(core::Instant t) {
-  return static_cast<int64_t>(core::ToUnixMillis(t));
-}
-
-std::optional<core::Instant> OptionalTime(const SQLite::Column& c) {
-  if (c.isNull()) return std::nullopt;
-  return core::FromUnixMillis(c.getInt64());
-}
-
 StoredReport ReadReport(SQLite::Statement& s) {
   StoredReport out;
   core::Report& r = out.report;
@@ -83,9 +75,9 @@ std::optional<IncidentCase> ReadCase(SQLite::Statement& s) {
   c.owner = s.getColumn(13).getString();
   c.owner_role = s.getColumn(14).getString();
   c.assigned_by = s.getColumn(15).getString();
-  c.assigned_at = OptionalTime(s.getColumn(16));
+  c.assigned_at = ColumnOptionalInstant(s.getColumn(16));
   c.closed_by = s.getColumn(17).getString();
-  c.closed_at = OptionalTime(s.getColumn(18));
+  c.closed_at = ColumnOptionalInstant(s.getColumn(18));
   if (!s.getColumn(19).isNull()) c.outcome = ParseCaseOutcome(s.getColumn(19).getString());
   return c;
 }

@@ -5,7 +5,7 @@
 namespace pingan::store {
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kLedgerColumns =
     "SELECT school_id, requirement_id, window_id, status, deadline_ms, report_id, "
     "received_at_ms, lateness_ms FROM ledger ";
 
@@ -16,7 +16,7 @@ LedgerRowStatus ParseStatus(const std::string& s) {
   return LedgerRowStatus::kMissing;
 }
 
-LedgerRow ReadRow(SQLite::Statement& s) {
+LedgerRow ReadLedgerRow(SQLite::Statement& s) {
   LedgerRow row;
   row.school_id = s.getColumn(0).getString();
   row.requirement_id = s.getColumn(1).getString();
@@ -29,9 +29,9 @@ LedgerRow ReadRow(SQLite::Statement& s) {
   return row;
 }
 
-std::vector<LedgerRow> ReadAll(SQLite::Statement& s) {
+std::vector<LedgerRow> ReadLedgerRows(SQLite::Statement& s) {
   std::vector<LedgerRow> out;
-  while (s.executeStep()) out.push_back(ReadRow(s));
+  while (s.executeStep()) out.push_back(ReadLedgerRow(s));
   return out;
 }
 
@@ -100,13 +100,13 @@ ON CONFLICT DO NOTHING)sql");
 std::optional<LedgerRow> LedgerRepository::Find(const std::string& school_id,
                                                 const std::string& requirement_id,
                                                 const std::string& window_id) {
-  SQLite::Statement s(db_, std::string(kColumns) +
+  SQLite::Statement s(db_, std::string(kLedgerColumns) +
                                "WHERE requirement_id = ?1 AND window_id = ?2 AND school_id = ?3");
   s.bind(1, requirement_id);
   s.bind(2, window_id);
   s.bind(3, school_id);
   if (!s.executeStep()) return std::nullopt;
-  return ReadRow(s);
+  return ReadLedgerRow(s);
 }
 
 std::unordered_set<std::string> LedgerRepository::SchoolsWithRow(const std::string& requirement_id,
@@ -122,11 +122,11 @@ std::unordered_set<std::string> LedgerRepository::SchoolsWithRow(const std::stri
 
 std::vector<LedgerRow> LedgerRepository::ForWindow(const std::string& requirement_id,
                                                    const std::string& window_id) {
-  SQLite::Statement s(db_, std::string(kColumns) +
+  SQLite::Statement s(db_, std::string(kLedgerColumns) +
                                "WHERE requirement_id = ?1 AND window_id = ?2 ORDER BY school_id");
   s.bind(1, requirement_id);
   s.bind(2, window_id);
-  return ReadAll(s);
+  return ReadLedgerRows(s);
 }
 
 std::map<LedgerRowStatus, int> LedgerRepository::CountByStatus(const std::string& requirement_id,
@@ -143,27 +143,27 @@ std::map<LedgerRowStatus, int> LedgerRepository::CountByStatus(const std::string
 
 std::vector<LedgerRow> LedgerRepository::ForSchool(const std::string& school_id, int limit) {
   SQLite::Statement s(
-      db_, std::string(kColumns) + "WHERE school_id = ?1 ORDER BY deadline_ms DESC LIMIT ?2");
+      db_, std::string(kLedgerColumns) + "WHERE school_id = ?1 ORDER BY deadline_ms DESC LIMIT ?2");
   s.bind(1, school_id);
   s.bind(2, limit);
-  return ReadAll(s);
+  return ReadLedgerRows(s);
 }
 
 std::vector<LedgerRow> LedgerRepository::WithStatus(LedgerRowStatus status, int limit) {
-  SQLite::Statement s(db_, std::string(kColumns) +
+  SQLite::Statement s(db_, std::string(kLedgerColumns) +
                                "WHERE status = ?1 ORDER BY deadline_ms DESC, school_id LIMIT ?2");
   s.bind(1, std::string(LedgerRowStatusName(status)));
   s.bind(2, limit);
-  return ReadAll(s);
+  return ReadLedgerRows(s);
 }
 
 std::vector<LedgerRow> LedgerRepository::MissingSince(core::Instant from, int limit) {
-  SQLite::Statement s(db_, std::string(kColumns) +
+  SQLite::Statement s(db_, std::string(kLedgerColumns) +
                                "WHERE status = 'missing' AND deadline_ms >= ?1 "
                                "ORDER BY deadline_ms LIMIT ?2");
   s.bind(1, static_cast<int64_t>(core::ToUnixMillis(from)));
   s.bind(2, limit);
-  return ReadAll(s);
+  return ReadLedgerRows(s);
 }
 
 bool LedgerRepository::ExcuseMissing(const LedgerRow& row, core::Instant now) {

@@ -3,21 +3,17 @@
 #include <SQLiteCpp/Statement.h>
 
 #include "daemon/store/outbox_codec.h"
+#include "daemon/store/sql_values.h"
 
 namespace pingan::store {
 namespace {
 
-constexpr const char* kColumns =
+constexpr const char* kOutboxColumns =
     "SELECT id, idempotency_key, kind, alert_id, recipient_json, channel, payload_json, state, "
     "attempts, next_attempt_ms, lease_until_ms, last_error, created_at_ms, channels, "
     "channel_attempts, delivered_at_ms FROM outbox ";
 
-std::optional<core::Instant> OptionalInstant(const SQLite::Column& c) {
-  if (c.isNull()) return std::nullopt;
-  return core::FromUnixMillis(c.getInt64());
-}
-
-core::OutboxRow ReadRow(SQLite::Statement& s) {
+core::OutboxRow ReadOutboxRow(SQLite::Statement& s) {
   core::OutboxRow r;
   r.id = s.getColumn(0).getInt64();
   r.key = s.getColumn(1).getString();
@@ -33,17 +29,17 @@ core::OutboxRow ReadRow(SQLite::Statement& s) {
       core::ParseOutboxStatus(s.getColumn(7).getString()).value_or(core::OutboxStatus::kPending);
   r.attempts = s.getColumn(8).getInt();
   r.next_attempt_at = core::FromUnixMillis(s.getColumn(9).getInt64());
-  r.lease_until = OptionalInstant(s.getColumn(10));
+  r.lease_until = ColumnOptionalInstant(s.getColumn(10));
   r.last_error = s.getColumn(11).getString();
   r.created_at = core::FromUnixMillis(s.getColumn(12).getInt64());
   r.channel_attempts = s.getColumn(14).getInt();
-  r.delivered_at = OptionalInstant(s.getColumn(15));
+  r.delivered_at = ColumnOptionalInstant(s.getColumn(15));
   return r;
 }
 
-std::vector<core::OutboxRow> ReadAll(SQLite::Statement& s) {
+std::vector<core::OutboxRow> ReadOutboxRows(SQLite::Statement& s) {
   std::vector<core::OutboxRow> out;
-  while (s.executeStep()) out.push_back(ReadRow(s));
+  while (s.executeStep()) out.push_back(ReadOutboxRow(s));
   return out;
 }
 
@@ -85,11 +81,11 @@ ON CONFLICT (idempotency_key) DO NOTHING)sql");
 }
 
 std::vector<core::OutboxRow> OutboxRepository::RowsAbout(const std::string& alert_id) {
-  SQLite::Statement s(db_, std::string(kColumns) +
+  SQLite::Statement s(db_, std::string(kOutboxColumns) +
                                "WHERE id IN (SELECT outbox_id FROM outbox_alerts WHERE "
                                "alert_id = ?1) ORDER BY id");
   s.bind(1, alert_id);
-  return ReadAll(s);
+  return ReadOutboxRows(s);
 }
 
 int OutboxRepository::WithdrawFor(const std::string& alert_id) {
@@ -143,7 +139,7 @@ std::set<std::string> OutboxRepository::ReachedAbout(const std::string& alert_id
 std::vector<core::OutboxRow> OutboxRepository::LeaseDue(core::Instant now, core::Millis lease,
                                                         int limit, const std::set<int64_t>& skip) {
   const int64_t now_ms = core::ToUnixMillis(now);
-  SQLite::Statement select(db_, std::string(kColumns) +
+  SQLite::Statement select(db_, std::string(kOutboxColumns) +
                                     "WHERE ((state = 'pending' AND next_attempt_ms <= ?1) "
                                     "OR (state = 'leased' AND lease_until_ms <= ?1)) "
                                     "AND id NOT IN (SELECT value FROM json_each(?3)) "
@@ -151,7 +147,7 @@ std::vector<core::OutboxRow> OutboxRepository::LeaseDue(core::Instant now, core:
   select.bind(1, now_ms);
   select.bind(2, limit);
   select.bind(3, IdList(skip));
-  std::vector<core::OutboxRow> rows = ReadAll(select);
+  std::vector<core::OutboxRow> rows = ReadOutboxRows(select);
   SQLite::Statement lease_row(db_,
                               "UPDATE outbox SET state = 'leased', lease_until_ms = ?2, "
                               "attempts = attempts + 1 WHERE id = ?1");
@@ -168,10 +164,10 @@ std::vector<core::OutboxRow> OutboxRepository::LeaseDue(core::Instant now, core:
 }
 
 std::optional<core::OutboxRow> OutboxRepository::Find(int64_t id) {
-  SQLite::Statement s(db_, std::string(kColumns) + "WHERE id = ?1");
+  SQLite::Statement s(db_, std::string(kOutboxColumns) + "WHERE id = ?1");
   s.bind(1, id);
   if (!s.executeStep()) return std::nullopt;
-  return ReadRow(s);
+  return ReadOutboxRow(s);
 }
 
 void OutboxRepository::RecordAttempt(const core::OutboxRow& r) {
@@ -206,10 +202,11 @@ void OutboxRepository::Defer(int64_t id, core::Instant until) {
 
 std::vector<core::OutboxRow> OutboxRepository::ListForAlert(const std::string& alert_id,
                                                             int limit) {
-  SQLite::Statement s(db_, std::string(kColumns) + "WHERE alert_id = ?1 ORDER BY id LIMIT ?2");
+  SQLite::Statement s(db_,
+                      std::string(kOutboxColumns) + "WHERE alert_id = ?1 ORDER BY id LIMIT ?2");
   s.bind(1, alert_id);
   s.bind(2, limit);
-  return ReadAll(s);
+  return ReadOutboxRows(s);
 }
 
 void OutboxRepository::Hold(const core::Notification& n, core::Instant produced_at) {
@@ -246,7 +243,7 @@ void OutboxRepository::ReleaseHeld(const std::vector<int64_t>& ids) {
 
 std::vector<core::OutboxRow> OutboxRepository::List(std::optional<core::OutboxStatus> status,
                                                     int limit) {
-  SQLite::Statement s(db_, std::string(kColumns) +
+  SQLite::Statement s(db_, std::string(kOutboxColumns) +
                                (status ? "WHERE state = ?1 " : "WHERE ?1 IS NULL ") +
                                "ORDER BY id LIMIT ?2");
   if (status)
@@ -254,7 +251,7 @@ std::vector<core::OutboxRow> OutboxRepository::List(std::optional<core::OutboxSt
   else
     s.bind(1);
   s.bind(2, limit);
-  return ReadAll(s);
+  return ReadOutboxRows(s);
 }
 
 int64_t OutboxRepository::Count(core::OutboxStatus status) {

@@ -1,16 +1,10 @@
 #include "daemon/store/period_queries.h"
+#include "daemon/store/sql_values.h"
 
 #include <SQLiteCpp/Statement.h>
 
 namespace pingan::store {
-namespace {
-
-std::optional<core::Instant> OptionalInstant(const SQLite::Column& c) {
-  if (c.isNull()) return std::nullopt;
-  return core::FromUnixMillis(c.getInt64());
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::vector<RaisedAlert> AlertsRaisedBetween(Database& db, core::Instant from, core::Instant to) {
   // alerts_by_time gives the range; the joins are by primary key, for incidents only.
@@ -30,15 +24,15 @@ ORDER BY a.created_at_ms, a.alert_id)sql");
     a.kind = core::ParseAlertKind(s.getColumn(0).getString()).value_or(core::AlertKind::kMissing);
     a.school_id = s.getColumn(1).getString();
     a.created_at = core::FromUnixMillis(s.getColumn(2).getInt64());
-    a.acknowledged_at = OptionalInstant(s.getColumn(3));
-    a.resolved_at = OptionalInstant(s.getColumn(4));
+    a.acknowledged_at = ColumnOptionalInstant(s.getColumn(3));
+    a.resolved_at = ColumnOptionalInstant(s.getColumn(4));
     if (!s.getColumn(5).isNull())
       a.category = core::ParseIncidentCategory(s.getColumn(5).getString());
     if (!s.getColumn(6).isNull()) {
       const int severity = s.getColumn(6).getInt();
       if (severity >= 1 && severity <= 4) a.severity = static_cast<core::Severity>(severity);
     }
-    a.case_closed_at = OptionalInstant(s.getColumn(7));
+    a.case_closed_at = ColumnOptionalInstant(s.getColumn(7));
     out.push_back(std::move(a));
   }
   return out;

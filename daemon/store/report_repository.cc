@@ -34,7 +34,7 @@ void BindMonthly(SQLite::Statement& s, const core::MonthlySummary& m) {
   s.bind(17, static_cast<int64_t>(m.incidents));
 }
 
-StoredReport ReadRow(SQLite::Statement& s) {
+StoredReport ReadStoredReport(SQLite::Statement& s) {
   StoredReport out;
   core::Report& r = out.report;
   r.report_id = s.getColumn(0).getString();
@@ -112,7 +112,7 @@ std::optional<StoredReport> ReportRepository::Find(const std::string& report_id)
   SQLite::Statement s(db_, std::string(kSelectColumns) + "WHERE report_id = ?1");
   s.bind(1, report_id);
   if (!s.executeStep()) return std::nullopt;
-  return ReadRow(s);
+  return ReadStoredReport(s);
 }
 
 int64_t ReportRepository::Count() {
@@ -129,7 +129,7 @@ std::vector<StoredReport> ReportRepository::ForSchool(const std::string& school_
   s.bind(2, core::FormatDate(first));
   s.bind(3, core::FormatDate(last));
   std::vector<StoredReport> out;
-  while (s.executeStep()) out.push_back(ReadRow(s));
+  while (s.executeStep()) out.push_back(ReadStoredReport(s));
   return out;
 }
 
