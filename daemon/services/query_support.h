@@ -32,11 +32,14 @@ struct ConsoleQueryContext {
 };
 
 // The current schedule; ControlError no_schedule when none is configured.
+config::SharedSchedule RequireSchedule(const config::ScheduleSource& schedules);
 config::SharedSchedule RequireSchedule(const ConsoleQueryContext& c);
 
 // "2026-10-03T08:00:00Z", with optional fractional seconds, or with an offset
 // ("+08:00") instead of Z.
 std::optional<core::Instant> ParseInstantText(std::string_view text);
+// `text` (the value of `key`) as an instant; bad_request naming `key` when malformed.
+core::Instant ParseInstantArg(const char* key, std::string_view text);
 // args[key] as an instant, or `fallback` when absent; bad_request when malformed.
 core::Instant InstantArg(const nlohmann::json& args, const char* key, core::Instant fallback);
 // args.date (YYYY-MM-DD), or today in the schedule's default zone at `now`.
@@ -59,8 +62,8 @@ std::string RequirementName(const config::ScheduleBundle& b, std::string_view id
 // `t` on the local clock of `zone` formatted with `format` (e.g. "%H:%M"); UTC text when
 // the zone is unknown.
 std::string LocalText(core::Instant t, const std::string& zone, const char* format);
-// The unit's own contacts: [{role, name, phone, email}].
-nlohmann::json ContactsJson(const core::Unit& unit);
+// A unit's own contacts: [{role, name, phone, email}].
+nlohmann::json ContactsJson(const std::vector<core::Contact>& contacts);
 nlohmann::json TimeOrNull(const std::optional<core::Instant>& t);
 // `windows` with the schools that an exemption in force (免报, read from `db`) excuses
 // moved to their excused list (core::WithExemptions), so that the board, the ledger and
