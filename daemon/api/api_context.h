@@ -1,9 +1,9 @@
 // ApiContext: what every /api/v1 route group shares — the AuthService, the daemon
-// backend (control commands, subtree test, database path, change notifications) — and
-// the small helpers the handlers use to read bodies and queries and to scope lists to
-// a leader's subtree. Each route group lives in its own file and registers itself
-// through one Add*Routes(Router&, ApiPtr) function; RegisterApiRoutes calls them all.
-// Handlers run where their route says (console::Runs; the read pool by default).
+// backend (typed services, the admin routes' control commands, subtree test, database
+// path, change notifications) — and the small helpers the handlers use to read bodies
+// and queries and to cut typed lists to a leader's subtree. Each route group lives in its own file
+// and registers itself through one Add*Routes(Router&, ApiPtr) function; RegisterApiRoutes calls
+// them all. Handlers run where their route says (console::Runs; the read pool by default).
 #pragma once
 
 #include <cstdint>

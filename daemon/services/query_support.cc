@@ -32,11 +32,6 @@ std::optional<core::Instant> ParseInstantText(std::string_view text) {
   return std::nullopt;
 }
 
-core::Instant InstantArg(const json& args, const char* key, core::Instant fallback) {
-  const std::string text = TextArg(args, key);
-  return text.empty() ? fallback : ParseInstantArg(key, text);
-}
-
 core::Instant ParseInstantArg(const char* key, std::string_view text) {
   auto t = ParseInstantText(text);
   if (!t) {
@@ -58,10 +53,6 @@ date::year_month_day DayArg(const json& args, const config::ScheduleBundle& b, c
 date::year_month_day TodayIn(const config::ScheduleBundle& b, core::Instant now) {
   const date::time_zone* zone = core::FindTimeZone(b.schedule.default_time_zone());
   return date::year_month_day{date::sys_days{core::LocalDayOf(*zone, now).time_since_epoch()}};
-}
-
-std::string ViewedUnitId(const config::ScheduleBundle& b, const json& args) {
-  return ViewedUnitId(b, TextArg(args, "unit"));
 }
 
 std::string ViewedUnitId(const config::ScheduleBundle& b, const std::string& id) {

@@ -1,6 +1,6 @@
-// What the duty console's read commands (board_commands, school_commands,
-// duty_commands) share: their context, argument parsing that answers ControlError
-// bad_request, the viewed unit of a scoped list, and the JSON of windows and units.
+// What the duty console's read services (OverviewService, SchoolService, DutyService,
+// StatusService) share: their context, parsing that answers ControlError bad_request,
+// the viewed unit of a scoped list, and small JSON pieces of units and contacts.
 // Handlers run on read-pool workers, several at once; each leases a read-only
 // connection from the shared pool (ReadPool).
 #pragma once
@@ -40,18 +40,14 @@ config::SharedSchedule RequireSchedule(const ConsoleQueryContext& c);
 std::optional<core::Instant> ParseInstantText(std::string_view text);
 // `text` (the value of `key`) as an instant; bad_request naming `key` when malformed.
 core::Instant ParseInstantArg(const char* key, std::string_view text);
-// args[key] as an instant, or `fallback` when absent; bad_request when malformed.
-core::Instant InstantArg(const nlohmann::json& args, const char* key, core::Instant fallback);
 // args.date (YYYY-MM-DD), or today in the schedule's default zone at `now`.
 date::year_month_day DayArg(const nlohmann::json& args, const config::ScheduleBundle& b,
                             core::Instant now);
 // Today in the schedule's default zone at `now`.
 date::year_month_day TodayIn(const config::ScheduleBundle& b, core::Instant now);
 
-// The unit a scoped answer is about: args.unit, or by default the root (the whole
+// The unit a scoped answer is about: `unit`, or by default ("") the root (the whole
 // organisation, "", when the tree has several roots). not_found for an unknown unit.
-std::string ViewedUnitId(const config::ScheduleBundle& b, const nlohmann::json& args);
-// The same for a typed request's unit ("": the default).
 std::string ViewedUnitId(const config::ScheduleBundle& b, const std::string& unit);
 // True when `unit_id` lies in the subtree of `viewed` ("" is everything).
 bool InView(const config::ScheduleBundle& b, const std::string& viewed, std::string_view unit_id);
