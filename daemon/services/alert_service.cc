@@ -48,15 +48,8 @@ OutboxQuery ParseOutboxQuery(const std::string& state, int limit) {
 }
 
 std::vector<core::Alert> AlertService::List(const AlertQuery& query) const {
-  store::AlertFilter filter;
-  filter.state = query.state;
-  filter.kind = query.kind;
-  filter.school_id = query.school_id;
-  filter.requirement_id = query.requirement_id;
-  filter.window_id = query.window_id;
-  filter.limit = query.limit;
   auto db = c_.reads.Acquire();
-  return store::AlertRepository(db).List(filter);
+  return store::AlertRepository(db).List(query);
 }
 
 core::Alert AlertService::Find(const std::string& id) const {
