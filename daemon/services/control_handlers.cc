@@ -155,8 +155,10 @@ json CalendarShow(const ControlContext& c, const json& args) {
     item.update(RequirementRouting(r, escalation.get()));
     requirements.push_back(std::move(item));
   }
-  return json{
-      {"time_zone", b->time_zone}, {"calendars", calendars}, {"requirements", requirements}};
+  return json{{"time_zone", b->time_zone},
+              {"calendars", calendars},
+              {"requirements", requirements},
+              {"leaders", LeaderRouting(escalation.get())}};
 }
 
 json DeadlinesNext(const ControlContext& c, const json& args) {
