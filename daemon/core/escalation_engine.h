@@ -91,7 +91,7 @@ std::optional<Instant> NextWakeup(const Alert& alert);
 std::vector<Notification> ResolutionNotices(const Alert& alert,
                                             const std::set<std::string>& reached);
 
-// Active calendar period kinds for an alert's school at the time of the call.
+// The calendar period kinds and tags that choose an alert's policy (PolicyPeriodKinds).
 using PeriodKindsFn = std::function<std::vector<std::string>(const Alert&)>;
 
 // Batch form for jobs/'s EscalationRunner: Advance for every alert whose NextWakeup() <= now, with

@@ -74,9 +74,8 @@ core::Millis AlertService::AckTimeout(const core::Alert& a) const {
   const core::Policy* policy = core::FindPolicy(config, a.escalation.policy_id);
   if (policy == nullptr) {
     config::SharedSchedule b = c_.schedules.Get();
-    policy = core::SelectPolicy(
-        config, a,
-        b ? jobs::ActivePeriodKinds(*b, a.school_id, c_.clock.Now()) : std::vector<std::string>{});
+    policy = core::SelectPolicy(config, a,
+                                b ? jobs::PolicyPeriodKinds(*b, a) : std::vector<std::string>{});
   }
   return policy != nullptr ? policy->ack_timeout : core::Millis{0};
 }

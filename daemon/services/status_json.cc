@@ -61,7 +61,10 @@ json ToJson(const CalendarOverview& c) {
     item.update(RequirementRouting(r, c.escalation.get()));
     requirements.push_back(std::move(item));
   }
-  return json{{"time_zone", c.time_zone}, {"calendars", calendars}, {"requirements", requirements}};
+  return json{{"time_zone", c.time_zone},
+              {"calendars", calendars},
+              {"requirements", requirements},
+              {"leaders", LeaderRouting(c.escalation.get())}};
 }
 
 json ToJson(const std::vector<UpcomingDeadline>& deadlines) {
