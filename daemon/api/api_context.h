@@ -1,13 +1,15 @@
 // ApiContext: what every /api/v1 route group shares — the AuthService, the daemon
-// backend (control commands, subtree test, database path, change notifications) — and
-// the small helpers the handlers use to read bodies and queries and to scope lists to
-// a leader's subtree. Each route group lives in its own file and registers itself
-// through one Add*Routes(Router&, ApiPtr) function; RegisterApiRoutes calls them all.
-// Handlers run where their route says (console::Runs; the read pool by default).
+// backend (typed services, the admin routes' control commands, subtree test, database
+// path, change notifications) — and the small helpers the handlers use to read bodies
+// and queries and to cut typed lists to a leader's subtree. Each route group lives in its own file
+// and registers itself through one Add*Routes(Router&, ApiPtr) function; RegisterApiRoutes calls
+// them all. Handlers run where their route says (console::Runs; the read pool by default).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -26,6 +28,20 @@ struct ApiContext {
   bool Visible(const console::Principal& p, const std::string& school_id) const {
     return p.role != console::Role::kLeader || backend.in_subtree(school_id, p.scope);
   }
+  // The typed services of the read routes; 503 when the daemon did not wire one (tests
+  // of other routes). Defined in api_routes.cc.
+  const services::OverviewService& overview() const;
+  const services::StatusService& status() const;
+  const services::SchoolService& schools() const;
+  const services::DutyService& duty() const;
+  // Drops the items whose school or unit (`where(item)`) the principal may not see, then
+  // keeps at most `limit`: a leader's view of a typed list.
+  template <typename T, typename Where>
+  void CutToView(const console::Principal& p, std::vector<T>& items, Where where,
+                 size_t limit = SIZE_MAX) const {
+    std::erase_if(items, [&](const T& item) { return !Visible(p, where(item)); });
+    if (items.size() > limit) items.resize(limit);
+  }
   // Tells open consoles that an object changed ("alert.updated", id); no-op when the
   // daemon did not wire it (tests of single routes).
   void Changed(const std::string& event, const std::string& id) const {
@@ -33,6 +49,17 @@ struct ApiContext {
   }
 };
 using ApiPtr = std::shared_ptr<ApiContext>;
+
+// The typed service a route needs; 503 when the daemon did not wire it (tests of other
+// routes).
+template <typename Service>
+const Service& Need(const Service* service, const char* name) {
+  if (service == nullptr) {
+    throw console::ApiError(503, "unavailable",
+                            std::string("the ") + name + " service is not running");
+  }
+  return *service;
+}
 
 // The request body as a JSON object ({} when empty); 400 otherwise.
 nlohmann::json Body(const console::RouteContext& c);
@@ -44,9 +71,6 @@ std::string OptionalText(const nlohmann::json& body, const char* key);
 int RequestedLimit(const console::RouteContext& c, int fallback);
 // The query value, or "" when absent.
 std::string QueryValue(const console::RouteContext& c, const char* key);
-// The items whose `key` school the principal may see, at most `limit` of them.
-nlohmann::json Scoped(const ApiContext& api, const console::Principal& p,
-                      const nlohmann::json& items, const char* key, int limit);
 // The unit a scoped page is about: ?unit= or, for a leader, their scope ("" for others:
 // the command's default); 404 when a leader asks for a unit outside their subtree.
 std::string ViewedUnit(const ApiContext& api,

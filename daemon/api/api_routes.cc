@@ -57,22 +57,23 @@ std::string QueryValue(const console::RouteContext& c, const char* key) {
   return it == c.query.end() ? "" : it->second;
 }
 
-json Scoped(const ApiContext& api, const console::Principal& p, const json& items, const char* key,
-            int limit) {
-  json out = json::array();
-  for (const json& item : items) {
-    if (static_cast<int>(out.size()) >= limit) break;
-    if (api.Visible(p, item.value(key, ""))) out.push_back(item);
-  }
-  return out;
+const services::OverviewService& ApiContext::overview() const {
+  return Need(backend.overview, "overview");
+}
+const services::StatusService& ApiContext::status() const {
+  return Need(backend.status, "status");
+}
+const services::SchoolService& ApiContext::schools() const {
+  return Need(backend.schools, "school");
+}
+const services::DutyService& ApiContext::duty() const {
+  return Need(backend.duty, "duty");
 }
 
 namespace {
 
 const services::AlertService& Alerts(const ApiContext& api) {
-  if (api.backend.alerts == nullptr)
-    throw console::ApiError(503, "unavailable", "the alert service is not wired");
-  return *api.backend.alerts;
+  return Need(api.backend.alerts, "alert");
 }
 
 // The alert, or 404 when it does not exist or lies outside a leader's subtree.
@@ -107,8 +108,7 @@ console::Response Queue(const ApiContext& api, const console::RouteContext& c) {
   const services::AlertService& alerts = Alerts(api);
   services::AlertQueue queue = CallService([&] { return alerts.Queue(); });
   // The same scope as the alert list: a leader's queue is their subtree's.
-  std::erase_if(queue.alerts,
-                [&](const core::Alert& a) { return !api.Visible(*c.principal, a.school_id); });
+  api.CutToView(*c.principal, queue.alerts, [](const core::Alert& a) { return a.school_id; });
   return console::JsonResponse(
       200, services::QueueJson(queue.alerts, alerts.schedules().Get().get(), queue.now,
                                CaseOwners(api, queue.alerts)));
@@ -217,9 +217,9 @@ void AddAlertRoutes(console::Router& r, ApiPtr api) {
            q.window_id = QueryValue(c, "window");
            q.limit = p.role == console::Role::kLeader ? 10000 : limit;
            std::vector<core::Alert> found = CallService([&] { return alerts.List(q); });
-           std::erase_if(found,
-                         [&](const core::Alert& a) { return !api->Visible(p, a.school_id); });
-           if (static_cast<int>(found.size()) > limit) found.resize(static_cast<size_t>(limit));
+           api->CutToView(
+               p, found, [](const core::Alert& a) { return a.school_id; },
+               static_cast<size_t>(limit));
            return console::JsonResponse(
                200, services::AlertListJson(found, alerts.schedules().Get().get()));
          }});

@@ -1,14 +1,15 @@
 // The /api/v1 route table: login, logout, session, status, board, deadlines, missing,
 // alerts (list, show, ack, resolve), incidents and the audit log.
 //
-// The board, alert and incident routes call the typed services (ApiBackend::overview,
-// ::alerts, ::incidents) and answer through their JSON views, as the control socket does; the other
-// routes still reuse the control channel's commands through ApiBackend::command (the daemon passes
-// ControlServer::Dispatch). Either way the HTTP API and pinganctl answer from the same code; a
-// services::ControlError becomes the HTTP error of ControlErrorStatus (service_errors.h). Leaders
-// see and act only on schools inside their scope's subtree; anything else answers 404, as if it did
-// not exist. Handlers run where their route says (console::Runs: the read pool unless said
-// otherwise), never SQL on the io thread.
+// The read and action routes call the typed services (ApiBackend::overview, ::alerts,
+// ::incidents, ::status, ::schools, ::duty, ...) and answer through their JSON views, as
+// the control socket's commands do: both are thin adapters over the same functions. Only
+// the admin routes still run control commands through ApiBackend::command (the daemon
+// passes ControlServer::Dispatch). A services::ControlError becomes the HTTP error of
+// ControlErrorStatus (service_errors.h). Leaders see and act only on schools inside their
+// scope's subtree, cut from the typed answers; anything else answers 404, as if it did
+// not exist. Handlers run where their route says (console::Runs: the read pool unless
+// said otherwise), never SQL on the io thread.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +30,9 @@ class ExemptionService;
 class HandoverService;
 class OverviewService;
 class StatsService;
+class StatusService;
+class SchoolService;
+class DutyService;
 }  // namespace pingan::services
 
 namespace pingan::api {
@@ -42,9 +46,12 @@ struct ApiBackend {
   services::ExemptionService* exemptions = nullptr;
   services::StatsService* stats = nullptr;
   services::HandoverService* handovers = nullptr;
-  // Runs a control command ("status", "ledger.today", "deadlines.next", "missing", ...)
-  // for the routes not yet on a typed service and returns its result;
-  // throws ApiError (404 not found, 400 bad request, 409 refused, ...).
+  services::StatusService* status = nullptr;
+  services::SchoolService* schools = nullptr;
+  services::DutyService* duty = nullptr;
+  // Runs a control command for the admin routes (users, keys, imports, exports, the
+  // drill clock: admin_routes.cc) and returns its result; throws ApiError (404 not
+  // found, 400 bad request, 409 refused, ...).
   std::function<nlohmann::json(const std::string& command, const nlohmann::json& args)> command;
   // Whether `unit_id` lies in the subtree rooted at `scope` (false when unknown).
   std::function<bool(const std::string& unit_id, const std::string& scope)> in_subtree;

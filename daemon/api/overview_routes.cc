@@ -1,7 +1,8 @@
 // The overview routes: daemon status, the board (a day's windows with counts per child
 // unit) and its drill-down to schools, the next deadlines, the schools that missed one
-// and the shift hand-over summary. Leaders see their subtree: the commands get their
-// unit, and every list is filtered again here by school. The board and its drill-down
+// and the shift hand-over summary, over the typed services (StatusService, DutyService,
+// OverviewService). Leaders see their subtree: the services get their unit, and every
+// typed list is cut again here by school. The board and its drill-down
 // are answered from an AnswerCache while the daemon's data version stays the same.
 #include <functional>
 #include <memory>
@@ -10,7 +11,9 @@
 #include "daemon/api/service_errors.h"
 #include "daemon/console/answer_cache.h"
 #include "daemon/services/board_json.h"
+#include "daemon/services/duty_json.h"
 #include "daemon/services/overview_service.h"
+#include "daemon/services/status_json.h"
 
 namespace pingan::api {
 namespace {
@@ -41,27 +44,16 @@ console::Response Cached(const ApiContext& api, console::AnswerCache& cache, con
   return answer;
 }
 
-// The items of `list` whose `key` school the principal may see.
-json VisibleItems(const ApiContext& api, const console::Principal& p, const json& list,
-                  const char* key) {
-  return Scoped(api, p, list, key, static_cast<int>(list.size()) + 1);
-}
-
-// The hand-over with every list cut to the principal's view and the counts made to match.
-json ScopedHandover(const ApiContext& api, const console::Principal& p, json handover) {
-  if (p.role != console::Role::kLeader) return handover;
-  for (const char* list : {"opened", "acknowledged", "resolved", "incidents", "still_open"}) {
-    handover[list] = VisibleItems(api, p, handover.value(list, json::array()), "school_id");
-    handover["counts"][list] = handover[list].size();
-  }
-  return handover;
-}
-
-const services::OverviewService& Overview(const ApiContext& api) {
-  if (api.backend.overview == nullptr) {
-    throw console::ApiError(503, "unavailable", "the overview service is not running");
-  }
-  return *api.backend.overview;
+// The summary cut to what the principal may see (the counts follow the lists).
+services::ShiftSummary VisibleSummary(const ApiContext& api, const console::Principal& p,
+                                      services::ShiftSummary s) {
+  auto school = [](const auto& item) { return item.school_id; };
+  api.CutToView(p, s.opened, school);
+  api.CutToView(p, s.acknowledged, school);
+  api.CutToView(p, s.resolved, school);
+  api.CutToView(p, s.still_open, school);
+  api.CutToView(p, s.incidents, [](const store::StoredReport& r) { return r.report.school_id; });
+  return s;
 }
 
 }  // namespace
@@ -81,7 +73,8 @@ std::string ViewedUnit(const ApiContext& api, const console::RouteContext& c) {
 void AddOverviewRoutes(console::Router& r, ApiPtr api) {
   r.Add({"GET", "/api/v1/status", console::Permission::kViewStatus, false,
          [api](const console::RouteContext&) {
-           return console::JsonResponse(200, api->backend.command("status", json::object()));
+           return console::JsonResponse(
+               200, services::ToJson(CallService([&] { return api->status().Status(); })));
          }});
   // The key: the command's arguments (normalised: what the query and the viewer's
   // scope made of them) and the viewer.
@@ -96,7 +89,7 @@ void AddOverviewRoutes(console::Router& r, ApiPtr api) {
            if (!date.empty()) q.date = CallService([&] { return services::ParseDayText(date); });
            return Cached(*api, *cache, "board " + args.dump() + " " + ViewerKey(*c.principal), [&] {
              return console::JsonResponse(
-                 200, services::ToJson(CallService([&] { return Overview(*api).Board(q); })));
+                 200, services::ToJson(CallService([&] { return api->overview().Board(q); })));
            });
          }});
   r.Add({"GET", "/api/v1/board/schools", console::Permission::kViewAlerts, false,
@@ -115,34 +108,44 @@ void AddOverviewRoutes(console::Router& r, ApiPtr api) {
            }
            const console::Principal& p = *c.principal;
            return Cached(*api, *cache, "board.schools " + args.dump() + " " + ViewerKey(p), [&] {
-             const json rows =
-                 services::ToJson(CallService([&] { return Overview(*api).BoardSchools(q); }));
-             return console::JsonResponse(200, Scoped(*api, p, rows, "school_id", q.limit));
+             auto rows = CallService([&] { return api->overview().BoardSchools(q); });
+             api->CutToView(
+                 p, rows, [](const services::BoardSchoolRow& r) { return r.school_id; },
+                 static_cast<size_t>(q.limit));
+             return console::JsonResponse(200, services::ToJson(rows));
            });
          }});
   r.Add({"GET", "/api/v1/deadlines", console::Permission::kViewAlerts, false,
          [api](const console::RouteContext& c) {
            // The unit's subtree: a leader's deadlines count only their schools.
-           json args{{"limit", RequestedLimit(c, 10)}};
-           if (auto unit = ViewedUnit(*api, c); !unit.empty()) args["unit"] = unit;
-           return console::JsonResponse(200, api->backend.command("deadlines.next", args));
+           const services::DeadlinesQuery q{ViewedUnit(*api, c), RequestedLimit(c, 10)};
+           return console::JsonResponse(
+               200, services::ToJson(CallService([&] { return api->status().NextDeadlines(q); })));
          }});
   r.Add({"GET", "/api/v1/missing", console::Permission::kViewAlerts, false,
          [api](const console::RouteContext& c) {
            const int limit = RequestedLimit(c, 200);
            const console::Principal& p = *c.principal;
            // Leaders: ask for more and keep those in scope.
-           json args{{"limit", p.role == console::Role::kLeader ? 10000 : limit}};
-           return console::JsonResponse(
-               200, Scoped(*api, p, api->backend.command("missing", args), "school_id", limit));
+           auto missing = CallService([&] {
+             return api->status().Missing(p.role == console::Role::kLeader ? 10000 : limit);
+           });
+           api->CutToView(
+               p, missing, [](const services::MissingReport& m) { return m.school_id; },
+               static_cast<size_t>(limit));
+           return console::JsonResponse(200, services::ToJson(missing));
          }});
   r.Add({"GET", "/api/v1/handover", console::Permission::kViewAlerts, false,
          [api](const console::RouteContext& c) {
-           json args = json::object();
-           if (auto since = QueryValue(c, "since"); !since.empty()) args["since"] = since;
-           if (auto unit = ViewedUnit(*api, c); !unit.empty()) args["unit"] = unit;
+           services::ShiftQuery q;
+           if (auto since = QueryValue(c, "since"); !since.empty()) {
+             q.since = CallService([&] { return services::ParseInstantArg("since", since); });
+           }
+           q.unit = ViewedUnit(*api, c);
+           const services::ShiftSummary summary =
+               CallService([&] { return api->duty().Summary(q); });
            return console::JsonResponse(
-               200, ScopedHandover(*api, *c.principal, api->backend.command("handover", args)));
+               200, services::ToJson(VisibleSummary(*api, *c.principal, summary)));
          }});
 }
 

@@ -1,8 +1,13 @@
 // Reference routes of the duty console: schools (list and one school's page with its
-// on-time record, whom to call about it), calendars with the next deadlines, duty rosters (who is
-// on duty now, the holes ahead). Leaders see only their subtree: a school outside it answers 404,
-// lists are filtered by unit.
+// on-time record, whom to call about it), calendars with the next deadlines, duty rosters
+// (who is on duty now, the holes ahead), over the typed services (SchoolService,
+// DutyService, StatusService). Leaders see only their subtree: a school outside it
+// answers 404, the services get the leader's unit and typed lists are cut again here.
 #include "daemon/api/api_context.h"
+#include "daemon/api/service_errors.h"
+#include "daemon/services/duty_json.h"
+#include "daemon/services/school_json.h"
+#include "daemon/services/status_json.h"
 
 namespace pingan::api {
 namespace {
@@ -29,78 +34,76 @@ std::optional<int> IntQuery(const console::RouteContext& c, const char* key, int
   return value;
 }
 
-// `answer[list]` keeping only the items whose `key` unit the principal may see.
-json ScopeList(const ApiContext& api, const console::Principal& p, json answer, const char* list,
-               const char* key) {
-  if (p.role != console::Role::kLeader || !answer.contains(list)) return answer;
-  const json& items = answer[list];
-  answer[list] = Scoped(api, p, items, key, static_cast<int>(items.size()) + 1);
-  return answer;
+// The school of the path, or 404 when a leader may not see it: outside a leader's
+// subtree is answered exactly like "does not exist".
+std::string VisibleSchool(const ApiContext& api, const console::RouteContext& c) {
+  std::string id = c.params.at("id");
+  if (!api.Visible(*c.principal, id)) throw console::ApiError(404, "not_found", "no school " + id);
+  return id;
 }
 
-console::Response Schools(const ApiContext& api, const console::RouteContext& c) {
-  const int limit = RequestedLimit(c, 200);
-  const console::Principal& p = *c.principal;
-  json args{{"limit", limit}};
-  if (auto q = QueryValue(c, "q"); !q.empty()) args["q"] = q;
-  if (auto unit = ViewedUnit(api, c); !unit.empty()) args["unit"] = unit;
-  return console::JsonResponse(200,
-                               Scoped(api, p, api.backend.command("schools", args), "id", limit));
+console::Response SchoolList(const ApiContext& api, const console::RouteContext& c) {
+  const services::SchoolsQuery q{ViewedUnit(api, c), QueryValue(c, "q"), RequestedLimit(c, 200)};
+  auto rows = CallService([&] { return api.schools().List(q); });
+  api.CutToView(*c.principal, rows, [](const services::SchoolRow& s) { return s.id; });
+  return console::JsonResponse(200, services::ToJson(rows));
 }
 
 console::Response School(const ApiContext& api, const console::RouteContext& c) {
-  const std::string id = c.params.at("id");
-  // Outside a leader's subtree is answered exactly like "does not exist".
-  if (!api.Visible(*c.principal, id)) throw console::ApiError(404, "not_found", "no school " + id);
-  json args{{"id", id}};
-  if (auto days = IntQuery(c, "days", 1, 366)) args["days"] = *days;
-  return console::JsonResponse(200, api.backend.command("school.show", args));
+  services::SchoolQuery q{VisibleSchool(api, c)};
+  if (auto days = IntQuery(c, "days", 1, 366)) q.days = *days;
+  return console::JsonResponse(
+      200, services::ToJson(CallService([&] { return api.schools().Show(q); })));
 }
 
 // Whom to call about a school: its own and its district's contacts and who is on duty
 // for each now. The units above a leader's subtree are named too (a leader calls the
 // bureau above), but a school outside it is 404 like any other.
 console::Response SchoolContacts(const ApiContext& api, const console::RouteContext& c) {
-  const std::string id = c.params.at("id");
-  if (!api.Visible(*c.principal, id)) throw console::ApiError(404, "not_found", "no school " + id);
-  return console::JsonResponse(200, api.backend.command("contacts", {{"school", id}}));
+  const std::string id = VisibleSchool(api, c);
+  return console::JsonResponse(
+      200, services::ToJson(CallService([&] { return api.duty().Contacts(id); })));
 }
 
 // Calendars, requirements and deadlines of the viewed unit's subtree: a leader sees
 // neither the periods nor the requirements nor the school counts of other districts.
 console::Response Calendars(const ApiContext& api, const console::RouteContext& c) {
-  json args = json::object();
-  if (auto unit = ViewedUnit(api, c); !unit.empty()) args["unit"] = unit;
-  json out = api.backend.command("calendar.show", args);
-  args["limit"] = 10;
-  out["next_deadlines"] = api.backend.command("deadlines.next", args);
+  const std::string unit = ViewedUnit(api, c);
+  const services::StatusService& status = api.status();
+  json out = services::ToJson(CallService([&] { return status.Calendar(unit); }));
+  out["next_deadlines"] = services::ToJson(CallService([&] {
+    return status.NextDeadlines({unit, 10});
+  }));
   return console::JsonResponse(200, out);
 }
 
 console::Response Rosters(const ApiContext& api, const console::RouteContext& c) {
-  json args = json::object();
-  if (auto at = QueryValue(c, "at"); !at.empty()) args["at"] = at;
-  if (auto unit = ViewedUnit(api, c); !unit.empty()) args["unit"] = unit;
-  return console::JsonResponse(
-      200,
-      ScopeList(api, *c.principal, api.backend.command("rosters", args), "rosters", "unit_id"));
+  services::RostersQuery q;
+  if (auto at = QueryValue(c, "at"); !at.empty()) {
+    q.at = CallService([&] { return services::ParseInstantArg("at", at); });
+  }
+  q.unit = ViewedUnit(api, c);
+  services::RosterListing listing = CallService([&] { return api.duty().Rosters(q); });
+  api.CutToView(*c.principal, listing.rosters,
+                [](const services::RosterView& r) { return r.unit_id; });
+  return console::JsonResponse(200, services::ToJson(listing));
 }
 
 console::Response RosterGaps(const ApiContext& api, const console::RouteContext& c) {
-  json args = json::object();
-  if (auto days = IntQuery(c, "days", 1, 366)) args["days"] = *days;
-  // The command counts rosters of the unit's subtree only; the list is cut again here.
-  if (auto unit = ViewedUnit(api, c); !unit.empty()) args["unit"] = unit;
-  return console::JsonResponse(
-      200,
-      ScopeList(api, *c.principal, api.backend.command("rosters.gaps", args), "gaps", "unit_id"));
+  services::GapsQuery q;
+  if (auto days = IntQuery(c, "days", 1, 366)) q.days = *days;
+  // The service counts rosters of the unit's subtree only; the list is cut again here.
+  q.unit = ViewedUnit(api, c);
+  services::GapListing gaps = CallService([&] { return api.duty().Gaps(q); });
+  api.CutToView(*c.principal, gaps.gaps, [](const core::CoverageGap& g) { return g.unit_id; });
+  return console::JsonResponse(200, services::ToJson(gaps));
 }
 
 }  // namespace
 
 void AddSchoolRoutes(console::Router& r, ApiPtr api) {
   r.Add({"GET", "/api/v1/schools", console::Permission::kViewAlerts, false,
-         [api](const console::RouteContext& c) { return Schools(*api, c); }});
+         [api](const console::RouteContext& c) { return SchoolList(*api, c); }});
   r.Add({"GET", "/api/v1/schools/{id}", console::Permission::kViewAlerts, false,
          [api](const console::RouteContext& c) { return School(*api, c); }});
   r.Add({"GET", "/api/v1/schools/{id}/contacts", console::Permission::kViewAlerts, false,

@@ -23,6 +23,7 @@
 #include "daemon/services/incident_json.h"
 #include "daemon/services/incident_service.h"
 #include "daemon/services/overview_service.h"
+#include "daemon/services/status_json.h"
 
 namespace pingan::api {
 namespace {
@@ -37,7 +38,7 @@ constexpr int kReadLimit = 10000;
 
 void NeedServices(const ApiContext& api) {
   if (api.backend.overview == nullptr || api.backend.alerts == nullptr ||
-      api.backend.incidents == nullptr) {
+      api.backend.incidents == nullptr || api.backend.status == nullptr) {
     throw console::ApiError(503, "unavailable", "the wall's services are not running");
   }
 }
@@ -95,19 +96,18 @@ console::Response Wall(const ApiContext& api) {
       report_rows.push_back(services::AlertSummaryJson(*alert_by_id.at(w.id), names.get()));
     }
   }
-  const json board = services::ToJson(CallService([&] { return api.backend.overview->Board({}); }));
-  const json clock = api.backend.command("clock.now", json::object());
-  return console::JsonResponse(200, {{"now", clock.value("now", "")},
-                                     {"clock", clock.value("clock", "system")},
-                                     {"time_zone", api.backend.time_zone},
-                                     {"date", board.value("date", "")},
-                                     {"windows", board.value("windows", json::array())},
-                                     {"counts",
-                                      {{"open_incidents", layout.incidents},
-                                       {"missed_reports", layout.reports},
-                                       {"more_reports", layout.more_reports}}},
-                                     {"incidents", incident_rows},
-                                     {"reports", report_rows}});
+  const json board = services::ToJson(CallService([&] { return api.overview().Board({}); }));
+  json out = services::ToJson(api.status().Clock());
+  out.update(json{{"time_zone", api.backend.time_zone},
+                  {"date", board.value("date", "")},
+                  {"windows", board.value("windows", json::array())},
+                  {"counts",
+                   {{"open_incidents", layout.incidents},
+                    {"missed_reports", layout.reports},
+                    {"more_reports", layout.more_reports}}},
+                  {"incidents", incident_rows},
+                  {"reports", report_rows}});
+  return console::JsonResponse(200, out);
 }
 
 }  // namespace

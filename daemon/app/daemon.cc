@@ -142,7 +142,8 @@ std::string Daemon::Start() {
   http_api_ = std::make_unique<HttpApi>(
       io_, config_, clock_, *writer_, *control_, schedules_, reads_, &clock_,
       ApiServices{overview_.get(), alert_service_.get(), incident_service_.get(),
-                  exemption_service_.get(), stats_service_.get(), handover_service_.get()});
+                  exemption_service_.get(), stats_service_.get(), handover_service_.get(),
+                  status_.get(), schools_.get(), duty_.get()});
   StartRosterGapWatch();
   text_retention_ = std::make_unique<jobs::TextRetention>(io_, *writer_, clock_);
   text_retention_->Start();
@@ -290,19 +291,19 @@ void Daemon::StartControl() {
       if (outbox_worker_) outbox_worker_->Poke();
     });
   };
-  services::ControlContext context{clock_,       options_.drill, schedules_, reads_,
-                                   ingest_stats, on_clock_moved, escalation_};
-  services::RegisterControlHandlers(*control_, context);
+  status_ = std::make_unique<services::StatusService>(services::ControlContext{
+      clock_, options_.drill, schedules_, reads_, ingest_stats, on_clock_moved, escalation_});
+  services::RegisterControlHandlers(*control_, *status_);
   alert_service_ = std::make_unique<services::AlertService>(
       services::AlertCommandContext{clock_, reads_, *writer_, schedules_, escalation_});
   services::RegisterAlertCommands(*control_, *alert_service_);
-  services::RegisterRosterCommands(*control_,
-                                   services::RosterCommandContext{clock_, schedules_, escalation_});
   const services::ConsoleQueryContext queries{clock_, schedules_, reads_, escalation_};
   overview_ = std::make_unique<services::OverviewService>(queries);
   services::RegisterBoardCommands(*control_, *overview_);
-  services::RegisterSchoolCommands(*control_, queries);
-  services::RegisterDutyCommands(*control_, queries);
+  schools_ = std::make_unique<services::SchoolService>(queries);
+  services::RegisterSchoolCommands(*control_, *schools_);
+  duty_ = std::make_unique<services::DutyService>(queries);
+  services::RegisterDutyCommands(*control_, *duty_);
   incident_service_ = std::make_unique<services::IncidentService>(services::IncidentServiceContext{
       clock_, reads_, *writer_, schedules_,
       std::chrono::hours{24 * config_.incident_text_retention_days}});

@@ -35,13 +35,16 @@
 #include "daemon/ops/metrics.h"
 #include "daemon/services/alert_service.h"
 #include "daemon/services/control_server.h"
+#include "daemon/services/duty_service.h"
 #include "daemon/services/exemption_service.h"
 #include "daemon/services/handover_service.h"
 #include "daemon/services/incident_service.h"
 #include "daemon/services/metrics_snapshot.h"
 #include "daemon/services/overview_service.h"
 #include "daemon/services/roster_gaps.h"
+#include "daemon/services/school_service.h"
 #include "daemon/services/stats_service.h"
+#include "daemon/services/status_service.h"
 #include "daemon/store/data_dir_lock.h"
 #include "daemon/store/read_connections.h"
 #include "daemon/store/store_writer.h"
@@ -161,6 +164,9 @@ class Daemon {
   std::unique_ptr<services::StatsService> stats_service_;  // period statistics (/stats)
   std::unique_ptr<services::HandoverService> handover_service_;
   std::unique_ptr<services::OverviewService> overview_;  // board queries (control + HTTP)
+  std::unique_ptr<services::StatusService> status_;      // status, calendars, deadlines
+  std::unique_ptr<services::SchoolService> schools_;     // school list and pages
+  std::unique_ptr<services::DutyService> duty_;          // rosters, contacts, shift summary
   std::unique_ptr<services::ControlServer> control_;
   std::unique_ptr<HttpApi> http_api_;                      // /api/v1; uses control_ and writer_
   std::unique_ptr<services::RosterGapWatch> roster_gaps_;  // daily roster gap warnings

@@ -179,6 +179,9 @@ HttpApi::HttpApi(boost::asio::io_context& io, const config::DaemonConfig& config
   backend_.exemptions = typed.exemptions;
   backend_.stats = typed.stats;
   backend_.handovers = typed.handovers;
+  backend_.status = typed.status;
+  backend_.schools = typed.schools;
+  backend_.duty = typed.duty;
   // Both published once the writer ran the change (its jobs run in order), so that the
   // event carries the new state and moves the data version only after the change is
   // visible: a board computed between the two would otherwise be cached as current.

@@ -67,6 +67,9 @@ struct ApiServices {
   services::ExemptionService* exemptions = nullptr;
   services::StatsService* stats = nullptr;
   services::HandoverService* handovers = nullptr;
+  services::StatusService* status = nullptr;
+  services::SchoolService* schools = nullptr;
+  services::DutyService* duty = nullptr;
 };
 
 class HttpApi {

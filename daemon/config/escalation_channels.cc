@@ -231,7 +231,8 @@ bool Configured(const EscalationSettings& s, core::ChannelKind kind) {
 
 // An administrator wants to know of an unconfigured channel at start, not during an
 // incident.
-std::vector<std::string> ChannelWarnings(const EscalationSettings& s) {
+std::vector<std::string> ChannelWarnings(const EscalationSettings& s,
+                                         const std::vector<core::Requirement>* requirements) {
   std::vector<std::string> out;
   auto check = [&](const std::vector<core::ChannelKind>& channels, const std::string& where) {
     for (core::ChannelKind k : channels) {
@@ -248,6 +249,13 @@ std::vector<std::string> ChannelWarnings(const EscalationSettings& s) {
   }
   if (s.policies.leaders.enabled) check(s.policies.leaders.channels, "the leader rule");
   check(s.reminder_channels, "channels.reminders");
+  // A route without channels uses channels.reminders, checked above.
+  for (size_t i = 0; requirements != nullptr && i < requirements->size(); ++i) {
+    const core::Requirement& r = (*requirements)[i];
+    if (r.disabled || !r.reminder_route) continue;
+    check(r.reminder_route->channels,
+          "requirement " + r.id + " reminder" + (r.source.empty() ? "" : " (" + r.source + ")"));
+  }
   return out;
 }
 

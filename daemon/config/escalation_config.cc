@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "daemon/config/channel_plan_yaml.h"
 #include "daemon/config/escalation_yaml.h"
 #include "daemon/config/org_loader.h"
 #include "daemon/config/policy_periods.h"
@@ -12,9 +13,12 @@ namespace {
 
 using escalation_yaml::Reader;
 
+// The leaders' fast path; its channels are read as a step's (ReadChannelPlan).
 std::optional<LoadError> ReadLeaders(const Reader& r, const YAML::Node& n, const std::string& path,
-                                     core::LeaderRule& l) {
-  if (auto e = r.Keys(n, path, {"enabled", "max_severity", "lowest_unit", "roles", "channels"})) {
+                                     core::LeaderRule& l, std::vector<std::string>& warnings) {
+  if (auto e = r.Keys(n, path,
+                      {"enabled", "max_severity", "lowest_unit", "roles", "fallback", "all_at_once",
+                       "channels"})) {
     return e;
   }
   if (auto e = r.Flag(n, path, "enabled", l.enabled)) return e;
@@ -36,7 +40,7 @@ std::optional<LoadError> ReadLeaders(const Reader& r, const YAML::Node& n, const
     if (!role) return r.Error(n["roles"], KeyPath(path, "roles"), "unknown role '" + name + "'");
     l.roles.push_back(*role);
   }
-  return r.Channels(n, path, "channels", l.channels);
+  return ReadChannelPlan(r, n, path, l.channels, l.all_at_once, warnings);
 }
 
 std::optional<LoadError> ReadGroups(const Reader& r, const YAML::Node& n, const std::string& path,
@@ -171,7 +175,9 @@ std::optional<LoadError> ReadAll(const Reader& r, const YAML::Node& root,
   if (auto e = escalation_yaml::ReadPolicies(r, root["policies"], "policies", s)) return e;
   if (auto e = ReadGroups(r, root["groups"], "groups", s.policies)) return e;
   if (root["leaders"].IsDefined()) {
-    if (auto e = ReadLeaders(r, root["leaders"], "leaders", s.policies.leaders)) return e;
+    if (auto e = ReadLeaders(r, root["leaders"], "leaders", s.policies.leaders, s.warnings)) {
+      return e;
+    }
   }
   if (auto e = ReadRosters(r, root, base_dir, s)) return e;
   if (root["channels"].IsDefined()) {
@@ -271,7 +277,7 @@ std::variant<SharedEscalation, LoadError> PrepareEscalation(
     }
   }
   setup->warnings = settings.warnings;
-  for (std::string& w : escalation_yaml::ChannelWarnings(settings)) {
+  for (std::string& w : escalation_yaml::ChannelWarnings(settings, requirements)) {
     setup->warnings.push_back(std::move(w));
   }
   setup->settings = std::move(settings);

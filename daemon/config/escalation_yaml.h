@@ -45,8 +45,10 @@ std::optional<LoadError> ReadPolicies(const Reader& r, const YAML::Node& n, cons
 std::optional<LoadError> ReadChannels(const Reader& r, const YAML::Node& n, const std::string& path,
                                       EscalationSettings& out);
 
-// Channels named by policies or reminders but not configured: each send there fails
+// Channels named by policies, the leader rule, `channels.reminders` or the reminder
+// routes of `requirements` (null: none) but not configured: each send there fails
 // permanently and falls back, which an administrator wants to know at start.
-std::vector<std::string> ChannelWarnings(const EscalationSettings& s);
+std::vector<std::string> ChannelWarnings(const EscalationSettings& s,
+                                         const std::vector<core::Requirement>* requirements);
 
 }  // namespace pingan::config::escalation_yaml

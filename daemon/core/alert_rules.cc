@@ -4,6 +4,7 @@
 
 #include "daemon/core/escalation_engine.h"
 #include "daemon/core/local_time.h"
+#include "daemon/core/window.h"
 
 namespace pingan::core {
 namespace {
@@ -37,16 +38,14 @@ bool ReportOpensAlert(const Report& report) {
 
 std::vector<std::string> ActivePeriodKinds(const OrgTree& tree,
                                            const std::vector<Calendar>& calendars,
-                                           const date::time_zone& zone,
-                                           const std::string& school_id, Instant now) {
+                                           const std::string& school_id, date::sys_days day) {
   std::vector<std::string> kinds;
   if (tree.Find(school_id) == nullptr) return kinds;
-  const date::sys_days today{LocalDayOf(zone, now).time_since_epoch()};
   for (const Calendar& cal : calendars) {
     if (!InScope(tree, school_id, cal.scope_unit_id)) continue;
     for (const Period& p : cal.periods) {
       if (!InScope(tree, school_id, p.scope_unit_id)) continue;
-      if (date::sys_days{p.first} > today || date::sys_days{p.last} < today) continue;
+      if (date::sys_days{p.first} > day || date::sys_days{p.last} < day) continue;
       std::vector<std::string> names{std::string(PeriodKindName(p.kind))};
       names.insert(names.end(), p.tags.begin(), p.tags.end());
       for (std::string& name : names) {
@@ -55,6 +54,19 @@ std::vector<std::string> ActivePeriodKinds(const OrgTree& tree,
     }
   }
   return kinds;
+}
+
+date::sys_days PolicyDay(const Alert& alert, const date::time_zone& zone) {
+  if (alert.kind != AlertKind::kIncident) {
+    if (auto owed = OwedDayOf(alert.window_id)) return date::sys_days{*owed};
+  }
+  return date::sys_days{LocalDayOf(zone, alert.created_at).time_since_epoch()};
+}
+
+std::vector<std::string> PolicyPeriodKinds(const OrgTree& tree,
+                                           const std::vector<Calendar>& calendars,
+                                           const date::time_zone& zone, const Alert& alert) {
+  return ActivePeriodKinds(tree, calendars, alert.school_id, PolicyDay(alert, zone));
 }
 
 }  // namespace pingan::core

@@ -4,7 +4,7 @@
 // per-recipient rate limits (token bucket).
 //
 // The row is core::OutboxRow (outbox_row.h, with its idempotency keys). store/ owns the
-// outbox table and its leases, app/ the worker loop; app/ calls these functions with
+// outbox table and its leases, jobs/ the worker loop (OutboxWorker), which calls these with
 // `now` and a random number it draws. Plain values, no shared state: safe on any thread.
 #pragma once
 

@@ -146,7 +146,8 @@ void NotifyLeaders(Run& run) {
     }
   }
   if (leaders.empty()) run.Warn("no leaders found above the school for the leader fast path");
-  run.Notify(leaders, rule.channels, kLeaderStep, 0, MessageKind::kAlert, "leaders");
+  run.Notify(leaders, rule.channels, kLeaderStep, 0, MessageKind::kAlert, "leaders",
+             rule.all_at_once);
   run.alert().escalation.leaders_notified = true;
 }
 

@@ -3,8 +3,8 @@
 //
 // Pure, imperative-shell style: no clock reads, no I/O, no hidden state. Everything the
 // engine remembers lives in the returned Alert (EscalationPosition, notified list,
-// timeline), which the store persists together with the alert's NextWakeup(). app/ does
-// not arm a timer for it: its EscalationRunner polls on a fixed tick (escalation
+// timeline), which the store persists together with the alert's NextWakeup(). Nothing
+// arms a timer for it: jobs/'s EscalationRunner polls on a fixed tick (escalation
 // `runner.tick`, 1 s by default), loads the alerts whose stored wake-up has come and
 // calls OnTick with them. Safe on any thread as long as the inputs are not mutated
 // meanwhile.
@@ -75,7 +75,7 @@ struct EscalationDecision {
 // Runs what is due at `now`: re-opens a lapsed acknowledgement, starts escalation on a
 // new alert, sends the leader fast path once, and fires every policy step whose time has
 // come (several after downtime; a recipient gets at most one notification per call).
-// Steps are anchored to their scheduled times so a late timer does not shift the chain.
+// Steps are anchored to their scheduled times so a late tick does not shift the chain.
 // `policy` may be null (nothing matched): only the leader fast path runs and the alert
 // is marked exhausted with a warning.
 EscalationDecision Advance(const Alert& alert, const Policy* policy, const EscalationContext& ctx,
@@ -91,10 +91,10 @@ std::optional<Instant> NextWakeup(const Alert& alert);
 std::vector<Notification> ResolutionNotices(const Alert& alert,
                                             const std::set<std::string>& reached);
 
-// Active calendar period kinds for an alert's school at the time of the call.
+// The calendar period kinds and tags that choose an alert's policy (PolicyPeriodKinds).
 using PeriodKindsFn = std::function<std::vector<std::string>(const Alert&)>;
 
-// Batch form for app/'s runner: Advance for every alert whose NextWakeup() <= now, with
+// Batch form for jobs/'s EscalationRunner: Advance for every alert whose NextWakeup() <= now, with
 // the policy the alert started with (or, for a new alert, the one SelectPolicy picks).
 std::vector<EscalationDecision> OnTick(const std::vector<Alert>& alerts,
                                        const EscalationContext& ctx,

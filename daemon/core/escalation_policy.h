@@ -119,13 +119,16 @@ struct Policy {
 int PolicySpecificity(const Policy& policy);
 
 // Incidents of severity I-II or flagged for leaders go at once to the leaders of every
-// unit from `lowest_unit_kind` (district) up to the root, whatever policy applies.
+// unit from `lowest_unit_kind` (district) up to the root, whatever policy applies. Its
+// channels are a plan like a step's: a fallback order, or with `all_at_once` every
+// channel at the same time (YAML `leaders.fallback:` / `leaders.all_at_once:`).
 struct LeaderRule {
   bool enabled = true;
   Severity max_severity = Severity::kII;  // this grade and more serious ones
   UnitKind lowest_unit_kind = UnitKind::kDistrict;
   std::vector<ContactRole> roles{ContactRole::kSupervisingLeader, ContactRole::kPrimaryAccountable};
   std::vector<ChannelKind> channels{ChannelKind::kSms, ChannelKind::kEmail};
+  bool all_at_once = false;
 };
 
 struct EscalationConfig {

@@ -2,9 +2,9 @@
 // window (37 schools missing the 16:00 deadline -> one SMS naming the count), while each
 // school keeps its own alert.
 //
-// GroupBuffer is a plain value owned by the caller (app/ keeps it beside the outbox and
-// may persist it); the functions here are pure apart from mutating the buffer passed in.
-// Not thread-safe: one owner at a time.
+// GroupBuffer is a plain value owned by the caller (jobs/'s EscalationRunner rebuilds it
+// from the outbox's held rows on each tick); the functions here are pure apart from mutating the
+// buffer passed in. Not thread-safe: one owner at a time.
 #pragma once
 
 #include <optional>

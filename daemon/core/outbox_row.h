@@ -6,7 +6,7 @@
 // (MessageKind::kDueSoon: one school that has not reported yet, no alert; reminders.h).
 // A row holds ids, names, instants and codes only, never incident free text, so
 // rendering it cannot leak any. store/ encodes it (store/outbox_codec.h), the delivery
-// policy judges its attempts (delivery_policy.h), app/ renders and sends it.
+// policy judges its attempts (delivery_policy.h), jobs/'s OutboxWorker renders and sends it.
 //
 // Plain values and pure functions; safe on any thread.
 #pragma once

@@ -27,6 +27,16 @@ date::year_month_day DueDay(const Window& w) {
   return date::year_month_day{LocalDayOf(*zone, w.deadline)};
 }
 
+std::optional<date::year_month_day> OwedDayOf(std::string_view window_id) {
+  const std::string_view covers = window_id.substr(0, window_id.find('@'));
+  if (covers.size() == 7) {  // "YYYY-MM"
+    const auto first = ParseDate(std::string(covers) + "-01");
+    if (!first) return std::nullopt;
+    return LastDayOf(first->year() / first->month());
+  }
+  return ParseDate(covers);
+}
+
 std::string SweepKey(const Window& w) {
   std::string key = w.requirement_id;
   key += '|';

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <date/date.h>
@@ -48,6 +49,12 @@ inline bool HasReminder(const Window& w) {
 // the day a report is due, which is how people file an obligation ("the September
 // summary due on 09-30", "last month's summary due on the 5th").
 date::year_month_day DueDay(const Window& w);
+
+// The day a window id says its report is owed for: the covered day of a daily window
+// ("2026-10-03", "2026-10-03@16:00"), the last day of a monthly one ("2026-10": the
+// month being reported on ends there). nullopt for text that is neither. Alerts carry
+// only the window id; this is how their policy finds the periods of that day.
+std::optional<date::year_month_day> OwedDayOf(std::string_view window_id);
 
 // A key that differs for any two different windows, including two windows with the
 // same requirement and window id whose deadlines differ (an override in a subtree, or

@@ -157,7 +157,8 @@ void PrintBackup(std::ostream& out, const json& r) {
   PrintTable(out, r["keep_separately"], {"path", "what", "exists"});
 }
 
-// Each calendar with its periods, then the requirements; not the JSON tree.
+// Each calendar with its periods, then the requirements and who is told; not the JSON
+// tree.
 void PrintCalendars(std::ostream& out, const json& r) {
   out << "default time zone " << Cell(r["time_zone"]) << "\n";
   for (const json& cal : r.value("calendars", json::array())) {
@@ -172,6 +173,7 @@ void PrintCalendars(std::ostream& out, const json& r) {
   PrintTable(out, r.value("requirements", json::array()),
              {"id", "name", "kind", "scope", "during", "recurrence", "shift", "deadlines",
               "due_day_offset", "grace", "disabled"});
+  PrintRouting(out, r);
 }
 
 // Exemptions as a table: scope and requirements flattened to text.

@@ -25,6 +25,11 @@ void PrintObject(std::ostream& out, const nlohmann::json& object);
 // The human form of `control` command's result.
 void PrintHuman(std::ostream& out, const std::string& control, const nlohmann::json& result);
 
+// calendar.show's routing in words with the console's zh-CN labels: per requirement
+// its reminder and the policies that may take its alerts, then the leaders' fast path
+// (routing_output.cc). Nothing when the answer carries no routing.
+void PrintRouting(std::ostream& out, const nlohmann::json& calendars);
+
 // Lines with errors ({line, column, message}) as a table; nothing when there are none.
 void PrintErrors(std::ostream& out, const nlohmann::json& errors);
 

@@ -31,8 +31,7 @@ void Advance(store::AlertRepository& alerts, const std::vector<core::Alert>& due
   const core::EscalationContext ctx{bundle != nullptr ? bundle->tree : EmptyTree(), setup.rosters,
                                     setup.settings.policies};
   const core::PeriodKindsFn period_kinds = [&](const core::Alert& a) {
-    return bundle != nullptr ? ActivePeriodKinds(*bundle, a.school_id, now)
-                             : std::vector<std::string>{};
+    return bundle != nullptr ? PolicyPeriodKinds(*bundle, a) : std::vector<std::string>{};
   };
   for (core::EscalationDecision& d : core::OnTick(due, ctx, period_kinds, now)) {
     alerts.Save(d.alert);
@@ -125,12 +124,12 @@ core::MessageFacts FactsFor(const core::GroupedMessage& m, store::Database& db,
 
 }  // namespace
 
-std::vector<std::string> ActivePeriodKinds(const config::ScheduleBundle& bundle,
-                                           const std::string& school_id, core::Instant now) {
-  const std::string zone = bundle.schedule.TimeZoneOf(school_id).value_or(bundle.time_zone);
+std::vector<std::string> PolicyPeriodKinds(const config::ScheduleBundle& bundle,
+                                           const core::Alert& alert) {
+  const std::string zone = bundle.schedule.TimeZoneOf(alert.school_id).value_or(bundle.time_zone);
   const date::time_zone* tz = core::FindTimeZone(zone);
   if (tz == nullptr) return {};
-  return core::ActivePeriodKinds(bundle.tree, bundle.calendars, *tz, school_id, now);
+  return core::PolicyPeriodKinds(bundle.tree, bundle.calendars, *tz, alert);
 }
 
 EscalationRunOutcome RunEscalation(store::Database& db, const config::ScheduleBundle* bundle,

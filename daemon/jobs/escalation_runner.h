@@ -5,10 +5,10 @@
 // Each run (RunEscalation, on the StoreWriter thread) takes every alert whose wake-up
 // has come (store::EscalationWakeup: new alerts at creation, due steps, lapsed
 // acknowledgements, owed "resolved" notices), runs core::OnTick with the current org
-// tree, rosters and the school's active calendar periods, saves the alerts, adds the
-// "resolved" notices (core::ResolutionNotices) of alerts resolved since, groups all of
-// it per recipient (core grouping; with a grouping window the notifications wait in the
-// hold table) and enqueues one outbox row per grouped message.
+// tree, rosters and the calendar periods of the day each alert belongs to, saves the alerts, adds
+// the "resolved" notices (core::ResolutionNotices) of alerts resolved since, groups all of it per
+// recipient (core grouping; with a grouping window the notifications wait in the hold table) and
+// enqueues one outbox row per grouped message.
 //
 // EscalationRunner is its WriterTicker: every tick one run unless one is still in
 // flight; a run that hit its batch limit is followed by another at once. Start/Stop
@@ -44,10 +44,11 @@ struct EscalationRunOutcome {
 EscalationRunOutcome RunEscalation(store::Database& db, const config::ScheduleBundle* bundle,
                                    const config::EscalationSetup& setup, core::Instant now);
 
-// Calendar period kinds ("public_holiday", "major_event", ...) covering the school's
-// local date at `now`, for policy selection.
-std::vector<std::string> ActivePeriodKinds(const config::ScheduleBundle& bundle,
-                                           const std::string& school_id, core::Instant now);
+// Calendar period kinds and tags that choose the alert's policy: those of the day its
+// report was owed for (missing, late) or of the school's local day it was raised
+// (incident); core::PolicyPeriodKinds in the school's time zone.
+std::vector<std::string> PolicyPeriodKinds(const config::ScheduleBundle& bundle,
+                                           const core::Alert& alert);
 
 class EscalationRunner {
  public:

@@ -48,15 +48,8 @@ OutboxQuery ParseOutboxQuery(const std::string& state, int limit) {
 }
 
 std::vector<core::Alert> AlertService::List(const AlertQuery& query) const {
-  store::AlertFilter filter;
-  filter.state = query.state;
-  filter.kind = query.kind;
-  filter.school_id = query.school_id;
-  filter.requirement_id = query.requirement_id;
-  filter.window_id = query.window_id;
-  filter.limit = query.limit;
   auto db = c_.reads.Acquire();
-  return store::AlertRepository(db).List(filter);
+  return store::AlertRepository(db).List(query);
 }
 
 core::Alert AlertService::Find(const std::string& id) const {
@@ -81,9 +74,8 @@ core::Millis AlertService::AckTimeout(const core::Alert& a) const {
   const core::Policy* policy = core::FindPolicy(config, a.escalation.policy_id);
   if (policy == nullptr) {
     config::SharedSchedule b = c_.schedules.Get();
-    policy = core::SelectPolicy(
-        config, a,
-        b ? jobs::ActivePeriodKinds(*b, a.school_id, c_.clock.Now()) : std::vector<std::string>{});
+    policy = core::SelectPolicy(config, a,
+                                b ? jobs::PolicyPeriodKinds(*b, a) : std::vector<std::string>{});
   }
   return policy != nullptr ? policy->ack_timeout : core::Millis{0};
 }

@@ -32,6 +32,7 @@
 #include "daemon/core/alert.h"
 #include "daemon/core/clock.h"
 #include "daemon/core/outbox_row.h"
+#include "daemon/store/alert_repository.h"
 #include "daemon/store/read_connections.h"
 #include "daemon/store/store_writer.h"
 
@@ -45,14 +46,8 @@ struct AlertCommandContext {
   config::EscalationSource escalation;  // holds null when escalation is not configured
 };
 
-struct AlertQuery {
-  std::optional<core::AlertState> state;
-  std::optional<core::AlertKind> kind;
-  std::string school_id;       // empty: all
-  std::string requirement_id;  // empty: all
-  std::string window_id;       // empty: all
-  int limit = 100;
-};
+// Which alerts List answers: the store's filter, so that its shape is written once.
+using AlertQuery = store::AlertFilter;
 // The query with state and kind parsed from text ("" = any); bad_request otherwise.
 AlertQuery ParseAlertQuery(const std::string& state, const std::string& kind);
 

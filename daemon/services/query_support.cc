@@ -12,10 +12,14 @@ namespace pingan::services {
 
 using nlohmann::json;
 
-config::SharedSchedule RequireSchedule(const ConsoleQueryContext& c) {
-  config::SharedSchedule bundle = c.schedules.Get();
+config::SharedSchedule RequireSchedule(const config::ScheduleSource& schedules) {
+  config::SharedSchedule bundle = schedules.Get();
   if (!bundle) throw ControlError("no_schedule", "no organisation and calendars are configured");
   return bundle;
+}
+
+config::SharedSchedule RequireSchedule(const ConsoleQueryContext& c) {
+  return RequireSchedule(c.schedules);
 }
 
 std::optional<core::Instant> ParseInstantText(std::string_view text) {
@@ -29,9 +33,7 @@ std::optional<core::Instant> ParseInstantText(std::string_view text) {
   return std::nullopt;
 }
 
-core::Instant InstantArg(const json& args, const char* key, core::Instant fallback) {
-  const std::string text = TextArg(args, key);
-  if (text.empty()) return fallback;
+core::Instant ParseInstantArg(const char* key, std::string_view text) {
   auto t = ParseInstantText(text);
   if (!t) {
     throw ControlError("bad_request",
@@ -52,10 +54,6 @@ date::year_month_day DayArg(const json& args, const config::ScheduleBundle& b, c
 date::year_month_day TodayIn(const config::ScheduleBundle& b, core::Instant now) {
   const date::time_zone* zone = core::FindTimeZone(b.schedule.default_time_zone());
   return date::year_month_day{date::sys_days{core::LocalDayOf(*zone, now).time_since_epoch()}};
-}
-
-std::string ViewedUnitId(const config::ScheduleBundle& b, const json& args) {
-  return ViewedUnitId(b, TextArg(args, "unit"));
 }
 
 std::string ViewedUnitId(const config::ScheduleBundle& b, const std::string& id) {
@@ -100,9 +98,9 @@ std::string LocalText(core::Instant t, const std::string& zone, const char* form
   return date::format(format, local);
 }
 
-json ContactsJson(const core::Unit& unit) {
+json ContactsJson(const std::vector<core::Contact>& list) {
   json contacts = json::array();
-  for (const core::Contact& ct : unit.contacts) {
+  for (const core::Contact& ct : list) {
     contacts.push_back({{"role", core::ContactRoleName(ct.role)},
                         {"name", ct.name},
                         {"phone", ct.phone},

@@ -1,6 +1,6 @@
-// What the duty console's read commands (board_commands, school_commands,
-// duty_commands) share: their context, argument parsing that answers ControlError
-// bad_request, the viewed unit of a scoped list, and the JSON of windows and units.
+// What the duty console's read services (OverviewService, SchoolService, DutyService,
+// StatusService) share: their context, parsing that answers ControlError bad_request,
+// the viewed unit of a scoped list, and small JSON pieces of units and contacts.
 // Handlers run on read-pool workers, several at once; each leases a read-only
 // connection from the shared pool (ReadPool).
 #pragma once
@@ -32,23 +32,22 @@ struct ConsoleQueryContext {
 };
 
 // The current schedule; ControlError no_schedule when none is configured.
+config::SharedSchedule RequireSchedule(const config::ScheduleSource& schedules);
 config::SharedSchedule RequireSchedule(const ConsoleQueryContext& c);
 
 // "2026-10-03T08:00:00Z", with optional fractional seconds, or with an offset
 // ("+08:00") instead of Z.
 std::optional<core::Instant> ParseInstantText(std::string_view text);
-// args[key] as an instant, or `fallback` when absent; bad_request when malformed.
-core::Instant InstantArg(const nlohmann::json& args, const char* key, core::Instant fallback);
+// `text` (the value of `key`) as an instant; bad_request naming `key` when malformed.
+core::Instant ParseInstantArg(const char* key, std::string_view text);
 // args.date (YYYY-MM-DD), or today in the schedule's default zone at `now`.
 date::year_month_day DayArg(const nlohmann::json& args, const config::ScheduleBundle& b,
                             core::Instant now);
 // Today in the schedule's default zone at `now`.
 date::year_month_day TodayIn(const config::ScheduleBundle& b, core::Instant now);
 
-// The unit a scoped answer is about: args.unit, or by default the root (the whole
+// The unit a scoped answer is about: `unit`, or by default ("") the root (the whole
 // organisation, "", when the tree has several roots). not_found for an unknown unit.
-std::string ViewedUnitId(const config::ScheduleBundle& b, const nlohmann::json& args);
-// The same for a typed request's unit ("": the default).
 std::string ViewedUnitId(const config::ScheduleBundle& b, const std::string& unit);
 // True when `unit_id` lies in the subtree of `viewed` ("" is everything).
 bool InView(const config::ScheduleBundle& b, const std::string& viewed, std::string_view unit_id);
@@ -63,8 +62,8 @@ std::string RequirementName(const config::ScheduleBundle& b, std::string_view id
 // `t` on the local clock of `zone` formatted with `format` (e.g. "%H:%M"); UTC text when
 // the zone is unknown.
 std::string LocalText(core::Instant t, const std::string& zone, const char* format);
-// The unit's own contacts: [{role, name, phone, email}].
-nlohmann::json ContactsJson(const core::Unit& unit);
+// A unit's own contacts: [{role, name, phone, email}].
+nlohmann::json ContactsJson(const std::vector<core::Contact>& contacts);
 nlohmann::json TimeOrNull(const std::optional<core::Instant>& t);
 // `windows` with the schools that an exemption in force (免报, read from `db`) excuses
 // moved to their excused list (core::WithExemptions), so that the board, the ledger and

@@ -103,4 +103,17 @@ json RequirementRouting(const core::Requirement& r, const config::EscalationSetu
   return out;
 }
 
+json LeaderRouting(const config::EscalationSetup* escalation) {
+  if (escalation == nullptr) return nullptr;
+  const core::LeaderRule& l = escalation->settings.policies.leaders;
+  json roles = json::array();
+  for (core::ContactRole r : l.roles) roles.push_back(core::ContactRoleName(r));
+  return {{"enabled", l.enabled},
+          {"max_severity", core::SeverityName(l.max_severity)},
+          {"lowest_unit", core::UnitKindName(l.lowest_unit_kind)},
+          {"roles", roles},
+          {"channels", ChannelNames(l.channels)},
+          {"all_at_once", l.all_at_once}};
+}
+
 }  // namespace pingan::services

@@ -1,7 +1,7 @@
 // What the calendar page shows per requirement beside its deadlines: which escalation
 // policy takes its missing (and late) alerts, under which calendar periods, whom each
 // step tells over which channels, and who gets its reminder before the deadline and
-// how ("who owes what by when, and who is told").
+// how ("who owes what by when, and who is told"); and who the leaders' fast path tells.
 //
 // Pure functions over immutable configuration; safe on any thread.
 #pragma once
@@ -21,5 +21,10 @@ namespace pingan::services {
 // down to the first that applies whatever the periods.
 nlohmann::json RequirementRouting(const core::Requirement& requirement,
                                   const config::EscalationSetup* escalation);
+
+// The leaders' fast path beside the requirements (it takes grave incidents, whatever
+// requirement or policy): {enabled, max_severity, lowest_unit, roles[], channels[],
+// all_at_once}, or null without an escalation file.
+nlohmann::json LeaderRouting(const config::EscalationSetup* escalation);
 
 }  // namespace pingan::services

@@ -1,10 +1,9 @@
 #include "daemon/services/roster_gaps.h"
 
-#include <date/tz.h>
-
 #include <set>
 
 #include "daemon/core/local_time.h"
+#include "daemon/services/query_support.h"
 
 namespace pingan::services {
 namespace {
@@ -12,30 +11,12 @@ namespace {
 using nlohmann::json;
 
 constexpr size_t kMaxLoggedGaps = 20;
+constexpr const char* kLocalFormat = "%Y-%m-%d %H:%M";
 
 std::string UnitZone(const config::ScheduleBundle* schedule, const std::string& unit_id) {
   const core::Unit* u = schedule != nullptr ? schedule->tree.Find(unit_id) : nullptr;
   const std::string fallback = schedule != nullptr ? schedule->time_zone : "";
   return u != nullptr ? schedule->tree.EffectiveTimeZone(*u, fallback) : fallback;
-}
-
-// "2026-10-01 08:00" in `zone`, or UTC text when the zone is unknown.
-std::string LocalText(core::Instant t, const std::string& zone) {
-  const date::time_zone* z = core::FindTimeZone(zone);
-  if (z == nullptr) return core::FormatInstantUtc(t);
-  return date::format("%Y-%m-%d %H:%M",
-                      date::zoned_time{z, date::floor<std::chrono::minutes>(t)}.get_local_time());
-}
-
-int Days(const json& args) {
-  if (!args.is_object() || !args.contains("days") || args["days"].is_null()) {
-    return kDefaultGapDays;
-  }
-  const json& v = args["days"];
-  if (!v.is_number_integer() || v.get<int>() < 1 || v.get<int>() > 366) {
-    throw ControlError("bad_request", "days must be 1..366");
-  }
-  return v.get<int>();
 }
 
 }  // namespace
@@ -67,8 +48,8 @@ json RosterGapsJson(const config::ScheduleBundle* schedule,
                        {"unit_name", u != nullptr ? u->name : ""},
                        {"from", core::FormatInstantUtc(g.from)},
                        {"to", core::FormatInstantUtc(g.to)},
-                       {"from_local", LocalText(g.from, zone)},
-                       {"to_local", LocalText(g.to, zone)},
+                       {"from_local", LocalText(g.from, zone, kLocalFormat)},
+                       {"to_local", LocalText(g.to, zone, kLocalFormat)},
                        {"time_zone", zone},
                        {"hours", static_cast<double>(minutes) / 60.0},
                        {"period_id", g.period_id},
@@ -76,36 +57,6 @@ json RosterGapsJson(const config::ScheduleBundle* schedule,
                        {"period_kind", core::PeriodKindName(g.period_kind)}});
   }
   return out;
-}
-
-void RegisterRosterCommands(ControlServer& server, const RosterCommandContext& context) {
-  server.Register("rosters.gaps", [context](const json& args) {
-    const int days = Days(args);
-    const config::SharedSchedule schedule = context.schedules.Get();
-    // args.unit: only that subtree's rosters and gaps (a leader's view).
-    const std::string unit = TextArg(args, "unit");
-    if (!unit.empty() && (schedule == nullptr || schedule->tree.Find(unit) == nullptr)) {
-      throw ControlError("not_found", "no unit " + unit);
-    }
-    auto in_view = [&](const std::string& unit_id) {
-      return unit.empty() || schedule->tree.IsInSubtree(unit_id, unit);
-    };
-    const core::Instant now = context.clock.Now();
-    const config::SharedEscalation escalation = context.escalation.Get();
-    auto gaps = CurrentRosterGaps(schedule.get(), escalation.get(), now, days);
-    std::erase_if(gaps, [&](const core::CoverageGap& g) { return !in_view(g.unit_id); });
-    size_t rosters = 0;
-    if (escalation) {
-      for (const auto& [unit_id, roster] : escalation->rosters) {
-        if (in_view(unit_id)) ++rosters;
-      }
-    }
-    return json{{"now", core::FormatInstantUtc(now)},
-                {"days", days},
-                {"escalation", escalation != nullptr},
-                {"rosters", rosters},
-                {"gaps", RosterGapsJson(schedule.get(), gaps)}};
-  });
 }
 
 RosterGapWatch::RosterGapWatch(boost::asio::io_context& io, RosterCommandContext context, Log warn,

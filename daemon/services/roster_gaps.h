@@ -1,12 +1,12 @@
 // Roster gap warnings for administrators: the holes in the duty rosters during public
 // holidays and major events of the coming days (core::FindCoverageGaps over the units
 // that `on_duty` steps page and every unit that has a roster), as
-//   - the control command `rosters.gaps` {days?: 1..366, default 14, unit?} (pinganctl
-//     rosters gaps [--days N]): {now, days, escalation, rosters (how many), gaps:
-//     [{unit_id, unit_name, from, to, from_local, to_local, time_zone, hours, period_id,
-//     period, period_kind}]}; with `unit`, only rosters and gaps of units in its subtree;
+//   - DutyService::Gaps (duty_service.h), behind the control command `rosters.gaps` and
+//     GET /api/v1/rosters/gaps;
 //   - warnings in the log when pingand starts and once a day after (RosterGapWatch).
-// Everything here runs on the io thread: the computation is pure and in memory.
+// RosterGapsJson is the gaps' one JSON view: [{unit_id, unit_name, from, to, from_local,
+// to_local, time_zone, hours, period_id, period, period_kind}]. The computation is pure
+// and in memory; the watch runs on the io thread.
 #pragma once
 
 #include <functional>
@@ -20,7 +20,6 @@
 #include "daemon/config/schedule_bundle.h"
 #include "daemon/core/clock.h"
 #include "daemon/core/roster_coverage.h"
-#include "daemon/services/control_server.h"
 
 namespace pingan::services {
 
@@ -38,8 +37,6 @@ struct RosterCommandContext {
   const config::ScheduleSource& schedules;
   config::EscalationSource escalation;  // holds null when escalation is not configured
 };
-
-void RegisterRosterCommands(ControlServer& server, const RosterCommandContext& context);
 
 // Logs the gaps of the next kDefaultGapDays days now and then every `every` (real time).
 class RosterGapWatch {

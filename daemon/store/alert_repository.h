@@ -28,6 +28,8 @@ std::optional<core::Instant> EscalationWakeup(const core::Alert& alert);
 // transaction that queues the "resolved" notices).
 bool ResolutionNoticesOwed(const core::Alert& alert);
 
+// Which alerts List answers, newest first. The services and the HTTP API query with this
+// very type (services::AlertQuery; ParseAlertQuery validates it from text).
 struct AlertFilter {
   std::optional<core::AlertState> state;
   std::optional<core::AlertKind> kind;

@@ -6,7 +6,8 @@ namespace pingan::store {
 namespace {
 
 constexpr const char* kHandoverColumns =
-    "SELECT handover_id, note, signed_by, signed_at_ms, acked_by, acked_at_ms FROM handovers ";
+    "SELECT handover_id, open_text(note), signed_by, signed_at_ms, acked_by, acked_at_ms "
+    "FROM handovers ";
 
 Handover ReadHandover(SQLite::Statement& s) {
   Handover h;
@@ -24,7 +25,7 @@ Handover ReadHandover(SQLite::Statement& s) {
 bool HandoverRepository::Insert(const Handover& h) {
   SQLite::Statement s(db_,
                       "INSERT OR IGNORE INTO handovers (handover_id, note, signed_by, "
-                      "signed_at_ms) VALUES (?1, ?2, ?3, ?4)");
+                      "signed_at_ms) VALUES (?1, seal_text(?2), ?3, ?4)");  // text_seal.h
   s.bind(1, h.id);
   s.bind(2, h.note);
   s.bind(3, h.signed_by);

@@ -1,5 +1,6 @@
 // HandoverRepository: shift hand-overs (交接班) as stored — the outgoing officer's note
-// and sign-off, and the incoming officer's acknowledgement; never deleted. Thin SQL over
+// and sign-off, and the incoming officer's acknowledgement; never deleted. The note may
+// name people, so it is sealed at rest as incident text is (text_seal.h). Thin SQL over
 // one connection; writes run inside the caller's transaction. One thread at a time (the
 // writer's connection, or a leased read-only one for the reads).
 #pragma once

@@ -211,7 +211,8 @@ int64_t ResealTexts(Database& db) {
       db.sql()
           .execAndGet(
               "SELECT EXISTS (SELECT 1 FROM incident_texts WHERE needs_reseal(summary)) "
-              "OR EXISTS (SELECT 1 FROM incident_notes WHERE needs_reseal(text))")
+              "OR EXISTS (SELECT 1 FROM incident_notes WHERE needs_reseal(text)) "
+              "OR EXISTS (SELECT 1 FROM handovers WHERE needs_reseal(note))")
           .getInt() != 0;
   if (!any) return 0;
   SQLite::Transaction tx(db.sql());
@@ -220,6 +221,8 @@ int64_t ResealTexts(Database& db) {
       "WHERE needs_reseal(summary)");
   sealed += db.sql().exec(
       "UPDATE incident_notes SET text = seal_text(open_text(text)) WHERE needs_reseal(text)");
+  sealed += db.sql().exec(
+      "UPDATE handovers SET note = seal_text(open_text(note)) WHERE needs_reseal(note)");
   tx.commit();
   return sealed;
 }

@@ -1,8 +1,8 @@
-// Protected incident text (summaries, follow-up notes) sealed at rest: XChaCha20-Poly1305
-// (libsodium crypto_secretbox_xchacha20poly1305) under a 32-byte key that lives beside
-// the database, not in it (text_key_file, default data_dir/text.key, 0600). A copy of
-// the database file alone (a backup, a disk sent for repair) then carries no readable
-// incident text.
+// Protected text (incident summaries, follow-up notes, hand-over notes) sealed at rest:
+// XChaCha20-Poly1305 (libsodium crypto_secretbox_xchacha20poly1305) under a 32-byte key
+// that lives beside the database, not in it (text_key_file, default data_dir/text.key,
+// 0600). A copy of the database file alone (a backup, a disk sent for repair) then
+// carries no readable incident or hand-over text.
 //
 // The sealing happens in SQL: every connection pingan opens gets the functions
 // seal_text(text) -> BLOB and open_text(value) -> TEXT, so the few statements that write

@@ -64,11 +64,10 @@ class LeaderScopeTest : public ConsoleQueryTest {
  protected:
   LeaderScopeTest() {
     schedules_.Set(MakeTwoDistrictWorld());
-    services::RegisterControlHandlers(
-        server_, services::ControlContext{clock_, nullptr, schedules_, dir_.File("pingan.db"),
-                                          nullptr, nullptr});
-    services::RegisterRosterCommands(server_,
-                                     services::RosterCommandContext{clock_, schedules_, rosters_});
+    status_ = std::make_unique<services::StatusService>(services::ControlContext{
+        clock_, nullptr, schedules_, dir_.File("pingan.db"), nullptr, nullptr});
+    services::RegisterControlHandlers(server_, *status_);
+    Register(rosters_);
   }
   // requirement_id -> schools, for the next `limit` deadlines.
   std::map<std::string, int> Deadlines(const json& args) {
@@ -81,6 +80,7 @@ class LeaderScopeTest : public ConsoleQueryTest {
   }
 
   config::SharedEscalation rosters_ = MakeRosters();
+  std::unique_ptr<services::StatusService> status_;
 };
 
 TEST_F(LeaderScopeTest, TheNextDeadlinesOfADistrictCountOnlyItsSchools) {

@@ -75,6 +75,7 @@ TEST(EscalationConfig, TheExampleLoadsAgainstTheExampleOrganisation) {
             std::vector<std::string>{"monthly-summary"});
   EXPECT_TRUE(settings.policies.policies[0].steps[0].all_at_once) << "grave: every channel";
   EXPECT_FALSE(settings.policies.policies[1].steps[0].all_at_once);
+  EXPECT_TRUE(settings.policies.leaders.all_at_once) << "leaders hear on every channel at once";
   EXPECT_TRUE(settings.warnings.empty()) << "the example uses no deprecated key";
   ASSERT_TRUE(settings.smtp.has_value());
   EXPECT_EQ(settings.smtp->password, "smtp-secret") << "read from the environment";

@@ -1,7 +1,7 @@
 // The escalation file's policy conditions by requirement, the channel plan of a step
-// (`fallback:` / `all_at_once:`, the deprecated `channels:`), and a requirement's
-// `reminder:` in the calendars file: what they read as and the file:line errors and
-// warnings --check-config prints.
+// and of the leaders' fast path (`fallback:` / `all_at_once:`, the deprecated
+// `channels:`), and a requirement's `reminder:` in the calendars file: what they read
+// as and the file:line errors and warnings --check-config prints.
 #include <gtest/gtest.h>
 
 #include "daemon/config/calendar_loader.h"
@@ -71,6 +71,49 @@ TEST(PolicyConfig, ChannelPlanErrorsNameFileLineAndKey) {
     auto parsed = Esc(
         std::string("  - id: p\n    steps:\n      - notify: [{contact: duty_contact}]\n") + step);
     ASSERT_TRUE(std::holds_alternative<LoadError>(parsed)) << step;
+    EXPECT_EQ(std::get<LoadError>(parsed).ToString().rfind(want, 0), 0u)
+        << std::get<LoadError>(parsed).ToString();
+  }
+}
+
+// The leaders' fast path reads its channels with the same plan as a step.
+TEST(PolicyConfig, TheLeadersSayFallbackOrAllAtOnceLikeASteps) {
+  using core::ChannelKind;
+  auto leaders = [](const std::string& body) {
+    return ParseEscalationYaml("leaders:\n  enabled: true\n" + body, "esc.yaml", ".");
+  };
+  auto all = leaders("  all_at_once: [sms, email]\n");
+  ASSERT_TRUE(std::holds_alternative<EscalationSettings>(all))
+      << std::get<LoadError>(all).ToString();
+  const core::LeaderRule& a = std::get<EscalationSettings>(all).policies.leaders;
+  EXPECT_TRUE(a.all_at_once);
+  EXPECT_EQ(a.channels, (std::vector<ChannelKind>{ChannelKind::kSms, ChannelKind::kEmail}));
+
+  auto fallback = leaders("  fallback: [email, sms]\n");
+  ASSERT_TRUE(std::holds_alternative<EscalationSettings>(fallback));
+  const core::LeaderRule& f = std::get<EscalationSettings>(fallback).policies.leaders;
+  EXPECT_FALSE(f.all_at_once);
+  EXPECT_EQ(f.channels, (std::vector<ChannelKind>{ChannelKind::kEmail, ChannelKind::kSms}));
+
+  auto old = leaders("  channels: [webhook]\n");
+  ASSERT_TRUE(std::holds_alternative<EscalationSettings>(old));
+  const EscalationSettings& o = std::get<EscalationSettings>(old);
+  EXPECT_FALSE(o.policies.leaders.all_at_once);
+  EXPECT_EQ(o.policies.leaders.channels, std::vector<ChannelKind>{ChannelKind::kWebhook});
+  ASSERT_EQ(o.warnings.size(), 1u);
+  EXPECT_EQ(o.warnings[0].rfind("esc.yaml:3: leaders.channels: deprecated", 0), 0u)
+      << o.warnings[0];
+
+  const std::pair<const char*, const char*> errors[] = {
+      {"  fallback: [sms]\n  all_at_once: [email]\n",
+       "esc.yaml:4: leaders.all_at_once: goes with fallback"},
+      {"  all_at_once: [sms, pager]\n",
+       "esc.yaml:3: leaders.all_at_once: 'pager' is not sms, email or webhook"},
+      {"  fallback: []\n", "esc.yaml:3: leaders.fallback: needs at least one channel"},
+  };
+  for (const auto& [body, want] : errors) {
+    auto parsed = leaders(body);
+    ASSERT_TRUE(std::holds_alternative<LoadError>(parsed)) << body;
     EXPECT_EQ(std::get<LoadError>(parsed).ToString().rfind(want, 0), 0u)
         << std::get<LoadError>(parsed).ToString();
   }
@@ -158,6 +201,48 @@ TEST(PolicyConfig, ARequirementsReminderNamesItsRecipientsAndChannels) {
   ASSERT_TRUE(d.reminder_route.has_value());
   EXPECT_EQ(core::RecipientToken(d.reminder_route->to.at(0)), "school_duty");
   EXPECT_TRUE(d.reminder_route->channels.empty()) << "escalation channels.reminders then";
+}
+
+// A reminder route naming a channel nobody configured is warned about at start and by
+// --check-config, as a policy step's is; a route without channels uses
+// channels.reminders, warned about once for itself.
+TEST(PolicyConfig, AReminderRoutesUnconfiguredChannelIsWarnedAboutLikeAStep) {
+  auto calendars = Requirement(R"(    reminder:
+      before: 2d
+      to: [school_primary]
+      all_at_once: [sms, email]
+  - id: other
+    kind: monthly_summary
+    due_day: 28
+    due_time: "17:00"
+    reminder: {before: 1h}
+)");
+  ASSERT_TRUE(std::holds_alternative<CalendarConfig>(calendars))
+      << std::get<LoadError>(calendars).ToString();
+  const std::vector<core::Requirement>& requirements =
+      std::get<CalendarConfig>(calendars).requirements;
+  auto settings = ParseEscalationYaml(R"(policies:
+  - id: p
+    steps: [{notify: [{contact: duty_contact}], fallback: [email]}]
+leaders: {enabled: false}
+channels:
+  reminders: [email]
+  smtp: {url: "smtp://127.0.0.1:25", from_address: pingan@example.cn}
+)",
+                                      "esc.yaml", ".");
+  ASSERT_TRUE(std::holds_alternative<EscalationSettings>(settings))
+      << std::get<LoadError>(settings).ToString();
+  auto prepared = PrepareEscalation(std::get<EscalationSettings>(settings), NoOrg(),
+                                    "Asia/Shanghai", &requirements);
+  ASSERT_TRUE(std::holds_alternative<SharedEscalation>(prepared))
+      << std::get<LoadError>(prepared).ToString();
+  EXPECT_EQ(std::get<SharedEscalation>(prepared)->warnings,
+            std::vector<std::string>{"requirement monthly reminder (cal.yaml:2) uses sms, which "
+                                     "is not configured under channels:"});
+  // Without the requirements (an escalation file checked alone) nothing is said of them.
+  auto alone = PrepareEscalation(std::get<EscalationSettings>(settings), NoOrg(), "Asia/Shanghai");
+  ASSERT_TRUE(std::holds_alternative<SharedEscalation>(alone));
+  EXPECT_TRUE(std::get<SharedEscalation>(alone)->warnings.empty());
 }
 
 TEST(PolicyConfig, ReminderErrorsNameFileLineAndKey) {

@@ -1,8 +1,9 @@
 // ApiFixture: the whole /api/v1 router over a temporary database, a FakeClock, real
 // alert and incident services holding one alert and one incident report in each of two
-// districts (alert-a and report-a at school a1 in A, alert-b and report-b at b1 in B)
-// and a fake control backend for the routes still served by commands, for tests that
-// drive the API as a pure function. The AuthService's persistence jobs run at once on
+// districts (alert-a and report-a at school a1 in A, alert-b and report-b at b1 in B),
+// fakes of the read services (console_query_fakes.h, fake_overview.h) and a fake control
+// backend for the admin routes still served by commands, for tests that drive the API
+// as a pure function. The AuthService's persistence jobs run at once on
 // the test's own connection, so what it writes can be read back immediately; the
 // services' changes go through a StoreWriter (Drain() waits for them).
 #pragma once
@@ -51,6 +52,9 @@ class ApiFixture : public ::testing::Test {
                 job(*db_);
               }),
         overview_(clock_),
+        status_(clock_, [this](const std::string& c, const nlohmann::json& q) { Record(c, q); }),
+        schools_(clock_, [this](const std::string& c, const nlohmann::json& q) { Record(c, q); }),
+        duty_(clock_, [this](const std::string& c, const nlohmann::json& q) { Record(c, q); }),
         writer_(WriterOptions(dir_.File("pingan.db")), [](auto) {}),
         alert_service_(
             services::AlertCommandContext{clock_, dir_.File("pingan.db"), writer_, schedules_, {}}),
@@ -85,6 +89,9 @@ class ApiFixture : public ::testing::Test {
     backend.exemptions = &exemption_service_;
     backend.stats = &stats_service_;
     backend.handovers = &handover_service_;
+    backend.status = &status_;
+    backend.schools = &schools_;
+    backend.duty = &duty_;
     backend.on_incident_changed = [this](const std::string& id) { changed_.push_back(id); };
     backend.data_version = [this] { return data_version_; };
     api::RegisterApiRoutes(router_, auth_, backend);
@@ -132,13 +139,6 @@ class ApiFixture : public ::testing::Test {
     commands_.push_back(command);
     if (auto answer = custom_command_ ? custom_command_(command, args) : std::nullopt)
       return *answer;
-    if (command == "missing") {
-      nlohmann::json out = nlohmann::json::array();
-      for (const auto& [id, school] : alerts_)
-        out.push_back({{"id", id}, {"school_id", school}, {"state", "open"}});
-      return out;
-    }
-    if (auto answer = FakeConsoleQuery(command, args)) return *answer;
     return nlohmann::json{{"command", command}};
   }
 
@@ -166,8 +166,10 @@ class ApiFixture : public ::testing::Test {
       return rows;
     };
   }
+  // A read service's call: in commands_, its query in asked_, through custom_command_.
   void Record(const std::string& command, const nlohmann::json& args) {
     commands_.push_back(command);
+    asked_[command] = args;
     if (custom_command_) custom_command_(command, args);
   }
 
@@ -235,6 +237,9 @@ class ApiFixture : public ::testing::Test {
   int persisted_ = 0;
   AuthService auth_;
   testing::FakeOverview overview_;
+  testing::FakeStatus status_;
+  testing::FakeSchools schools_;
+  testing::FakeDuty duty_;
   store::StoreWriter writer_;
   config::ScheduleSource schedules_;  // no organisation: the alert views name no schools
   services::AlertService alert_service_;
@@ -246,7 +251,8 @@ class ApiFixture : public ::testing::Test {
   std::map<std::string, std::string> parent_;
   std::map<std::string, std::string> alerts_;  // alert id -> school, as stored
   std::vector<std::string> commands_;
-  std::vector<std::string> changed_;  // ApiBackend::on_incident_changed, in order
+  std::map<std::string, nlohmann::json> asked_;  // the last query of each read service call
+  std::vector<std::string> changed_;             // ApiBackend::on_incident_changed, in order
   // ApiBackend::data_version: tests move it to stand for changed data.
   uint64_t data_version_ = 1;
   // A test's own answers (and a look at the arguments); nullopt: the defaults above.

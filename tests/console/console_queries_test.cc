@@ -1,5 +1,5 @@
 // The console's read routes (board, board drill-down, schools, calendars, rosters,
-// hand-over) over the fake backend: what they ask the commands for, and that a leader
+// hand-over) over fake typed services: what they ask the services for, and that a leader
 // of district A is scoped to it everywhere (404 for B's units and schools, B's items
 // cut out of every list).
 #include <gtest/gtest.h>
@@ -75,8 +75,10 @@ TEST_F(ConsoleQueriesTest, ALeaderOfDistrictANeverSeesB1) {
 TEST_F(ConsoleQueriesTest, TheHandOverOfALeaderCountsOnlyWhatTheyMaySee) {
   const std::string leader = Login("leader-a");
   const json h = GetJson("/api/v1/handover?since=2026-10-02T21:00:00Z", leader);
-  EXPECT_EQ(h["args"]["since"], "2026-10-02T21:00:00Z");
-  EXPECT_EQ(h["args"]["unit"], "district-a");
+  EXPECT_EQ(asked_["handover"]["since"], "2026-10-02T21:00:00.000Z");
+  EXPECT_EQ(asked_["handover"]["unit"], "district-a");
+  EXPECT_EQ(h["unit"], "district-a");
+  EXPECT_EQ(Get("/api/v1/handover?since=yesterday", leader).status, 400);
   for (const char* list : {"opened", "acknowledged", "incidents", "still_open"}) {
     ASSERT_EQ(h[list].size(), 1u) << list;
     EXPECT_EQ(h[list][0]["school_id"], "a1") << list;
@@ -93,27 +95,32 @@ TEST_F(ConsoleQueriesTest, DrillDownAndSchoolPagesPassTheirQueries) {
   ASSERT_EQ(one.size(), 1u) << "the limit applies";
   EXPECT_EQ(one[0]["school_id"], "a1");
   const json school = GetJson("/api/v1/schools/a1?days=7", duty);
-  EXPECT_EQ(school["args"]["id"], "a1");
-  EXPECT_EQ(school["args"]["days"], 7);
+  EXPECT_EQ(school["id"], "a1");
+  EXPECT_EQ(asked_["school.show"], (json{{"id", "a1"}, {"days", 7}}));
   EXPECT_EQ(Get("/api/v1/schools/a1?days=0", duty).status, 400);
   EXPECT_EQ(Get("/api/v1/schools/a1?days=7x", duty).status, 400);
   EXPECT_EQ(Get("/api/v1/schools?limit=0", duty).status, 400);
-  EXPECT_EQ(GetJson("/api/v1/rosters/gaps?days=30", duty)["args"]["days"], 30);
+  EXPECT_EQ(GetJson("/api/v1/rosters/gaps?days=30", duty)["days"], 30);
+  EXPECT_EQ(asked_["rosters.gaps"]["days"], 30);
+  GetJson("/api/v1/rosters?at=2026-10-03T08:00:00%2B08:00", duty);
+  EXPECT_EQ(asked_["rosters"]["at"], "2026-10-03T00:00:00.000Z");
+  EXPECT_EQ(Get("/api/v1/rosters?at=soon", duty).status, 400);
   EXPECT_EQ(Get("/api/v1/rosters/gaps?days=400", duty).status, 400);
 }
 
 TEST_F(ConsoleQueriesTest, CalendarsCarryTheNextDeadlines) {
   const std::string leader = Login("leader-a");
   const json calendars = GetJson("/api/v1/calendars", leader);
-  EXPECT_EQ(calendars["command"], "calendar.show");
-  EXPECT_EQ(calendars["next_deadlines"]["command"], "deadlines.next");
-  const auto asked = std::count(commands_.begin(), commands_.end(), "deadlines.next");
-  EXPECT_EQ(asked, 1);
+  EXPECT_EQ(calendars["time_zone"], "Asia/Shanghai");
+  EXPECT_TRUE(calendars["next_deadlines"].is_array());
+  EXPECT_EQ(std::count(commands_.begin(), commands_.end(), "calendar.show"), 1);
+  EXPECT_EQ(std::count(commands_.begin(), commands_.end(), "deadlines.next"), 1);
+  EXPECT_EQ(asked_["deadlines.next"], (json{{"limit", 10}, {"unit", "district-a"}}));
 }
 
 // Counts and lists the routes cannot cut themselves (deadline counts, roster counts,
-// calendars) are asked for the leader's unit, so the commands count only their subtree
-// (tests/app/leader_scope_test.cc shows the commands doing so).
+// calendars) are asked for the leader's unit, so the services count only their subtree
+// (tests/app/leader_scope_test.cc shows the services doing so).
 TEST_F(ConsoleQueriesTest, ScopedCountsAreAskedForTheLeadersUnit) {
   std::map<std::string, json> seen;
   custom_command_ = [&seen](const std::string& command, const json& args) {

@@ -60,6 +60,37 @@ TEST_F(HandoverRoutesTest, TheOutgoingOfficerSignsAndTheIncomingOneAcknowledges)
   EXPECT_EQ(ack, 1);
 }
 
+// The note may name people: read as incident text is. Roles that may not read protected
+// text (auditors) and leaders (scoped to a subtree) see the sign-off without it; a list
+// that carries notes is audited, naming the hand-overs and never their text.
+TEST_F(HandoverRoutesTest, TheNoteIsReadAsIncidentTextIs) {
+  const Response signed_off = Post(As("duty"), "/api/v1/handovers", {{"note", "张校长电话未通"}});
+  ASSERT_EQ(signed_off.status, 202) << signed_off.body;
+  const std::string id = json::parse(signed_off.body)["id"];
+  auto reads = [&] {
+    int n = 0;
+    for (const auto& e : store::RecentAudit(*db_, 100)) {
+      if (e.action != "handover.note.read") continue;
+      EXPECT_EQ(e.detail, id);
+      ++n;
+    }
+    return n;
+  };
+  for (const char* user : {"auditor", "leader-a"}) {
+    const json listed = List(As(user));
+    ASSERT_EQ(listed.size(), 1u) << user;
+    EXPECT_TRUE(listed[0]["note"].is_null()) << user;
+    EXPECT_EQ(listed[0]["signed_by"], "duty") << user;
+  }
+  EXPECT_EQ(reads(), 0) << "nothing protected was read";
+  const Response acked = Post(As("leader-a"), "/api/v1/handovers/" + id + "/ack", json::object());
+  ASSERT_EQ(acked.status, 202) << acked.body;
+  EXPECT_TRUE(json::parse(acked.body)["note"].is_null());
+
+  EXPECT_EQ(List(As("admin"))[0]["note"], "张校长电话未通");
+  EXPECT_EQ(reads(), 1);
+}
+
 TEST_F(HandoverRoutesTest, NewestFirstAndOnlyRolesThatActMaySign) {
   ASSERT_EQ(Post(As("duty"), "/api/v1/handovers", {{"note", "first"}}).status, 202);
   clock_.Advance(8h);  // the next shift, signed in afresh

@@ -14,12 +14,7 @@ using namespace std::chrono_literals;
 
 class WallRoutesTest : public ApiFixture {
  protected:
-  WallRoutesTest() {
-    custom_command_ = [this](const std::string& command, const json&) -> std::optional<json> {
-      if (command != "clock.now") return std::nullopt;
-      return json{{"now", core::FormatInstantUtc(clock_.Now())}, {"clock", "drill"}};
-    };
-  }
+  WallRoutesTest() { status_.drill = true; }
   json Wall(const Session& s) {
     const Response res = Get(s, "/api/v1/wall");
     EXPECT_EQ(res.status, 200) << res.body;

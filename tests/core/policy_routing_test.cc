@@ -2,9 +2,10 @@
 // requirement's alerts before any kind- or period-only policy; equally specific
 // policies that overlap are refused; an all-at-once step sends on every channel at
 // once, each message on its own; reminders go to a requirement's own recipients over
-// its own channels.
+// its own channels; the leaders' fast path takes the same channel plan as a step.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
 #include "daemon/core/escalation_engine.h"
@@ -143,6 +144,41 @@ TEST(PolicyRoutingTest, AnAllAtOnceStepSendsOnEveryChannelAsSeparateMessages) {
   // The person is remembered once, with every channel used (for the resolved notice).
   ASSERT_EQ(d.alert.notified.size(), 1u);
   EXPECT_EQ(d.alert.notified[0].channels, grave.steps[0].channels);
+}
+
+// The leaders' fast path takes the same plan as a step (issue 14): all at once, every
+// leader gets one message per channel at the same moment; by default one message each
+// in fallback order.
+TEST(PolicyRoutingTest, TheLeadersFastPathCanSendOnEveryChannelAtOnce) {
+  const OrgTree tree = testing::MakeTree(1);
+  const Rosters rosters;
+  EscalationConfig c;
+  c.leaders.all_at_once = true;
+  c.leaders.lowest_unit_kind = UnitKind::kDistrict;
+  const EscalationContext ctx{tree, rosters, c};
+  const EscalationDecision d = Advance(GraveIncident(Cst(3, 9)), nullptr, ctx, Cst(3, 9));
+  std::map<std::string, std::vector<ChannelKind>> per_leader;
+  for (const Notification& n : d.notifications) {
+    ASSERT_EQ(n.step, kLeaderStep);
+    ASSERT_EQ(n.channels.size(), 1u) << "one channel each: nothing falls back";
+    EXPECT_TRUE(n.all_at_once);
+    per_leader[n.recipient.name].push_back(n.channels[0]);
+  }
+  ASSERT_EQ(per_leader.size(), 6u) << "district, city and province leaders";
+  for (const auto& [name, channels] : per_leader) {
+    EXPECT_EQ(channels, c.leaders.channels) << name;
+  }
+  std::set<std::string> keys;
+  for (const GroupedMessage& m : GroupNow(d.notifications)) keys.insert(MessageKey(m));
+  EXPECT_EQ(keys.size(), 12u) << "distinct idempotency keys per leader and channel";
+
+  c.leaders.all_at_once = false;
+  const EscalationDecision f = Advance(GraveIncident(Cst(3, 9)), nullptr, ctx, Cst(3, 9));
+  ASSERT_EQ(f.notifications.size(), 6u) << "one message per leader";
+  for (const Notification& n : f.notifications) {
+    EXPECT_FALSE(n.all_at_once);
+    EXPECT_EQ(n.channels, c.leaders.channels);
+  }
 }
 
 class ReminderRouteTest : public ::testing::Test {

@@ -190,5 +190,84 @@ TEST(OutputTest, CalendarShowAndEveryOtherAnswerPrintAsTextNotJson) {
   }
 }
 
+// The routing the calendar page shows, in words with its zh-CN labels: who gets each
+// requirement's reminder, the policies that may take its alerts with whom each step
+// tells over what, and the leaders' fast path.
+TEST(OutputTest, CalendarShowPrintsWhoIsToldInWords) {
+  const json step1 = {{"wait", "0s"},
+                      {"to", json::array({"school_duty", "school_on_duty"})},
+                      {"channels", json::array({"sms", "email"})},
+                      {"all_at_once", false}};
+  const json step2 = {{"wait", "1h"},
+                      {"to", json::array({"district_on_duty", "group:city-room", "unit:d1_leader",
+                                          "person:值班大屏"})},
+                      {"channels", json::array({"sms", "email", "webhook"})},
+                      {"all_at_once", true}};
+  const json calendars = {
+      {"time_zone", "Asia/Shanghai"},
+      {"calendars", json::array()},
+      {"requirements",
+       json::array(
+           {json{{"id", "exam-night"},
+                 {"name", "考试夜间平安报"},
+                 {"reminder",
+                  {{"before", "2h"},
+                   {"to", json::array({"school_primary"})},
+                   {"channels", json::array({"sms"})},
+                   {"all_at_once", false},
+                   {"default", false}}},
+                 {"escalation", json::array({json{{"alert_kind", "missing"},
+                                                  {"policy", "exam"},
+                                                  {"periods", json::array({"major_event", "考试"})},
+                                                  {"steps", json::array({step1, step2})}}})}},
+            json{{"id", "orphan"},
+                 {"name", "无人管"},
+                 {"reminder", nullptr},
+                 {"escalation", json::array()}},
+            json{{"id", "incidents"},
+                 {"name", "突发事件"},
+                 {"reminder", nullptr},
+                 {"escalation", nullptr}}})},
+      {"leaders",
+       {{"enabled", true},
+        {"max_severity", "II"},
+        {"lowest_unit", "district"},
+        {"roles", json::array({"supervising_leader", "primary_accountable"})},
+        {"channels", json::array({"sms", "email"})},
+        {"all_at_once", true}}}};
+  std::ostringstream out;
+  PrintHuman(out, "calendar.show", calendars);
+  const std::string text = out.str();
+  const std::string want = R"(
+升级策略 (谁被通知)
+考试夜间平安报 (exam-night)
+  截止前提醒: 截止前 2h: 本校第一责任人 (短信)
+  漏报 · exam [重大活动期间, 考试]
+    1. +0s 本校值班联系人、本校值班人员 (短信 → 邮件)
+    2. +1h 区县值班人员、群组 city-room、d1分管领导、值班大屏 (短信 + 邮件 + 推送 同时发送)
+无人管 (orphan)
+  没有匹配的升级策略
+重大突发事件直报领导: II 重大 及以上级别, 区县及以上单位的分管领导、第一责任人 (短信 + 邮件 同时发送)
+)";
+  EXPECT_NE(text.find(want), std::string::npos) << text;
+  EXPECT_EQ(text.find("突发事件 (incidents)"), std::string::npos) << "nothing to say about it";
+  json off = calendars;
+  off["leaders"]["enabled"] = false;
+  std::ostringstream disabled;
+  PrintHuman(disabled, "calendar.show", off);
+  EXPECT_NE(disabled.str().find("重大突发事件直报领导: 未启用\n"), std::string::npos)
+      << disabled.str();
+  // Without an escalation file there is no routing to print.
+  json none = calendars;
+  none["leaders"] = nullptr;
+  for (json& r : none["requirements"]) {
+    r["escalation"] = nullptr;
+    r["reminder"] = nullptr;
+  }
+  std::ostringstream bare;
+  PrintHuman(bare, "calendar.show", none);
+  EXPECT_EQ(bare.str().find("升级策略"), std::string::npos) << bare.str();
+}
+
 }  // namespace
 }  // namespace pingan::ctl

@@ -114,18 +114,34 @@ export class Harness {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 
-  // A new page (its own context: its own cookie) signed in as `user` at `target`.
-  async signIn(viewport, target = '/', user = 'duty') {
-    const page = await this.browser.newPage({ viewport });
+  // A new page (its own context: its own cookie) signed in as `user` at `target`;
+  // `options` go to newPage (a browser in another time zone: {timezoneId}).
+  async signIn(viewport, target = '/', user = 'duty', options = {}) {
+    const page = await this.browser.newPage({ viewport, ...options });
     page.setDefaultTimeout(WAIT);
     page.on('pageerror', (e) => { this.log += `\n[page error] ${e.message}`; });
     page.on('console', (m) => { this.log += `\n[page ${m.type()}] ${m.text()}`; });
     await page.goto(this.baseUrl + target);
+    // The sign-in page, in Simplified Chinese by default, with nowhere else to go.
     await page.waitForSelector('#view-login:not([hidden])');
+    assert.equal(await page.textContent('#login-form h2'), '登录');
     assert.equal(await page.isVisible('#nav'), false, 'no navigation before sign-in');
+    assert.equal(await page.isVisible('#logout'), false);
     await page.fill('input[name=name]', user);
     await page.fill('input[name=password]', PASSWORD);
     await page.click('#login-form button[type=submit]');
     return page;
+  }
+
+  // The lines of the open alert page's timeline that still carry English words outside
+  // what is shown as written: people's names and comments, identifiers and technical
+  // errors (<code>), times. The daemon's own notes must all read in words (notes.js).
+  async englishOnTimeline(page) {
+    await page.waitForSelector('#timeline li');
+    return page.$$eval('#timeline li', (lis) => lis.map((li) => {
+      const c = li.cloneNode(true);
+      c.querySelectorAll('.v, code, time, strong, q:not(.sys)').forEach((n) => n.remove());
+      return c.textContent.trim();
+    }).filter((text) => /[A-Za-z]{2,}/.test(text)));
   }
 }

@@ -4,11 +4,13 @@
 // Screenshots of the page (desktop 1280x800, phone 390x844) go to $E2E_SCREENSHOT_DIR.
 //
 // The period, 2026-10-01..02 (a holiday; a daily all-clear due 16:00, grace 30 min):
-//            s1        s2                  s3
-//   10-01    on time   late (after 16:30)  missing
-//   10-02    on time   missing             excused (an exemption, 免报)
-// owed 6, on time 2, late 1, missing 2, excused 1: on-time rate 2/5 = 40.0%; s2 is late
-// or missing on both days (the 通报 list); one fire incident.
+//            s1        s2                  s3                          s4
+//   10-01    on time   late (after 16:30)  missing                     incident only
+//   10-02    on time   missing             excused (an exemption, 免报)  incident only
+// A school that sent only an incident report that day reported on time (shared/DOMAIN.md:
+// reporting an incident is never the worse choice), on the board as in the statistics.
+// owed 8, on time 4, late 1, missing 2, excused 1: on-time rate 4/7 = 57.1%; s2 is late
+// or missing on both days (the 通报 list); one fire incident (III), two traffic ones (IV).
 //
 // Run by ctest (e2e_stats) with PINGAND_PATH, PINGANCTL_PATH and PINGAN_AGENT_PATH set.
 import { test, before, after } from 'node:test';
@@ -31,6 +33,7 @@ before(async () => {
       - {id: s1, name: 第一小学, kind: school}
       - {id: s2, name: 第二小学, kind: school}
       - {id: s3, name: 第三小学, kind: school}
+      - {id: s4, name: 第四小学, kind: school}
 `);
   h.file('calendars.yaml', HOLIDAY_CALENDARS);
   h.file('pingand.yaml', `http:\n  listen: "127.0.0.1:${port}"\n  session_idle_minutes: 600\n`);
@@ -41,6 +44,9 @@ before(async () => {
   h.agent('s1', ['all-clear', '--date', '2026-10-01']);
   h.agent('s1', ['incident', '--date', '2026-10-01', '--category', 'fire', '--severity', 'III',
     '--occurred-at', '2026-10-01T14:50:00+08:00', '--summary', '实验室小火，已扑灭']);
+  const crash = (date) => h.agent('s4', ['incident', '--date', date, '--category', 'traffic',
+    '--severity', 'IV', '--occurred-at', `${date}T14:10:00+08:00`, '--summary', '学生上学途中被自行车碰伤']);
+  crash('2026-10-01');
   h.ctl(['clock', 'advance', '2h']);
   await h.until('day 1 swept', async () =>
     JSON.parse(h.ctl(['--json', 'alerts'])).filter((a) => a.kind === 'missing').length === 2);
@@ -51,6 +57,7 @@ before(async () => {
   // Day 2: s1 on time; past grace s2 is missing, s3 excused.
   h.ctl(['clock', 'advance', '22h']);
   h.agent('s1', ['all-clear', '--date', '2026-10-02']);
+  crash('2026-10-02');
   h.ctl(['clock', 'advance', '2h']);
   await h.until('day 2 swept', async () =>
     JSON.parse(h.ctl(['--json', 'alerts'])).filter((a) => a.kind === 'missing').length === 3);
@@ -67,33 +74,38 @@ test('the statistics page shows the scripted period\'s known figures', async () 
   assert.equal(decodeURIComponent(new URL(page.url()).hash), '#stats/' + PERIOD,
     '/stats is a real path that opens the page');
   const total = async (key) => text(page, `#stats-total [data-count=${key}] dd`);
-  assert.equal(await total('owed'), '6');
-  assert.equal(await total('on_time'), '2');
+  assert.equal(await total('owed'), '8');
+  assert.equal(await total('on_time'), '4');
   assert.equal(await total('late'), '1');
   assert.equal(await total('missing'), '2');
   assert.equal(await total('excused'), '1');
   assert.equal(await total('pending'), '0');
-  assert.equal(await total('on_time_rate'), '40.0%');
+  assert.equal(await total('on_time_rate'), '57.1%');
 
   const cell = (table, key, col) => text(page, `#${table} tr[data-key="${key}"] td[data-col=${col}]`);
   assert.equal(await cell('stats-days', '2026-10-01', 'late'), '1');
   assert.equal(await cell('stats-days', '2026-10-01', 'missing'), '1');
-  assert.equal(await cell('stats-days', '2026-10-01', 'on_time_rate'), '33.3%');
+  assert.equal(await cell('stats-days', '2026-10-01', 'on_time_rate'), '50.0%');
   assert.equal(await cell('stats-days', '2026-10-02', 'excused'), '1');
-  assert.equal(await cell('stats-days', '2026-10-02', 'on_time_rate'), '50.0%');
+  assert.equal(await cell('stats-days', '2026-10-02', 'on_time_rate'), '66.7%');
   assert.equal(await cell('stats-units', 's2', 'late'), '1');
   assert.equal(await cell('stats-units', 's2', 'missing'), '1');
   assert.equal(await cell('stats-units', 's3', 'excused'), '1');
+  // Only incident reports from s4: on time both days, not missing.
+  assert.equal(await cell('stats-units', 's4', 'on_time'), '2');
+  assert.equal(await cell('stats-units', 's4', 'missing'), '0');
   // The 通报 list: s2 only (s3 was excused on the 2nd).
   assert.equal(await page.locator('#stats-repeated tbody tr').count(), 1);
   assert.equal(await cell('stats-repeated', 's2', 'days'), '2');
   assert.match(await cell('stats-repeated', 's2', 'name'), /第二小学/);
   assert.equal(await cell('stats-alerts', 'missing', 'raised'), '3');
   assert.equal(await cell('stats-categories', 'fire', 'n'), '1');
+  assert.equal(await cell('stats-categories', 'traffic', 'n'), '2');
   assert.equal(await cell('stats-severities', 'III', 'n'), '1');
+  assert.equal(await cell('stats-severities', 'IV', 'n'), '2');
   // Two SVG charts, one bar segment per non-zero count.
   assert.equal(await page.locator('#chart-days rect.bar').count(), 6);
-  assert.equal(await page.locator('#chart-units rect.bar').count(), 5);
+  assert.equal(await page.locator('#chart-units rect.bar').count(), 6);
   await page.screenshot({ path: path.join(SHOTS, 'e2e-stats.png'), fullPage: true });
 
   // The print view keeps the figures and drops the controls.
@@ -117,9 +129,9 @@ rows = lambda name: [list(r) for r in wb[name].iter_rows(min_row=2, values_only=
 print(json.dumps({'summary': rows('汇总'), 'days': rows('按日'), 'repeated': rows('多次迟报漏报')}, ensure_ascii=False))
 `, file], { encoding: 'utf8', timeout: 20_000 });
   const book = JSON.parse(read);
-  assert.deepEqual(book.summary[0].slice(4), [6, 2, 1, 2, 1, 0, 0.4]);
-  assert.deepEqual(book.days, [['2026-10-01', 3, 1, 1, 1, 0, 0, 0.3333],
-    ['2026-10-02', 3, 1, 0, 1, 1, 0, 0.5]]);
+  assert.deepEqual(book.summary[0].slice(4), [8, 4, 1, 2, 1, 0, 0.5714]);
+  assert.deepEqual(book.days, [['2026-10-01', 4, 2, 1, 1, 0, 0, 0.5],
+    ['2026-10-02', 4, 2, 0, 1, 1, 0, 0.6667]]);
   assert.equal(book.repeated.length, 1);
   assert.deepEqual(book.repeated[0].slice(0, 6), ['s2', '第二小学', '测试区教育局', 1, 1, 2]);
   await page.close();
@@ -128,7 +140,36 @@ print(json.dumps({'summary': rows('汇总'), 'days': rows('按日'), 'repeated':
 test('the statistics page on a phone', async () => {
   const page = await h.signIn({ width: 390, height: 844 }, '/#stats/' + PERIOD);
   await page.waitForSelector('#view-stats #stats-total');
-  assert.equal(await text(page, '#stats-total [data-count=owed] dd'), '6');
+  assert.equal(await text(page, '#stats-total [data-count=owed] dd'), '8');
   await page.screenshot({ path: path.join(SHOTS, 'e2e-stats-phone.png'), fullPage: true });
+  await page.close();
+});
+
+// The board of the drill's day (10-02) counts as the statistics do: s4's incident report
+// is its report (按时), not a missing one.
+test('the board and the statistics agree on the day', async () => {
+  const page = await h.signIn({ width: 1280, height: 800 }, '/#board');
+  await page.waitForSelector('#view-board article.window');
+  const board = async (key) => text(page, `#view-board article.window [data-count=${key}] dd`);
+  assert.equal(await board('on_time'), '2');
+  assert.equal(await board('missing'), '1');
+  assert.equal(await board('excused'), '1');
+  await page.goto(h.baseUrl + '/#stats/' + PERIOD);
+  await page.waitForSelector('#view-stats #stats-days');
+  const day = async (key) => text(page, `#stats-days tr[data-key="2026-10-02"] td[data-col=${key}]`);
+  assert.equal(await day('on_time'), '2');
+  assert.equal(await day('missing'), '1');
+  assert.equal(await day('excused'), '1');
+  await page.close();
+});
+
+// Without a period the page shows the last seven days by the daemon's clock: the
+// drill's, not the browser's (which is months later).
+test('the default period follows the drill clock', async () => {
+  const page = await h.signIn({ width: 1280, height: 800 }, '/#stats');
+  await page.waitForSelector('#view-stats #stats-total');
+  assert.equal(await page.inputValue('#stats-form input[name=from]'), '2026-09-26');
+  assert.equal(await page.inputValue('#stats-form input[name=to]'), '2026-10-02');
+  assert.match(await text(page, '#drill-badge'), /演练 · 10\/02/);
   await page.close();
 });

@@ -1,7 +1,7 @@
-// Protected incident text is sealed at rest (issue 11, item 5): a real pingand stores an
-// incident's summary and a follow-up note; neither is in the database files, both read
-// back through the daemon, and a daemon that lost its text.key says so instead of
-// answering with empty or garbled text.
+// Protected text is sealed at rest (issue 11, item 5; issue 13 for hand-over notes): a
+// real pingand stores an incident's summary, a follow-up note and a signed hand-over's
+// note; none is in the database files, all read back through the daemon, and a daemon
+// that lost its text.key says so instead of answering with empty or garbled text.
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
@@ -27,6 +27,7 @@ namespace fs = std::filesystem;
 
 const std::string kSummary = "三楼化学实验室起火，王老师组织撤离";
 const std::string kNote = "已回访家长李女士，情绪稳定";
+const std::string kHandoverNote = "第一小学张校长电话未通，明早再打";
 
 // Every database file of the directory (main file, WAL, shared memory), as bytes.
 std::string DatabaseBytes(const std::string& data_dir) {
@@ -76,11 +77,24 @@ TEST(SealedText, SummariesAndNotesAreNotInTheDatabaseFilesButReadBack) {
   EXPECT_EQ(shown["summary"], kSummary);
   ASSERT_EQ(shown["notes"].size(), 1u);
   EXPECT_EQ(shown["notes"][0]["text"], kNote);
+  // The hand-over note names people too: sealed as well.
+  daemon.Control("handover.sign", {{"note", kHandoverNote}, {"who", "duty"}});
+  nlohmann::json handovers;
+  for (int i = 0; i < 500; ++i) {
+    handovers = daemon.Control("handover.list");
+    if (!handovers.empty()) break;
+    std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_EQ(handovers.size(), 1u);
+  EXPECT_EQ(handovers[0]["note"], kHandoverNote);
 
   const std::string bytes = DatabaseBytes(dir.File("data"));
   EXPECT_GT(bytes.size(), 0u);
   EXPECT_EQ(bytes.find(kSummary), std::string::npos) << "the summary is sealed";
   EXPECT_EQ(bytes.find(kNote), std::string::npos) << "the note is sealed";
+  EXPECT_EQ(bytes.find(kHandoverNote), std::string::npos) << "the hand-over note is sealed";
+  EXPECT_NE(bytes.find(handovers[0]["id"].get<std::string>()), std::string::npos)
+      << "the hand-over itself is there";
   EXPECT_NE(bytes.find(incident.report_id), std::string::npos) << "the report itself is there";
 
   struct stat st {};

@@ -284,7 +284,7 @@ TEST(EscalationUpgrade, AlertsFromBeforeTheRunnerStartEscalatingAfterMigration) 
   EXPECT_EQ(RunEscalation(db, bundle.get(), *setup, At(1, 10, 31)).queued, 1);
 }
 
-TEST(ActivePeriodKinds, NamesThePeriodsCoveringTheSchoolsLocalDate) {
+TEST(PolicyPeriodKinds, TheOwedDayOfAWindowAndTheLocalDayOfAnIncident) {
   auto tree = core::OrgTree::Build(
       {core::Unit{"s1", "一小", core::UnitKind::kSchool, "", "", {}, false, ""}});
   core::Calendar cal;
@@ -308,12 +308,16 @@ TEST(ActivePeriodKinds, NamesThePeriodsCoveringTheSchoolsLocalDate) {
   cal.periods = {holiday, event};
   auto bundle = std::get<config::SharedSchedule>(config::MakeScheduleBundle(
       std::get<core::OrgTree>(std::move(tree)), {cal}, {}, "Asia/Shanghai"));
-  EXPECT_EQ(ActivePeriodKinds(*bundle, "s1", At(7, 23, 59)),
-            std::vector<std::string>{"public_holiday"});
-  // 00:30 on the 8th in Shanghai is still the 7th in UTC: the local date decides.
-  EXPECT_EQ(ActivePeriodKinds(*bundle, "s1", At(8, 0, 30)),
-            std::vector<std::string>{"major_event"});
-  EXPECT_TRUE(ActivePeriodKinds(*bundle, "nobody", At(8, 0, 30)).empty());
+  // 00:30 on the 8th in Shanghai (still the 7th in UTC): the 7th's report, missed now,
+  // belongs to the holiday; an incident raised now to the event of the 8th.
+  const core::Alert missing = core::NewMissingAlert("m", "s1", "daily", "2026-10-07", At(8, 0, 30));
+  EXPECT_EQ(PolicyPeriodKinds(*bundle, missing), std::vector<std::string>{"public_holiday"});
+  core::Alert incident = missing;
+  incident.kind = core::AlertKind::kIncident;
+  incident.window_id.clear();
+  EXPECT_EQ(PolicyPeriodKinds(*bundle, incident), std::vector<std::string>{"major_event"});
+  incident.school_id = "nobody";
+  EXPECT_TRUE(PolicyPeriodKinds(*bundle, incident).empty());
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 // Shared world of the console read-command tests (board, schools, duty): a city with
 // two districts, a National Day holiday with a daily all-clear due at 16:00 (30 min
 // grace) and a monthly summary due on the 30th at 17:00, a real temporary database
-// filled through the repositories, and the commands registered on a ControlServer.
+// filled through the repositories, and the typed services with their commands registered
+// on a ControlServer.
 // Instants are Shanghai local times on 2026-10-DD (testing::At).
 #pragma once
 
@@ -86,8 +87,10 @@ class ConsoleQueryTest : public ::testing::Test {
                                                 std::move(escalation)};
     overview_ = std::make_unique<services::OverviewService>(context);
     services::RegisterBoardCommands(server_, *overview_);
-    services::RegisterSchoolCommands(server_, context);
-    services::RegisterDutyCommands(server_, context);
+    schools_ = std::make_unique<services::SchoolService>(context);
+    services::RegisterSchoolCommands(server_, *schools_);
+    duty_ = std::make_unique<services::DutyService>(context);
+    services::RegisterDutyCommands(server_, *duty_);
   }
 
   nlohmann::json Call(const std::string& command, const nlohmann::json& args) {
@@ -150,7 +153,10 @@ class ConsoleQueryTest : public ::testing::Test {
   FakeClock clock_;
   boost::asio::io_context io_;
   zmq::context_t zmq_;
-  std::unique_ptr<services::OverviewService> overview_;  // outlives server_'s handlers
+  // The services outlive server_'s handlers.
+  std::unique_ptr<services::OverviewService> overview_;
+  std::unique_ptr<services::SchoolService> schools_;
+  std::unique_ptr<services::DutyService> duty_;
   services::ControlServer server_;
   config::ScheduleSource schedules_;
   store::Database db_;  // the test's own read-write connection

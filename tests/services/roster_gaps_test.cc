@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "daemon/services/duty_commands.h"
+
 #include "tests/fakes/fake_clock.h"
 #include "tests/services/escalation_support.h"
 
@@ -58,6 +60,13 @@ class RosterGapsTest : public ::testing::Test {
     schedules_.Set(MakeScheduleWithHoliday());
   }
 
+  // rosters.gaps over a DutyService with `escalation`.
+  void Serve(config::SharedEscalation escalation) {
+    duty_ = std::make_unique<DutyService>(
+        ConsoleQueryContext{clock_, schedules_, {}, std::move(escalation)});
+    RegisterDutyCommands(server_, *duty_);
+  }
+
   json Call(const json& args) {
     return server_.Dispatch(json{{"command", "rosters.gaps"}, {"args", args}}.dump());
   }
@@ -65,12 +74,13 @@ class RosterGapsTest : public ::testing::Test {
   testing::FakeClock clock_;
   boost::asio::io_context io_;
   zmq::context_t zmq_;
-  ControlServer server_;
   config::ScheduleSource schedules_;
+  std::unique_ptr<DutyService> duty_;  // outlives server_'s handlers
+  ControlServer server_;
 };
 
 TEST_F(RosterGapsTest, ListsTheHoleInTheDistrictRosterBeforeTheHoliday) {
-  RegisterRosterCommands(server_, {clock_, schedules_, MakeEscalation()});
+  Serve(MakeEscalation());
   const json answer = Call(json::object());
   ASSERT_TRUE(answer.value("ok", false)) << answer.dump();
   const json& result = answer["result"];
@@ -89,7 +99,7 @@ TEST_F(RosterGapsTest, ListsTheHoleInTheDistrictRosterBeforeTheHoliday) {
 }
 
 TEST_F(RosterGapsTest, TheLookAheadIsTheNumberOfDays) {
-  RegisterRosterCommands(server_, {clock_, schedules_, MakeEscalation()});
+  Serve(MakeEscalation());
   // 09-25 09:00 + 7 days = 10-02 09:00: the hole on 10-03 is not yet in view.
   EXPECT_TRUE(Call({{"days", 7}})["result"]["gaps"].empty());
   EXPECT_EQ(Call({{"days", 8}})["result"]["gaps"].size(), 1u);
@@ -101,7 +111,7 @@ TEST_F(RosterGapsTest, TheLookAheadIsTheNumberOfDays) {
 }
 
 TEST_F(RosterGapsTest, WithoutEscalationThereIsNothingToCover) {
-  RegisterRosterCommands(server_, {clock_, schedules_, nullptr});
+  Serve(nullptr);
   const json result = Call(json::object())["result"];
   EXPECT_EQ(result["escalation"], false);
   EXPECT_TRUE(result["gaps"].empty());

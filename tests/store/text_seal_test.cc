@@ -9,6 +9,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
+#include "daemon/store/handover_repository.h"
 #include "tests/fakes/temp_dir.h"
 
 namespace pingan::store {
@@ -77,12 +78,17 @@ TEST(TextSeal, PlainTextFromBeforeIsSealedInPlace) {
   db.sql().exec(
       "INSERT INTO incident_notes (report_id, seq, at_ms, author, kind, text, purge_after_ms) "
       "VALUES ('r1', 1, 0, 'duty', 'note', '旧的备注', 99)");
-  EXPECT_EQ(ResealTexts(db), 2);
+  db.sql().exec(
+      "INSERT INTO handovers (handover_id, note, signed_by, signed_at_ms) "
+      "VALUES ('h1', '旧的交班记录', 'duty', 0)");
+  EXPECT_EQ(ResealTexts(db), 3);
   EXPECT_EQ(db.sql().execAndGet("SELECT typeof(summary) FROM incident_texts").getString(), "blob");
   EXPECT_EQ(db.sql().execAndGet("SELECT open_text(summary) FROM incident_texts").getString(),
             "旧的明文");
   EXPECT_EQ(db.sql().execAndGet("SELECT open_text(text) FROM incident_notes").getString(),
             "旧的备注");
+  EXPECT_EQ(db.sql().execAndGet("SELECT typeof(note) FROM handovers").getString(), "blob");
+  EXPECT_EQ(HandoverRepository(db).Find("h1")->note, "旧的交班记录");
   EXPECT_EQ(ResealTexts(db), 0) << "nothing twice";
 }
 

@@ -5,6 +5,7 @@ import {
   api, el, query, section, t, time, fullTime, label, table, can, actionForm, textArea, select,
 } from '/static/lib.js';
 import { contactsPanel } from '/static/contacts.js';
+import { timelineNote, inWords } from '/static/notes.js';
 
 const filters = { state: 'unresolved', kind: '' };
 
@@ -93,25 +94,12 @@ function actions(a, reload) {
   return { primary, more };
 }
 
-// The daemon's own timeline notes are stored in English ("severity III", "step 1, pass
-// 1"); they are shown in the page's language. People's comments are shown as written.
-function note(e) {
-  if (!e.comment || e.actor !== 'system') return e.comment;
-  const sev = /^severity (I{1,3}|IV)$/.exec(e.comment);
-  if (sev) return t('severity') + ' ' + sev[1];
-  const step = /^step (\d+), pass (\d+)(?:: (.*))?$/.exec(e.comment);
-  if (step) {
-    const rest = step[3] === 'nobody' ? t('nobody_notified') : step[3];
-    return t('esc_at').replace('{n}', step[1]).replace('{p}', step[2]) + (rest ? '：' + rest : '');
-  }
-  return e.comment;
-}
-
 function timeline(a) {
   return el('ol', { id: 'timeline', class: 'timeline' }, (a.timeline || []).map((e) =>
     el('li', {}, el('time', {}, fullTime(e.at)), ' ',
       el('strong', {}, e.actor === 'system' ? t('system_actor') : e.actor || ''), ' ',
-      label('w_', e.what), e.comment ? el('q', {}, note(e)) : '')));
+      label('w_', e.what),
+      e.comment ? el('q', { class: inWords(e) ? 'sys' : null }, timelineNote(e)) : '')));
 }
 
 function notifications(a) {

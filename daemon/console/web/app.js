@@ -1,7 +1,7 @@
 // pingan duty console: sign-in, the page router, the navigation and live updates over
 // Server-Sent Events (/api/v1/events). Each page lives in its own module and renders
 // into <main>; a live event re-renders the current page unless the officer is typing.
-import { $, api, el, state, t, can, time } from '/static/lib.js';
+import { $, api, el, state, t, can, time, daemonClock } from '/static/lib.js';
 import { I18N } from '/static/i18n.js';
 import { renderBoard, renderWall } from '/static/board.js';
 import { renderQueue } from '/static/queue.js';
@@ -216,11 +216,10 @@ async function showDrill() {
   badge.hidden = true;
   if (!can('view_alerts')) return;  // the wall shows its own
   try {
-    const c = await api('GET', '/clock');
+    const c = await daemonClock(true);
     if (c.clock !== 'drill') return;
-    const offset = Date.parse(c.now) - Date.now();
     const show = () => {
-      badge.textContent = t('drill') + ' · ' + time(new Date(Date.now() + offset).toISOString());
+      badge.textContent = t('drill') + ' · ' + time(new Date(Date.now() + c.offset).toISOString());
     };
     show();
     badge.hidden = false;

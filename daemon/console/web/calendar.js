@@ -1,7 +1,7 @@
 // Calendar (日历): the next deadlines, the exemptions (免报) in force or ahead (made and
 // withdrawn here by admins and duty officers), the periods (holidays, major events,
 // terms) and the reporting requirements with who gets their reminders and which
-// escalation policy takes their alerts; Rosters (值班表): who is on duty now and next, and the
+// escalation policy takes their alerts, and whom the leaders' fast path tells; Rosters (值班表): who is on duty now and next, and the
 // gaps with nobody on duty in coming holidays and major events.
 import {
   api, el, query, section, t, time, fullTime, label, table, can, actionForm, textInput, textArea,
@@ -81,6 +81,18 @@ function escalationCell(r) {
     s.to.map(whom).join('、') + ' (' + channels(s.channels, s.all_at_once) + ')'))))));
 }
 
+// The leaders' fast path: grave incidents go at once to the leaders from a unit up,
+// whatever policy takes them.
+function leaderRule(l) {
+  if (!l) return null;
+  return el('p', { id: 'leader-rule', 'data-all-at-once': String(l.all_at_once) },
+    el('strong', {}, t('leader_rule') + ': '),
+    !l.enabled ? t('leader_rule_off') : label('sev_', l.max_severity) + ' ' +
+      t('leader_rule_grave') + ', ' + label('u_', l.lowest_unit) + t('leader_rule_up') +
+      (l.roles || []).map((r) => label('role_', r)).join('、') +
+      ' (' + channels(l.channels, l.all_at_once) + ')');
+}
+
 function requirements(list) {
   return el('div', { id: 'requirements' }, table([
     { title: t('requirement'), key: 'name' },
@@ -131,7 +143,7 @@ export async function renderCalendar() {
     el('h3', {}, t('exemptions')),
     exemptions(ex, async () => view.replaceWith(await renderCalendar())),
     el('h3', {}, t('periods')), periods(c.calendars), workingDays(c.calendars),
-    el('h3', {}, t('requirements')), requirements(c.requirements),
+    el('h3', {}, t('requirements')), requirements(c.requirements), leaderRule(c.leaders),
     el('p', { class: 'muted' }, t('time_zone') + ': ' + (c.time_zone || '')));
   return view;
 }

@@ -70,6 +70,24 @@ export async function api(method, path, body) {
   return data;
 }
 
+// The daemon's clock ({clock: 'drill'|..., now, offset}): during a drill its simulated
+// time, which every "now" a page shows or starts from must be, never the browser's. Asked
+// once per sign-in (fresh: true), then kept as an offset from the browser's clock.
+let daemonClockAt = null;
+export function daemonClock(fresh = false) {
+  if (!daemonClockAt || fresh) {
+    daemonClockAt = api('GET', '/clock').then((c) => ({ ...c, offset: Date.parse(c.now) - Date.now() }));
+    daemonClockAt.catch(() => { daemonClockAt = null; });
+  }
+  return daemonClockAt;
+}
+
+// The daemon's "now" as a Date.
+export async function daemonNow() {
+  const c = await daemonClock();
+  return new Date(Date.now() + c.offset);
+}
+
 export function query(params) {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) {

@@ -68,7 +68,9 @@ function signoff(h) {
       }
     } }, t('hs_ack')) : null;
   return el('li', { class: 'handover ' + (acked ? 'acked' : 'waiting'), 'data-handover': h.id },
-    el('p', { class: 'note' }, h.note),
+    // The note is protected text: null for roles that may not read it.
+    h.note === null ? el('p', { class: 'note muted' }, t('hs_note_withheld')) :
+      el('p', { class: 'note' }, h.note),
     el('p', { class: 'small' }, t('hs_signed_by') + ': ', el('strong', {}, h.signed_by),
       el('time', {}, fullTime(h.signed_at))),
     acked ? el('p', { class: 'small' }, t('hs_acked_by') + ': ', el('strong', {}, h.acked_by),

@@ -3,15 +3,15 @@
 // by category and severity and how quickly alerts were handled; SVG bar charts, the
 // CSV and XLSX exports of the same figures, and a print view for filing upward.
 // Route: #stats/<from>/<to>[/<unit>]. Figures come from GET /api/v1/stats as they are.
-import { api, el, query, section, t, label, fullTime, state } from '/static/lib.js';
+import { api, el, query, section, t, label, fullTime, state, daemonNow } from '/static/lib.js';
 
 const COUNTS = ['owed', 'on_time', 'late', 'missing', 'excused', 'pending'];
 const BARS = ['on_time', 'late', 'missing', 'excused', 'pending'];  // stacked, bottom first
 const SVG = 'http://www.w3.org/2000/svg';
 
-// "YYYY-MM-DD" of today in the organisation's zone, moved by `days`.
-function localDate(days = 0) {
-  const d = new Date(Date.now() + days * 86400000);
+// "YYYY-MM-DD" of `now` in the organisation's zone, moved by `days`.
+function localDate(now, days = 0) {
+  const d = new Date(now.getTime() + days * 86400000);
   return new Intl.DateTimeFormat('en-CA', { timeZone: state.timeZone }).format(d);
 }
 
@@ -112,8 +112,10 @@ function filters(from, to, unit, repeat) {
 let repeatDays = 2;
 
 export async function renderStats(params) {
-  const from = params[0] || localDate(-6);
-  const to = params[1] || localDate(0);
+  // The last seven days by the daemon's clock (a drill's days during a drill).
+  const now = params[0] && params[1] ? null : await daemonNow();
+  const from = params[0] || localDate(now, -6);
+  const to = params[1] || localDate(now, 0);
   const unit = params[2] || '';
   const s = await api('GET', '/stats' + query({ from, to, unit,
     repeat_days: repeatDays === 2 ? '' : repeatDays }));
