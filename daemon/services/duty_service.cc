@@ -32,7 +32,7 @@ std::pair<core::Instant, core::Instant> TodayAndTomorrow(const std::string& zone
   return {*start, *end};
 }
 
-RosterView ViewOf(const config::ScheduleBundle* b, const core::Roster& roster, core::Instant at) {
+RosterView RosterViewOf(const config::ScheduleBundle* b, const core::Roster& roster, core::Instant at) {
   RosterView out{
       roster.unit_id(), UnitName(b, roster.unit_id()), roster.time_zone(), {}, {}, {}, {}};
   const auto [from, to] = TodayAndTomorrow(roster.time_zone(), at);
@@ -110,7 +110,7 @@ RosterListing DutyService::Rosters(const RostersQuery& q) const {
   if (!escalation) return out;
   for (const auto& [unit_id, roster] : escalation->rosters) {
     if (Allowed(b.get(), restriction, unit_id))
-      out.rosters.push_back(ViewOf(b.get(), roster, out.at));
+      out.rosters.push_back(RosterViewOf(b.get(), roster, out.at));
   }
   return out;
 }
