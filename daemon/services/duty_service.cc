@@ -32,7 +32,8 @@ std::pair<core::Instant, core::Instant> TodayAndTomorrow(const std::string& zone
   return {*start, *end};
 }
 
-RosterView RosterViewOf(const config::ScheduleBundle* b, const core::Roster& roster, core::Instant at) {
+RosterView RosterViewOf(const config::ScheduleBundle* b, const core::Roster& roster,
+                        core::Instant at) {
   RosterView out{
       roster.unit_id(), UnitName(b, roster.unit_id()), roster.time_zone(), {}, {}, {}, {}};
   const auto [from, to] = TodayAndTomorrow(roster.time_zone(), at);
