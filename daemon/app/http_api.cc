@@ -96,23 +96,23 @@ api::ApiBackend MakeApiBackend(const services::ControlServer& control,
 }
 
 void RegisterUserCommands(services::ControlServer& control, console::AuthService& auth) {
-  control.Register("users.add", [&auth](const json& args) {
+  control.RegisterChange("users.add", [&auth](const json& args) {
     const std::string name = services::TextArg(args, "name", true);
     return Done(auth.AddUser(name, services::TextArg(args, "role", true),
                              services::TextArg(args, "scope", false),
                              services::TextArg(args, "password", true)),
                 {{"added", name}});
   });
-  control.Register("users.passwd", [&auth](const json& args) {
+  control.RegisterChange("users.passwd", [&auth](const json& args) {
     const std::string name = services::TextArg(args, "name", true);
     return Done(auth.SetPassword(name, services::TextArg(args, "password", true)),
                 {{"changed", name}});
   });
-  control.Register("users.disable", [&auth](const json& args) {
+  control.RegisterChange("users.disable", [&auth](const json& args) {
     const std::string name = services::TextArg(args, "name", true);
     return Done(auth.DisableUser(name), {{"disabled", name}});
   });
-  control.Register("tokens.create", [&auth](const json& args) {
+  control.RegisterChange("tokens.create", [&auth](const json& args) {
     const std::string label = services::TextArg(args, "label", true);
     auto made = auth.CreateToken(label, services::TextArg(args, "role", true),
                                  services::TextArg(args, "scope", false));
@@ -161,6 +161,9 @@ HttpApi::HttpApi(boost::asio::io_context& io, const config::DaemonConfig& config
     return hash_pool_.TryPost(std::move(job));
   };
   executors_.io = [&io](console::Executors::Job job) { boost::asio::post(io, std::move(job)); };
+  executors_.after_writes = [&writer](console::Executors::Job job) {
+    writer.Post([job = std::move(job)](store::Database&) { job(); });
+  };
   // First: unusable TLS files stop the start before anything is armed.
   console::TlsContextPtr tls = TlsContextFrom(config);
   {
@@ -172,6 +175,7 @@ HttpApi::HttpApi(boost::asio::io_context& io, const config::DaemonConfig& config
   hash_pool_.Post([this] { auth_.WarmUp(); });
   // pinganctl's commands run where the API's do; the socket answers one at a time.
   control.SetOffload(executors_.read_pool);
+  control.SetAfterWrites(executors_.after_writes);
   backend_.time_zone = config.time_zone;
   backend_.overview = typed.overview;
   backend_.alerts = typed.alerts;

@@ -227,10 +227,14 @@ void Router::HandleAsync(Request request, const Executors& executors,
   pending->request = std::move(request);
   if (route->runs == Runs::kIo) return done(RunHandler(*route, *pending));
   const auto& pool = route->runs == Runs::kReadPool ? executors.read_pool : executors.hash_pool;
-  const bool queued = pool([route, pending, io = executors.io, done] {
-    Response answer = RunHandler(*route, *pending);
-    io([done, answer = std::move(answer)]() mutable { done(std::move(answer)); });
-  });
+  const bool queued =
+      pool([route, pending, io = executors.io, after = executors.after_writes, done] {
+        auto deliver = [io, done, answer = RunHandler(*route, *pending)] {
+          io([done, answer] { done(answer); });
+        };
+        if (route->changes_state && after) return after(std::move(deliver));
+        deliver();
+      });
   if (!queued) {
     Response busy = ErrorResponse(503, "busy", "the server is busy; try again in a moment");
     busy.headers.emplace_back("Retry-After", "1");

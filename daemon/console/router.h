@@ -12,7 +12,9 @@
 // memory owned by it (session, logout, event streams, web assets), or on the read pool
 // (SQLite reads, commands) or the hash pool (Argon2id) — a full pool answers 503 with
 // Retry-After instead of queueing without bound. The answer is handed to `done` on the
-// io thread. Errors are JSON {"error": {"code", "message"}}.
+// io thread; for a pool route that changes state, once the writes it posted were
+// applied (Executors::after_writes: read-your-writes for the console). Errors are JSON {"error":
+// {"code", "message"}}.
 //
 // Threading: HandleAsync and Handle on the io thread; handlers of pool routes run on
 // pool threads, several at once, and must touch only thread-safe state (the
@@ -108,6 +110,10 @@ struct Executors {
   std::function<bool(Job)> read_pool;
   std::function<bool(Job)> hash_pool;
   std::function<void(Job)> io;
+  // Runs a job once every write posted so far has been applied (the daemon: a job on
+  // the StoreWriter, whose jobs run in order). A route that changes state is answered
+  // only then, so the page's next read sees the change; empty: answered at once.
+  std::function<void(Job)> after_writes;
   // Everything at once on the calling thread.
   static Executors Inline();
 };

@@ -218,9 +218,10 @@ void RegisterAdminCommands(ControlServer& server, const AdminCommandContext& con
   // The context is copied into each handler; its references outlive the server.
   server.Register("users.list", [context](const json&) { return UsersList(context); });
   server.Register("keys.list", [context](const json&) { return KeysList(context); });
-  server.Register("keys.enroll", [context](const json& a) { return KeysEnroll(context, a); });
-  server.Register("keys.revoke", [context](const json& a) { return KeysRevoke(context, a); });
-  server.Register("schools.import", [context](const json& a) { return SchoolsImport(context, a); });
+  server.RegisterChange("keys.enroll", [context](const json& a) { return KeysEnroll(context, a); });
+  server.RegisterChange("keys.revoke", [context](const json& a) { return KeysRevoke(context, a); });
+  server.RegisterChange("schools.import",
+                        [context](const json& a) { return SchoolsImport(context, a); });
   server.Register("export.ledger", [context](const json& a) { return ExportLedger(context, a); });
   RegisterBackupCommand(server, context);
 }

@@ -19,18 +19,18 @@ void RegisterAlertCommands(ControlServer& server, const AlertService& service) {
   server.Register("alert.show", [s](const json& args) {
     return AlertDetailJson(s->Show(TextArg(args, "id", true)), s->schedules().Get().get());
   });
-  server.Register("alert.ack", [s](const json& args) {
+  server.RegisterChange("alert.ack", [s](const json& args) {
     return AckAcceptedJson(s->Acknowledge(
         {TextArg(args, "id", true), TextArg(args, "who", true), TextArg(args, "comment")}));
   });
-  server.Register("alert.resolve", [s](const json& args) {
+  server.RegisterChange("alert.resolve", [s](const json& args) {
     ResolveRequest r{TextArg(args, "id", true), TextArg(args, "who", true),
                      TextArg(args, "comment", true), core::ResolveReason::kHandled};
     r.reason = ParseResolveRequestReason(TextArg(args, "reason", true));
     s->Resolve(r);
     return ResolveAcceptedJson(r);
   });
-  server.Register("alert.comment", [s](const json& args) {
+  server.RegisterChange("alert.comment", [s](const json& args) {
     const CommentRequest r{TextArg(args, "id", true), TextArg(args, "who", true),
                            TextArg(args, "comment", true)};
     s->Comment(r);

@@ -134,8 +134,8 @@ BackupSources BackupSourcesOf(const config::DaemonConfig& config) {
 
 void RegisterBackupCommand(ControlServer& server, const AdminCommandContext& context) {
   server.Register("backup", [context](const json& args) { return Backup(context, args); });
-  server.Register("text_key.rotate",
-                  [context](const json& args) { return RotateTextKey(context, args); });
+  server.RegisterChange("text_key.rotate",
+                        [context](const json& args) { return RotateTextKey(context, args); });
 }
 
 }  // namespace pingan::services

@@ -88,8 +88,8 @@ void RegisterControlHandlers(ControlServer& server, const StatusService& status)
   const StatusService* s = &status;
   server.Register("status", [s](const json&) { return ToJson(s->Status()); });
   server.Register("clock.now", [s](const json&) { return ToJson(s->Clock()); });
-  server.Register("clock.advance",
-                  [s](const json& args) { return ClockAdvance(s->context(), args); });
+  server.RegisterChange("clock.advance",
+                        [s](const json& args) { return ClockAdvance(s->context(), args); });
   server.Register("calendar.show",
                   [s](const json& args) { return ToJson(s->Calendar(TextArg(args, "unit"))); });
   server.Register("deadlines.next", [s](const json& args) {

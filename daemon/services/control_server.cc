@@ -53,7 +53,11 @@ ControlServer::~ControlServer() {
 }
 
 void ControlServer::Register(const std::string& command, Handler handler) {
-  handlers_[command] = std::move(handler);
+  handlers_[command] = Command{std::move(handler), false};
+}
+
+void ControlServer::RegisterChange(const std::string& command, Handler handler) {
+  handlers_[command] = Command{std::move(handler), true};
 }
 
 void ControlServer::Bind(const std::string& socket_path) {
@@ -67,32 +71,45 @@ void ControlServer::Bind(const std::string& socket_path) {
 }
 
 json ControlServer::Dispatch(const std::string& request_text) const {
+  return Run(request_text).first;
+}
+
+std::pair<json, bool> ControlServer::Run(const std::string& request_text) const {
   json request;
   try {
     request = json::parse(request_text);
   } catch (const json::parse_error&) {
-    return ErrorAnswer("bad_request", "request is not JSON");
+    return {ErrorAnswer("bad_request", "request is not JSON"), false};
   }
   if (!request.is_object() || !request.contains("command") || !request["command"].is_string()) {
-    return ErrorAnswer("bad_request", "request needs a \"command\" string");
+    return {ErrorAnswer("bad_request", "request needs a \"command\" string"), false};
   }
   const std::string command = request["command"];
   auto it = handlers_.find(command);
-  if (it == handlers_.end()) return ErrorAnswer("unknown_command", "no command '" + command + "'");
+  if (it == handlers_.end()) {
+    return {ErrorAnswer("unknown_command", "no command '" + command + "'"), false};
+  }
+  const bool changes = it->second.changes;
   try {
-    return json{{"ok", true}, {"result", it->second(request.value("args", json::object()))}};
+    return {
+        json{{"ok", true}, {"result", it->second.handler(request.value("args", json::object()))}},
+        changes};
   } catch (const ControlError& e) {
-    return ErrorAnswer(e.code, e.what());
+    return {ErrorAnswer(e.code, e.what()), changes};
   } catch (const json::exception& e) {
-    return ErrorAnswer("bad_request", std::string("bad arguments: ") + e.what());
+    return {ErrorAnswer("bad_request", std::string("bad arguments: ") + e.what()), changes};
   } catch (const std::exception& e) {
     spdlog::error("control command {} failed: {}", command, e.what());
-    return ErrorAnswer("internal", e.what());
+    return {ErrorAnswer("internal", e.what()), changes};
   }
 }
 
 void ControlServer::SetOffload(std::function<bool(std::function<void()>)> pool) {
   offload_ = std::move(pool);
+}
+
+void ControlServer::SetAfterWrites(std::function<void(std::function<void()>)> after_writes) {
+  after_writes_ = std::move(after_writes);
 }
 
 void ControlServer::Serve() {
@@ -102,8 +119,13 @@ void ControlServer::Serve() {
   if (!offload_) return Reply(Dispatch(request.to_string()).dump());
   answering_ = true;
   const bool queued = offload_([this, text = request.to_string()] {
-    std::string answer = Dispatch(text).dump();
-    boost::asio::post(io_, [this, answer = std::move(answer)] { Reply(answer); });
+    auto [answer, changes] = Run(text);
+    auto reply = [this, text = answer.dump()] {
+      boost::asio::post(io_, [this, text] { Reply(text); });
+    };
+    // A refused change posted nothing, but waiting costs it nothing either.
+    if (changes && after_writes_) return after_writes_(std::move(reply));
+    reply();
   });
   if (!queued) Reply(ErrorAnswer("busy", "the daemon is busy; try again").dump());
 }

@@ -8,14 +8,19 @@
 // Handlers are registered by name before the io_context runs. They run on the io
 // thread, or on a pool once SetOffload() gave one (the daemon passes the HTTP API's
 // read pool): then the socket holds the next request until the answer of this one is
-// back (REP answers in order), and a full pool answers {"code": "busy"}. Dispatch() is
-// const and may run on several threads at once; handlers must allow that.
+// back (REP answers in order), and a full pool answers {"code": "busy"}. A command
+// registered as a change (RegisterChange: it posts writes to the StoreWriter) is
+// answered only once the writer ran what it posted (SetAfterWrites), so that the next
+// command reads the change ("pinganctl alert ack" then "alert show"); reads never wait
+// for the writer, so "status" answers while the writer is stuck. Dispatch() is const
+// and may run on several threads at once; handlers must allow that.
 #pragma once
 
 #include <functional>
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include <boost/asio/io_context.hpp>
 #include <nlohmann/json.hpp>
@@ -46,23 +51,35 @@ class ControlServer {
   ~ControlServer();
 
   void Register(const std::string& command, Handler handler);
+  // A command that posts writes; see the file comment.
+  void RegisterChange(const std::string& command, Handler handler);
   // Binds ipc://<path> and restricts the socket file to its owner.
   void Bind(const std::string& socket_path);
   // Runs commands through `pool` from now on (false from it: busy). Its jobs must be
   // finished before this server is destroyed.
   void SetOffload(std::function<bool(std::function<void()>)> pool);
+  // `after_writes(job)` runs `job` once every write posted so far has been applied (the
+  // daemon posts it to the StoreWriter, whose jobs run in order). Only with an offload.
+  void SetAfterWrites(std::function<void(std::function<void()>)> after_writes);
   // Pure dispatch, for tests and for the HTTP API to reuse.
   nlohmann::json Dispatch(const std::string& request_text) const;
 
  private:
+  struct Command {
+    Handler handler;
+    bool changes = false;
+  };
+  // The answer, and whether the command was a change (known and registered so).
+  std::pair<nlohmann::json, bool> Run(const std::string& request_text) const;
   void Serve();
   void Reply(const std::string& answer);
 
   zmq::socket_t socket_;
   boost::asio::io_context& io_;
   std::unique_ptr<ingest::ZmqWatcher> watcher_;
-  std::map<std::string, Handler> handlers_;
+  std::map<std::string, Command> handlers_;
   std::function<bool(std::function<void()>)> offload_;
+  std::function<void(std::function<void()>)> after_writes_;
   bool answering_ = false;  // a request is with the pool
 };
 

@@ -42,14 +42,14 @@ void RegisterExemptionCommands(ControlServer& server, const ExemptionService& se
     const ExemptionQuery q{all.get<bool>(), IntArg(args, "limit", 200, 1, 10000)};
     return ExemptionListJson(s->List(q), s->schedules().Get().get(), s->Now());
   });
-  server.Register("exemption.add", [s](const json& args) {
+  server.RegisterChange("exemption.add", [s](const json& args) {
     const core::Exemption e =
         s->Create({TextArg(args, "from", true), TextArg(args, "to", true),
                    TextArg(args, "scope", true), RequirementListArg(args, "requirements"),
                    TextArg(args, "reason", true), TextArg(args, "who", true)});
     return ExemptionJson(e, s->schedules().Get().get(), s->Now());
   });
-  server.Register("exemption.withdraw", [s](const json& args) {
+  server.RegisterChange("exemption.withdraw", [s](const json& args) {
     const core::Exemption e = s->Withdraw({TextArg(args, "id", true), TextArg(args, "who", true)});
     return ExemptionJson(e, s->schedules().Get().get(), s->Now());
   });

@@ -26,10 +26,10 @@ void RegisterHandoverCommands(ControlServer& server, const HandoverService& serv
   server.Register("handover.list", [s](const json& args) {
     return HandoverListJson(s->List(IntArg(args, "limit", 20, 1, 1000)));
   });
-  server.Register("handover.sign", [s](const json& args) {
+  server.RegisterChange("handover.sign", [s](const json& args) {
     return HandoverJson(s->Sign(TextArg(args, "note", true), TextArg(args, "who", true)));
   });
-  server.Register("handover.ack", [s](const json& args) {
+  server.RegisterChange("handover.ack", [s](const json& args) {
     return HandoverJson(s->Acknowledge(TextArg(args, "id", true), TextArg(args, "who", true)));
   });
 }

@@ -20,16 +20,16 @@ void RegisterIncidentCommands(ControlServer& server, const IncidentService& serv
     if (!with.is_boolean()) throw ControlError("bad_request", "'with_text' must be true or false");
     return IncidentDetailJson(s->Show(id, with.get<bool>()), s->schedules().Get().get());
   });
-  server.Register("incident.assign", [s](const json& args) {
+  server.RegisterChange("incident.assign", [s](const json& args) {
     return AssignAcceptedJson(
         s->Assign({TextArg(args, "id", true), TextArg(args, "who", true),
                    TextArg(args, "owner", true), TextArg(args, "owner_role")}));
   });
-  server.Register("incident.note", [s](const json& args) {
+  server.RegisterChange("incident.note", [s](const json& args) {
     return NoteAcceptedJson(s->AddNote(
         {TextArg(args, "id", true), TextArg(args, "who", true), TextArg(args, "text", true)}));
   });
-  server.Register("incident.close", [s](const json& args) {
+  server.RegisterChange("incident.close", [s](const json& args) {
     CloseRequest r{TextArg(args, "id", true), TextArg(args, "who", true),
                    store::CaseOutcome::kHandled, TextArg(args, "comment")};
     r.outcome = ParseCloseOutcome(TextArg(args, "outcome", true));

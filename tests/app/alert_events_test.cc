@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <future>
+#include <optional>
 
 #include "daemon/app/http_api.h"
 #include "daemon/jobs/deadline_sweep.h"
@@ -229,6 +230,46 @@ TEST_F(AlertEventsTest, AnAcknowledgementIsPublishedOnceStoredWithItsNewState) {
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].name, "alert.updated");
   EXPECT_EQ(events[0].data["state"], "acknowledged");
+}
+
+// Read-your-writes: the console reloads right after a change is answered, so the answer
+// waits until the writer ran the change (it once came while the change was still queued,
+// and the page showed the alert unacknowledged). A read does not wait for the writer.
+TEST_F(AlertEventsTest, AChangeIsAnsweredOnceStoredAndAReadAnswersWhileTheWriterIsBusy) {
+  Insert(core::NewMissingAlert("alert-1", SchoolId(1), "daily", "2026-10-01", kDeadline));
+  const std::string token = std::get<0>(api_->auth().CreateToken("ops", "duty_officer", ""));
+  auto request = [&](const std::string& method, const std::string& target) {
+    console::Request r;
+    r.method = method;
+    r.target = target;
+    r.body = method == "POST" ? json::object().dump() : "";
+    r.client_address = "127.0.0.1";
+    r.headers["authorization"] = "Bearer " + token;
+    return r;
+  };
+  std::promise<void> gate;
+  writer_->Post([released = gate.get_future().share()](store::Database&) { released.wait(); });
+
+  std::optional<std::string> state_when_answered;
+  api_->router().HandleAsync(request("POST", "/api/v1/alerts/alert-1/ack"), api_->executors(),
+                             [&](console::Response res) {
+                               EXPECT_EQ(res.status, 202);
+                               state_when_answered = Show("alert-1")["state"];
+                             });
+  std::optional<console::Response> read;
+  api_->router().HandleAsync(request("GET", "/api/v1/alerts/alert-1"), api_->executors(),
+                             [&](console::Response res) { read = std::move(res); });
+  api_->read_pool().WaitIdle();
+  io_.poll();
+  io_.restart();
+  ASSERT_TRUE(read.has_value()) << "a read does not wait for the writer";
+  EXPECT_EQ(json::parse(read->body)["state"], "open");
+  EXPECT_FALSE(state_when_answered.has_value()) << "answered before the writer ran the change";
+
+  gate.set_value();
+  Settle();
+  ASSERT_TRUE(state_when_answered.has_value());
+  EXPECT_EQ(*state_when_answered, "acknowledged");
 }
 
 TEST_F(AlertEventsTest, TheDataVersionMovesWithEventsTheOrganisationAndTheMinute) {
