@@ -128,7 +128,7 @@ std::string Daemon::Start() {
           }
         });
       });
-  writer_->AddObserver(std::make_shared<jobs::LedgerRecorder>(schedules_));
+  writer_->AddObserver(std::make_shared<jobs::LedgerRecorder>(schedules_, &ledger_tally_));
   writer_->Post([](store::Database& db) {
     if (const int64_t sealed = store::ResealTexts(db); sealed > 0)
       spdlog::warn("sealed {} protected incident texts under the current text key", sealed);
@@ -211,7 +211,8 @@ void Daemon::StartSchedule() {
   }
   sweeper_ = std::make_unique<jobs::DeadlineSweeper>(
       io_, *writer_, sweep_clock_ ? *sweep_clock_ : clock_, schedules_, options_.sweep_tick,
-      escalation_, [this](const jobs::SweepOutcome& o) {
+      escalation_,
+      [this](const jobs::SweepOutcome& o) {
         if (health_) health_->SweepCompleted(o);
         metrics_->ObserveSweep(o.seconds);
         metrics_->AlertsOpened("missing", static_cast<size_t>(o.missing));
@@ -227,7 +228,8 @@ void Daemon::StartSchedule() {
           spdlog::warn("{} schools owed a reminder but have no reachable duty contact",
                        o.schools_without_contact);
         }
-      });
+      },
+      &ledger_tally_);
   sweeper_->Start();
 }
 

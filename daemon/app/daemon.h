@@ -146,6 +146,8 @@ class Daemon {
   zmq::context_t zmq_context_;
   // Before the writer: its batches are timed into it.
   std::shared_ptr<ops::Metrics> metrics_ = std::make_shared<ops::Metrics>();
+  // Before the writer, whose thread uses it (the recorder's rows, the sweep's missing).
+  jobs::LedgerTally ledger_tally_;
   std::unique_ptr<store::StoreWriter> writer_;
   std::unique_ptr<ingest::ZapAuthenticator> zap_;
   std::unique_ptr<ingest::ReportServer> report_server_;

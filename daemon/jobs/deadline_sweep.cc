@@ -28,17 +28,38 @@ store::LedgerRow RowFor(const core::Unit& school, const core::Window& w,
   return row;
 }
 
-void DecideDeadline(store::Database& db, const core::DueWindow& due, core::Instant now,
+// The window's missing and excused schools: from the writer's tally when it indexes this
+// bundle (in memory), else from the window's ledger rows read back.
+core::SweepDecision Decide(store::Database& db, const config::ScheduleBundle& bundle,
+                           const core::DueWindow& due, LedgerTally* tally) {
+  const core::Window& w = due.window;
+  if (tally != nullptr && tally->BoundTo(bundle)) {
+    const core::WindowTally& t = tally->Window(db, w.requirement_id, w.window_id);
+    return core::SweepDecision{w, core::SweepKey(w),
+                               t.Without(w.requirement_id, w.window_id, due.schools), due.paused};
+  }
+  const auto known = store::LedgerRepository(db).SchoolsWithRow(w.requirement_id, w.window_id);
+  return core::DecideSweep(due,
+                           [&](std::string_view id) { return known.contains(std::string(id)); });
+}
+
+void DecideDeadline(store::Database& db, const config::ScheduleBundle& bundle,
+                    const core::DueWindow& due, core::Instant now, LedgerTally* tally,
                     SweepOutcome& out) {
   store::LedgerRepository ledger(db);
   const std::string key = core::SweepKey(due.window);
   if (ledger.IsSwept(key, store::SweepKind::kDeadline)) return;
-  const auto known = ledger.SchoolsWithRow(due.window.requirement_id, due.window.window_id);
-  const core::SweepDecision decision =
-      core::DecideSweep(due, [&](std::string_view id) { return known.contains(std::string(id)); });
+  const core::SweepDecision decision = Decide(db, bundle, due, tally);
   store::AlertRepository alerts(db);
+  int missing = 0;
   for (const core::Unit* school : decision.missing) {
-    ledger.RecordMissing(RowFor(*school, due.window, store::LedgerRowStatus::kMissing), now);
+    // A row already there means the school reported after all (the tally lagged): no
+    // alert. Counted, never silent.
+    if (!ledger.RecordMissing(RowFor(*school, due.window, store::LedgerRowStatus::kMissing), now)) {
+      ++out.recorded_already;
+      continue;
+    }
+    ++missing;
     core::Alert alert = core::NewMissingAlert(NewId(now), school->id, due.window.requirement_id,
                                               due.window.window_id, now);
     if (alerts.Insert(alert)) out.new_alert_ids.push_back(alert.id);
@@ -48,7 +69,6 @@ void DecideDeadline(store::Database& db, const core::DueWindow& due, core::Insta
       ++out.excused;
     }
   }
-  const int missing = static_cast<int>(decision.missing.size());
   ledger.MarkSwept(
       {key, store::SweepKind::kDeadline, due.window.requirement_id, due.window.window_id,
        due.window.grace_end, static_cast<int>(due.schools.size()), missing},
@@ -89,7 +109,7 @@ void QueueReminders(store::Database& db, const config::ScheduleBundle& bundle,
 SweepOutcome SweepDeadlines(store::Database& db, const config::ScheduleBundle& bundle,
                             core::Instant now,
                             const std::vector<core::ChannelKind>& reminder_channels,
-                            const core::Rosters* rosters) {
+                            const core::Rosters* rosters, LedgerTally* tally) {
   SweepOutcome out;
   store::WriteTransaction tx(db);
   store::LedgerRepository ledger(db);
@@ -111,21 +131,31 @@ SweepOutcome SweepDeadlines(store::Database& db, const config::ScheduleBundle& b
     QueueReminders(db, bundle, core::WithExemptions(std::move(due), exemptions, bundle.tree),
                    reminder_channels, rosters, now, out);
   }
+  std::vector<core::Window> decided;
   for (core::DueWindow& due : bundle.schedule.GraceEndsBetween(out.from, out.to)) {
-    DecideDeadline(db, core::WithExemptions(std::move(due), exemptions, bundle.tree), now, out);
+    decided.push_back(due.window);
+    DecideDeadline(db, bundle, core::WithExemptions(std::move(due), exemptions, bundle.tree), now,
+                   tally, out);
   }
   ledger.SetState(kSweepPositionKey, std::to_string(core::ToUnixMillis(out.to)));
   tx.Commit();
+  if (out.recorded_already > 0) {
+    spdlog::warn("deadline sweep: {} schools thought missing had reported after all (no alert)",
+                 out.recorded_already);
+  }
+  if (tally != nullptr) {
+    for (const core::Window& w : decided) tally->Forget(w.requirement_id, w.window_id);
+  }
   return out;
 }
 
 DeadlineSweeper::DeadlineSweeper(boost::asio::io_context& io, store::StoreWriter& writer,
                                  const core::Clock& clock, const config::ScheduleSource& schedules,
                                  core::Millis tick, config::EscalationSource escalation,
-                                 OnSwept on_swept)
+                                 OnSwept on_swept, LedgerTally* tally)
     : ticker_(
           io, writer, "deadline sweep", tick,
-          [&clock, &schedules, escalation = std::move(escalation)](store::Database& db) {
+          [&clock, &schedules, escalation = std::move(escalation), tally](store::Database& db) {
             // No organisation configured: nothing is owed, nothing to sweep.
             config::SharedSchedule bundle = schedules.Get();
             // The setup in force now (a reload may have replaced it): its default
@@ -134,8 +164,9 @@ DeadlineSweeper::DeadlineSweeper(boost::asio::io_context& io, store::StoreWriter
             const auto& channels =
                 setup ? setup->settings.reminder_channels : core::kDefaultReminderChannels;
             const auto start = std::chrono::steady_clock::now();
+            if (tally != nullptr) tally->Bind(bundle);
             SweepOutcome outcome = bundle ? SweepDeadlines(db, *bundle, clock.Now(), channels,
-                                                           setup ? &setup->rosters : nullptr)
+                                                           setup ? &setup->rosters : nullptr, tally)
                                           : SweepOutcome{};
             outcome.seconds =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -15,6 +15,7 @@
 #include "daemon/config/schedule_bundle.h"
 #include "daemon/core/clock.h"
 #include "daemon/core/reminders.h"
+#include "daemon/jobs/ledger_tally.h"
 #include "daemon/jobs/writer_ticker.h"
 #include "daemon/store/store_writer.h"
 
@@ -31,6 +32,7 @@ struct SweepOutcome {
   int excused = 0;                  // paused or exempted schools recorded as excused
   int reminders = 0;                // reminder notifications queued
   int schools_without_contact = 0;  // reminders that had nobody (reachable) to go to
+  int recorded_already = 0;         // thought missing, but the ledger had their row: no alert
   bool first_run = false;           // the sweep position was only initialised
   double seconds = 0;               // how long it took (set by DeadlineSweeper: metrics)
   std::vector<std::string> new_alert_ids;
@@ -39,11 +41,12 @@ struct SweepOutcome {
 // `reminder_channels`: the default channels of reminders (escalation
 // `channels.reminders`), each recipient getting those it has an address for; a
 // requirement's `reminder:` route may name others, and recipients on duty (`rosters`;
-// null: the unit's duty contacts stand in).
+// null: the unit's duty contacts stand in). `tally` (optional; bound to `bundle` by the
+// caller, else unused) finds the missing schools in memory and forgets decided windows.
 SweepOutcome SweepDeadlines(
     store::Database& db, const config::ScheduleBundle& bundle, core::Instant now,
     const std::vector<core::ChannelKind>& reminder_channels = core::kDefaultReminderChannels,
-    const core::Rosters* rosters = nullptr);
+    const core::Rosters* rosters = nullptr, LedgerTally* tally = nullptr);
 
 // The sweep's timer: every tick (real time) one SweepDeadlines on the writer thread.
 class DeadlineSweeper {
@@ -52,7 +55,8 @@ class DeadlineSweeper {
 
   DeadlineSweeper(boost::asio::io_context& io, store::StoreWriter& writer, const core::Clock& clock,
                   const config::ScheduleSource& schedules, core::Millis tick,
-                  config::EscalationSource escalation, OnSwept on_swept);
+                  config::EscalationSource escalation, OnSwept on_swept,
+                  LedgerTally* tally = nullptr);
   void Start() { ticker_.Start(); }
   void Stop() { ticker_.Stop(); }
   // Sweeps now instead of at the next tick (e.g. after a drill clock jumped).

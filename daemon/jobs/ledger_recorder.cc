@@ -19,8 +19,15 @@ store::LedgerRowStatus ToRowStatus(core::LedgerStatus status) {
 }  // namespace
 
 void LedgerRecorder::OnStored(store::Database& db, const store::IncomingReport& incoming) {
-  if (config::SharedSchedule bundle = schedules_.Get()) RecordWindow(db, *bundle, incoming);
+  if (config::SharedSchedule bundle = schedules_.Get()) {
+    if (tally_ != nullptr) tally_->Bind(bundle);
+    RecordWindow(db, *bundle, incoming);
+  }
   if (core::ReportOpensAlert(incoming.report)) OpenIncidentAlert(db, incoming);
+}
+
+void LedgerRecorder::OnBatchEnded(store::Database& db, bool committed) {
+  if (tally_ != nullptr) tally_->BatchEnded(db, committed);
 }
 
 void LedgerRecorder::RecordWindow(store::Database& db, const config::ScheduleBundle& bundle,
@@ -42,6 +49,9 @@ void LedgerRecorder::RecordWindow(store::Database& db, const config::ScheduleBun
         r.school_id,     window.requirement_id, window.window_id,     ToRowStatus(entry.status),
         window.deadline, r.report_id,           incoming.received_at, entry.lateness};
     const auto before = ledger.RecordReceived(row, incoming.received_at);
+    if (!before && tally_ != nullptr) {
+      tally_->Noted(window.requirement_id, window.window_id, core::SweepKey(window), r.school_id);
+    }
     if (before == store::LedgerRowStatus::kExcused) continue;  // it owed nothing
     std::string resolved;
     if (before == store::LedgerRowStatus::kMissing) {

@@ -7,14 +7,19 @@
 #pragma once
 
 #include "daemon/config/schedule_bundle.h"
+#include "daemon/jobs/ledger_tally.h"
 #include "daemon/store/store_writer.h"
 
 namespace pingan::jobs {
 
 class LedgerRecorder final : public store::ReportObserver {
  public:
-  explicit LedgerRecorder(const config::ScheduleSource& schedules) : schedules_(schedules) {}
+  // `tally` (optional, shared with the deadline sweep on the writer thread) learns the
+  // rows of each batch once it committed.
+  explicit LedgerRecorder(const config::ScheduleSource& schedules, LedgerTally* tally = nullptr)
+      : schedules_(schedules), tally_(tally) {}
   void OnStored(store::Database& db, const store::IncomingReport& incoming) override;
+  void OnBatchEnded(store::Database& db, bool committed) override;
 
  private:
   void RecordWindow(store::Database& db, const config::ScheduleBundle& bundle,
@@ -27,6 +32,7 @@ class LedgerRecorder final : public store::ReportObserver {
   void OpenIncidentAlert(store::Database& db, const store::IncomingReport& incoming);
 
   const config::ScheduleSource& schedules_;
+  LedgerTally* tally_;
 };
 
 }  // namespace pingan::jobs

@@ -130,12 +130,13 @@ std::optional<core::Instant> EscalationWakeup(const core::Alert& a) {
 }
 
 bool AlertRepository::Insert(const core::Alert& a) {
-  SQLite::Statement s(db_, R"sql(
+  PreparedStatement kept = store_.Prepared(R"sql(
 INSERT INTO alerts (alert_id, state, acknowledged_by, acknowledged_at_ms, ack_expires_at_ms,
   resolve_reason, resolved_at_ms, next_step_at_ms, escalation_json, notified_json, report_id,
   kind, school_id, requirement_id, window_id, severity, needs_leader_attention, created_at_ms)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
 ON CONFLICT DO NOTHING)sql");
+  SQLite::Statement& s = *kept;
   BindMutable(s, a);
   s.bind(12, std::string(core::AlertKindName(a.kind)));
   s.bind(13, a.school_id);
@@ -167,9 +168,10 @@ WHERE alert_id = ?1)sql");
 }
 
 void AlertRepository::AppendTimeline(const core::Alert& a, size_t from) {
-  SQLite::Statement s(db_,
-                      "INSERT INTO alert_timeline (alert_id, seq, at_ms, actor, what, comment) "
-                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  PreparedStatement kept = store_.Prepared(
+      "INSERT INTO alert_timeline (alert_id, seq, at_ms, actor, what, comment) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  SQLite::Statement& s = *kept;
   for (size_t i = from; i < a.timeline.size(); ++i) {
     const core::TimelineEntry& e = a.timeline[i];
     s.reset();

@@ -41,7 +41,7 @@ struct AlertFilter {
 
 class AlertRepository {
  public:
-  explicit AlertRepository(Database& db) : db_(db.sql()) {}
+  explicit AlertRepository(Database& db) : store_(db), db_(db.sql()) {}
 
   // Inserts a new alert. Returns false (and writes nothing) when a missing alert for
   // the same school and window already exists.
@@ -67,6 +67,7 @@ class AlertRepository {
   std::vector<core::Alert> Query(const std::string& where, const std::vector<std::string>& args,
                                  int limit);
 
+  Database& store_;  // for its kept statements (the inserts run per school)
   SQLite::Database& db_;
 };
 

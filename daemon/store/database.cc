@@ -53,6 +53,10 @@ Database::Database(const std::string& path, OpenMode mode)
     if (mode == OpenMode::kReadWrite) {
       db_.exec("PRAGMA journal_mode=WAL");
       db_.exec("PRAGMA synchronous=FULL");
+      // The writer's page cache (SQLite's default is 2 MiB): a deadline's transaction
+      // touches hundreds of thousands of ledger rows and a report batch a page per
+      // index, and with the default they spill to the WAL and are read back mid-batch.
+      db_.exec("PRAGMA cache_size=-" + std::to_string(kWriterCacheKiB));
     }
     db_.exec("PRAGMA foreign_keys=ON");
     InstallTextFunctions(db_, path_);  // seal_text / open_text (text_seal.h)
@@ -73,6 +77,25 @@ Database::Database(const std::string& path, OpenMode mode)
     throw std::runtime_error(path + " is at schema version " + std::to_string(version) +
                              "; start pingand once to migrate it");
   }
+}
+
+PreparedStatement::~PreparedStatement() {
+  if (lent_ == nullptr) return;
+  statement_->tryReset();  // an error of the last step was already thrown to its caller
+  try {
+    statement_->clearBindings();
+  } catch (const SQLite::Exception&) {
+    // Only a misuse makes clearing fail; the next borrower binds every parameter anyway.
+  }
+  *lent_ = false;
+}
+
+PreparedStatement Database::Prepared(const std::string& sql) {
+  KeptStatement& kept = prepared_[sql];
+  if (!kept.statement) kept.statement = std::make_unique<SQLite::Statement>(db_, sql);
+  if (kept.lent) return PreparedStatement(std::make_unique<SQLite::Statement>(db_, sql));
+  kept.lent = true;
+  return PreparedStatement(kept.statement.get(), &kept.lent);
 }
 
 int Database::schema_version() const {

@@ -10,9 +10,11 @@
 #include <exception>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 
 namespace pingan::store {
 
@@ -32,6 +34,34 @@ bool IsDamage(const std::exception& e);
 
 enum class OpenMode { kReadWrite, kReadOnly };
 
+// The page cache of a read-write connection (the writer's), in KiB; readers keep
+// SQLite's default (2 MiB each). docs/performance.md has the measurement.
+inline constexpr int kWriterCacheKiB = 64 * 1024;
+
+// A statement kept prepared on its connection (Database::Prepared), for statements run
+// once per report or per school: preparing the alert insert cost more than running it
+// (docs/performance.md). The handle resets and unbinds the statement when it goes. A
+// statement already lent out (a nested call with the same SQL) is prepared afresh for
+// the nested borrower, so borrowing is always safe.
+class PreparedStatement {
+ public:
+  PreparedStatement(const PreparedStatement&) = delete;
+  PreparedStatement& operator=(const PreparedStatement&) = delete;
+  ~PreparedStatement();
+  SQLite::Statement& operator*() { return *statement_; }
+  SQLite::Statement* operator->() { return statement_; }
+
+ private:
+  friend class Database;
+  PreparedStatement(SQLite::Statement* kept, bool* lent) : statement_(kept), lent_(lent) {}
+  explicit PreparedStatement(std::unique_ptr<SQLite::Statement> own)
+      : own_(std::move(own)), statement_(own_.get()) {}
+
+  std::unique_ptr<SQLite::Statement> own_;
+  SQLite::Statement* statement_;
+  bool* lent_ = nullptr;
+};
+
 class Database {
  public:
   // Opens (creating if needed, in kReadWrite) and migrates. Throws std::runtime_error
@@ -43,12 +73,19 @@ class Database {
   SQLite::Database& sql() { return db_; }
   int schema_version() const;
   const std::string& path() const { return path_; }
+  // `sql` prepared once on this connection and lent out (see PreparedStatement).
+  PreparedStatement Prepared(const std::string& sql);
 
  private:
+  struct KeptStatement {
+    std::unique_ptr<SQLite::Statement> statement;
+    bool lent = false;
+  };
   void Migrate();
 
   std::string path_;
   SQLite::Database db_;
+  std::unordered_map<std::string, KeptStatement> prepared_;  // after db_: finalised first
 };
 
 }  // namespace pingan::store

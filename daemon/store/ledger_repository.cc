@@ -65,16 +65,17 @@ std::string_view LedgerRowStatusName(LedgerRowStatus s) {
 
 std::optional<LedgerRowStatus> LedgerRepository::RecordReceived(const LedgerRow& row,
                                                                 core::Instant now) {
-  SQLite::Statement find(db_,
-                         "SELECT status FROM ledger WHERE requirement_id = ?1 AND window_id = ?2 "
-                         "AND school_id = ?3");
+  PreparedStatement kept_find = store_.Prepared(
+      "SELECT status FROM ledger WHERE requirement_id = ?1 AND window_id = ?2 "
+      "AND school_id = ?3");
+  SQLite::Statement& find = *kept_find;
   find.bind(1, row.requirement_id);
   find.bind(2, row.window_id);
   find.bind(3, row.school_id);
   std::optional<LedgerRowStatus> before;
   if (find.executeStep()) before = ParseStatus(find.getColumn(0).getString());
   if (before && *before != LedgerRowStatus::kMissing) return before;  // first report counts
-  SQLite::Statement upsert(db_, R"sql(
+  PreparedStatement upsert = store_.Prepared(R"sql(
 INSERT INTO ledger (school_id, requirement_id, window_id, status, deadline_ms, report_id,
                     received_at_ms, lateness_ms, updated_at_ms)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
@@ -82,26 +83,28 @@ ON CONFLICT (requirement_id, window_id, school_id) DO UPDATE SET
   status = excluded.status, report_id = excluded.report_id,
   received_at_ms = excluded.received_at_ms, lateness_ms = excluded.lateness_ms,
   updated_at_ms = excluded.updated_at_ms)sql");
-  BindRow(upsert, row, now);
-  upsert.exec();
+  BindRow(*upsert, row, now);
+  upsert->exec();
   return before;
 }
 
 bool LedgerRepository::RecordMissing(const LedgerRow& row, core::Instant now) {
-  SQLite::Statement insert(db_, R"sql(
+  PreparedStatement insert = store_.Prepared(R"sql(
 INSERT INTO ledger (school_id, requirement_id, window_id, status, deadline_ms, report_id,
                     received_at_ms, lateness_ms, updated_at_ms)
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
 ON CONFLICT DO NOTHING)sql");
-  BindRow(insert, row, now);
-  return insert.exec() > 0;
+  BindRow(*insert, row, now);
+  return insert->exec() > 0;
 }
 
 std::optional<LedgerRow> LedgerRepository::Find(const std::string& school_id,
                                                 const std::string& requirement_id,
                                                 const std::string& window_id) {
-  SQLite::Statement s(db_, std::string(kLedgerColumns) +
-                               "WHERE requirement_id = ?1 AND window_id = ?2 AND school_id = ?3");
+  PreparedStatement kept =
+      store_.Prepared(std::string(kLedgerColumns) +
+                      "WHERE requirement_id = ?1 AND window_id = ?2 AND school_id = ?3");
+  SQLite::Statement& s = *kept;
   s.bind(1, requirement_id);
   s.bind(2, window_id);
   s.bind(3, school_id);

@@ -42,7 +42,7 @@ struct SweptWindow {
 
 class LedgerRepository {
  public:
-  explicit LedgerRepository(Database& db) : db_(db.sql()) {}
+  explicit LedgerRepository(Database& db) : store_(db), db_(db.sql()) {}
 
   // A report arrived for the window. Keeps the first report; replaces only a
   // 'missing' row (the report came late). Returns the status the row had before.
@@ -74,6 +74,7 @@ class LedgerRepository {
   void SetState(const std::string& key, const std::string& value);
 
  private:
+  Database& store_;  // for its kept statements (run per report and per school)
   SQLite::Database& db_;
 };
 

@@ -122,9 +122,24 @@ void StoreWriter::NoteFailure(const std::exception& e) {
   if (options_.on_damage) options_.on_damage(e.what());
 }
 
+void StoreWriter::EndBatch(bool committed) {
+  for (auto& observer : observers_) {
+    try {
+      observer->OnBatchEnded(*db_, committed);
+    } catch (const std::exception& e) {
+      NoteFailure(e);
+      if (job_failures_.Fail()) {
+        spdlog::error("store: after a batch: {} ({} in a row; this line repeats every 1000th)",
+                      e.what(), job_failures_.failures());
+      }
+    }
+  }
+}
+
 std::vector<WriteOutcome> StoreWriter::WriteBatch(std::vector<WriteRequest>& batch) {
   std::vector<WriteOutcome> outcomes;
   outcomes.reserve(batch.size());
+  bool committed = false;
   try {
     if (damaged_.load()) throw std::runtime_error("the database file is damaged");
     SQLite::Transaction tx(db_->sql());
@@ -142,6 +157,7 @@ std::vector<WriteOutcome> StoreWriter::WriteBatch(std::vector<WriteRequest>& bat
                        stored && req.incoming.report.kind == core::ReportKind::kIncident});
     }
     tx.commit();
+    committed = true;
     if (const uint64_t failed = batch_failures_.Succeed()) {
       spdlog::warn("store: reports are committed again after {} failed batches", failed);
     }
@@ -164,6 +180,7 @@ std::vector<WriteOutcome> StoreWriter::WriteBatch(std::vector<WriteRequest>& bat
                                       batch[i].incoming.report.report_id, WriteStatus::kFailed});
     }
   }
+  EndBatch(committed);
   return outcomes;
 }
 

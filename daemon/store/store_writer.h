@@ -39,6 +39,9 @@ class ReportObserver {
  public:
   virtual ~ReportObserver() = default;
   virtual void OnStored(Database& db, const IncomingReport& report) = 0;
+  // After the batch: `committed`, or rolled back (nothing OnStored wrote is there). Runs
+  // outside the batch's transaction; a throw is logged and changes nothing of the batch.
+  virtual void OnBatchEnded(Database& /*db*/, bool /*committed*/) {}
 };
 
 struct WriteRequest {
@@ -112,6 +115,8 @@ class StoreWriter {
   // WriteBatch, timed for on_batch_timed, with failures_in_a_row_ updated.
   std::vector<WriteOutcome> TimedBatch(std::vector<WriteRequest>& batch);
   std::vector<WriteOutcome> WriteBatch(std::vector<WriteRequest>& batch);
+  // Tells the observers how the batch ended.
+  void EndBatch(bool committed);
   // Writer thread: a failure that says the file is damaged stops all writing of reports.
   void NoteFailure(const std::exception& e);
 

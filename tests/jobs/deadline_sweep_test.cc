@@ -14,14 +14,21 @@ using namespace std::chrono_literals;
 using testing::Local;
 using testing::SweepTest;
 
-TEST_F(SweepTest, FirstRunOnlyRecordsWhereTheSweepStarts) {
+// Every case twice: the missing read back from the ledger, and found in the LedgerTally
+// the recorder keeps (the daemon's way): both must decide the same.
+class DeadlineSweepTest : public SweepTest, public ::testing::WithParamInterface<bool> {
+ protected:
+  DeadlineSweepTest() : SweepTest(/*raise_late_alert=*/false, /*with_tally=*/GetParam()) {}
+};
+
+TEST_P(DeadlineSweepTest, FirstRunOnlyRecordsWhereTheSweepStarts) {
   const SweepOutcome first = Sweep(Local(3, 20h));
   EXPECT_TRUE(first.first_run);
   EXPECT_EQ(first.windows, 0) << "a new installation owes nothing for earlier days";
   EXPECT_EQ(Sweep(Local(3, 21h)).windows, 0);
 }
 
-TEST_F(SweepTest, SilentSchoolsBecomeMissingOncePausedOnesExcused) {
+TEST_P(DeadlineSweepTest, SilentSchoolsBecomeMissingOncePausedOnesExcused) {
   Sweep(Local(1, 8h));
   Store("a", 1, Local(1, 9h));
   Store("c", 1, Local(1, 16h + 20min));  // inside the grace period: on time
@@ -42,7 +49,7 @@ TEST_F(SweepTest, SilentSchoolsBecomeMissingOncePausedOnesExcused) {
   EXPECT_EQ(Sweep(Local(1, 17h)).missing, 0) << "each deadline fires exactly once";
 }
 
-TEST_F(SweepTest, LateReportIsRecordedLateAndResolvesTheMissingAlert) {
+TEST_P(DeadlineSweepTest, LateReportIsRecordedLateAndResolvesTheMissingAlert) {
   Sweep(Local(1, 8h));
   Sweep(Local(1, 17h));
   Store("b", 1, Local(1, 18h));
@@ -57,7 +64,7 @@ TEST_F(SweepTest, LateReportIsRecordedLateAndResolvesTheMissingAlert) {
   EXPECT_FALSE(alert->timeline.empty());
 }
 
-TEST_F(SweepTest, IncidentSatisfiesTheDaysAllClearAndOpensAnIncidentAlert) {
+TEST_P(DeadlineSweepTest, IncidentSatisfiesTheDaysAllClearAndOpensAnIncidentAlert) {
   Sweep(Local(2, 8h));
   Store("a", 2, Local(2, 10h), core::ReportKind::kIncident);
   Sweep(Local(2, 17h));
@@ -69,7 +76,7 @@ TEST_F(SweepTest, IncidentSatisfiesTheDaysAllClearAndOpensAnIncidentAlert) {
   EXPECT_EQ(incidents[0].school_id, "a");
 }
 
-TEST_F(SweepTest, CatchUpAfterDowntimeDecidesEveryPassedDeadlineOnce) {
+TEST_P(DeadlineSweepTest, CatchUpAfterDowntimeDecidesEveryPassedDeadlineOnce) {
   Sweep(Local(1, 8h));
   // Down from day 1 morning to day 4 evening: three and a half days of deadlines.
   const SweepOutcome catch_up = Sweep(Local(4, 20h));
@@ -80,7 +87,7 @@ TEST_F(SweepTest, CatchUpAfterDowntimeDecidesEveryPassedDeadlineOnce) {
             12u);
 }
 
-TEST_F(SweepTest, RemindersGoToDutyContactsOfSchoolsThatHaveNotReported) {
+TEST_P(DeadlineSweepTest, RemindersGoToDutyContactsOfSchoolsThatHaveNotReported) {
   Sweep(Local(1, 8h));
   Store("a", 1, Local(1, 9h));
   const SweepOutcome reminded = Sweep(Local(1, 15h));
@@ -96,7 +103,7 @@ TEST_F(SweepTest, RemindersGoToDutyContactsOfSchoolsThatHaveNotReported) {
   EXPECT_EQ(Sweep(Local(1, 15h + 10min)).reminders, 0) << "one reminder per window";
 }
 
-TEST_F(SweepTest, RemindersGoOverTheConfiguredChannelsTheContactsHave) {
+TEST_P(DeadlineSweepTest, RemindersGoOverTheConfiguredChannelsTheContactsHave) {
   Sweep(Local(1, 8h));
   // The duty contacts have phones only: an e-mail-only preference reaches nobody.
   SweepOutcome none =
@@ -106,7 +113,7 @@ TEST_F(SweepTest, RemindersGoOverTheConfiguredChannelsTheContactsHave) {
   EXPECT_TRUE(store::OutboxRepository(db_).List(std::nullopt, 10).empty());
 }
 
-TEST_F(SweepTest, RemindersFallBackInTheConfiguredOrder) {
+TEST_P(DeadlineSweepTest, RemindersFallBackInTheConfiguredOrder) {
   Sweep(Local(1, 8h));
   const SweepOutcome reminded = SweepDeadlines(
       db_, *schedules_.Get(), Local(1, 15h), {core::ChannelKind::kEmail, core::ChannelKind::kSms});
@@ -117,6 +124,9 @@ TEST_F(SweepTest, RemindersFallBackInTheConfiguredOrder) {
     EXPECT_EQ(row.school.name, row.school.id + "-name");
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(LedgerReadBackOrTally, DeadlineSweepTest, ::testing::Bool(),
+                         [](const auto& info) { return info.param ? "Tally" : "Ledger"; });
 
 }  // namespace
 }  // namespace pingan::jobs

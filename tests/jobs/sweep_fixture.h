@@ -69,15 +69,20 @@ inline config::SharedSchedule HolidaySchedule(bool raise_late_alert = false) {
   return std::get<config::SharedSchedule>(std::move(bundle));
 }
 
+// `with_tally`: the recorder and the sweep share a LedgerTally, as in the daemon (the
+// missing are then found in memory); without, the sweep reads the ledger back.
 class SweepTest : public ::testing::Test {
  protected:
-  explicit SweepTest(bool raise_late_alert = false)
+  explicit SweepTest(bool raise_late_alert = false, bool with_tally = false)
       : db_(dir_.File("pingan.db")),
         schedules_(HolidaySchedule(raise_late_alert)),
-        recorder_(schedules_) {}
+        recorder_(schedules_, with_tally ? &tally_ : nullptr),
+        with_tally_(with_tally) {}
 
+  // One report in its own batch; `commit` false: the batch rolls back, as a failed
+  // commit does.
   void Store(const std::string& school, int covers_day, Instant received,
-             core::ReportKind kind = core::ReportKind::kAllClear) {
+             core::ReportKind kind = core::ReportKind::kAllClear, bool commit = true) {
     core::Report r;
     std::array<uint8_t, 10> random{};
     random[0] = static_cast<uint8_t>(++n_);
@@ -90,13 +95,21 @@ class SweepTest : public ::testing::Test {
       r.incident =
           core::Incident{core::IncidentCategory::kFire, core::Severity::kIV, received, "summary"};
     }
-    SQLite::Transaction tx(db_.sql());
-    store::ReportRepository(db_, 24h).Insert({r, received});
-    recorder_.OnStored(db_, {r, received});
-    tx.commit();
+    {
+      SQLite::Transaction tx(db_.sql());
+      store::ReportRepository(db_, 24h).Insert({r, received});
+      recorder_.OnStored(db_, {r, received});
+      if (commit) tx.commit();
+    }
+    recorder_.OnBatchEnded(db_, commit);
   }
 
-  SweepOutcome Sweep(Instant now) { return SweepDeadlines(db_, *schedules_.Get(), now); }
+  SweepOutcome Sweep(Instant now) {
+    if (!with_tally_) return SweepDeadlines(db_, *schedules_.Get(), now);
+    tally_.Bind(schedules_.Get());  // as the DeadlineSweeper does
+    return SweepDeadlines(db_, *schedules_.Get(), now, core::kDefaultReminderChannels, nullptr,
+                          &tally_);
+  }
   std::optional<store::LedgerRow> Row(const std::string& school, const std::string& window) {
     return store::LedgerRepository(db_).Find(school, "daily", window);
   }
@@ -104,7 +117,9 @@ class SweepTest : public ::testing::Test {
   pingan::testing::TempDir dir_;
   store::Database db_;
   config::ScheduleSource schedules_;
+  LedgerTally tally_;
   LedgerRecorder recorder_;
+  bool with_tally_;
   int n_ = 0;
 };
 
