@@ -1,11 +1,14 @@
-// The administration routes, over the control commands pinganctl uses:
+// The administration routes, thin adapters over the typed services pinganctl's control
+// commands use too (AdminService, ClockService, StatusService::Clock,
+// AlertService::ListOutbox; users and tokens: the AuthService), answering through the
+// same JSON views (admin_json.h, status_json.h, alert_json.h):
 //
-//   GET  /api/v1/users                         users.list        admin
+//   GET  /api/v1/users                         the users as stored; admin
 //   POST /api/v1/users {name, role, scope?, password}            admin
 //   POST /api/v1/users/{name}/password {password}                admin
 //   POST /api/v1/users/{name}/disable                            admin
 //   POST /api/v1/tokens {label, role, scope?}  the token, shown once; admin
-//   GET  /api/v1/clock                         clock.now         any role
+//   GET  /api/v1/clock                         the daemon's clock; any role
 //   POST /api/v1/clock/advance {by: "2h"} or {to: "<ISO instant>"}  drill only; admin
 //   GET  /api/v1/outbox?state=&limit=          notifications     status viewers
 //   GET  /api/v1/keys                          enrolled school keys; admin
@@ -15,117 +18,128 @@
 //   GET  /api/v1/export/ledger?from=&to=&unit= text/csv; leaders: their subtree
 //
 // Every change is written to the audit log with the signed-in user or token as actor
-// (user and token changes also under "control" by the AuthService itself), and so is
-// every export. Handlers run on the io thread.
+// (user and token changes also under "control" by the AuthService itself; key changes
+// and imports by the AdminService, naming the actor it is given), and so is every
+// export. Handlers run on the read pool; the user routes that hash a password run on the
+// hash pool.
+#include <map>
+
 #include "daemon/api/api_context.h"
+#include "daemon/api/service_errors.h"
+#include "daemon/core/local_time.h"
+#include "daemon/services/admin_json.h"
+#include "daemon/services/alert_json.h"
+#include "daemon/services/alert_service.h"
+#include "daemon/services/clock_service.h"
+#include "daemon/services/status_json.h"
 
 namespace pingan::api {
 namespace {
 
 using nlohmann::json;
+using services::UserChange;
 
-// Runs a control command, giving the codes the generic mapping does not know their
-// statuses (a refusal, not a server fault).
-json Run(const ApiContext& api, const std::string& command, const json& args) {
-  try {
-    return api.backend.command(command, args);
-  } catch (const console::ApiError& e) {
-    if (e.code == "not_drill") throw console::ApiError(409, e.code, e.what());
-    if (e.code == "too_large") throw console::ApiError(400, e.code, e.what());
-    throw;
-  }
+console::Response UserChanged(const ApiContext& api, const console::RouteContext& c, int status,
+                              UserChange change, const std::string& name,
+                              const std::optional<std::string>& error) {
+  CallService([&] { services::ThrowIfRefused(error); });
+  static const std::map<UserChange, const char*> kAction = {
+      {UserChange::kAdded, "user.add"},
+      {UserChange::kPasswordChanged, "user.passwd"},
+      {UserChange::kDisabled, "user.disable"}};
+  api.auth.Audit(c.principal->Actor(), kAction.at(change), name, "over the HTTP API");
+  return console::JsonResponse(status, services::ToJson(services::UserChanged{change, name}));
 }
 
 void AddUserRoutes(console::Router& r, ApiPtr api) {
   r.Add({"GET", "/api/v1/users", console::Permission::kAdmin, false,
          [api](const console::RouteContext&) {
-           return console::JsonResponse(200, Run(*api, "users.list", json::object()));
+           return console::JsonResponse(
+               200, services::ToJson(CallService([&] { return api->admin().Users(); })));
          }});
   r.Add({"POST", "/api/v1/users", console::Permission::kAdmin, true,
          [api](const console::RouteContext& c) {
            const json body = Body(c);
            const std::string name = Text(body, "name");
-           const json done = Run(*api, "users.add",
-                                 {{"name", name},
-                                  {"role", Text(body, "role")},
-                                  {"scope", OptionalText(body, "scope")},
-                                  {"password", Text(body, "password")}});
-           api->auth.Audit(c.principal->Actor(), "user.add", name, "over the HTTP API");
-           return console::JsonResponse(201, done);
+           return UserChanged(
+               *api, c, 201, UserChange::kAdded, name,
+               api->auth.AddUser(name, Text(body, "role"), OptionalText(body, "scope"),
+                                 Text(body, "password")));
          },
          console::Runs::kHashPool});
   r.Add({"POST", "/api/v1/users/{name}/password", console::Permission::kAdmin, true,
          [api](const console::RouteContext& c) {
            const std::string name = c.params.at("name");
-           const json done =
-               Run(*api, "users.passwd", {{"name", name}, {"password", Text(Body(c), "password")}});
-           api->auth.Audit(c.principal->Actor(), "user.passwd", name, "over the HTTP API");
-           return console::JsonResponse(200, done);
+           return UserChanged(*api, c, 200, UserChange::kPasswordChanged, name,
+                              api->auth.SetPassword(name, Text(Body(c), "password")));
          },
          console::Runs::kHashPool});
   r.Add({"POST", "/api/v1/users/{name}/disable", console::Permission::kAdmin, true,
          [api](const console::RouteContext& c) {
            const std::string name = c.params.at("name");
-           const json done = Run(*api, "users.disable", {{"name", name}});
-           api->auth.Audit(c.principal->Actor(), "user.disable", name, "over the HTTP API");
-           return console::JsonResponse(200, done);
+           return UserChanged(*api, c, 200, UserChange::kDisabled, name,
+                              api->auth.DisableUser(name));
          }});
   r.Add({"POST", "/api/v1/tokens", console::Permission::kAdmin, true,
          [api](const console::RouteContext& c) {
            const json body = Body(c);
            const std::string label = Text(body, "label");
-           const json made = Run(*api, "tokens.create",
-                                 {{"label", label},
-                                  {"role", Text(body, "role")},
-                                  {"scope", OptionalText(body, "scope")}});
+           auto made =
+               api->auth.CreateToken(label, Text(body, "role"), OptionalText(body, "scope"));
+           if (made.index() == 1) CallService([&] { services::ThrowIfRefused(std::get<1>(made)); });
            api->auth.Audit(c.principal->Actor(), "token.create", label, "over the HTTP API");
-           return console::JsonResponse(201, made);
+           return console::JsonResponse(
+               201, services::ToJson(services::TokenCreated{label, std::get<0>(made)}));
          }});
+}
+
+console::Response AdvanceClock(const ApiContext& api, const console::RouteContext& c) {
+  const json body = Body(c);
+  // One of them; the service checks.
+  const std::string by = body.contains("by") ? Text(body, "by") : "";
+  const std::string to = body.contains("to") ? Text(body, "to") : "";
+  const services::ClockReading moved =
+      CallService([&] { return api.clock().Advance(services::ParseClockMove(by, to)); });
+  api.auth.Audit(c.principal->Actor(), "clock.advance", "", to.empty() ? "by=" + by : "to=" + to);
+  return console::JsonResponse(200, services::ToJson(moved));
 }
 
 void AddClockAndOutboxRoutes(console::Router& r, ApiPtr api) {
   r.Add({"GET", "/api/v1/clock", console::Permission::kViewAlerts, false,
          [api](const console::RouteContext&) {
-           return console::JsonResponse(200, Run(*api, "clock.now", json::object()));
+           return console::JsonResponse(200, services::ToJson(api->status().Clock()));
          }});
   r.Add({"POST", "/api/v1/clock/advance", console::Permission::kAdmin, true,
-         [api](const console::RouteContext& c) {
-           const json body = Body(c);
-           json args = json::object();
-           for (const char* key : {"by", "to"}) {  // one of them; the command checks
-             if (body.contains(key)) args[key] = Text(body, key);
-           }
-           const json moved = Run(*api, "clock.advance", args);
-           api->auth.Audit(c.principal->Actor(), "clock.advance", "",
-                           args.contains("to") ? "to=" + args["to"].get<std::string>()
-                                               : "by=" + args.value("by", ""));
-           return console::JsonResponse(200, moved);
-         }});
+         [api](const console::RouteContext& c) { return AdvanceClock(*api, c); }});
   r.Add({"GET", "/api/v1/outbox", console::Permission::kViewStatus, false,
          [api](const console::RouteContext& c) {
-           json args{{"limit", RequestedLimit(c, 200)}};
-           if (auto state = QueryValue(c, "state"); !state.empty()) args["state"] = state;
-           return console::JsonResponse(200, Run(*api, "outbox", args));
+           const int limit = RequestedLimit(c, 200);
+           const services::AlertService& alerts = api->alerts();
+           return console::JsonResponse(200, services::OutboxListingJson(CallService([&] {
+                                          return alerts.ListOutbox(services::ParseOutboxQuery(
+                                              QueryValue(c, "state"), limit));
+                                        })));
          }});
 }
 
 void AddKeyRoutes(console::Router& r, ApiPtr api) {
   r.Add({"GET", "/api/v1/keys", console::Permission::kAdmin, false,
          [api](const console::RouteContext&) {
-           return console::JsonResponse(200, Run(*api, "keys.list", json::object()));
+           return console::JsonResponse(
+               200, services::ToJson(CallService([&] { return api->admin().Keys(); })));
          }});
   r.Add({"POST", "/api/v1/keys/{school}", console::Permission::kAdmin, true,
          [api](const console::RouteContext& c) {
-           return console::JsonResponse(200, Run(*api, "keys.enroll",
-                                                 {{"school", c.params.at("school")},
-                                                  {"public_key", Text(Body(c), "public_key")},
-                                                  {"actor", c.principal->Actor()}}));
+           const services::KeyEnrolRequest req{c.params.at("school"), Text(Body(c), "public_key"),
+                                               c.principal->Actor()};
+           return console::JsonResponse(
+               200, services::ToJson(CallService([&] { return api->admin().EnrolKey(req); })));
          }});
   r.Add({"POST", "/api/v1/keys/{school}/revoke", console::Permission::kAdmin, true,
          [api](const console::RouteContext& c) {
+           const services::KeyRevokeRequest req{c.params.at("school"), c.principal->Actor()};
            return console::JsonResponse(
-               200, Run(*api, "keys.revoke",
-                        {{"school", c.params.at("school")}, {"actor", c.principal->Actor()}}));
+               200, services::ToJson(CallService([&] { return api->admin().RevokeKey(req); })));
          }});
 }
 
@@ -135,35 +149,38 @@ console::Response SchoolsImport(const ApiContext& api, const console::RouteConte
     throw console::ApiError(415, "unsupported_media_type", "send the CSV as text/csv (UTF-8)");
   }
   const std::string dry_run = QueryValue(c, "dry_run");
-  json answer = Run(api, "schools.import",
-                    {{"csv", c.request.body},
-                     {"dry_run", dry_run == "1" || dry_run == "true"},
-                     {"actor", c.principal->Actor()}});
-  if (answer.value("errors", json::array()).empty()) return console::JsonResponse(200, answer);
+  services::SchoolImportRequest req;
+  req.csv = c.request.body;
+  req.dry_run = dry_run == "1" || dry_run == "true";
+  req.actor = c.principal->Actor();
+  const services::SchoolImport done = CallService([&] { return api.admin().ImportSchools(req); });
+  json answer = services::ToJson(done);
+  if (done.errors.empty()) return console::JsonResponse(200, answer);
   // Nothing was applied: the whole answer, with every error and its line.
   answer["error"] = {{"code", "invalid_csv"},
-                     {"message", std::to_string(answer["errors"].size()) +
+                     {"message", std::to_string(done.errors.size()) +
                                      " problems in the file; nothing was applied"}};
   return console::JsonResponse(422, answer);
 }
 
 console::Response ExportLedger(const ApiContext& api, const console::RouteContext& c) {
   const console::Principal& p = *c.principal;
-  json args{{"from", QueryValue(c, "from")}, {"to", QueryValue(c, "to")}};
-  if (auto unit = QueryValue(c, "unit"); !unit.empty()) args["unit"] = unit;
-  if (p.role == console::Role::kLeader) args["scope"] = p.scope;
-  const json result = Run(api, "export.ledger", args);
-  const std::string from = result.value("from", "");
-  const std::string to = result.value("to", "");
+  const services::LedgerExport done = CallService([&] {
+    return api.admin().ExportLedger(services::ParseExportRequest(
+        QueryValue(c, "from"), QueryValue(c, "to"), QueryValue(c, "unit"),
+        p.role == console::Role::kLeader ? p.scope : ""));
+  });
+  const std::string from = core::FormatDate(done.from);
+  const std::string to = core::FormatDate(done.to);
   api.auth.Audit(p.Actor(), "export.ledger", QueryValue(c, "unit"),
-                 from + ".." + to + " rows=" + std::to_string(result.value("rows", 0)));
+                 from + ".." + to + " rows=" + std::to_string(done.rows));
   console::Response res;
   res.status = 200;
   res.headers.emplace_back("Content-Type", "text/csv; charset=utf-8");
   res.headers.emplace_back("Content-Disposition",
                            "attachment; filename=\"pingan-ledger-" + from + "-" + to + ".csv\"");
   res.headers.emplace_back("Cache-Control", "no-store");
-  res.body = result.value("csv", "");
+  res.body = done.csv;
   return res;
 }
 

@@ -1,9 +1,9 @@
 // ApiContext: what every /api/v1 route group shares — the AuthService, the daemon
-// backend (typed services, the admin routes' control commands, subtree test, database
-// path, change notifications) — and the small helpers the handlers use to read bodies
-// and queries and to cut typed lists to a leader's subtree. Each route group lives in its own file
-// and registers itself through one Add*Routes(Router&, ApiPtr) function; RegisterApiRoutes calls
-// them all. Handlers run where their route says (console::Runs; the read pool by default).
+// backend (typed services, subtree test, database path, change notifications) — and the small
+// helpers the handlers use to read bodies and queries and to cut typed lists to a leader's subtree.
+// Each route group lives in its own file and registers itself through one Add*Routes(Router&,
+// ApiPtr) function; RegisterApiRoutes calls them all. Handlers run where their route says
+// (console::Runs; the read pool by default).
 #pragma once
 
 #include <cstdint>
@@ -28,12 +28,19 @@ struct ApiContext {
   bool Visible(const console::Principal& p, const std::string& school_id) const {
     return p.role != console::Role::kLeader || backend.in_subtree(school_id, p.scope);
   }
-  // The typed services of the read routes; 503 when the daemon did not wire one (tests
-  // of other routes). Defined in api_routes.cc.
+  // The typed services the routes call, through Need: 503 when the daemon did not wire
+  // one (tests of other routes). Defined in api_routes.cc.
   const services::OverviewService& overview() const;
   const services::StatusService& status() const;
   const services::SchoolService& schools() const;
   const services::DutyService& duty() const;
+  const services::AlertService& alerts() const;
+  const services::IncidentService& incidents() const;
+  const services::ExemptionService& exemptions() const;
+  const services::StatsService& stats() const;
+  const services::HandoverService& handovers() const;
+  const services::AdminService& admin() const;
+  const services::ClockService& clock() const;
   // Drops the items whose school or unit (`where(item)`) the principal may not see, then
   // keeps at most `limit`: a leader's view of a typed list.
   template <typename T, typename Where>
@@ -51,7 +58,7 @@ struct ApiContext {
 using ApiPtr = std::shared_ptr<ApiContext>;
 
 // The typed service a route needs; 503 when the daemon did not wire it (tests of other
-// routes).
+// routes). The one such check: the ApiContext accessors above use it.
 template <typename Service>
 const Service& Need(const Service* service, const char* name) {
   if (service == nullptr) {

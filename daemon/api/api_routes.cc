@@ -69,17 +69,34 @@ const services::SchoolService& ApiContext::schools() const {
 const services::DutyService& ApiContext::duty() const {
   return Need(backend.duty, "duty");
 }
+const services::AlertService& ApiContext::alerts() const {
+  return Need(backend.alerts, "alert");
+}
+const services::IncidentService& ApiContext::incidents() const {
+  return Need(backend.incidents, "incident");
+}
+const services::ExemptionService& ApiContext::exemptions() const {
+  return Need(backend.exemptions, "exemption");
+}
+const services::StatsService& ApiContext::stats() const {
+  return Need(backend.stats, "statistics");
+}
+const services::HandoverService& ApiContext::handovers() const {
+  return Need(backend.handovers, "hand-over");
+}
+const services::AdminService& ApiContext::admin() const {
+  return Need(backend.admin, "administration");
+}
+const services::ClockService& ApiContext::clock() const {
+  return Need(backend.clock, "clock");
+}
 
 namespace {
-
-const services::AlertService& Alerts(const ApiContext& api) {
-  return Need(api.backend.alerts, "alert");
-}
 
 // The alert, or 404 when it does not exist or lies outside a leader's subtree.
 core::Alert VisibleAlert(const ApiContext& api, const console::Principal& p,
                          const std::string& id) {
-  core::Alert alert = CallService([&] { return Alerts(api).Find(id); });
+  core::Alert alert = CallService([&] { return api.alerts().Find(id); });
   if (!api.Visible(p, alert.school_id)) {
     throw console::ApiError(404, "not_found", "no alert " + id);
   }
@@ -105,7 +122,7 @@ std::map<std::string, std::string> CaseOwners(const ApiContext& api,
 }
 
 console::Response Queue(const ApiContext& api, const console::RouteContext& c) {
-  const services::AlertService& alerts = Alerts(api);
+  const services::AlertService& alerts = api.alerts();
   services::AlertQueue queue = CallService([&] { return alerts.Queue(); });
   // The same scope as the alert list: a leader's queue is their subtree's.
   api.CutToView(*c.principal, queue.alerts, [](const core::Alert& a) { return a.school_id; });
@@ -136,7 +153,7 @@ console::Response AckMany(const ApiContext& api, const console::RouteContext& c)
   }
   services::BulkAckResult done;
   if (!req.ids.empty() || outside.empty())
-    done = CallService([&] { return Alerts(api).AcknowledgeEach(req); });
+    done = CallService([&] { return api.alerts().AcknowledgeEach(req); });
   done.refused.insert(done.refused.end(), outside.begin(), outside.end());
   for (const services::AckResult& a : done.acknowledged) api.Changed("alert.updated", a.id);
   return console::JsonResponse(done.acknowledged.empty() ? 409 : 202, services::BulkAckJson(done));
@@ -208,7 +225,7 @@ void AddAlertRoutes(console::Router& r, ApiPtr api) {
          [api](const console::RouteContext& c) {
            const int limit = RequestedLimit(c, 100);
            const console::Principal& p = *c.principal;
-           const services::AlertService& alerts = Alerts(*api);
+           const services::AlertService& alerts = api->alerts();
            services::AlertQuery q = CallService([&] {
              return services::ParseAlertQuery(QueryValue(c, "state"), QueryValue(c, "kind"));
            });
@@ -227,7 +244,7 @@ void AddAlertRoutes(console::Router& r, ApiPtr api) {
          [api](const console::RouteContext& c) {
            const std::string id = c.params.at("id");
            VisibleAlert(*api, *c.principal, id);
-           const services::AlertService& alerts = Alerts(*api);
+           const services::AlertService& alerts = api->alerts();
            return console::JsonResponse(
                200, services::AlertDetailJson(CallService([&] { return alerts.Show(id); }),
                                               alerts.schedules().Get().get()));
@@ -239,7 +256,7 @@ void AddAlertRoutes(console::Router& r, ApiPtr api) {
            const json body = Body(c);
            const services::AckRequest req{id, c.principal->name, OptionalText(body, "comment")};
            const services::AckResult done =
-               CallService([&] { return Alerts(*api).Acknowledge(req); });
+               CallService([&] { return api->alerts().Acknowledge(req); });
            api->Changed("alert.updated", id);
            return console::JsonResponse(202, services::AckAcceptedJson(done));
          }});
@@ -252,7 +269,7 @@ void AddAlertRoutes(console::Router& r, ApiPtr api) {
            const std::string id = c.params.at("id");
            VisibleAlert(*api, *c.principal, id);
            const services::CommentRequest req{id, c.principal->name, Text(Body(c), "comment")};
-           CallService([&] { Alerts(*api).Comment(req); });
+           CallService([&] { api->alerts().Comment(req); });
            api->Changed("alert.updated", id);
            return console::JsonResponse(202, services::CommentAcceptedJson(req));
          }});
@@ -265,7 +282,7 @@ void AddAlertRoutes(console::Router& r, ApiPtr api) {
            const std::string reason = Text(body, "reason");
            req.comment = Text(body, "comment");
            req.reason = CallService([&] { return services::ParseResolveRequestReason(reason); });
-           CallService([&] { Alerts(*api).Resolve(req); });
+           CallService([&] { api->alerts().Resolve(req); });
            api->Changed("alert.updated", id);
            return console::JsonResponse(202, services::ResolveAcceptedJson(req));
          }});

@@ -1,12 +1,11 @@
 // The /api/v1 route table: login, logout, session, status, board, deadlines, missing,
 // alerts (list, show, ack, resolve), incidents and the audit log.
 //
-// The read and action routes call the typed services (ApiBackend::overview, ::alerts,
-// ::incidents, ::status, ::schools, ::duty, ...) and answer through their JSON views, as
-// the control socket's commands do: both are thin adapters over the same functions. Only
-// the admin routes still run control commands through ApiBackend::command (the daemon
-// passes ControlServer::Dispatch). A services::ControlError becomes the HTTP error of
-// ControlErrorStatus (service_errors.h). Leaders see and act only on schools inside their
+// Every route calls the typed services (ApiBackend::overview, ::alerts, ::incidents,
+// ::status, ::schools, ::duty, ::admin, ::clock, ...; users and tokens: the AuthService)
+// and answers through their JSON views, as the control socket's commands do: both are
+// thin adapters over the same functions. A services::ControlError becomes the HTTP error
+// of ControlErrorStatus (service_errors.h). Leaders see and act only on schools inside their
 // scope's subtree, cut from the typed answers; anything else answers 404, as if it did
 // not exist. Handlers run where their route says (console::Runs: the read pool unless
 // said otherwise), never SQL on the io thread.
@@ -33,6 +32,8 @@ class StatsService;
 class StatusService;
 class SchoolService;
 class DutyService;
+class AdminService;
+class ClockService;
 }  // namespace pingan::services
 
 namespace pingan::api {
@@ -49,13 +50,11 @@ struct ApiBackend {
   services::StatusService* status = nullptr;
   services::SchoolService* schools = nullptr;
   services::DutyService* duty = nullptr;
-  // Runs a control command for the admin routes (users, keys, imports, exports, the
-  // drill clock: admin_routes.cc) and returns its result; throws ApiError (404 not
-  // found, 400 bad request, 409 refused, ...).
-  std::function<nlohmann::json(const std::string& command, const nlohmann::json& args)> command;
+  services::AdminService* admin = nullptr;  // users list, keys, school import, export
+  services::ClockService* clock = nullptr;  // the drill clock's moves
   // Whether `unit_id` lies in the subtree rooted at `scope` (false when unknown).
   std::function<bool(const std::string& unit_id, const std::string& scope)> in_subtree;
-  // Read-only connections (the audit log; the commands have their own handle on the
+  // Read-only connections (the audit log; the services have their own handle on the
   // same pool).
   store::ReadPool reads;
   // The organisation's default time zone (IANA name): the console shows times in it,

@@ -21,12 +21,6 @@ namespace {
 
 using nlohmann::json;
 
-const services::ExemptionService& Exemptions(const ApiContext& api) {
-  if (api.backend.exemptions == nullptr)
-    throw console::ApiError(503, "unavailable", "the exemption service is not wired");
-  return *api.backend.exemptions;
-}
-
 bool Touches(const ApiContext& api, const console::Principal& p, const core::Exemption& e) {
   if (p.role != console::Role::kLeader) return true;
   return api.backend.in_subtree(e.scope_unit_id, p.scope) ||
@@ -34,7 +28,7 @@ bool Touches(const ApiContext& api, const console::Principal& p, const core::Exe
 }
 
 console::Response ListExemptions(const ApiContext& api, const console::RouteContext& c) {
-  const services::ExemptionService& s = Exemptions(api);
+  const services::ExemptionService& s = api.exemptions();
   const std::string all = QueryValue(c, "all");
   const services::ExemptionQuery q{all == "1" || all == "true", RequestedLimit(c, 200)};
   std::vector<core::Exemption> visible;
@@ -46,7 +40,7 @@ console::Response ListExemptions(const ApiContext& api, const console::RouteCont
 }
 
 console::Response Create(const ApiContext& api, const console::RouteContext& c) {
-  const services::ExemptionService& s = Exemptions(api);
+  const services::ExemptionService& s = api.exemptions();
   const json body = Body(c);
   const core::Exemption e = CallService([&] {
     return s.Create({Text(body, "from"), Text(body, "to"), Text(body, "scope"),
@@ -57,7 +51,7 @@ console::Response Create(const ApiContext& api, const console::RouteContext& c) 
 }
 
 console::Response Withdraw(const ApiContext& api, const console::RouteContext& c) {
-  const services::ExemptionService& s = Exemptions(api);
+  const services::ExemptionService& s = api.exemptions();
   const core::Exemption e = CallService([&] {
     return s.Withdraw({c.params.at("id"), c.principal->name});
   });

@@ -22,12 +22,6 @@
 namespace pingan::api {
 namespace {
 
-const services::HandoverService& Handovers(const ApiContext& api) {
-  if (api.backend.handovers == nullptr)
-    throw console::ApiError(503, "unavailable", "the hand-over service is not wired");
-  return *api.backend.handovers;
-}
-
 // Whether `p` may read hand-over notes (see the file comment).
 bool ReadsNotes(const console::Principal& p) {
   return console::RoleHas(p.role, console::Permission::kReadIncidentText) &&
@@ -42,7 +36,7 @@ nlohmann::json Shown(const store::Handover& h, const console::Principal& p) {
 
 console::Response List(const ApiContext& api, const console::RouteContext& c) {
   const int limit = RequestedLimit(c, 20);
-  const auto list = CallService([&] { return Handovers(api).List(limit); });
+  const auto list = CallService([&] { return api.handovers().List(limit); });
   nlohmann::json out = nlohmann::json::array();
   std::string ids;
   for (const store::Handover& h : list) {
@@ -64,13 +58,13 @@ void AddHandoverRoutes(console::Router& router, ApiPtr api) {
               [api](const console::RouteContext& c) {
                 const nlohmann::json body = Body(c);
                 const store::Handover h = CallService(
-                    [&] { return Handovers(*api).Sign(Text(body, "note"), c.principal->name); });
+                    [&] { return api->handovers().Sign(Text(body, "note"), c.principal->name); });
                 return console::JsonResponse(202, Shown(h, *c.principal));
               }});
   router.Add({"POST", "/api/v1/handovers/{id}/ack", console::Permission::kActOnAlerts, true,
               [api](const console::RouteContext& c) {
                 const store::Handover h = CallService([&] {
-                  return Handovers(*api).Acknowledge(c.params.at("id"), c.principal->name);
+                  return api->handovers().Acknowledge(c.params.at("id"), c.principal->name);
                 });
                 return console::JsonResponse(202, Shown(h, *c.principal));
               }});

@@ -28,17 +28,11 @@ namespace {
 
 using nlohmann::json;
 
-const services::IncidentService& Incidents(const ApiContext& api) {
-  if (api.backend.incidents == nullptr)
-    throw console::ApiError(503, "unavailable", "the incident service is not wired");
-  return *api.backend.incidents;
-}
-
 // The incident's facts and case, or 404 when it does not exist or lies outside a
 // leader's subtree.
 store::IncidentRow VisibleIncident(const ApiContext& api, const console::Principal& p,
                                    const std::string& id) {
-  store::IncidentRow row = CallService([&] { return Incidents(api).Find(id); });
+  store::IncidentRow row = CallService([&] { return api.incidents().Find(id); });
   if (!api.Visible(p, row.report.report.school_id)) {
     throw console::ApiError(404, "not_found", "no incident report " + id);
   }
@@ -50,9 +44,9 @@ console::Response Show(const ApiContext& api, const console::RouteContext& c) {
   const bool with_text =
       console::RoleHas(c.principal->role, console::Permission::kReadIncidentText);
   const services::IncidentDetail detail = CallService(
-      [&] { return Incidents(api).Details(VisibleIncident(api, *c.principal, id), with_text); });
+      [&] { return api.incidents().Details(VisibleIncident(api, *c.principal, id), with_text); });
   if (with_text) api.auth.Audit(c.principal->Actor(), "incident.text.read", id, "");
-  const config::SharedSchedule names = Incidents(api).schedules().Get();
+  const config::SharedSchedule names = api.incidents().schedules().Get();
   return console::JsonResponse(200, services::IncidentDetailJson(detail, names.get()));
 }
 
@@ -65,11 +59,11 @@ console::Response ListIncidents(const ApiContext& api, const console::RouteConte
   // Leaders: the newest of everything, then their subtree's share of it.
   q.limit = p.role == console::Role::kLeader ? 10000 : limit;
   std::vector<store::IncidentRow> visible;
-  for (store::IncidentRow& row : CallService([&] { return Incidents(api).List(q); })) {
+  for (store::IncidentRow& row : CallService([&] { return api.incidents().List(q); })) {
     if (static_cast<int>(visible.size()) >= limit) break;
     if (api.Visible(p, row.report.report.school_id)) visible.push_back(std::move(row));
   }
-  const config::SharedSchedule names = Incidents(api).schedules().Get();
+  const config::SharedSchedule names = api.incidents().schedules().Get();
   return console::JsonResponse(200, services::IncidentListJson(visible, names.get()));
 }
 
@@ -82,7 +76,7 @@ console::Response Act(
   const std::string id = c.params.at("report_id");
   VisibleIncident(api, *c.principal, id);
   const json body = Body(c);
-  const json done = CallService([&] { return act(Incidents(api), id, c.principal->name, body); });
+  const json done = CallService([&] { return act(api.incidents(), id, c.principal->name, body); });
   if (api.backend.on_incident_changed) api.backend.on_incident_changed(id);
   return console::JsonResponse(202, done);
 }

@@ -1,6 +1,6 @@
 // How the routes report the typed services' errors: one mapping from a
-// services::ControlError code to an HTTP status, used by the routes that call the
-// services directly and by the daemon's ApiBackend::command. Any thread.
+// services::ControlError code to an HTTP status, used by every route that calls a
+// service. Any thread.
 #pragma once
 
 #include <string>
@@ -11,7 +11,8 @@
 
 namespace pingan::api {
 
-// not_found 404, bad_request 400, too_large 400, refused 409, no_schedule 503, anything else 500.
+// not_found 404, bad_request 400, too_large 400, refused 409, not_drill 409, no_schedule
+// 503, anything else 500.
 int ControlErrorStatus(const std::string& code);
 
 // `call()`'s result; a ControlError becomes the ApiError of its code's status.

@@ -23,8 +23,7 @@ namespace {
 using nlohmann::json;
 
 services::StatsAnswer Compute(const ApiContext& api, const console::RouteContext& c) {
-  if (api.backend.stats == nullptr)
-    throw console::ApiError(503, "unavailable", "the statistics service is not wired");
+  const services::StatsService& stats = api.stats();
   json args{{"from", QueryValue(c, "from")},
             {"to", QueryValue(c, "to")},
             {"unit", QueryValue(c, "unit")}};
@@ -41,7 +40,7 @@ services::StatsAnswer Compute(const ApiContext& api, const console::RouteContext
     args["repeat_days"] = n;
   }
   if (c.principal->role == console::Role::kLeader) args["scope"] = c.principal->scope;
-  return CallService([&] { return api.backend.stats->Compute(services::StatsRequestOf(args)); });
+  return CallService([&] { return stats.Compute(services::StatsRequestOf(args)); });
 }
 
 console::Response File(const ApiContext& api, const console::RouteContext& c, bool xlsx) {

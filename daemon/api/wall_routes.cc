@@ -36,13 +36,6 @@ constexpr size_t kWallRows = 14;
 // screen (and the count still says how many there are, up to it).
 constexpr int kReadLimit = 10000;
 
-void NeedServices(const ApiContext& api) {
-  if (api.backend.overview == nullptr || api.backend.alerts == nullptr ||
-      api.backend.incidents == nullptr || api.backend.status == nullptr) {
-    throw console::ApiError(503, "unavailable", "the wall's services are not running");
-  }
-}
-
 std::vector<core::Alert> MissedReports(const services::AlertService& alerts) {
   std::vector<core::Alert> out;
   // Unresolved: an acknowledged missing report is being handled, but still missing.
@@ -60,13 +53,16 @@ std::vector<core::Alert> MissedReports(const services::AlertService& alerts) {
 }
 
 console::Response Wall(const ApiContext& api) {
-  NeedServices(api);
-  const services::IncidentService& incidents = *api.backend.incidents;
+  // Every service first: without one the wall answers 503 before reading anything.
+  const services::IncidentService& incidents = api.incidents();
+  const services::AlertService& alerts = api.alerts();
+  const services::OverviewService& overview = api.overview();
+  const services::StatusService& status = api.status();
   services::IncidentQuery iq;
   iq.state = store::CaseState::kOpen;
   iq.limit = kReadLimit;
   const std::vector<store::IncidentRow> open = CallService([&] { return incidents.List(iq); });
-  const std::vector<core::Alert> missed = MissedReports(*api.backend.alerts);
+  const std::vector<core::Alert> missed = MissedReports(alerts);
 
   std::vector<core::WallItem> items;
   std::map<std::string, const store::IncidentRow*> incident_by_id;
@@ -96,8 +92,8 @@ console::Response Wall(const ApiContext& api) {
       report_rows.push_back(services::AlertSummaryJson(*alert_by_id.at(w.id), names.get()));
     }
   }
-  const json board = services::ToJson(CallService([&] { return api.overview().Board({}); }));
-  json out = services::ToJson(api.status().Clock());
+  const json board = services::ToJson(CallService([&] { return overview.Board({}); }));
+  json out = services::ToJson(status.Clock());
   out.update(json{{"time_zone", api.backend.time_zone},
                   {"date", board.value("date", "")},
                   {"windows", board.value("windows", json::array())},

@@ -143,7 +143,7 @@ std::string Daemon::Start() {
       io_, config_, clock_, *writer_, *control_, schedules_, reads_, &clock_,
       ApiServices{overview_.get(), alert_service_.get(), incident_service_.get(),
                   exemption_service_.get(), stats_service_.get(), handover_service_.get(),
-                  status_.get(), schools_.get(), duty_.get()});
+                  status_.get(), schools_.get(), duty_.get(), admin_.get(), clock_service_.get()});
   StartRosterGapWatch();
   text_retention_ = std::make_unique<jobs::TextRetention>(io_, *writer_, clock_);
   text_retention_->Start();
@@ -293,9 +293,12 @@ void Daemon::StartControl() {
       if (outbox_worker_) outbox_worker_->Poke();
     });
   };
-  status_ = std::make_unique<services::StatusService>(services::ControlContext{
-      clock_, options_.drill, schedules_, reads_, ingest_stats, on_clock_moved, escalation_});
+  const services::ControlContext daemon_itself{clock_,       options_.drill, schedules_, reads_,
+                                               ingest_stats, on_clock_moved, escalation_};
+  status_ = std::make_unique<services::StatusService>(daemon_itself);
   services::RegisterControlHandlers(*control_, *status_);
+  clock_service_ = std::make_unique<services::ClockService>(daemon_itself);
+  services::RegisterClockCommand(*control_, *clock_service_);
   alert_service_ = std::make_unique<services::AlertService>(
       services::AlertCommandContext{clock_, reads_, *writer_, schedules_, escalation_});
   services::RegisterAlertCommands(*control_, *alert_service_);
@@ -312,12 +315,11 @@ void Daemon::StartControl() {
   services::RegisterIncidentCommands(*control_, *incident_service_);
   StartDutyServices();
   // Users list, school keys, school import, ledger export (admin_commands.h).
-  services::RegisterAdminCommands(
-      *control_, services::AdminCommandContext{clock_, real_clock_, reads_, *writer_, schedules_,
-                                               config_.DataPath(config_.school_keys),
-                                               config_.DataPath(config::kImportedSchoolsFile),
-                                               [this] { RunOnIo(io_, [this] { ReloadKeys(); }); },
-                                               services::BackupSourcesOf(config_)});
+  admin_ = std::make_unique<services::AdminService>(services::AdminCommandContext{
+      clock_, real_clock_, reads_, *writer_, schedules_, config_.DataPath(config_.school_keys),
+      config_.DataPath(config::kImportedSchoolsFile),
+      [this] { RunOnIo(io_, [this] { ReloadKeys(); }); }, services::BackupSourcesOf(config_)});
+  services::RegisterAdminCommands(*control_, *admin_);
   control_->Bind(control_socket_path());
 }
 

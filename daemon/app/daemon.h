@@ -33,7 +33,9 @@
 #include "daemon/jobs/outbox_worker.h"
 #include "daemon/jobs/text_retention.h"
 #include "daemon/ops/metrics.h"
+#include "daemon/services/admin_service.h"
 #include "daemon/services/alert_service.h"
+#include "daemon/services/clock_service.h"
 #include "daemon/services/control_server.h"
 #include "daemon/services/duty_service.h"
 #include "daemon/services/exemption_service.h"
@@ -165,10 +167,12 @@ class Daemon {
   std::unique_ptr<services::ExemptionService> exemption_service_;
   std::unique_ptr<services::StatsService> stats_service_;  // period statistics (/stats)
   std::unique_ptr<services::HandoverService> handover_service_;
-  std::unique_ptr<services::OverviewService> overview_;  // board queries (control + HTTP)
-  std::unique_ptr<services::StatusService> status_;      // status, calendars, deadlines
-  std::unique_ptr<services::SchoolService> schools_;     // school list and pages
-  std::unique_ptr<services::DutyService> duty_;          // rosters, contacts, shift summary
+  std::unique_ptr<services::OverviewService> overview_;    // board queries (control + HTTP)
+  std::unique_ptr<services::StatusService> status_;        // status, calendars, deadlines
+  std::unique_ptr<services::SchoolService> schools_;       // school list and pages
+  std::unique_ptr<services::DutyService> duty_;            // rosters, contacts, shift summary
+  std::unique_ptr<services::ClockService> clock_service_;  // drill clock moves
+  std::unique_ptr<services::AdminService> admin_;  // users list, keys, school import, export
   std::unique_ptr<services::ControlServer> control_;
   std::unique_ptr<HttpApi> http_api_;                      // /api/v1; uses control_ and writer_
   std::unique_ptr<services::RosterGapWatch> roster_gaps_;  // daily roster gap warnings

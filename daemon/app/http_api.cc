@@ -6,10 +6,10 @@
 #include <map>
 #include <tuple>
 
-#include "daemon/api/service_errors.h"
 #include "daemon/app/file_limit.h"
 #include "daemon/console/web_assets.h"
 #include "daemon/core/alert.h"
+#include "daemon/services/admin_json.h"
 #include "daemon/services/alert_json.h"
 #include "daemon/services/incident_json.h"
 #include "daemon/services/incident_service.h"
@@ -22,11 +22,6 @@ namespace pingan::app {
 namespace {
 
 using nlohmann::json;
-
-json Done(const std::optional<std::string>& error, json result) {
-  if (error) throw services::ControlError("refused", *error);
-  return result;
-}
 
 // One "alerts.opened" per (kind, requirement, window) of `alerts`; its schools are the
 // leaders' filter and stay out of the data.
@@ -77,16 +72,8 @@ console::AuthOptions AuthOptionsFrom(const config::HttpSettings& http) {
   return o;
 }
 
-api::ApiBackend MakeApiBackend(const services::ControlServer& control,
-                               const config::ScheduleSource& schedules, store::ReadPool reads) {
+api::ApiBackend MakeApiBackend(const config::ScheduleSource& schedules, store::ReadPool reads) {
   api::ApiBackend backend;
-  backend.command = [&control](const std::string& command, const json& args) {
-    const json answer = control.Dispatch(json{{"command", command}, {"args", args}}.dump());
-    if (answer.value("ok", false)) return answer["result"];
-    const json& error = answer["error"];
-    const std::string code = error.value("code", "internal");
-    throw console::ApiError(api::ControlErrorStatus(code), code, error.value("message", ""));
-  };
   backend.in_subtree = [&schedules](const std::string& unit, const std::string& scope) {
     config::SharedSchedule bundle = schedules.Get();
     return bundle != nullptr && !unit.empty() && bundle->tree.IsInSubtree(unit, scope);
@@ -96,28 +83,33 @@ api::ApiBackend MakeApiBackend(const services::ControlServer& control,
 }
 
 void RegisterUserCommands(services::ControlServer& control, console::AuthService& auth) {
-  control.RegisterChange("users.add", [&auth](const json& args) {
-    const std::string name = services::TextArg(args, "name", true);
-    return Done(auth.AddUser(name, services::TextArg(args, "role", true),
-                             services::TextArg(args, "scope", false),
-                             services::TextArg(args, "password", true)),
-                {{"added", name}});
+  using services::TextArg;
+  using services::UserChange;
+  auto changed = [](UserChange change, const std::string& name,
+                    const std::optional<std::string>& error) {
+    services::ThrowIfRefused(error);
+    return services::ToJson(services::UserChanged{change, name});
+  };
+  control.RegisterChange("users.add", [&auth, changed](const json& args) {
+    const std::string name = TextArg(args, "name", true);
+    return changed(UserChange::kAdded, name,
+                   auth.AddUser(name, TextArg(args, "role", true), TextArg(args, "scope"),
+                                TextArg(args, "password", true)));
   });
-  control.RegisterChange("users.passwd", [&auth](const json& args) {
-    const std::string name = services::TextArg(args, "name", true);
-    return Done(auth.SetPassword(name, services::TextArg(args, "password", true)),
-                {{"changed", name}});
+  control.RegisterChange("users.passwd", [&auth, changed](const json& args) {
+    const std::string name = TextArg(args, "name", true);
+    return changed(UserChange::kPasswordChanged, name,
+                   auth.SetPassword(name, TextArg(args, "password", true)));
   });
-  control.RegisterChange("users.disable", [&auth](const json& args) {
-    const std::string name = services::TextArg(args, "name", true);
-    return Done(auth.DisableUser(name), {{"disabled", name}});
+  control.RegisterChange("users.disable", [&auth, changed](const json& args) {
+    const std::string name = TextArg(args, "name", true);
+    return changed(UserChange::kDisabled, name, auth.DisableUser(name));
   });
   control.RegisterChange("tokens.create", [&auth](const json& args) {
-    const std::string label = services::TextArg(args, "label", true);
-    auto made = auth.CreateToken(label, services::TextArg(args, "role", true),
-                                 services::TextArg(args, "scope", false));
-    if (made.index() == 1) throw services::ControlError("refused", std::get<1>(made));
-    return json{{"label", label}, {"token", std::get<0>(made)}};
+    const std::string label = TextArg(args, "label", true);
+    auto made = auth.CreateToken(label, TextArg(args, "role", true), TextArg(args, "scope"));
+    if (made.index() == 1) services::ThrowIfRefused(std::get<1>(made));
+    return services::ToJson(services::TokenCreated{label, std::get<0>(made)});
   });
 }
 
@@ -144,7 +136,7 @@ HttpApi::HttpApi(boost::asio::io_context& io, const config::DaemonConfig& config
           1000,
           static_cast<uint64_t>(core::ToUnixMillis(
               std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now())))),
-      backend_(MakeApiBackend(control, schedules, reads)),
+      backend_(MakeApiBackend(schedules, reads)),
       heartbeat_(io),
       router_(auth_),
       // Niced a little: on a busy machine the console's reads yield to report intake
@@ -186,6 +178,8 @@ HttpApi::HttpApi(boost::asio::io_context& io, const config::DaemonConfig& config
   backend_.status = typed.status;
   backend_.schools = typed.schools;
   backend_.duty = typed.duty;
+  backend_.admin = typed.admin;
+  backend_.clock = typed.clock;
   // Both published once the writer ran the change (its jobs run in order), so that the
   // event carries the new state and moves the data version only after the change is
   // visible: a board computed between the two would otherwise be cached as current.

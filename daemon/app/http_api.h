@@ -1,12 +1,13 @@
 // HttpApi: wires the console module (daemon/console) into the daemon: the AuthService
 // (users, sessions, API tokens; persisted through the StoreWriter), the /api/v1 routes
-// answering from the control channel's own handlers, the Beast server, and the
-// control commands that manage users and tokens (the admin's local path):
+// over the daemon's typed services, the Beast server, and the control commands that
+// manage users and tokens (the admin's local path; thin adapters over the AuthService,
+// answering through admin_json.h's views as the routes do):
 //
-//   users.add      {name, role, scope?, password}
-//   users.passwd   {name, password}        ends the user's sessions
-//   users.disable  {name}                  ends the user's sessions
-//   tokens.create  {label, role, scope?}   answers the token, shown this once
+//   users.add      {name, role, scope?, password} -> {added}
+//   users.passwd   {name, password} -> {changed}   ends the user's sessions
+//   users.disable  {name} -> {disabled}            ends the user's sessions
+//   tokens.create  {label, role, scope?} -> {label, token}   the token, shown this once
 //
 // Threads: the io thread accepts, parses, authenticates and writes answers; the read
 // pool (http.read_workers threads) runs the routes' database reads and commands and
@@ -41,9 +42,9 @@ namespace pingan::app {
 
 console::AuthOptions AuthOptionsFrom(const config::HttpSettings& http);
 
-// Runs control commands for the HTTP routes, mapping control error codes to statuses.
-api::ApiBackend MakeApiBackend(const services::ControlServer& control,
-                               const config::ScheduleSource& schedules, store::ReadPool reads);
+// The routes' backend without its typed services: the subtree test over `schedules`
+// and the read pool.
+api::ApiBackend MakeApiBackend(const config::ScheduleSource& schedules, store::ReadPool reads);
 
 // Registers users.* and tokens.create on `control`.
 void RegisterUserCommands(services::ControlServer& control, console::AuthService& auth);
@@ -70,6 +71,8 @@ struct ApiServices {
   services::StatusService* status = nullptr;
   services::SchoolService* schools = nullptr;
   services::DutyService* duty = nullptr;
+  services::AdminService* admin = nullptr;
+  services::ClockService* clock = nullptr;
 };
 
 class HttpApi {
@@ -81,7 +84,7 @@ class HttpApi {
   // `clock` runs the sessions (the daemon's clock: a drill's simulated time during
   // drills); `data_clock` is the clock the board reads (the
   // daemon's, a drill clock during drills; null: `clock`), whose minute is part of the
-  // data version. `typed`: the services of the alert and incident routes.
+  // data version. `typed`: the services the routes call.
   HttpApi(boost::asio::io_context& io, const config::DaemonConfig& config, const core::Clock& clock,
           store::StoreWriter& writer, services::ControlServer& control,
           const config::ScheduleSource& schedules, store::ReadPool reads,

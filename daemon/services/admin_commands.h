@@ -1,8 +1,8 @@
 // Control-channel commands for administration and exports (pinganctl users list, keys,
-// schools import, export; the HTTP API's admin routes run the same commands):
+// schools import, export), thin adapters over AdminService (admin_service.h) answering
+// through its JSON views (admin_json.h), as the HTTP API's admin routes do:
 //
-//   users.list      {}  -> [{name, role, scope, disabled, created_at}] as stored (a
-//                   change made a moment ago shows once the writer ran it: milliseconds)
+//   users.list      {}  -> [{name, role, scope, disabled, created_at}] as stored
 //   keys.list       {}  -> [{school_id, school_name, in_org, public_key, fingerprint,
 //                           enrolled_at}]
 //   keys.enroll     {school, public_key, actor?} -> {school_id, fingerprint, replaced,
@@ -13,38 +13,19 @@
 //   export.ledger   {from, to, unit?, scope?} -> {csv, rows, from, to}
 //   backup          {path, force?, actor?} -> see backup_command.h
 //
-// `actor` names who asked in the audit log (the HTTP routes pass the signed-in user or
-// token; "control" otherwise). Key changes and imports take effect at once: the ZAP
-// handler is reloaded (on_keys_changed) and the new schedule is swapped into the
-// ScheduleSource. A connection already open with a revoked or replaced key stays open,
-// but every report on it is refused (KEY_REVOKED) from the reload on.
-// Audit entries are written by the StoreWriter thread. Handlers run on a read-pool worker.
+// `actor` names who asked in the audit log ("control" when absent). The changes
+// (keys.enroll, keys.revoke, schools.import) are registered with RegisterChange: they
+// are answered once the writer ran their audit entries. Handlers run on a read-pool
+// worker. users.add, users.passwd, users.disable and tokens.create are registered by the
+// HTTP API's wiring (app/http_api.h), where the AuthService lives.
 #pragma once
 
-#include <functional>
-#include <string>
-
-#include "daemon/config/schedule_bundle.h"
-#include "daemon/core/clock.h"
-#include "daemon/services/backup_command.h"
+#include "daemon/services/admin_service.h"
 #include "daemon/services/control_server.h"
-#include "daemon/store/read_connections.h"
-#include "daemon/store/store_writer.h"
 
 namespace pingan::services {
 
-struct AdminCommandContext {
-  const core::Clock& clock;       // the daemon's clock (a drill clock in drills): exports
-  const core::Clock& wall_clock;  // real time: audit entries, names of revoked key files
-  store::ReadPool reads;          // read-only connections, shared
-  store::StoreWriter& writer;
-  config::ScheduleSource& schedules;
-  std::string school_keys;                // key directory (or list file), config `school_keys`
-  std::string imported_schools;           // <data_dir>/schools.imported.csv
-  std::function<void()> on_keys_changed;  // reload the ZAP handler's keys
-  BackupSources backup = {};              // the database and what it leaves out
-};
-
-void RegisterAdminCommands(ControlServer& server, const AdminCommandContext& context);
+// `admin` outlives the server.
+void RegisterAdminCommands(ControlServer& server, const AdminService& admin);
 
 }  // namespace pingan::services

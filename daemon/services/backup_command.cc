@@ -8,7 +8,7 @@
 
 #include "daemon/config/school_import.h"
 #include "daemon/core/local_time.h"
-#include "daemon/services/admin_commands.h"
+#include "daemon/services/admin_service.h"
 #include "daemon/store/audit_log.h"
 #include "daemon/store/backup.h"
 #include "daemon/store/text_seal.h"

@@ -51,7 +51,8 @@ BackupSources BackupSourcesOf(const config::DaemonConfig& config);
 struct AdminCommandContext;
 class ControlServer;
 
-// Registers `backup` and `text_key.rotate`; called by RegisterAdminCommands.
+// Registers `backup` and `text_key.rotate`; called by RegisterAdminCommands (its context
+// is AdminService's).
 void RegisterBackupCommand(ControlServer& server, const AdminCommandContext& context);
 
 }  // namespace pingan::services

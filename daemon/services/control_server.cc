@@ -9,6 +9,10 @@
 
 namespace pingan::services {
 
+void ThrowIfRefused(const std::optional<std::string>& error) {
+  if (error) throw ControlError("refused", *error);
+}
+
 std::string TextArg(const nlohmann::json& args, const char* key, bool required) {
   auto it = args.is_object() ? args.find(key) : args.end();
   if (!args.is_object() || it == args.end() || it->is_null()) {

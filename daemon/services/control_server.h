@@ -19,6 +19,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -36,6 +37,10 @@ struct ControlError : std::runtime_error {
       : std::runtime_error(message), code(std::move(code)) {}
   std::string code;
 };
+
+// Throws ControlError "refused" with `error` when there is one: the answer of the
+// AuthService's user and token changes (a message for the operator, or nullopt).
+void ThrowIfRefused(const std::optional<std::string>& error);
 
 // Arguments of a command. args[key] as text: "" when absent or null; ControlError
 // bad_request when it is not text, or when `required` and it is absent.

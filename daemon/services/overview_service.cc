@@ -126,9 +126,9 @@ std::vector<core::DueWindow> FindWindow(const config::ScheduleBundle& b,
   return out;
 }
 
-BoardSchoolRow SchoolRow(const config::ScheduleBundle& b, const core::Unit& s,
-                         const core::DueWindow& due, core::BoardStatus status,
-                         const store::LedgerRow* row, store::AlertRepository& alerts) {
+BoardSchoolRow BoardRowOf(const config::ScheduleBundle& b, const core::Unit& s,
+                          const core::DueWindow& due, core::BoardStatus status,
+                          const store::LedgerRow* row, store::AlertRepository& alerts) {
   const core::Unit* parent = b.tree.Parent(s);
   BoardSchoolRow out;
   out.school_id = s.id;
@@ -227,7 +227,7 @@ std::vector<BoardSchoolRow> OverviewService::BoardSchools(const BoardSchoolsQuer
         if (q.status && status != *q.status) continue;
         auto it = rows.find(s->id);
         out.push_back(
-            SchoolRow(*b, *s, due, status, it == rows.end() ? nullptr : &it->second, alerts));
+            BoardRowOf(*b, *s, due, status, it == rows.end() ? nullptr : &it->second, alerts));
       }
     }
   }

@@ -42,15 +42,6 @@ core::Instant ParseInstantArg(const char* key, std::string_view text) {
   return *t;
 }
 
-date::year_month_day DayArg(const json& args, const config::ScheduleBundle& b, core::Instant now) {
-  if (const std::string text = TextArg(args, "date"); !text.empty()) {
-    auto d = core::ParseDate(text);
-    if (!d) throw ControlError("bad_request", "date must be YYYY-MM-DD");
-    return *d;
-  }
-  return TodayIn(b, now);
-}
-
 date::year_month_day TodayIn(const config::ScheduleBundle& b, core::Instant now) {
   const date::time_zone* zone = core::FindTimeZone(b.schedule.default_time_zone());
   return date::year_month_day{date::sys_days{core::LocalDayOf(*zone, now).time_since_epoch()}};

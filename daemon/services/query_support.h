@@ -40,9 +40,6 @@ config::SharedSchedule RequireSchedule(const ConsoleQueryContext& c);
 std::optional<core::Instant> ParseInstantText(std::string_view text);
 // `text` (the value of `key`) as an instant; bad_request naming `key` when malformed.
 core::Instant ParseInstantArg(const char* key, std::string_view text);
-// args.date (YYYY-MM-DD), or today in the schedule's default zone at `now`.
-date::year_month_day DayArg(const nlohmann::json& args, const config::ScheduleBundle& b,
-                            core::Instant now);
 // Today in the schedule's default zone at `now`.
 date::year_month_day TodayIn(const config::ScheduleBundle& b, core::Instant now);
 

@@ -91,4 +91,19 @@ json ToJson(const std::vector<MissingReport>& missing) {
   return out;
 }
 
+json ToJson(const LedgerDay& day) {
+  json windows = json::array();
+  for (const LedgerWindow& w : day.windows) {
+    json item = ToJson(w.window);
+    item["schools"] = w.schools;
+    item["on_time"] = w.on_time;
+    item["late"] = w.late;
+    item["missing"] = w.missing;
+    item["excused"] = w.excused;
+    item["outstanding"] = w.outstanding;
+    windows.push_back(std::move(item));
+  }
+  return json{{"date", core::FormatDate(day.day)}, {"windows", windows}};
+}
+
 }  // namespace pingan::services

@@ -11,6 +11,8 @@
 //   deadline  window (board_json.h) + {schools}
 //   missing   {school_id, school_name, requirement_id, window_id, deadline, alert_id,
 //             alert_state ("" when no alert)}
+//   ledger    {date, windows: [window (board_json.h) + {schools, on_time, late, missing,
+//             excused, outstanding}]}
 #pragma once
 
 #include <vector>
@@ -26,5 +28,6 @@ nlohmann::json ToJson(const ClockReading& c);
 nlohmann::json ToJson(const CalendarOverview& c);
 nlohmann::json ToJson(const std::vector<UpcomingDeadline>& deadlines);
 nlohmann::json ToJson(const std::vector<MissingReport>& missing);
+nlohmann::json ToJson(const LedgerDay& day);
 
 }  // namespace pingan::services

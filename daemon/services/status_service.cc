@@ -95,4 +95,34 @@ std::vector<MissingReport> StatusService::Missing(int limit) const {
   return out;
 }
 
+LedgerDay StatusService::Ledger(std::optional<date::year_month_day> day) const {
+  config::SharedSchedule b = RequireSchedule(c_.schedules);
+  const core::Instant now = c_.clock.Now();
+  LedgerDay out{day.value_or(TodayIn(*b, now)), {}};
+  const date::sys_days d{out.day};
+  // Windows covering the day end within a few days of it, in any zone.
+  const core::Instant from = d - date::days{2};
+  const core::Instant to = d + date::days{40};
+  auto db = c_.reads.Acquire();
+  store::LedgerRepository ledger(db);
+  for (const core::DueWindow& due :
+       WithExemptions(b->schedule.GraceEndsBetween(from, to), db.db(), b->tree)) {
+    const core::Window& w = due.window;
+    if (date::sys_days{w.covers_first} > d || date::sys_days{w.covers_last} < d) continue;
+    if (w.kind != core::ReportKind::kAllClear) continue;
+    auto counts = ledger.CountByStatus(w.requirement_id, w.window_id);
+    LedgerWindow item{ViewOf(*b, w),
+                      static_cast<int64_t>(due.schools.size()),
+                      counts[store::LedgerRowStatus::kOnTime],
+                      counts[store::LedgerRowStatus::kLate],
+                      counts[store::LedgerRowStatus::kMissing],
+                      static_cast<int64_t>(due.paused.size()),
+                      0};
+    if (now <= w.grace_end)
+      item.outstanding = item.schools - item.on_time - item.late - item.missing;
+    out.windows.push_back(std::move(item));
+  }
+  return out;
+}
+
 }  // namespace pingan::services

@@ -1,6 +1,6 @@
 // StatusService: the typed queries about the daemon itself and its configuration that
 // the control socket (control_handlers.cc: status, clock.now, calendar.show,
-// deadlines.next, missing) and the HTTP routes (/api/v1/status, /deadlines, /missing,
+// deadlines.next, missing, ledger.today) and the HTTP routes (/api/v1/status, /deadlines, /missing,
 // /calendars, /wall) are thin adapters over; the JSON of its results is in
 // status_json.h.
 //
@@ -9,6 +9,7 @@
 //   Calendar       calendars, periods and requirements concerning a unit's subtree
 //   NextDeadlines  the next windows someone in a unit's subtree owes, with school counts
 //   Missing        the missing reports the sweep recorded, with their missing alerts
+//   Ledger         a day's all-clear windows with what the ledger holds about each
 //
 // Threading: the methods are const and run on a read-pool worker, several at once;
 // reads lease a connection of the shared read-only pool. They write nothing. Errors are
@@ -43,7 +44,7 @@ struct ControlContext {
   store::ReadPool reads;  // read-only connections, shared
   // The io thread's intake counters, opaque here (the ingest module names them).
   std::function<nlohmann::json()> ingest_stats;
-  std::function<void()> on_clock_moved;  // e.g. sweep at once after a drill jump
+  std::function<void()> on_clock_moved;  // ClockService: e.g. sweep at once after a jump
   // The escalation setup in force (null: none): the calendar shows who is told.
   config::EscalationSource escalation = nullptr;
 };
@@ -95,6 +96,21 @@ struct MissingReport {
   std::optional<core::AlertState> alert_state;
 };
 
+// An all-clear window covering the day, with the ledger's counts of its schools.
+struct LedgerWindow {
+  WindowView window;
+  int64_t schools = 0;  // that owe it
+  int64_t on_time = 0;
+  int64_t late = 0;
+  int64_t missing = 0;
+  int64_t excused = 0;      // exempted (免报) or paused
+  int64_t outstanding = 0;  // nothing recorded yet while the grace runs; 0 once it ended
+};
+struct LedgerDay {
+  date::year_month_day day;
+  std::vector<LedgerWindow> windows;
+};
+
 // Virtual so that route tests can stand in a fake; the daemon has one instance, shared
 // by the control commands and the HTTP routes.
 class StatusService {
@@ -109,6 +125,9 @@ class StatusService {
   virtual std::vector<UpcomingDeadline> NextDeadlines(const DeadlinesQuery& q) const;
   // At most `limit`, newest deadlines first.
   virtual std::vector<MissingReport> Missing(int limit) const;
+  // The windows covering `day` (default: today in the default zone); no_schedule
+  // without an organisation.
+  virtual LedgerDay Ledger(std::optional<date::year_month_day> day) const;
 
   const ControlContext& context() const { return c_; }
 

@@ -1,6 +1,7 @@
-// The admin routes (admin_routes.cc): only admins reach the admin commands, the actor
-// handed to the commands and written to the audit log is the signed-in user or token,
-// the import answers every error with 422, and exports are CSV scoped to a leader.
+// The admin routes (admin_routes.cc): only admins reach the admin services, the actor
+// handed to the services and written to the audit log is the signed-in user or token,
+// user and token changes reach the AuthService, the import answers every error with
+// 422, and exports are CSV scoped to a leader.
 #include <gtest/gtest.h>
 
 #include "tests/console/api_fixture.h"
@@ -12,17 +13,6 @@ using nlohmann::json;
 
 class AdminRoutesTest : public ApiFixture {
  protected:
-  AdminRoutesTest() {
-    custom_command_ = [this](const std::string& command, const json& args) -> std::optional<json> {
-      seen_[command] = args;
-      if (auto it = answers_.find(command); it != answers_.end()) return it->second;
-      if (command == "clock.advance" && refuse_clock_) {
-        throw ApiError(500, "not_drill", "the clock can only be moved in a drill");
-      }
-      return std::nullopt;
-    };
-  }
-
   Response As(const std::string& user, const std::string& method, const std::string& target,
               const std::string& body = "", const std::string& content_type = "") {
     std::string csrf;
@@ -40,10 +30,6 @@ class AdminRoutesTest : public ApiFixture {
     }
     return out;
   }
-
-  std::map<std::string, json> seen_;
-  std::map<std::string, json> answers_;
-  bool refuse_clock_ = false;
 };
 
 TEST_F(AdminRoutesTest, OnlyAdminsReachTheAdminRoutes) {
@@ -84,91 +70,108 @@ TEST_F(AdminRoutesTest, UserAndTokenChangesNameTheAdminInTheAuditLog) {
                                  {"password", "a long password"}}
                                 .dump());
   EXPECT_EQ(added.status, 201) << added.body;
-  EXPECT_EQ(seen_["users.add"], (json{{"name", "wang"},
-                                      {"role", "leader"},
-                                      {"scope", "district-a"},
-                                      {"password", "a long password"}}));
+  EXPECT_EQ(json::parse(added.body), (json{{"added", "wang"}}));
+  EXPECT_EQ(Login("wang", nullptr, "a long password").size(), 64u) << "the leader signs in";
   EXPECT_EQ(As("admin", "POST", "/api/v1/users/wang/password",
                json{{"password", "another long one"}}.dump())
                 .status,
             200);
-  EXPECT_EQ(seen_["users.passwd"]["name"], "wang");
+  EXPECT_EQ(Login("wang", nullptr, "another long one").size(), 64u) << "with the new password";
   EXPECT_EQ(As("admin", "POST", "/api/v1/users/wang/disable").status, 200);
-  EXPECT_EQ(As("admin", "POST", "/api/v1/tokens", json{{"label", "ops"}, {"role", "admin"}}.dump())
-                .status,
-            201);
+  const Response token =
+      As("admin", "POST", "/api/v1/tokens", json{{"label", "ops"}, {"role", "admin"}}.dump());
+  EXPECT_EQ(token.status, 201);
+  EXPECT_TRUE(auth_.FromApiToken(json::parse(token.body)["token"]).has_value());
   EXPECT_EQ(As("admin", "POST", "/api/v1/users", json{{"name", "li"}}.dump()).status, 400);
+  // A refusal of the AuthService is a conflict, and nothing is audited for it.
+  const Response again =
+      As("admin", "POST", "/api/v1/users",
+         json{{"name", "wang"}, {"role", "admin"}, {"password", "long enough pw"}}.dump());
+  EXPECT_EQ(again.status, 409) << again.body;
+  EXPECT_EQ(json::parse(again.body)["error"]["code"], "refused");
   EXPECT_EQ(AuditBy("user:admin"),
             (std::vector<std::pair<std::string, std::string>>{{"user:admin", "user.add"},
                                                               {"user:admin", "user.passwd"},
                                                               {"user:admin", "user.disable"},
                                                               {"user:admin", "token.create"}}));
-  EXPECT_EQ(As("admin", "GET", "/api/v1/users").status, 200);
-  EXPECT_TRUE(seen_.count("users.list"));
+  const Response users = As("admin", "GET", "/api/v1/users");
+  EXPECT_EQ(users.status, 200);
+  EXPECT_EQ(json::parse(users.body)[0]["name"], "admin") << "the AdminService's list";
+  EXPECT_TRUE(asked_.count("users.list"));
 }
 
-TEST_F(AdminRoutesTest, KeyCommandsGetTheSchoolAndTheActor) {
+TEST_F(AdminRoutesTest, KeyChangesGetTheSchoolAndTheActor) {
   auto token = auth_.CreateToken("ops", "admin", "");
   Request enrol = Make("POST", "/api/v1/keys/s9", json{{"public_key", "KEY"}}.dump());
   enrol.headers["authorization"] = "Bearer " + std::get<0>(token);  // no CSRF for tokens
   EXPECT_EQ(router_.Handle(enrol).status, 200);
-  EXPECT_EQ(seen_["keys.enroll"],
+  EXPECT_EQ(asked_["keys.enroll"],
             (json{{"school", "s9"}, {"public_key", "KEY"}, {"actor", "token:ops"}}));
   EXPECT_EQ(As("admin", "POST", "/api/v1/keys/s9/revoke").status, 200);
-  EXPECT_EQ(seen_["keys.revoke"], (json{{"school", "s9"}, {"actor", "user:admin"}}));
+  EXPECT_EQ(asked_["keys.revoke"], (json{{"school", "s9"}, {"actor", "user:admin"}}));
   EXPECT_EQ(As("admin", "POST", "/api/v1/keys/s9", "{}").status, 400);  // no key
 }
 
 TEST_F(AdminRoutesTest, ImportTakesCsvAndAnswersEveryErrorWith422) {
   const std::string csv = "id,name,parent\nb2,乙二小学,district-b\n";
   EXPECT_EQ(As("admin", "POST", "/api/v1/schools/import", csv, "application/json").status, 415);
-  EXPECT_FALSE(seen_.count("schools.import"));
-  answers_["schools.import"] =
-      json{{"applied", false}, {"dry_run", true}, {"added", 1}, {"errors", json::array()}};
+  EXPECT_FALSE(asked_.count("schools.import"));
+  admin_.import_answer = services::SchoolImport{false, true, {"b2"}, {}, 0, {}};
   const Response dry =
       As("admin", "POST", "/api/v1/schools/import?dry_run=1", csv, "text/csv; charset=utf-8");
   EXPECT_EQ(dry.status, 200) << dry.body;
-  EXPECT_EQ(seen_["schools.import"],
+  EXPECT_EQ(json::parse(dry.body)["added"], 1);
+  EXPECT_EQ(asked_["schools.import"],
             (json{{"csv", csv}, {"dry_run", true}, {"actor", "user:admin"}}));
-  answers_["schools.import"] =
-      json{{"applied", false},
-           {"errors", json::array({json{{"line", 2}, {"column", "parent"}, {"message", "x"}},
-                                   json{{"line", 5}, {"column", "id"}, {"message", "y"}}})}};
+  admin_.import_answer.dry_run = false;
+  admin_.import_answer.errors = {{"import.csv", 2, "parent", "x"}, {"import.csv", 5, "id", "y"}};
   const Response bad = As("admin", "POST", "/api/v1/schools/import", csv, "text/csv");
   EXPECT_EQ(bad.status, 422);
   const json answer = json::parse(bad.body);
   EXPECT_EQ(answer["error"]["code"], "invalid_csv");
   EXPECT_EQ(answer["errors"].size(), 2u);
   EXPECT_EQ(answer["errors"][1]["line"], 5);
-  EXPECT_FALSE(seen_["schools.import"]["dry_run"].get<bool>());
+  EXPECT_EQ(answer["errors"][1]["column"], "id");
+  EXPECT_FALSE(asked_["schools.import"]["dry_run"].get<bool>());
 }
 
 TEST_F(AdminRoutesTest, TheDrillClockMovesOnlyInADrillAndTheMoveIsAudited) {
-  refuse_clock_ = true;
+  clock_service_.drill = false;
   const Response refused = As("admin", "POST", "/api/v1/clock/advance", json{{"by", "2h"}}.dump());
   EXPECT_EQ(refused.status, 409);
   EXPECT_EQ(json::parse(refused.body)["error"]["code"], "not_drill");
   EXPECT_TRUE(AuditBy("user:admin").empty());
-  refuse_clock_ = false;
-  EXPECT_EQ(As("admin", "POST", "/api/v1/clock/advance", json{{"by", "2h"}}.dump()).status, 200);
-  EXPECT_EQ(seen_["clock.advance"], (json{{"by", "2h"}}));
+  clock_service_.drill = true;
+  const Response moved = As("admin", "POST", "/api/v1/clock/advance", json{{"by", "2h"}}.dump());
+  EXPECT_EQ(moved.status, 200);
+  EXPECT_EQ(json::parse(moved.body)["clock"], "drill");
+  EXPECT_EQ(asked_["clock.advance"], (json{{"by", "2h"}}));
   const std::string to = "2026-10-03T16:30:00+08:00";
   EXPECT_EQ(As("admin", "POST", "/api/v1/clock/advance", json{{"to", to}}.dump()).status, 200);
-  EXPECT_EQ(seen_["clock.advance"], (json{{"to", to}})) << "an absolute time passes through";
+  EXPECT_EQ(asked_["clock.advance"], (json{{"to", "2026-10-03T08:30:00.000Z"}}))
+      << "an absolute time passes through";
+  EXPECT_EQ(As("admin", "POST", "/api/v1/clock/advance", json{{"by", "soon"}}.dump()).status, 400);
   EXPECT_EQ(AuditBy("user:admin").size(), 2u) << "each move";
-  EXPECT_EQ(As("leader-a", "GET", "/api/v1/clock").status, 200);  // anyone may read it
-  EXPECT_EQ(As("duty", "GET", "/api/v1/outbox?state=failed&limit=5").status, 200);
-  EXPECT_EQ(seen_["outbox"], (json{{"state", "failed"}, {"limit", 5}}));
+  const Response now = As("leader-a", "GET", "/api/v1/clock");  // anyone may read it
+  EXPECT_EQ(now.status, 200);
+  EXPECT_EQ(json::parse(now.body)["clock"], "system") << "StatusService::Clock";
+}
+
+TEST_F(AdminRoutesTest, TheOutboxIsTheAlertServicesListing) {
+  const Response failed = As("duty", "GET", "/api/v1/outbox?state=failed&limit=5");
+  EXPECT_EQ(failed.status, 200) << failed.body;
+  const json listing = json::parse(failed.body);
+  EXPECT_TRUE(listing["counts"].contains("failed")) << listing;  // every state, zero too
+  EXPECT_TRUE(listing["rows"].empty());
+  EXPECT_EQ(As("duty", "GET", "/api/v1/outbox?state=lost").status, 400);
   EXPECT_EQ(As("leader-a", "GET", "/api/v1/outbox").status, 403);
 }
 
 TEST_F(AdminRoutesTest, ExportsAreCsvScopedToALeaderAndAudited) {
-  answers_["export.ledger"] = json{{"from", "2026-10-01"},
-                                   {"to", "2026-10-07"},
-                                   {"rows", 1},
-                                   {"csv",
-                                    "\xEF\xBB\xBF"
-                                    "date\r\n"}};
+  admin_.export_answer.rows = 1;
+  admin_.export_answer.csv =
+      "\xEF\xBB\xBF"
+      "date\r\n";
   const Response leader =
       As("leader-a", "GET", "/api/v1/export/ledger?from=2026-10-01&to=2026-10-07");
   EXPECT_EQ(leader.status, 200);
@@ -178,14 +181,15 @@ TEST_F(AdminRoutesTest, ExportsAreCsvScopedToALeaderAndAudited) {
   EXPECT_EQ(leader.body,
             "\xEF\xBB\xBF"
             "date\r\n");
-  EXPECT_EQ(seen_["export.ledger"],
+  EXPECT_EQ(asked_["export.ledger"],
             (json{{"from", "2026-10-01"}, {"to", "2026-10-07"}, {"scope", "district-a"}}));
   EXPECT_EQ(AuditBy("user:leader-a"),
             (std::vector<std::pair<std::string, std::string>>{{"user:leader-a", "export.ledger"}}));
   EXPECT_EQ(As("duty", "GET", "/api/v1/export/ledger?from=2026-10-01&to=2026-10-07&unit=b1").status,
             200);
-  EXPECT_EQ(seen_["export.ledger"],
+  EXPECT_EQ(asked_["export.ledger"],
             (json{{"from", "2026-10-01"}, {"to", "2026-10-07"}, {"unit", "b1"}}));
+  EXPECT_EQ(As("duty", "GET", "/api/v1/export/ledger?from=2026-10-01&to=someday").status, 400);
 }
 
 }  // namespace

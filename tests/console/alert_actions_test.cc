@@ -32,7 +32,7 @@ class AlertActionsTest : public ::testing::Test {
         auth_(clock_, Options(), [this](AuthService::Job job) { writer_.Post(std::move(job)); }),
         router_(auth_) {
     services::RegisterAlertCommands(control_, alerts_);
-    api::ApiBackend backend = app::MakeApiBackend(control_, schedules_, dir_.File("pingan.db"));
+    api::ApiBackend backend = app::MakeApiBackend(schedules_, dir_.File("pingan.db"));
     backend.alerts = &alerts_;
     api::RegisterApiRoutes(router_, auth_, std::move(backend));
     EXPECT_EQ(auth_.AddUser("duty", "duty_officer", "", "correct horse battery"), std::nullopt);

@@ -1,11 +1,10 @@
 // ApiFixture: the whole /api/v1 router over a temporary database, a FakeClock, real
 // alert and incident services holding one alert and one incident report in each of two
 // districts (alert-a and report-a at school a1 in A, alert-b and report-b at b1 in B),
-// fakes of the read services (console_query_fakes.h, fake_overview.h) and a fake control
-// backend for the admin routes still served by commands, for tests that drive the API
-// as a pure function. The AuthService's persistence jobs run at once on
-// the test's own connection, so what it writes can be read back immediately; the
-// services' changes go through a StoreWriter (Drain() waits for them).
+// fakes of the read services (console_query_fakes.h, fake_overview.h) and of the admin
+// routes' services (fake_admin.h), for tests that drive the API as a pure function. The
+// AuthService's persistence jobs run at once on the test's own connection, so what it writes can be
+// read back immediately; the services' changes go through a StoreWriter (Drain() waits for them).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -30,6 +29,7 @@
 #include "daemon/store/database.h"
 #include "daemon/store/report_repository.h"
 #include "tests/console/console_query_fakes.h"
+#include "tests/console/fake_admin.h"
 #include "tests/console/fake_overview.h"
 #include "tests/fakes/drain_writer.h"
 #include "tests/fakes/fake_clock.h"
@@ -65,6 +65,10 @@ class ApiFixture : public ::testing::Test {
         stats_service_(services::StatsServiceContext{clock_, dir_.File("pingan.db"), schedules_}),
         handover_service_(
             services::HandoverServiceContext{clock_, dir_.File("pingan.db"), writer_, {}}),
+        admin_(clock_, writer_, schedules_,
+               [this](const std::string& c, const nlohmann::json& q) { Record(c, q); }),
+        clock_service_(clock_,
+                       [this](const std::string& c, const nlohmann::json& q) { Record(c, q); }),
         router_(auth_) {
     // Schools: a1 in district A, b1 in district B.
     parent_ = {{"a1", "district-a"}, {"b1", "district-b"}};
@@ -73,9 +77,6 @@ class ApiFixture : public ::testing::Test {
       store::AlertRepository(*db_).Insert(core::NewMissingAlert(id, school, "daily", "w1", kStart));
     }
     api::ApiBackend backend;
-    backend.command = [this](const std::string& command, const nlohmann::json& args) {
-      return FakeCommand(command, args);
-    };
     backend.in_subtree = [this](const std::string& unit, const std::string& scope) {
       if (unit == scope) return true;
       auto it = parent_.find(unit);
@@ -92,6 +93,8 @@ class ApiFixture : public ::testing::Test {
     backend.status = &status_;
     backend.schools = &schools_;
     backend.duty = &duty_;
+    backend.admin = &admin_;
+    backend.clock = &clock_service_;
     backend.on_incident_changed = [this](const std::string& id) { changed_.push_back(id); };
     backend.data_version = [this] { return data_version_; };
     api::RegisterApiRoutes(router_, auth_, backend);
@@ -133,13 +136,6 @@ class ApiFixture : public ::testing::Test {
                                 0,
                                 true};
     store::ReportRepository(*db_, kTextRetention).Insert({r, kStart});
-  }
-
-  nlohmann::json FakeCommand(const std::string& command, const nlohmann::json& args) {
-    commands_.push_back(command);
-    if (auto answer = custom_command_ ? custom_command_(command, args) : std::nullopt)
-      return *answer;
-    return nlohmann::json{{"command", command}};
   }
 
   // The board: its date and unit echo the query, `incidents` counts the boards asked
@@ -247,6 +243,8 @@ class ApiFixture : public ::testing::Test {
   services::ExemptionService exemption_service_;
   services::StatsService stats_service_;
   services::HandoverService handover_service_;
+  testing::FakeAdmin admin_;
+  testing::FakeClockService clock_service_;
   Router router_;
   std::map<std::string, std::string> parent_;
   std::map<std::string, std::string> alerts_;  // alert id -> school, as stored
@@ -255,7 +253,8 @@ class ApiFixture : public ::testing::Test {
   std::vector<std::string> changed_;             // ApiBackend::on_incident_changed, in order
   // ApiBackend::data_version: tests move it to stand for changed data.
   uint64_t data_version_ = 1;
-  // A test's own answers (and a look at the arguments); nullopt: the defaults above.
+  // A look at each service call and its query; it may throw to stand for a failing
+  // service. What it returns is not used: the fakes answer (their members set answers).
   std::function<std::optional<nlohmann::json>(const std::string&, const nlohmann::json&)>
       custom_command_;
 };

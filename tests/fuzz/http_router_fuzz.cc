@@ -2,7 +2,8 @@
 // through Boost.Beast's request parser with the server's limits, exactly as
 // HttpSession reads them (head first, Router::Admit, then the body within the admitted
 // limit; pipelined requests while keep-alive), and each request is routed through the
-// real route table (api::RegisterApiRoutes, RegisterWebRoutes) over a canned backend.
+// real route table (api::RegisterApiRoutes, RegisterWebRoutes) over a backend without
+// typed services (their routes answer 503; users and tokens reach the real AuthService).
 // The credentials of a signed-in duty officer (cookie + CSRF) and of admin and leader
 // API tokens are random, so the input names them by placeholder: @SESSION@, @CSRF@,
 // @ADMIN@, @LEADER@ (seeds in corpus/http_router).
@@ -48,21 +49,6 @@ class FixedClock : public core::Clock {
   core::Instant Now() const override { return core::FromUnixMillis(1790812800000); }
 };
 
-// A backend that answers every command with the same plausible row (lists: one row).
-json CannedCommand(const std::string& command, const json&) {
-  const json row = {{"id", "alert-1"},
-                    {"school_id", "gd-sz-ft-001"},
-                    {"from", "2026-10-01"},
-                    {"to", "2026-10-07"},
-                    {"rows", 0},
-                    {"csv", "a,b\n"},
-                    {"errors", json::array()}};
-  for (const char* list : {"alerts", "missing", "incidents", "schools", "rosters", "outbox"}) {
-    if (command == list) return json::array({row});
-  }
-  return row;
-}
-
 console::AuthOptions FastHashing() {
   console::AuthOptions options;
   options.cost = console::PasswordCost::kMinimum;
@@ -79,7 +65,6 @@ struct Console {
     spdlog::set_level(spdlog::level::off);
     console::InitCrypto();
     api::ApiBackend backend;
-    backend.command = CannedCommand;
     backend.in_subtree = [](const std::string& unit, const std::string& scope) {
       return unit.rfind(scope, 0) == 0;
     };

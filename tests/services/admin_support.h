@@ -1,6 +1,7 @@
 // Shared setup of the admin command tests: a small organisation (district-a with a1 and
 // a2, district-b with b1) with a daily all-clear during the 2026 National Day holiday,
-// the admin commands on a ControlServer over a real StoreWriter and a FakeClock.
+// an AdminService over a real StoreWriter and a FakeClock, with its control commands on
+// a ControlServer.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -81,10 +82,10 @@ class AdminCommandsFixture : public ::testing::Test {
     options.database_path = dir_.File("pingan.db");
     writer_ = std::make_unique<store::StoreWriter>(options, [](auto) {});
     schedules_.Set(MakeBundle(SmallOrg()));
-    services::RegisterAdminCommands(
-        server_, services::AdminCommandContext{
-                     clock_, wall_, options.database_path, *writer_, schedules_, KeyDir(),
-                     dir_.File("schools.imported.csv"), [this] { ++reloads_; }});
+    admin_ = std::make_unique<services::AdminService>(services::AdminCommandContext{
+        clock_, wall_, options.database_path, *writer_, schedules_, KeyDir(),
+        dir_.File("schools.imported.csv"), [this] { ++reloads_; }});
+    services::RegisterAdminCommands(server_, *admin_);
   }
 
   std::string KeyDir() const { return dir_.File("schools"); }
@@ -119,6 +120,7 @@ class AdminCommandsFixture : public ::testing::Test {
   services::ControlServer server_;
   std::unique_ptr<store::StoreWriter> writer_;
   config::ScheduleSource schedules_;
+  std::unique_ptr<services::AdminService> admin_;  // after what it refers to
   int reloads_ = 0;
 };
 

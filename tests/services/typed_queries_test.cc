@@ -9,6 +9,7 @@
 #include "daemon/services/school_json.h"
 #include "daemon/services/status_json.h"
 #include "tests/services/console_query_support.h"
+#include "tests/services/error_code.h"
 
 namespace pingan::services {
 namespace {
@@ -16,17 +17,7 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 using testing::At;
-
-// ControlError's code of `call()`, "" when it does not throw one.
-template <typename F>
-std::string CodeOf(F&& call) {
-  try {
-    call();
-  } catch (const ControlError& e) {
-    return e.code;
-  }
-  return "";
-}
+using pingan::testing::CodeOf;
 
 class TypedQueriesTest : public testing::ConsoleQueryTest {
  protected:
