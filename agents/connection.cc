@@ -97,32 +97,41 @@ void DaemonConnection::DrainMonitor() {
   }
   // A failed handshake is followed by a disconnect and a reconnect; it stays the
   // explanation until a handshake succeeds.
-  problem_ = !handshake_problem_.empty() ? handshake_problem_ : transport_problem_;
+  const bool handshake = !handshake_problem_.empty();
+  problem_ = handshake ? handshake_problem_ : transport_problem_;
+  problem_kind_ = handshake ? handshake_kind_ : transport_kind_;
 }
 
 void DaemonConnection::OnEvent(uint16_t id) {
   switch (id) {
     case ZMQ_EVENT_CONNECTED:
       transport_problem_.clear();
+      transport_kind_ = ProblemKind::kNone;
       break;
     case ZMQ_EVENT_DISCONNECTED:
       transport_problem_ = "connection lost";
+      transport_kind_ = ProblemKind::kConnectionLost;
       break;
     case ZMQ_EVENT_CONNECT_RETRIED:
       // Also announced right after a disconnect; only a retry after a failed connect
       // means the daemon cannot be reached.
       if (last_event_ != ZMQ_EVENT_DISCONNECTED) {
         transport_problem_ = "cannot connect (daemon down, wrong address or blocked by a firewall)";
+        transport_kind_ = ProblemKind::kCannotConnect;
       }
       break;
     case ZMQ_EVENT_HANDSHAKE_SUCCEEDED:
       handshake_problem_.clear();
       transport_problem_.clear();
+      handshake_kind_ = transport_kind_ = ProblemKind::kNone;
+      ++handshakes_;
       break;
     case ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL:
     case ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL:
     case ZMQ_EVENT_HANDSHAKE_FAILED_AUTH:
       handshake_problem_ = HandshakeProblem(id, insecure_);
+      handshake_kind_ = id == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH ? ProblemKind::kKeyRefused
+                                                              : ProblemKind::kHandshakeFailed;
       break;
     default:
       break;

@@ -31,6 +31,10 @@ struct ConnectionSettings {
   int64_t max_message_bytes = 0;          // ZMQ_MAXMSGSIZE for acks; 0 = no limit
 };
 
+// What kind of problem problem() describes, for callers that count them (the load
+// generator's error tally) rather than show them.
+enum class ProblemKind { kNone, kCannotConnect, kConnectionLost, kKeyRefused, kHandshakeFailed };
+
 class DaemonConnection {
  public:
   // Throws zmq::error_t only for programming errors (bad endpoint syntax, bad keys);
@@ -50,6 +54,13 @@ class DaemonConnection {
   const std::string& endpoint() const { return endpoint_; }
   // The last problem the monitor reported ("" when none, or once a handshake worked).
   const std::string& problem() const { return problem_; }
+  ProblemKind problem_kind() const { return problem_kind_; }
+  // Handshakes completed so far (more than one: libzmq reconnected after a drop).
+  // Like problem(), up to date as of the last Receive.
+  uint64_t handshakes() const { return handshakes_; }
+  // The DEALER, for zmq_poll over many connections at once (then Receive with no wait
+  // on the ready ones); never send or receive on it directly.
+  void* poll_handle() { return socket_.handle(); }
 
  private:
   void DrainMonitor();
@@ -62,6 +73,10 @@ class DaemonConnection {
   std::string problem_;
   std::string handshake_problem_;
   std::string transport_problem_;
+  ProblemKind problem_kind_ = ProblemKind::kNone;
+  ProblemKind handshake_kind_ = ProblemKind::kNone;
+  ProblemKind transport_kind_ = ProblemKind::kNone;
+  uint64_t handshakes_ = 0;
   uint16_t last_event_ = 0;
   bool insecure_ = false;
 };

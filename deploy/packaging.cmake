@@ -67,6 +67,8 @@ install(FILES ${PROJECT_SOURCE_DIR}/docs/operations.md ${_pkg_src}/agent.example
 
 # --- pinganctl ----------------------------------------------------------------------
 install(TARGETS pinganctl RUNTIME DESTINATION bin COMPONENT ctl)
+# The load generator is an operator's tool for measuring a daemon, like pinganctl.
+install(TARGETS pingan-loadgen RUNTIME DESTINATION bin COMPONENT ctl)
 install(FILES ${PROJECT_SOURCE_DIR}/docs/pinganctl.md DESTINATION share/doc/pinganctl
         COMPONENT ctl)
 

@@ -1,5 +1,6 @@
 // RunPinganctl: the real pinganctl binary for black-box tests, its stdout and stderr
-// captured in files under a test's directory; ReadFile reads such a file whole.
+// captured in files under a test's directory (RunProgram: any of the project's
+// binaries, e.g. pingan-loadgen); ReadFile reads such a file whole.
 #pragma once
 
 #include <fcntl.h>
@@ -29,10 +30,12 @@ inline std::string ReadFile(const std::string& path) {
   return text.str();
 }
 
-inline CtlRun RunPinganctl(const TempDir& dir, const std::vector<std::string>& args) {
-  const std::string out = dir.File("ctl.out");
-  const std::string err = dir.File("ctl.err");
-  const std::string sanitizer = dir.File("ctl.sanitizer");
+// Runs `program` with `args`; its output goes to `<name>.out` and `<name>.err` in `dir`.
+inline CtlRun RunProgram(const std::string& program, const std::string& name, const TempDir& dir,
+                         const std::vector<std::string>& args) {
+  const std::string out = dir.File(name + ".out");
+  const std::string err = dir.File(name + ".err");
+  const std::string sanitizer = dir.File(name + ".sanitizer");
   const pid_t pid = ::fork();
   if (pid == 0) {
     RouteSanitizerReports(sanitizer);
@@ -40,7 +43,7 @@ inline CtlRun RunPinganctl(const TempDir& dir, const std::vector<std::string>& a
     const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     ::dup2(o, STDOUT_FILENO);
     ::dup2(e, STDERR_FILENO);
-    std::vector<std::string> all = {PINGANCTL_PATH};
+    std::vector<std::string> all = {program};
     all.insert(all.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (auto& a : all) argv.push_back(a.data());
@@ -52,6 +55,10 @@ inline CtlRun RunPinganctl(const TempDir& dir, const std::vector<std::string>& a
   ::waitpid(pid, &status, 0);
   ExpectNoSanitizerReports(sanitizer);
   return CtlRun{WIFEXITED(status) ? WEXITSTATUS(status) : -1, ReadFile(out), ReadFile(err)};
+}
+
+inline CtlRun RunPinganctl(const TempDir& dir, const std::vector<std::string>& args) {
+  return RunProgram(PINGANCTL_PATH, "ctl", dir, args);
 }
 
 }  // namespace pingan::testing
