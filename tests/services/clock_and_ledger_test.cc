@@ -15,8 +15,8 @@ namespace {
 
 using namespace std::chrono_literals;
 using nlohmann::json;
-using testing::At;
 using pingan::testing::CodeOf;
+using testing::At;
 
 class ClockAndLedgerTest : public testing::ConsoleQueryTest {
  protected:

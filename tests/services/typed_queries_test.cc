@@ -16,8 +16,8 @@ namespace {
 
 using namespace std::chrono_literals;
 using nlohmann::json;
-using testing::At;
 using pingan::testing::CodeOf;
+using testing::At;
 
 class TypedQueriesTest : public testing::ConsoleQueryTest {
  protected:
