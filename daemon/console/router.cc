@@ -229,8 +229,9 @@ void Router::HandleAsync(Request request, const Executors& executors,
   const auto& pool = route->runs == Runs::kReadPool ? executors.read_pool : executors.hash_pool;
   const bool queued =
       pool([route, pending, io = executors.io, after = executors.after_writes, done] {
-        auto deliver = [io, done, answer = RunHandler(*route, *pending)] {
-          io([done, answer] { done(answer); });
+        // Moved, not copied: an answer may be a multi-megabyte export.
+        auto deliver = [io, done, answer = RunHandler(*route, *pending)]() mutable {
+          io([done, answer = std::move(answer)]() mutable { done(std::move(answer)); });
         };
         if (route->changes_state && after) return after(std::move(deliver));
         deliver();
