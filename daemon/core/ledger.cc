@@ -71,16 +71,26 @@ std::vector<Window> AttributeReport(const std::vector<Window>& candidates, Insta
   return out;
 }
 
+namespace {
+
+SweepDecision Decision(const DueWindow& due, std::vector<const Unit*> missing) {
+  return SweepDecision{due.window, SweepKey(due.window), std::move(missing), due.paused};
+}
+
+}  // namespace
+
 SweepDecision DecideSweep(const DueWindow& due,
                           const std::function<bool(std::string_view school_id)>& has_report) {
-  SweepDecision d;
-  d.window = due.window;
-  d.sweep_key = SweepKey(due.window);
+  std::vector<const Unit*> missing;
   for (const Unit* school : due.schools) {
-    if (!has_report(school->id)) d.missing.push_back(school);
+    if (!has_report(school->id)) missing.push_back(school);
   }
-  d.excused = due.paused;
-  return d;
+  return Decision(due, std::move(missing));
+}
+
+SweepDecision DecideSweep(const DueWindow& due, const WindowTally& reported) {
+  return Decision(due,
+                  reported.Without(due.window.requirement_id, due.window.window_id, due.schools));
 }
 
 std::vector<const Unit*> SchoolsToRemind(

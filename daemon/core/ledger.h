@@ -32,6 +32,7 @@
 #include "daemon/core/clock.h"
 #include "daemon/core/org_tree.h"
 #include "daemon/core/window.h"
+#include "daemon/core/window_tally.h"
 
 namespace pingan::core {
 
@@ -71,6 +72,9 @@ struct SweepDecision {
 };
 SweepDecision DecideSweep(const DueWindow& due,
                           const std::function<bool(std::string_view school_id)>& has_report);
+// The same decision from a tally that knows the window (a pass over its bits: about a
+// millisecond for 520,000 schools).
+SweepDecision DecideSweep(const DueWindow& due, const WindowTally& reported);
 
 // Schools of a window whose reminder is due that have not reported yet (paused ones
 // never get reminders).

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <unordered_set>
+
 #include "daemon/store/write_transaction.h"
 
 #include "daemon/core/alert.h"
@@ -28,20 +30,36 @@ store::LedgerRow RowFor(const core::Unit& school, const core::Window& w,
   return row;
 }
 
-// The window's missing and excused schools: from the writer's tally when it indexes this
-// bundle (in memory), else from the window's ledger rows read back.
-core::SweepDecision Decide(store::Database& db, const config::ScheduleBundle& bundle,
-                           const core::DueWindow& due, LedgerTally* tally) {
-  const core::Window& w = due.window;
-  if (tally != nullptr && tally->BoundTo(bundle)) {
-    const core::WindowTally& t = tally->Window(db, w.requirement_id, w.window_id);
-    return core::SweepDecision{w, core::SweepKey(w),
-                               t.Without(w.requirement_id, w.window_id, due.schools), due.paused};
+// Which schools already have a ledger row for one window, for its reminders and its
+// deadline alike: the writer's tally when it indexes this bundle (in memory; the window
+// is loaded once, at its reminder or first report), else the window's rows read back.
+class WindowRows {
+ public:
+  WindowRows(store::Database& db, const config::ScheduleBundle& bundle, const core::Window& w,
+             LedgerTally* tally)
+      : tree_(bundle.tree), window_(w) {
+    if (tally != nullptr && tally->BoundTo(bundle)) {
+      tally_ = &tally->Window(db, w.requirement_id, w.window_id);
+    } else {
+      known_ = store::LedgerRepository(db).SchoolsWithRow(w.requirement_id, w.window_id);
+    }
   }
-  const auto known = store::LedgerRepository(db).SchoolsWithRow(w.requirement_id, w.window_id);
-  return core::DecideSweep(due,
-                           [&](std::string_view id) { return known.contains(std::string(id)); });
-}
+
+  bool operator()(std::string_view school_id) const {
+    if (tally_ == nullptr) return known_.contains(std::string(school_id));
+    const core::Unit* school = tree_.Find(school_id);
+    return school != nullptr && tally_->Has(window_.requirement_id, window_.window_id, *school);
+  }
+  core::SweepDecision Decide(const core::DueWindow& due) const {
+    return tally_ != nullptr ? core::DecideSweep(due, *tally_) : core::DecideSweep(due, *this);
+  }
+
+ private:
+  const core::OrgTree& tree_;
+  const core::Window& window_;
+  const core::WindowTally* tally_ = nullptr;
+  std::unordered_set<std::string> known_;
+};
 
 void DecideDeadline(store::Database& db, const config::ScheduleBundle& bundle,
                     const core::DueWindow& due, core::Instant now, LedgerTally* tally,
@@ -49,7 +67,7 @@ void DecideDeadline(store::Database& db, const config::ScheduleBundle& bundle,
   store::LedgerRepository ledger(db);
   const std::string key = core::SweepKey(due.window);
   if (ledger.IsSwept(key, store::SweepKind::kDeadline)) return;
-  const core::SweepDecision decision = Decide(db, bundle, due, tally);
+  const core::SweepDecision decision = WindowRows(db, bundle, due.window, tally).Decide(due);
   store::AlertRepository alerts(db);
   int missing = 0;
   for (const core::Unit* school : decision.missing) {
@@ -82,15 +100,15 @@ void DecideDeadline(store::Database& db, const config::ScheduleBundle& bundle,
 // Reminders (core::PlanReminders) go into the outbox like escalation messages do.
 void QueueReminders(store::Database& db, const config::ScheduleBundle& bundle,
                     const core::DueWindow& due, const std::vector<core::ChannelKind>& channels,
-                    const core::Rosters* rosters, core::Instant now, SweepOutcome& out) {
+                    const core::Rosters* rosters, core::Instant now, LedgerTally* tally,
+                    SweepOutcome& out) {
   store::LedgerRepository ledger(db);
   const std::string key = core::SweepKey(due.window);
   if (ledger.IsSwept(key, store::SweepKind::kReminder)) return;
-  const auto known = ledger.SchoolsWithRow(due.window.requirement_id, due.window.window_id);
-  const core::ReminderPlan plan = core::PlanReminders(
-      due, [&](std::string_view id) { return known.contains(std::string(id)); }, bundle.tree,
-      channels, core::ReportLabel(bundle.requirements, due.window.requirement_id), now,
-      {&bundle.requirements, rosters});
+  const core::ReminderPlan plan =
+      core::PlanReminders(due, WindowRows(db, bundle, due.window, tally), bundle.tree, channels,
+                          core::ReportLabel(bundle.requirements, due.window.requirement_id), now,
+                          {&bundle.requirements, rosters});
   store::OutboxRepository outbox(db);
   int queued = 0;
   for (const core::OutboxRow& row : plan.rows) {
@@ -129,7 +147,7 @@ SweepOutcome SweepDeadlines(store::Database& db, const config::ScheduleBundle& b
       store::ExemptionRepository(db).InForceReaching(out.from);
   for (core::DueWindow& due : bundle.schedule.RemindersBetween(out.from, out.to)) {
     QueueReminders(db, bundle, core::WithExemptions(std::move(due), exemptions, bundle.tree),
-                   reminder_channels, rosters, now, out);
+                   reminder_channels, rosters, now, tally, out);
   }
   std::vector<core::Window> decided;
   for (core::DueWindow& due : bundle.schedule.GraceEndsBetween(out.from, out.to)) {

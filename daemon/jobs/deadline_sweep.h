@@ -42,7 +42,8 @@ struct SweepOutcome {
 // `channels.reminders`), each recipient getting those it has an address for; a
 // requirement's `reminder:` route may name others, and recipients on duty (`rosters`;
 // null: the unit's duty contacts stand in). `tally` (optional; bound to `bundle` by the
-// caller, else unused) finds the missing schools in memory and forgets decided windows.
+// caller, else unused) tells who has reported, for reminders and deadlines, from memory,
+// and forgets decided windows.
 SweepOutcome SweepDeadlines(
     store::Database& db, const config::ScheduleBundle& bundle, core::Instant now,
     const std::vector<core::ChannelKind>& reminder_channels = core::kDefaultReminderChannels,

@@ -5,7 +5,8 @@
 //
 // A window is loaded from the ledger when a committed batch first brings a row for it
 // (few rows then; after a restart, once per open window) or, failing that, by the
-// sweep. A window already decided is not loaded again for a late report.
+// sweep at its reminder or deadline. A window already decided is not loaded again for a
+// late report.
 //
 // Holds the schedule bundle whose tree the bits index, so that tree cannot be freed (and
 // its address taken by a reloaded one) while bits refer to it.
@@ -28,7 +29,8 @@ class LedgerTally {
   void Bind(const config::SharedSchedule& bundle);
   bool BoundTo(const config::ScheduleBundle& bundle) const { return bundle_.get() == &bundle; }
 
-  // The sweep: the window as the ledger has it (loaded first when unknown).
+  // The sweep (reminders, deadlines): the window as the ledger has it (loaded first when
+  // unknown).
   const core::WindowTally& Window(store::Database& db, const std::string& requirement_id,
                                   const std::string& window_id);
   void Forget(const std::string& requirement_id, const std::string& window_id);
