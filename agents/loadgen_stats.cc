@@ -75,7 +75,8 @@ double LoadStats::AchievedRate() const {
   return static_cast<double>(acked()) * 1e6 / static_cast<double>(span.count());
 }
 
-nlohmann::json LoadStats::ToJson() const {
+// The counts both views carry.
+nlohmann::json LoadStats::CountsJson() const {
   return {{"scheduled", scheduled},
           {"sent", sent},
           {"stored", stored},
@@ -84,11 +85,16 @@ nlohmann::json LoadStats::ToJson() const {
           {"late_acks", late_acks},
           {"bad_frames", bad_frames},
           {"connections", connections},
-          {"reconnects", reconnects},
-          {"first_send_us", first_send.count()},
-          {"last_ack_us", last_ack.count()},
-          {"max_send_lag_us", max_send_lag.count()},
-          {"latency", latency.ToJson()}};
+          {"reconnects", reconnects}};
+}
+
+nlohmann::json LoadStats::ToJson() const {
+  nlohmann::json out = CountsJson();
+  out["first_send_us"] = first_send.count();
+  out["last_ack_us"] = last_ack.count();
+  out["max_send_lag_us"] = max_send_lag.count();
+  out["latency"] = latency.ToJson();
+  return out;
 }
 
 LoadStats LoadStats::FromJson(const nlohmann::json& j) {
@@ -116,17 +122,9 @@ nlohmann::json LoadStats::Summary(const Schedule& schedule) const {
                                   : static_cast<double>(schedule.reports) * 1e6 /
                                         static_cast<double>(schedule.window.count());
   const auto span = acked() > 0 ? std::max(last_ack - first_send, Micros{0}) : Micros{0};
-  return {
-      {"scheduled", scheduled},
-      {"sent", sent},
+  nlohmann::json out = CountsJson();
+  out.update(nlohmann::json{
       {"acked", acked()},
-      {"stored", stored},
-      {"duplicates", duplicates},
-      {"errors", ErrorsJson(errors)},
-      {"late_acks", late_acks},
-      {"bad_frames", bad_frames},
-      {"connections", connections},
-      {"reconnects", reconnects},
       {"latency_ms",
        {{"count", h.count()},
         {"mean", Ms(static_cast<int64_t>(h.mean()))},
@@ -139,7 +137,8 @@ nlohmann::json LoadStats::Summary(const Schedule& schedule) const {
       {"achieved_rate", AchievedRate()},
       {"duration_s", static_cast<double>(span.count()) / 1e6},  // first send to last ack
       {"max_send_lag_ms", Ms(max_send_lag.count())},
-  };
+  });
+  return out;
 }
 
 std::string FormatSummary(const nlohmann::json& s) {

@@ -57,6 +57,9 @@ struct LoadStats {
   // The summary for people (--json prints it as JSON): counts, errors, latency
   // percentiles in milliseconds, rates.
   nlohmann::json Summary(const Schedule& schedule) const;
+
+ private:
+  nlohmann::json CountsJson() const;
 };
 
 std::string FormatSummary(const nlohmann::json& summary);
