@@ -71,7 +71,9 @@ function currentPage() {
   return { name, params: rest.map(decodeURIComponent) };
 }
 
-async function route() {
+// `refresh`: a live update, not the officer's own navigation or action: it waits (stays
+// pending) when they started typing while the page was being fetched.
+async function route(refresh = false) {
   const { name, params } = currentPage();
   // A page the role may not see falls back to its default page (the wall role: the wall).
   const page = PAGES.find(([n, , perm]) => n === name && can(perm)) ||
@@ -89,6 +91,7 @@ async function route() {
   try {
     const view = await page[1](params);
     if (generation !== live.generation) return;
+    if (refresh && busy()) return refreshSoon();
     main.replaceChildren(view);
   } catch (e) {
     if (e.status === 401) return signedOut();
@@ -122,7 +125,7 @@ function refreshSoon() {
       live.timer = setTimeout(tick, 500);
       return;
     }
-    route();
+    route(true);
   };
   live.timer = setTimeout(tick, 250);
 }
@@ -300,7 +303,7 @@ function init() {
   });
   window.addEventListener('hashchange', () => { if (state.csrf) route(); });
   document.addEventListener('focusout', () => {
-    if (live.pending) setTimeout(() => { if (live.pending && !busy()) route(); }, 0);
+    if (live.pending) setTimeout(() => { if (live.pending && !busy()) route(true); }, 0);
   });
   api('GET', '/session').then(signedIn).catch(signedOut);
 }

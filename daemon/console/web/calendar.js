@@ -5,6 +5,7 @@
 // gaps with nobody on duty in coming holidays and major events.
 import {
   api, el, query, section, t, time, fullTime, label, table, can, actionForm, textInput, textArea,
+  rerender,
 } from '/static/lib.js';
 import { shiftLine } from '/static/contacts.js';
 import { describeDays, describeDue } from '/static/recurrence.js';
@@ -141,7 +142,7 @@ export async function renderCalendar() {
   const view = section('calendar', t('calendar_title'),
     el('h3', {}, t('next_deadlines')), deadlines(c.next_deadlines),
     el('h3', {}, t('exemptions')),
-    exemptions(ex, async () => view.replaceWith(await renderCalendar())),
+    exemptions(ex, async () => rerender()),
     el('h3', {}, t('periods')), periods(c.calendars), workingDays(c.calendars),
     el('h3', {}, t('requirements')), requirements(c.requirements), leaderRule(c.leaders),
     el('p', { class: 'muted' }, t('time_zone') + ': ' + (c.time_zone || '')));

@@ -3,7 +3,7 @@
 // case owner (包案领导), follow-up notes (回访/跟进) and closure (办结).
 import {
   api, el, query, section, t, time, fullTime, label, table, can, actionForm, textArea, textInput,
-  select,
+  select, rerender,
 } from '/static/lib.js';
 import { contactsPanel } from '/static/contacts.js';
 
@@ -113,7 +113,7 @@ export async function renderIncident([id]) {
         label('cat_', i.category)), facts(i)),
     summary(i),
     contactsPanel(i.school_id),
-    casePanel(i, async () => view.replaceWith(await renderIncident([id]))),
+    casePanel(i, async () => rerender()),
     el('h3', {}, t('notes')), notes(i));
   return view;
 }

@@ -88,6 +88,11 @@ export async function daemonNow() {
   return new Date(Date.now() + c.offset);
 }
 
+// Renders the current page again through the router after a change was answered (the
+// answer comes once the change is stored). Through the router, so that a refresh that
+// started earlier and answers later cannot put its older page over this one.
+export const rerender = () => window.dispatchEvent(new HashChangeEvent('hashchange'));
+
 export function query(params) {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) {

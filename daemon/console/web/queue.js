@@ -3,7 +3,7 @@
 // each with its age, escalation step and next step, and owner; acknowledge one with a
 // tap (no comment needed), or tick several and acknowledge them with one comment.
 // Leaders get their subtree's queue (the API scopes it).
-import { api, el, section, t, time, label, can } from '/static/lib.js';
+import { api, el, section, t, time, label, can, rerender } from '/static/lib.js';
 
 // "35 分钟", "2 小时 5 分钟", "3 天 4 小时": how long it has waited, by the daemon's clock.
 export function age(minutes) {
@@ -102,10 +102,9 @@ let notice = '';
 
 export async function renderQueue() {
   const acting = can('act_on_alerts');
-  let view = null;
   const reload = async (message) => {
     notice = message || '';
-    view.replaceWith(await renderQueue());
+    rerender();
   };
   const q = await api('GET', '/queue');
   const items = q.items || [];
@@ -113,7 +112,7 @@ export async function renderQueue() {
   const taken = items.filter((a) => a.state !== 'open');
   const list = el('ul', { id: 'queue-list', class: 'list' }, open.length === 0 ?
     el('li', { class: 'muted' }, t('queue_empty')) : open.map((a) => row(a, acting, reload)));
-  view = section('queue', null,
+  return section('queue', null,
     el('h2', {}, t('queue_title'), ' ', el('small', { class: 'muted' }, `(${open.length})`)),
     el('p', { id: 'queue-message', class: 'muted', role: 'status' }, notice),
     acting && open.length > 0 ? bulkBar(list, reload) : null,
@@ -121,5 +120,4 @@ export async function renderQueue() {
     el('h3', {}, t('in_progress'), ` (${taken.length})`),
     el('ul', { id: 'queue-taken', class: 'list' }, taken.length === 0 ?
       el('li', { class: 'muted' }, t('none')) : taken.map((a) => row(a, acting, reload))));
-  return view;
 }

@@ -2,7 +2,7 @@
 // still open, printable — and the audit log (审计日志) for admins and auditors.
 import {
   api, el, query, section, t, time, fullTime, label, table, zonedToIso, isoToZoned, can, state,
-  actionForm, textArea,
+  actionForm, textArea, rerender,
 } from '/static/lib.js';
 
 let shiftStart = '';  // "YYYY-MM-DDTHH:MM" in the organisation's zone; '' = last 12 hours
@@ -50,7 +50,6 @@ function handoverTables(h) {
   ];
 }
 
-const rerender = () => window.dispatchEvent(new HashChangeEvent('hashchange'));
 
 // One signed hand-over: the note, who signed when, and who took over — or the button
 // for the incoming officer (never the signer).
