@@ -139,13 +139,12 @@ HttpApi::HttpApi(boost::asio::io_context& io, const config::DaemonConfig& config
       backend_(MakeApiBackend(schedules, reads)),
       heartbeat_(io),
       router_(auth_),
-      // Niced a little: on a busy machine the console's reads yield to report intake
-      // (the io and writer threads); on an idle one they run at full speed.
+      // The console's reads yield to report intake (the io and writer threads).
       read_pool_("http-read", static_cast<size_t>(config.http.read_workers), kReadQueue,
-                 /*nice_increment=*/5),
-      // One thread, niced: a flood of logins costs one core at low priority at most,
-      // and report intake keeps the other.
-      hash_pool_("http-hash", 1, kHashQueue, /*nice_increment=*/10) {
+                 console::WorkerPool::Priority::kBelowNormal),
+      // One thread that runs only when nothing else wants a core: a flood of logins
+      // slows logins, never report intake or the console's reads.
+      hash_pool_("http-hash", 1, kHashQueue, console::WorkerPool::Priority::kIdle) {
   executors_.read_pool = [this](console::Executors::Job job) {
     return read_pool_.TryPost(std::move(job));
   };

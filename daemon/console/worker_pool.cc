@@ -1,5 +1,7 @@
 #include "daemon/console/worker_pool.h"
 
+#include <pthread.h>
+#include <sched.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -10,11 +12,13 @@
 
 namespace pingan::console {
 
-WorkerPool::WorkerPool(std::string name, size_t threads, size_t max_queued, int nice_increment)
+WorkerPool::WorkerPool(std::string name, size_t threads, size_t max_queued, Priority priority)
     : name_(std::move(name)), max_queued_(max_queued) {
   threads_.reserve(threads);
   for (size_t i = 0; i < std::max<size_t>(threads, 1); ++i) {
-    threads_.emplace_back([this, nice_increment] { Run(nice_increment); });
+    threads_.emplace_back([this, priority] { Run(priority); });
+    // Linux keeps 15 characters and the terminating NUL.
+    ::pthread_setname_np(threads_.back().native_handle(), name_.substr(0, 15).c_str());
   }
 }
 
@@ -74,14 +78,27 @@ size_t WorkerPool::queued() const {
   return jobs_.size();
 }
 
-void WorkerPool::Run(int nice_increment) {
-  if (nice_increment > 0) {
-    // Linux applies nice per thread (the thread id as "process" of PRIO_PROCESS).
+// Lowering one's own priority needs no privilege; a refusal (a seccomp filter, say)
+// leaves the pool working at normal priority, which is noted once per thread.
+void WorkerPool::LowerPriority(Priority priority) const {
+  if (priority == Priority::kBelowNormal) {
+    // Linux applies nice per thread (the thread id as "process" of PRIO_PROCESS); five
+    // steps below the daemon's own, wherever the operator set that.
     const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
-    if (::setpriority(PRIO_PROCESS, tid, nice_increment) != 0) {
-      spdlog::debug("{}: could not lower thread priority", name_);
+    const int nice = std::min(::getpriority(PRIO_PROCESS, tid) + 5, 19);
+    if (::setpriority(PRIO_PROCESS, tid, nice) != 0) {
+      spdlog::warn("{}: could not lower the thread's priority", name_);
+    }
+  } else if (priority == Priority::kIdle) {
+    const sched_param param{};  // SCHED_IDLE takes priority 0
+    if (::sched_setscheduler(0, SCHED_IDLE, &param) != 0) {
+      spdlog::warn("{}: could not move the thread to SCHED_IDLE", name_);
     }
   }
+}
+
+void WorkerPool::Run(Priority priority) {
+  LowerPriority(priority);
   for (;;) {
     Job job;
     {

@@ -27,9 +27,23 @@ class WorkerPool {
  public:
   using Job = std::function<void()>;
 
-  // `threads` >= 1. `nice_increment` > 0 lowers the threads' CPU priority (Linux
-  // per-thread nice), so that a flood of hashing yields the cores to report intake.
-  WorkerPool(std::string name, size_t threads, size_t max_queued, int nice_increment = 0);
+  // How much CPU the pool's threads may take from the io and writer threads (Linux
+  // applies both per thread).
+  enum class Priority {
+    kNormal,
+    // nice 5: on a busy machine they yield to report intake, on an idle one they run
+    // at full speed.
+    kBelowNormal,
+    // SCHED_IDLE: they run only on a core nothing else wants, and any waking thread of
+    // the daemon preempts them at once. For work an outsider can make without limit
+    // (Argon2id for every login attempt), so that a flood of it never delays an ack.
+    kIdle,
+  };
+
+  // `threads` >= 1. `name` (at most 15 characters are kept) names the threads, as
+  // `top -H` and `perf` show them.
+  WorkerPool(std::string name, size_t threads, size_t max_queued,
+             Priority priority = Priority::kNormal);
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
@@ -49,7 +63,8 @@ class WorkerPool {
   const std::string& name() const { return name_; }
 
  private:
-  void Run(int nice_increment);
+  void Run(Priority priority);
+  void LowerPriority(Priority priority) const;
 
   const std::string name_;
   const size_t max_queued_;

@@ -5,6 +5,11 @@
 // by gates the test opens.
 #include <gtest/gtest.h>
 
+#include <pthread.h>
+#include <sched.h>
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <atomic>
 #include <deque>
 #include <future>
@@ -26,6 +31,46 @@ TEST(WorkerPoolTest, RunsEveryJobOnItsThreads) {
   for (int i = 0; i < 500; ++i) ASSERT_TRUE(pool.TryPost([&ran] { ++ran; }));
   pool.WaitIdle();
   EXPECT_EQ(ran.load(), 500);
+}
+
+// Scheduling as seen from inside a job: policy, nice and the thread's name.
+struct SeenFromJob {
+  int policy = -1;
+  int nice = -100;
+  std::string name;
+};
+
+SeenFromJob RunOneJobIn(WorkerPool& pool) {
+  std::promise<SeenFromJob> seen;
+  pool.Post([&seen] {
+    SeenFromJob s;
+    s.policy = ::sched_getscheduler(0);
+    s.nice = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
+    char name[16] = {};
+    ::pthread_getname_np(::pthread_self(), name, sizeof name);
+    s.name = name;
+    seen.set_value(s);
+  });
+  return seen.get_future().get();
+}
+
+TEST(WorkerPoolTest, HashingThreadsRunOnlyWhenNothingElseWantsTheCore) {
+  WorkerPool pool("http-hash", 1, 10, WorkerPool::Priority::kIdle);
+  const SeenFromJob seen = RunOneJobIn(pool);
+  EXPECT_EQ(seen.policy, SCHED_IDLE);
+  EXPECT_EQ(seen.name, "http-hash");
+}
+
+TEST(WorkerPoolTest, ReadThreadsYieldToIntakeAndNormalOnesDoNot) {
+  WorkerPool reads("http-read-pool-with-a-long-name", 1, 10, WorkerPool::Priority::kBelowNormal);
+  const SeenFromJob read = RunOneJobIn(reads);
+  EXPECT_EQ(read.policy, SCHED_OTHER);
+  EXPECT_EQ(read.nice, std::min(::getpriority(PRIO_PROCESS, 0) + 5, 19));
+  EXPECT_EQ(read.name, "http-read-pool-") << "Linux keeps 15 characters";
+  WorkerPool normal("test", 1, 10);
+  const SeenFromJob plain = RunOneJobIn(normal);
+  EXPECT_EQ(plain.policy, SCHED_OTHER);
+  EXPECT_EQ(plain.nice, ::getpriority(PRIO_PROCESS, 0));
 }
 
 TEST(WorkerPoolTest, AFullQueueRefusesInsteadOfGrowing) {
