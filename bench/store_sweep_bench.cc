@@ -15,6 +15,7 @@
 #include "daemon/core/window_tally.h"
 #include "daemon/jobs/deadline_sweep.h"
 #include "daemon/jobs/ledger_tally.h"
+#include "daemon/store/checkpointer.h"
 #include "daemon/store/ledger_repository.h"
 
 namespace {
@@ -36,6 +37,9 @@ struct StoreWorld {
       std::filesystem::temp_directory_path() / ("pingan-store-sweep-" + std::to_string(::getpid()));
   config::SharedSchedule bundle;
   std::unique_ptr<store::Database> db;
+  // As the daemon's writer has it: checkpoints on their own thread, not in the sweep's
+  // commit.
+  std::unique_ptr<store::Checkpointer> checkpointer;
   double rss_after_schedule_mb = 0;
 
   StoreWorld() {
@@ -45,11 +49,15 @@ struct StoreWorld {
         config::MakeScheduleBundle(MakeTree(), Calendars(), Requirements(), "Asia/Shanghai"));
     rss_after_schedule_mb = PeakRssMb();
     db = std::make_unique<store::Database>((dir / "pingan.db").string());
+    checkpointer = std::make_unique<store::Checkpointer>(*db);
     store::LedgerRepository(*db).SetState(
         jobs::kSweepPositionKey,
         std::to_string(pingan::core::ToUnixMillis(GraceEnd(1) - std::chrono::hours{1})));
   }
-  ~StoreWorld() { std::filesystem::remove_all(dir); }
+  ~StoreWorld() {
+    checkpointer.reset();
+    std::filesystem::remove_all(dir);
+  }
 
   // 98 % of the schools report (on time) for `day`, in one transaction.
   void ReportDay(int day) {

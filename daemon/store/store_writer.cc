@@ -14,6 +14,7 @@ StoreWriter::StoreWriter(StoreWriterOptions options, Completion on_batch_committ
       on_batch_committed_(std::move(on_batch_committed)),
       db_(std::make_unique<Database>(options_.database_path)),
       reports_(std::make_unique<ReportRepository>(*db_, options_.text_retention)),
+      checkpointer_(std::make_unique<Checkpointer>(*db_)),
       thread_([this] { Run(); }) {}
 
 StoreWriter::~StoreWriter() {

@@ -4,6 +4,7 @@
 // takes everything that arrived since its last commit, writes it in ONE transaction,
 // commits (one fsync for the whole batch, synchronous=FULL), and only then reports
 // the outcomes through the completion callback, so an ack can never precede its row.
+// Checkpoints run beside it (Checkpointer), not inside its commits.
 // If the commit fails, every report of the batch comes back kFailed (nothing of the
 // batch is kept) and the agents will resend.
 //
@@ -28,6 +29,7 @@
 #include <vector>
 
 #include "daemon/core/failure_streak.h"
+#include "daemon/store/checkpointer.h"
 #include "daemon/store/database.h"
 #include "daemon/store/report_repository.h"
 
@@ -124,6 +126,8 @@ class StoreWriter {
   Completion on_batch_committed_;
   std::unique_ptr<Database> db_;
   std::unique_ptr<ReportRepository> reports_;
+  // Copies the WAL back on its own thread: no commit waits for a checkpoint.
+  std::unique_ptr<Checkpointer> checkpointer_;
   std::vector<std::shared_ptr<ReportObserver>> observers_;
   // Writer thread only: a full disk must not become a log line per batch.
   core::FailureStreak batch_failures_;
