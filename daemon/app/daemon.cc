@@ -123,7 +123,7 @@ std::string Daemon::Start() {
                                      outcomes.begin(), outcomes.end(),
                                      [](const store::WriteOutcome& o) { return o.new_incident; })));
           if (http_api_ && !outcomes.empty()) {
-            http_api_->events().Publish("ledger.updated", "", nlohmann::json::object());
+            http_api_->LedgerUpdatedByIntake();
             http_api_->PublishNewIncidents(outcomes);
           }
         });

@@ -138,6 +138,7 @@ HttpApi::HttpApi(boost::asio::io_context& io, const config::DaemonConfig& config
               std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now())))),
       backend_(MakeApiBackend(schedules, reads)),
       heartbeat_(io),
+      ledger_timer_(io),
       router_(auth_),
       // The console's reads yield to report intake (the io and writer threads).
       read_pool_("http-read", static_cast<size_t>(config.http.read_workers), kReadQueue,
@@ -233,6 +234,30 @@ HttpApi::HttpApi(boost::asio::io_context& io, const config::DaemonConfig& config
 
 HttpApi::~HttpApi() {
   heartbeat_.cancel();
+  ledger_timer_.cancel();
+}
+
+void HttpApi::LedgerUpdatedByIntake() {
+  if (ledger_pacer_.Note(std::chrono::steady_clock::now())) {
+    events_.Publish("ledger.updated", "", nlohmann::json::object());
+  } else {
+    ArmLedgerTimer();
+  }
+}
+
+void HttpApi::ArmLedgerTimer() {
+  const auto due = ledger_pacer_.DueAt();
+  if (!due || ledger_timer_armed_) return;
+  ledger_timer_armed_ = true;
+  ledger_timer_.expires_at(*due);
+  ledger_timer_.async_wait([this](boost::system::error_code ec) {
+    ledger_timer_armed_ = false;
+    if (ec) return;  // the API is going away
+    if (ledger_pacer_.Fire(std::chrono::steady_clock::now())) {
+      events_.Publish("ledger.updated", "", nlohmann::json::object());
+    }
+    ArmLedgerTimer();  // still owed (woken early): wait again
+  });
 }
 
 void HttpApi::Heartbeat() {

@@ -34,6 +34,7 @@
 #include "daemon/console/http_server.h"
 #include "daemon/console/worker_pool.h"
 #include "daemon/core/alert.h"
+#include "daemon/core/event_pacer.h"
 #include "daemon/services/control_server.h"
 #include "daemon/store/read_connections.h"
 #include "daemon/store/store_writer.h"
@@ -122,6 +123,10 @@ class HttpApi {
   // in a committed batch (the duty room's sound and notification). Others are skipped
   // without a query, so the ingest path pays nothing for all-clears.
   void PublishNewIncidents(const std::vector<store::WriteOutcome>& committed);
+  // "ledger.updated" for a committed batch of reports, paced (core::EventPacer): the
+  // first at once, then at most one a second, none lost. Pages and the board cache
+  // follow it; changes made from the console or pinganctl publish theirs unpaced.
+  void LedgerUpdatedByIntake();
 
   // Publishes "incident.updated" for one incident: its school (the leaders' filter),
   // case state and owner, never free text. Unknown incidents are skipped.
@@ -133,6 +138,8 @@ class HttpApi {
 
  private:
   void Heartbeat();
+  // Io thread: waits for the paced "ledger.updated" that is owed, if any.
+  void ArmLedgerTimer();
   void PublishLoaded(const std::string& name, const std::vector<core::Alert>& alerts);
 
   boost::asio::io_context& io_;
@@ -148,6 +155,9 @@ class HttpApi {
   console::EventHub events_;
   api::ApiBackend backend_;
   boost::asio::steady_timer heartbeat_;
+  core::EventPacer ledger_pacer_{std::chrono::seconds{1}};  // io thread
+  boost::asio::steady_timer ledger_timer_;
+  bool ledger_timer_armed_ = false;
   console::Router router_;
   std::unique_ptr<console::HttpServer> server_;
   // Last: destroyed first, so that no job still runs when the rest goes.
