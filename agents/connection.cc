@@ -50,9 +50,12 @@ DaemonConnection::DaemonConnection(zmq::context_t& context, std::string endpoint
     socket_.set(zmq::sockopt::curve_publickey, settings.client_keys.public_z85);
     socket_.set(zmq::sockopt::curve_secretkey, settings.client_keys.secret_z85);
   }
-  if (zmq_socket_monitor(socket_.handle(), monitor_endpoint_.c_str(), kMonitoredEvents) == 0) {
-    monitor_.connect(monitor_endpoint_);
+  // The monitor is a third socket; without it problem() would stay silent, so a
+  // context out of sockets (EMFILE) fails the whole connection.
+  if (zmq_socket_monitor(socket_.handle(), monitor_endpoint_.c_str(), kMonitoredEvents) != 0) {
+    throw zmq::error_t();
   }
+  monitor_.connect(monitor_endpoint_);
   insecure_ = settings.insecure_dev;
   socket_.connect(endpoint_);
 }

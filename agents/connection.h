@@ -37,8 +37,12 @@ enum class ProblemKind { kNone, kCannotConnect, kConnectionLost, kKeyRefused, kH
 
 class DaemonConnection {
  public:
-  // Throws zmq::error_t only for programming errors (bad endpoint syntax, bad keys);
-  // callers validate endpoints and keys first.
+  // Throws zmq::error_t for programming errors (bad endpoint syntax, bad keys; callers
+  // validate endpoints and keys first) and when the context or the process has no
+  // socket left for the DEALER or its monitor (EMFILE). A connection is three sockets
+  // (the DEALER, the monitor's two PAIRs) and four descriptors (their mailboxes, the
+  // TCP connection); closing is asynchronous: they are released once the context's
+  // reaper thread has destroyed them.
   DaemonConnection(zmq::context_t& context, std::string endpoint,
                    const ConnectionSettings& settings);
   ~DaemonConnection();

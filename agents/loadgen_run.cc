@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstring>
 #include <iostream>
@@ -51,7 +52,7 @@ class StartGate {
 };
 
 // Many sockets and file descriptors: each connection is a DEALER, its monitor's two
-// PAIRs and their mailboxes.
+// PAIRs, their mailboxes and the TCP connection.
 void RaiseFileLimit() {
   rlimit limit{};
   if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
@@ -60,15 +61,26 @@ void RaiseFileLimit() {
   }
 }
 
+uint64_t FileLimit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return 1 << 20;
+  return limit.rlim_cur;
+}
+
 // Runs this process's threads; `start` is asked once all are ready.
 LoadStats RunProcess(const RunOptions& options, int process, const std::function<Micros()>& start) {
   const int workers = options.processes * options.threads;
   zmq::context_t context(options.io_threads);
-  const size_t per_worker = options.connections > 0
-                                ? ConnectionShare(options.connections, 0, workers)
-                                : options.worker.max_open;
-  context.set(zmq::ctxopt::max_sockets,
-              static_cast<int>(std::min<size_t>(3 * per_worker * options.threads + 64, 1 << 30)));
+  const int cap = ContextSocketCap(FileLimit(), options.threads, options.io_threads,
+                                   context.get(zmq::ctxopt::socket_limit));
+  context.set(zmq::ctxopt::max_sockets, cap);
+  const size_t held =
+      3 * ConnectionShare(options.connections, 0, workers) * static_cast<size_t>(options.threads);
+  if (held > static_cast<size_t>(cap)) {
+    throw std::runtime_error("--connections needs " + std::to_string(held * 4 / 3) +
+                             " descriptors per worker process, more than its limit " +
+                             std::to_string(FileLimit()) + " allows (ulimit -n)");
+  }
   SteadyMonoClock clock;
   StartGate gate(options.threads);
   std::vector<LoadStats> results(options.threads);
@@ -212,6 +224,13 @@ std::string CheckRunOptions(const RunOptions& o) {
   if (o.worker.ack_timeout <= Micros{0}) return "--ack-timeout must be positive";
   if (o.worker.max_open == 0) return "--max-open must be at least 1";
   return "";
+}
+
+int ContextSocketCap(uint64_t fd_limit, int threads, int io_threads, int zmq_socket_limit) {
+  const uint64_t reserved = 64 + 2 * static_cast<uint64_t>(threads + io_threads);
+  const uint64_t spare = fd_limit > reserved ? fd_limit - reserved : 0;
+  const uint64_t sockets = std::max<uint64_t>(spare * 3 / 4, 3);
+  return static_cast<int>(std::min<uint64_t>(sockets, static_cast<uint64_t>(zmq_socket_limit)));
 }
 
 size_t ConnectionShare(size_t total, int worker, int workers) {

@@ -9,6 +9,7 @@
 // RunLoad from a process without threads or ZeroMQ contexts (it forks).
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "agents/loadgen_stats.h"
@@ -26,6 +27,16 @@ struct RunOptions {
 
 // "" when usable, else what is wrong.
 std::string CheckRunOptions(const RunOptions& options);
+
+// The ZeroMQ sockets one worker process may hold: as many as its descriptor limit
+// allows (a connection is three sockets and four descriptors: three mailboxes and the
+// TCP connection), less a reserve for the rest of the process, at most the context's
+// own `zmq_socket_limit`. Not derived from --max-open: zmq_close is asynchronous, and a
+// closed connection's sockets keep their slots until the context's reaper thread has
+// destroyed them; a cap of exactly --max-open's sockets was reached with fewer
+// connections open, and the EMFILE ("Too many open files") stopped every worker. A
+// fresh report that finds no socket free now waits for the reaper (socket_waits).
+int ContextSocketCap(uint64_t fd_limit, int threads, int io_threads, int zmq_socket_limit);
 
 // This worker's share of `total` connections (open mode).
 size_t ConnectionShare(size_t total, int worker, int workers);

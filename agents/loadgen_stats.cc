@@ -61,6 +61,7 @@ void LoadStats::Merge(const LoadStats& o) {
   bad_frames += o.bad_frames;
   connections += o.connections;
   reconnects += o.reconnects;
+  socket_waits += o.socket_waits;
   if (o.first_send != Micros{0} && (first_send == Micros{0} || o.first_send < first_send)) {
     first_send = o.first_send;
   }
@@ -85,7 +86,8 @@ nlohmann::json LoadStats::CountsJson() const {
           {"late_acks", late_acks},
           {"bad_frames", bad_frames},
           {"connections", connections},
-          {"reconnects", reconnects}};
+          {"reconnects", reconnects},
+          {"socket_waits", socket_waits}};
 }
 
 nlohmann::json LoadStats::ToJson() const {
@@ -108,6 +110,7 @@ LoadStats LoadStats::FromJson(const nlohmann::json& j) {
   s.bad_frames = j.at("bad_frames");
   s.connections = j.at("connections");
   s.reconnects = j.at("reconnects");
+  s.socket_waits = j.at("socket_waits");
   s.first_send = Micros{j.at("first_send_us").get<int64_t>()};
   s.last_ack = Micros{j.at("last_ack_us").get<int64_t>()};
   s.max_send_lag = Micros{j.at("max_send_lag_us").get<int64_t>()};
@@ -159,7 +162,8 @@ std::string FormatSummary(const nlohmann::json& s) {
   for (const auto& [reason, n] : e["nack_reasons"].items()) out << " " << reason << "=" << n;
   out << "\n";
   out << "links     connections " << s["connections"] << ", reconnects " << s["reconnects"]
-      << ", late acks " << s["late_acks"] << ", bad frames " << s["bad_frames"] << "\n";
+      << ", late acks " << s["late_acks"] << ", bad frames " << s["bad_frames"] << ", socket waits "
+      << s["socket_waits"] << "\n";
   std::snprintf(line, sizeof line,
                 "latency   ms: p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f  mean %.3f "
                 "(%llu acks)\n",

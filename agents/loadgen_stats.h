@@ -36,11 +36,12 @@ struct LoadStats {
   uint64_t stored = 0;      // acked "stored"
   uint64_t duplicates = 0;  // acked "duplicate"
   LoadErrors errors;
-  uint64_t late_acks = 0;    // acks after their timeout (already counted as errors)
-  uint64_t bad_frames = 0;   // frames that were not acks of a report in flight
-  uint64_t connections = 0;  // DEALER connections opened
-  uint64_t reconnects = 0;   // handshakes beyond the first on one connection
-  Micros first_send{0};      // monotonic clock; 0 = none
+  uint64_t late_acks = 0;     // acks after their timeout (already counted as errors)
+  uint64_t bad_frames = 0;    // frames that were not acks of a report in flight
+  uint64_t connections = 0;   // DEALER connections opened
+  uint64_t reconnects = 0;    // handshakes beyond the first on one connection
+  uint64_t socket_waits = 0;  // fresh reports that waited for closed connections' sockets
+  Micros first_send{0};       // monotonic clock; 0 = none
   Micros last_ack{0};
   Micros max_send_lag{0};  // latest send behind its scheduled time
   LatencyHistogram latency;

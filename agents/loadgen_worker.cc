@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <deque>
 #include <memory>
 #include <optional>
@@ -21,6 +22,9 @@ namespace pingan::agent::loadgen {
 namespace {
 
 constexpr Micros kPollSlice = std::chrono::milliseconds{10};
+// How long a report that found no socket free waits before trying again: the reaper
+// usually frees a closed connection's sockets within a millisecond.
+constexpr Micros kSocketWait = std::chrono::milliseconds{1};
 
 // One DEALER as one school; fresh links close after their only report.
 struct Link {
@@ -52,14 +56,10 @@ class Worker {
     if (!fresh_) OpenAll();
     SendPlan plan(options_.schedule, options_.worker, options_.workers, ready());
     stats_.scheduled = static_cast<uint64_t>(plan.count());
-    while (!plan.done() || !in_flight_.empty()) {
-      while (CanOpen()) {
-        const auto index = plan.NextDue(clock_.Now());
-        if (!index) break;
-        Send(*index, plan.DueAt(*index));
-      }
+    while (!plan.done() || !in_flight_.empty() || held_) {
+      SendDue(plan);
       Expire(clock_.Now());
-      Micros until = clock_.Now() + kPollSlice;
+      Micros until = clock_.Now() + (held_ && CanOpen() ? kSocketWait : kPollSlice);
       if (const auto next = plan.NextAt(); next && CanOpen()) until = std::min(until, *next);
       if (!deadlines_.empty()) until = std::min(until, deadlines_.front().first);
       Poll(until - clock_.Now());
@@ -75,7 +75,10 @@ class Worker {
     for (size_t k = 0; k < options_.open_connections; ++k) {
       const int64_t n = options_.worker + static_cast<int64_t>(k) * options_.workers;
       link_school_.push_back(options_.naming.first + n);
-      Open(link_school_.back());
+      if (!Open(link_school_.back())) {
+        throw std::runtime_error("no ZeroMQ socket left for connection " + std::to_string(k + 1) +
+                                 ": raise the descriptor limit (ulimit -n)");
+      }
     }
     // Handshakes are monitor events, which come without frames: ask the links not yet
     // up, fewer and fewer, every 100 ms (each asking costs a few system calls).
@@ -92,10 +95,36 @@ class Worker {
     }
   }
 
-  size_t Open(int64_t school) {
+  // Sends what is due while connections may be opened. A report that finds no socket
+  // free is held and tried again after a short wait (see Open).
+  void SendDue(SendPlan& plan) {
+    while (CanOpen()) {
+      if (!held_) held_ = plan.NextDue(clock_.Now());
+      if (!held_) return;
+      if (!Send(*held_, plan.DueAt(*held_))) {
+        if (!held_waited_) ++stats_.socket_waits;
+        held_waited_ = true;
+        return;
+      }
+      held_.reset();
+      held_waited_ = false;
+    }
+  }
+
+  // Connects as `school`; nullopt when ZeroMQ has no socket to spare (EMFILE: the
+  // context's cap or the descriptor limit). zmq_close is asynchronous: a closed
+  // connection's three sockets keep their slots and mailbox descriptors until the
+  // context's reaper thread has destroyed them, after their session ended in the I/O
+  // thread, so even below --max-open the next connection may have to wait for it.
+  std::optional<size_t> Open(int64_t school) {
     settings_.client_keys = DeriveSchoolKeys(options_.naming.seed, school);
     auto link = std::make_unique<Link>();
-    link->connection = std::make_unique<DaemonConnection>(context_, options_.endpoint, settings_);
+    try {
+      link->connection = std::make_unique<DaemonConnection>(context_, options_.endpoint, settings_);
+    } catch (const zmq::error_t& e) {
+      if (e.num() != EMFILE && e.num() != ENFILE) throw;
+      return std::nullopt;
+    }
     ++stats_.connections;
     size_t i = links_.size();
     if (!free_.empty()) {
@@ -136,11 +165,14 @@ class Worker {
 
   bool CanOpen() const { return !fresh_ || open_ < options_.max_open; }
 
-  void Send(int64_t index, Micros due) {
+  // False when no connection could be opened for it (nothing was sent).
+  bool Send(int64_t index, Micros due) {
     int64_t school = options_.naming.first + index;
     size_t link = 0;
     if (fresh_) {
-      link = Open(school);
+      const auto opened = Open(school);
+      if (!opened) return false;
+      link = *opened;
       ++open_;
     } else {
       link = next_link_++ % options_.open_connections;
@@ -157,7 +189,7 @@ class Worker {
     if (!links_[link]->connection->TrySend(frame)) {
       ++stats_.errors.send_failed;
       if (fresh_) Close(link);
-      return;
+      return true;
     }
     stats_.NoteSend(now, due);
     in_flight_.emplace(report.report_id, Pending{link, now});
@@ -166,6 +198,7 @@ class Worker {
     // A send may have consumed the mailbox signal of an ack that arrived meanwhile
     // (ZMQ_FD is edge-triggered): look once now, or it would wait for the next signal.
     Drain(link);
+    return true;
   }
 
   void Drain(size_t link) {
@@ -271,6 +304,8 @@ class Worker {
   std::vector<int64_t> link_school_;  // open mode: the school of each link
   size_t open_ = 0;                   // fresh links open
   size_t next_link_ = 0;
+  std::optional<int64_t> held_;  // fresh mode: a due report waiting for a socket
+  bool held_waited_ = false;     // held_ already counted in socket_waits
   std::unordered_map<std::string, Pending> in_flight_;
   std::deque<std::pair<Micros, std::string>> deadlines_;  // in send order
   std::unordered_set<std::string> expired_;  // open mode: timed out, an ack may still come

@@ -6,9 +6,12 @@
 //
 // Fresh mode (the agents' real pattern): every report opens a connection for its
 // school, sends, waits for the ack and closes; its latency includes the TCP and CURVE
-// handshakes. Open mode: the worker first connects its share of --connections schools
-// and keeps them open, then sends each report over one of them (round robin) as that
-// school; latency is then the daemon's ingest and commit path alone.
+// handshakes. At most max_open are open at once; a report that finds ZeroMQ with no
+// socket free (a closed connection's sockets are released only once the context's
+// reaper thread has destroyed them) waits for one, counted in socket_waits.
+// Open mode: the worker first connects its share of --connections schools and keeps
+// them open, then sends each report over one of them (round robin) as that school;
+// latency is then the daemon's ingest and commit path alone.
 //
 // Times come from a MonoClock (microseconds, monotonic); the only wall-clock wait is the
 // socket poll, at most 10 ms at a time. Threading: one thread per worker, which owns its

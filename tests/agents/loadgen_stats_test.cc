@@ -20,6 +20,7 @@ LoadStats Sample(Micros first_send, Micros last_ack, uint64_t stored) {
   s.errors.nack_reasons["RATE_LIMITED"] = 1;
   s.connections = stored + 2;
   s.reconnects = 1;
+  s.socket_waits = 3;
   for (uint64_t i = 0; i < stored; ++i) s.latency.Record(1000 + static_cast<int64_t>(i));
   s.NoteAck(last_ack);
   return s;
@@ -33,6 +34,7 @@ TEST(LoadgenStats, MergeAddsCountsAndSpansBothWorkers) {
   EXPECT_EQ(a.acked(), 400u);
   EXPECT_EQ(a.errors.total(), 4u);
   EXPECT_EQ(a.errors.nack_reasons.at("RATE_LIMITED"), 2u);
+  EXPECT_EQ(a.socket_waits, 6u);
   EXPECT_EQ(a.first_send, seconds{10});
   EXPECT_EQ(a.last_ack, seconds{14});
   EXPECT_EQ(a.latency.count(), 400u);
@@ -68,6 +70,7 @@ TEST(LoadgenStats, SummaryGivesCountsErrorsPercentilesAndRates) {
   EXPECT_EQ(j["errors"]["total"], 2);
   EXPECT_EQ(j["errors"]["timeout"], 1);
   EXPECT_EQ(j["reconnects"], 1);
+  EXPECT_EQ(j["socket_waits"], 3);
   EXPECT_NEAR(j["latency_ms"]["p50"].get<double>(), 1.5, 0.03);
   EXPECT_NEAR(j["latency_ms"]["p99"].get<double>(), 1.99, 0.04);
   EXPECT_DOUBLE_EQ(j["latency_ms"]["max"].get<double>(), 1.999);
@@ -78,6 +81,7 @@ TEST(LoadgenStats, SummaryGivesCountsErrorsPercentilesAndRates) {
   EXPECT_NE(text.find("acked 1000"), std::string::npos) << text;
   EXPECT_NE(text.find("RATE_LIMITED=1"), std::string::npos) << text;
   EXPECT_NE(text.find("p99.9"), std::string::npos) << text;
+  EXPECT_NE(text.find("socket waits 3"), std::string::npos) << text;
 }
 
 TEST(LoadgenStats, BurstPlansReportsOverItsWindowAndNoAckMeansNoDuration) {
