@@ -16,6 +16,7 @@
 // warm-up for --seconds (default 25).
 //
 //   intake_isolation_bench [--seconds S] [--rate R (reports/s per agent)]
+//                          [--guessers G (60)] [--consoles C (50)]: one kind of load alone
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -199,6 +200,8 @@ int main(int argc, char** argv) {
     const std::string flag = argv[i];
     if (flag == "--seconds") p.seconds = std::atoi(argv[i + 1]);
     if (flag == "--rate") p.rate = std::atof(argv[i + 1]);
+    if (flag == "--guessers") p.guessers = std::atoi(argv[i + 1]);
+    if (flag == "--consoles") p.consoles = std::atoi(argv[i + 1]);
   }
   return pingan::bench::Main(p);
 }
