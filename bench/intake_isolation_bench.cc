@@ -31,6 +31,7 @@
 
 #include "bench/console_world.h"
 #include "bench/http_probe.h"
+#include "daemon/console/password_worker.h"
 #include "daemon/core/uuid.h"
 #include "daemon/ingest/codec.h"
 
@@ -195,6 +196,8 @@ int Main(const Params& p) {
 }  // namespace pingan::bench
 
 int main(int argc, char** argv) {
+  // As pingand's main does: Argon2id in a child process forked before any thread.
+  pingan::console::UsePasswordWorker(pingan::console::PasswordWorker::Start());
   pingan::bench::Params p;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];

@@ -16,6 +16,7 @@
 #include "daemon/config/config.h"
 #include "daemon/config/escalation_config.h"
 #include "daemon/config/schedule_loader.h"
+#include "daemon/console/password_worker.h"
 #include "daemon/core/drill_clock.h"
 #include "daemon/core/system_clock.h"
 #include "daemon/ingest/codec.h"
@@ -197,8 +198,13 @@ int main(int argc, char** argv) {
     std::cout << "configuration OK: " << config.source << "\n";
     return 0;
   }
+  // Argon2id in a child process, forked while this process has no thread yet.
+  std::string no_worker;
+  auto worker = pingan::console::PasswordWorker::Start(&no_worker);
   spdlog::set_default_logger(spdlog::stderr_color_mt("pingand"));
   spdlog::set_level(spdlog::level::from_str(config.log_level));
+  if (!worker) spdlog::warn("no password worker ({}): passwords are hashed in pingand", no_worker);
+  pingan::console::UsePasswordWorker(std::move(worker));
   pingan::wire::RouteProtobufLogs();
   return RunDaemon(config, flags);
 }

@@ -1,5 +1,7 @@
 #include "daemon/console/password.h"
 
+#include "daemon/console/password_worker.h"
+
 #include <sodium.h>
 
 #include <stdexcept>
@@ -22,6 +24,20 @@ void InitCrypto() {
 }
 
 std::string HashPassword(const std::string& password, PasswordCost cost) {
+  if (PasswordWorker* worker = CurrentPasswordWorker()) {
+    if (auto hash = worker->Hash(password, cost)) return *hash;
+  }
+  return HashPasswordInProcess(password, cost);
+}
+
+bool VerifyPassword(const std::string& encoded_hash, const std::string& password) {
+  if (PasswordWorker* worker = CurrentPasswordWorker()) {
+    if (auto verified = worker->Verify(encoded_hash, password)) return *verified;
+  }
+  return VerifyPasswordInProcess(encoded_hash, password);
+}
+
+std::string HashPasswordInProcess(const std::string& password, PasswordCost cost) {
   InitCrypto();
   unsigned long long ops = crypto_pwhash_OPSLIMIT_INTERACTIVE;
   size_t mem = crypto_pwhash_MEMLIMIT_INTERACTIVE;
@@ -40,7 +56,7 @@ std::string HashPassword(const std::string& password, PasswordCost cost) {
   return out;
 }
 
-bool VerifyPassword(const std::string& encoded_hash, const std::string& password) {
+bool VerifyPasswordInProcess(const std::string& encoded_hash, const std::string& password) {
   InitCrypto();
   return crypto_pwhash_str_verify(encoded_hash.c_str(), password.data(), password.size()) == 0;
 }

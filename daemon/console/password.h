@@ -12,9 +12,13 @@ enum class PasswordCost { kInteractive, kModerate, kMinimum };
 
 // sodium_init(); throws std::runtime_error when libsodium cannot start.
 void InitCrypto();
-// The encoded Argon2id string (algorithm, parameters and salt included).
+// The encoded Argon2id string (algorithm, parameters and salt included). Computed by
+// the process's PasswordWorker when one is set (password_worker.h), else here.
 std::string HashPassword(const std::string& password, PasswordCost cost);
 bool VerifyPassword(const std::string& encoded_hash, const std::string& password);
+// The same, always in the calling process (the worker's child computes with these).
+std::string HashPasswordInProcess(const std::string& password, PasswordCost cost);
+bool VerifyPasswordInProcess(const std::string& encoded_hash, const std::string& password);
 // `bytes` random bytes as lower-case hex (session ids, CSRF and API tokens).
 std::string RandomToken(size_t bytes = 32);
 // A fast keyed-free hash (BLAKE2b-256, hex) of a high-entropy token: what is stored
