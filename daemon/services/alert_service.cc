@@ -49,7 +49,9 @@ OutboxQuery ParseOutboxQuery(const std::string& state, int limit) {
 
 std::vector<core::Alert> AlertService::List(const AlertQuery& query) const {
   auto db = c_.reads.Acquire();
-  return store::AlertRepository(db).List(query);
+  store::AlertFilter summaries = query;  // every caller shows summaries
+  summaries.with_timeline = false;
+  return store::AlertRepository(db).List(summaries);
 }
 
 core::Alert AlertService::Find(const std::string& id) const {
@@ -138,6 +140,7 @@ AlertQueue AlertService::Queue() const {
     store::AlertFilter filter;
     filter.state = state;
     filter.limit = kMaxQueue;
+    filter.with_timeline = false;  // the queue shows summaries
     for (core::Alert& a : alerts.List(filter)) unresolved.push_back(std::move(a));
   }
   out.alerts = core::ActionQueue(std::move(unresolved));

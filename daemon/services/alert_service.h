@@ -121,6 +121,7 @@ class AlertService {
  public:
   explicit AlertService(AlertCommandContext context) : c_(std::move(context)) {}
 
+  // Summaries: the alerts without their timelines (Find has them).
   std::vector<core::Alert> List(const AlertQuery& query) const;
   // The alert with its timeline; not_found when it does not exist.
   core::Alert Find(const std::string& id) const;

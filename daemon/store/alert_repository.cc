@@ -186,11 +186,13 @@ void AlertRepository::AppendTimeline(const core::Alert& a, size_t from) {
 }
 
 std::vector<core::Alert> AlertRepository::Query(const std::string& where,
-                                                const std::vector<std::string>& args, int limit) {
+                                                const std::vector<std::string>& args, int limit,
+                                                bool with_timeline) {
   SQLite::Statement s(db_, std::string(kAlertColumns) + where + " LIMIT " + std::to_string(limit));
   for (size_t i = 0; i < args.size(); ++i) s.bind(static_cast<int>(i + 1), args[i]);
   std::vector<core::Alert> out;
   while (s.executeStep()) out.push_back(ReadAlert(s));
+  if (!with_timeline) return out;
   SQLite::Statement timeline(db_,
                              "SELECT at_ms, actor, what, comment FROM alert_timeline "
                              "WHERE alert_id = ?1 ORDER BY seq");
@@ -246,7 +248,8 @@ std::vector<core::Alert> AlertRepository::List(const AlertFilter& f) {
   if (!f.school_id.empty()) add("school_id", f.school_id);
   if (!f.requirement_id.empty()) add("requirement_id", f.requirement_id);
   if (!f.window_id.empty()) add("window_id", f.window_id);
-  return Query(where + " ORDER BY created_at_ms DESC, alert_id DESC", args, f.limit);
+  return Query(where + " ORDER BY created_at_ms DESC, alert_id DESC", args, f.limit,
+               f.with_timeline);
 }
 
 std::vector<core::Alert> AlertRepository::DueForEscalation(core::Instant until, int limit) {

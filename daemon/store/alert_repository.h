@@ -37,6 +37,9 @@ struct AlertFilter {
   std::string requirement_id;  // empty: all
   std::string window_id;       // empty: all
   int limit = 100;
+  // Lists that show summaries skip the timelines (one query per alert). An alert read
+  // without its timeline must not be Saved.
+  bool with_timeline = true;
 };
 
 class AlertRepository {
@@ -65,7 +68,7 @@ class AlertRepository {
  private:
   void AppendTimeline(const core::Alert& alert, size_t from);
   std::vector<core::Alert> Query(const std::string& where, const std::vector<std::string>& args,
-                                 int limit);
+                                 int limit, bool with_timeline = true);
 
   Database& store_;  // for its kept statements (the inserts run per school)
   SQLite::Database& db_;

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "daemon/store/alert_repository.h"
 #include "daemon/store/audit_log.h"
 #include "tests/services/alert_fixture.h"
 
@@ -24,6 +25,17 @@ TEST_F(AlertServiceTest, ListsWithTypedFilters) {
   EXPECT_TRUE(alerts_->List(ParseAlertQuery("resolved", "")).empty());
   EXPECT_EQ(ControlErrorOf([] { ParseAlertQuery("closed", ""); }), "bad_request");
   EXPECT_EQ(ControlErrorOf([] { ParseAlertQuery("", "boring"); }), "bad_request");
+}
+
+// Lists show summaries: no query per alert for its timeline; Find still has it.
+TEST_F(AlertServiceTest, ListsAndTheQueueCarrySummariesWithoutTimelines) {
+  for (const core::Alert& a : alerts_->List({})) EXPECT_TRUE(a.timeline.empty()) << a.id;
+  for (const core::Alert& a : alerts_->Queue().alerts) EXPECT_TRUE(a.timeline.empty()) << a.id;
+  EXPECT_FALSE(alerts_->Find(ids_[0]).timeline.empty());
+  store::AlertFilter all;  // the store's default: with timelines, for callers that Save
+  store::Database db(dir_.File("pingan.db"), store::OpenMode::kReadOnly);
+  for (const core::Alert& a : store::AlertRepository(db).List(all))
+    EXPECT_FALSE(a.timeline.empty());
 }
 
 TEST_F(AlertServiceTest, ShowsTheAlertWithItsOutboxRows) {
