@@ -1,5 +1,7 @@
 #include "daemon/console/worker_pool.h"
 
+#include "daemon/core/thread_name.h"
+
 #include <pthread.h>
 #include <sched.h>
 #include <spdlog/spdlog.h>
@@ -17,8 +19,7 @@ WorkerPool::WorkerPool(std::string name, size_t threads, size_t max_queued, Prio
   threads_.reserve(threads);
   for (size_t i = 0; i < std::max<size_t>(threads, 1); ++i) {
     threads_.emplace_back([this, priority] { Run(priority); });
-    // Linux keeps 15 characters and the terminating NUL.
-    ::pthread_setname_np(threads_.back().native_handle(), name_.substr(0, 15).c_str());
+    core::NameThread(threads_.back(), name_);
   }
 }
 

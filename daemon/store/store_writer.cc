@@ -1,5 +1,7 @@
 #include "daemon/store/store_writer.h"
 
+#include "daemon/core/thread_name.h"
+
 #include <spdlog/spdlog.h>
 
 #include <SQLiteCpp/Transaction.h>
@@ -15,7 +17,9 @@ StoreWriter::StoreWriter(StoreWriterOptions options, Completion on_batch_committ
       db_(std::make_unique<Database>(options_.database_path)),
       reports_(std::make_unique<ReportRepository>(*db_, options_.text_retention)),
       checkpointer_(std::make_unique<Checkpointer>(*db_)),
-      thread_([this] { Run(); }) {}
+      thread_([this] { Run(); }) {
+  core::NameThread(thread_, "store-writer");
+}
 
 StoreWriter::~StoreWriter() {
   Stop();
