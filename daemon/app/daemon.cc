@@ -1,5 +1,6 @@
 #include "daemon/app/daemon.h"
 
+#include <malloc.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -148,6 +149,7 @@ std::string Daemon::Start() {
   text_retention_ = std::make_unique<jobs::TextRetention>(io_, *writer_, clock_);
   text_retention_->Start();
   StartServiceHealth();
+  ReturnFreedMemory();
   return endpoint_;
 }
 
@@ -182,7 +184,8 @@ void Daemon::StartIngest() {
     server_options.curve_secret_key = LoadServerSecretKey();
     // Refusals are paced on real time: a fast drill clock must not open the log.
     zap_ = std::make_unique<ingest::ZapAuthenticator>(io_, zmq_context_, real_clock_);
-    LoadKeys(/*at_start=*/true);
+    ingest::ZapAuthenticator::KeyTable keys = *ReadKeyTable(/*at_start=*/true);
+    zap_->SwapKeyTable(keys);
     zap_->Bind();
   } else {
     spdlog::warn(
@@ -342,16 +345,25 @@ void Daemon::PublishSweep(const jobs::SweepOutcome& o) {
 }
 
 void Daemon::ReloadKeys() {
-  LoadKeys(/*at_start=*/false);
+  if (!zap_) return;
+  auto table = ReadKeyTable(/*at_start=*/false);
+  if (!table) return;
+  auto shared = std::make_shared<ingest::ZapAuthenticator::KeyTable>(std::move(*table));
+  // The previous set comes back in `shared` and is freed here, off the io thread.
+  RunOnIo(io_, [this, shared] { zap_->SwapKeyTable(*shared); });
+  shared.reset();
+  ReturnFreedMemory();
 }
 
-void Daemon::LoadKeys(bool at_start) {
-  if (!zap_) return;
+void Daemon::ReturnFreedMemory() {
+  ::malloc_trim(0);
+}
+
+std::optional<ingest::ZapAuthenticator::KeyTable> Daemon::ReadKeyTable(bool at_start) {
   const std::string source = config_.DataPath(config_.school_keys);
   if (!std::filesystem::exists(source)) {
     spdlog::warn("school key source {} does not exist: no school can connect", source);
-    zap_->SetSchoolKeys({});
-    return;
+    return ingest::ZapAuthenticator::KeyTable{};
   }
   std::vector<wire::KeyError> skipped;
   auto keys = wire::LoadUsableSchoolKeys(source, &skipped);
@@ -361,11 +373,10 @@ void Daemon::LoadKeys(bool at_start) {
     // Keep the previous set. At start there is none: say so and stop. Later (SIGHUP,
     // a key command) the daemon must go on serving the schools it knows.
     if (at_start) throw std::runtime_error(err->message);
-    spdlog::error("school keys not reloaded, the previous {} stay: {}", zap_->allowed_keys(),
-                  err->message);
-    return;
+    spdlog::error("school keys not reloaded, the previous set stays: {}", err->message);
+    return std::nullopt;
   }
-  zap_->SetSchoolKeys(std::get<wire::SchoolKeys>(keys));
+  return ingest::ZapAuthenticator::BuildKeyTable(std::get<wire::SchoolKeys>(keys));
 }
 
 void Daemon::Run() {

@@ -92,10 +92,12 @@ class Daemon {
   void Stop();
   // After Run returned: 0, or kExitDatabaseDamaged when the daemon stopped itself.
   int exit_code() const { return exit_code_; }
-  // Re-reads the school key directory (key commands). Never throws for bad keys: bad
-  // entries are logged and skipped, an unreadable source keeps the old set.
+  // Re-reads the school key directory (key commands, SIGHUP). Never throws for bad keys:
+  // bad entries are logged and skipped, an unreadable source keeps the old set. Reads
+  // and builds the table on the calling thread (a pool thread: a nation's keys take a
+  // second); only the swap runs on the io thread, before this returns.
   void ReloadKeys();
-  // SIGHUP: ReloadKeys, then (on a pool thread: a national tree takes seconds) the
+  // SIGHUP: on a pool thread (a national tree takes seconds), ReloadKeys, then the
   // organisation, calendars, rosters, policies and channels; a file that does not load
   // keeps the previous set and says why. Audited; told to systemd as a reload
   // (RELOADING=1, then READY=1). The config file itself, delivery.workers, the
@@ -112,7 +114,13 @@ class Daemon {
   static void RestorePublicKeyFile(const std::string& key_path, const std::string& public_z85);
   std::string LoadServerSecretKey();
   void UseTextKey(const std::string& database_path);
-  void LoadKeys(bool at_start);
+  // The key table from the school key source, or none when the source does not load
+  // (logged; at start: throws). Any thread.
+  std::optional<ingest::ZapAuthenticator::KeyTable> ReadKeyTable(bool at_start);
+  // Gives the memory freed after loading keys, organisation and calendars back to the
+  // system (malloc_trim: ~7 ms for a nation's keys). Without it glibc keeps the
+  // hundreds of MiB a national load used in passing.
+  static void ReturnFreedMemory();
   void StartIngest();
   void StartSchedule();
   void LoadEscalation();

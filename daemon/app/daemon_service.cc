@@ -109,9 +109,10 @@ void Daemon::StartServiceHealth() {
 
 void Daemon::Reload() {
   if (health_) health_->Reloading();
-  ReloadKeys();
   http_api_->read_pool().Post([this] {
+    ReloadKeys();
     const std::string outcome = ReloadConfiguration();
+    ReturnFreedMemory();
     writer_->Post([entry = store::AuditEntry{real_clock_.Now(), "system", "config.reload", "SIGHUP",
                                              outcome}](store::Database& db) {
       store::AppendAudit(db, entry);

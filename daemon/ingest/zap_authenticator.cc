@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <array>
+#include <cstring>
 #include <vector>
 
 #include <zmq_addon.hpp>
@@ -14,12 +15,12 @@ namespace {
 
 constexpr const char* kZapEndpoint = "inproc://zeromq.zap.01";
 
-std::string DecodeZ85Key(std::string_view z85) {
-  std::array<uint8_t, 32> raw{};
-  if (z85.size() != 40) return "";
-  const std::string text(z85);  // zmq_z85_decode wants a terminated string
-  if (zmq_z85_decode(raw.data(), text.c_str()) == nullptr) return "";
-  return std::string(reinterpret_cast<const char*>(raw.data()), raw.size());
+bool DecodeZ85Key(std::string_view z85, std::array<uint8_t, 32>& raw) {
+  if (z85.size() != 40) return false;
+  char text[41];  // zmq_z85_decode wants a terminated string
+  std::memcpy(text, z85.data(), 40);
+  text[40] = '\0';
+  return zmq_z85_decode(raw.data(), text) != nullptr;
 }
 
 std::string EncodeZ85Key(const std::string& raw) {
@@ -59,19 +60,35 @@ void ZapAuthenticator::Bind() {
   watcher_->Start();
 }
 
-void ZapAuthenticator::SetSchoolKeys(const wire::SchoolKeys& keys) {
-  std::map<std::string, std::string> next;
+bool ZapAuthenticator::ToRawKey(std::string_view bytes, RawKey& out) {
+  if (bytes.size() != out.size()) return false;
+  std::memcpy(out.data(), bytes.data(), out.size());
+  return true;
+}
+
+ZapAuthenticator::KeyTable ZapAuthenticator::BuildKeyTable(const wire::SchoolKeys& keys) {
+  KeyTable table;
+  table.reserve(keys.size());
   for (const auto& [school, z85] : keys) {
-    const std::string raw = DecodeZ85Key(z85);
-    if (!raw.empty()) next.emplace(raw, school);
+    RawKey raw;
+    if (DecodeZ85Key(z85, raw)) table.emplace(raw, school);
   }
-  school_by_key_.swap(next);
+  return table;
+}
+
+void ZapAuthenticator::SwapKeyTable(KeyTable& table) {
+  school_by_key_.swap(table);
   spdlog::info("zap: {} school keys allowed", school_by_key_.size());
 }
 
+void ZapAuthenticator::SetSchoolKeys(const wire::SchoolKeys& keys) {
+  KeyTable table = BuildKeyTable(keys);
+  SwapKeyTable(table);
+}
+
 bool ZapAuthenticator::IsCurrent(std::string_view school, std::string_view key_z85) const {
-  const std::string raw = DecodeZ85Key(key_z85);
-  if (raw.empty()) return false;
+  RawKey raw;
+  if (!DecodeZ85Key(key_z85, raw)) return false;
   auto it = school_by_key_.find(raw);
   return it != school_by_key_.end() && it->second == school;
 }
@@ -89,7 +106,8 @@ std::string ZapAuthenticator::Authenticate(const std::string& mechanism,
     status_text = "only CURVE is accepted";
     return "";
   }
-  auto it = school_by_key_.find(credentials);
+  RawKey raw;
+  auto it = ToRawKey(credentials, raw) ? school_by_key_.find(raw) : school_by_key_.end();
   if (it == school_by_key_.end()) {
     status_text = "unknown key";
     return "";
