@@ -12,10 +12,13 @@ const std::vector<const Unit*> kNoChildren;
 std::variant<OrgTree, OrgTree::BuildError> OrgTree::Build(std::vector<Unit> units) {
   OrgTree tree;
   tree.units_ = std::move(units);
+  tree.index_.reserve(tree.units_.size());
   for (size_t i = 0; i < tree.units_.size(); ++i) {
     const Unit& u = tree.units_[i];
     if (u.id.empty()) return BuildError{"", "a unit has an empty id"};
-    if (!tree.index_.emplace(u.id, i).second) return BuildError{u.id, "duplicate unit id"};
+    if (!tree.index_.emplace(u.id, static_cast<uint32_t>(i)).second) {
+      return BuildError{u.id, "duplicate unit id"};
+    }
   }
   for (const Unit& u : tree.units_) {
     if (u.parent_id.empty()) continue;
@@ -35,7 +38,7 @@ std::variant<OrgTree, OrgTree::BuildError> OrgTree::Build(std::vector<Unit> unit
 }
 
 const Unit* OrgTree::Find(std::string_view id) const {
-  auto it = index_.find(std::string(id));
+  auto it = index_.find(id);
   return it == index_.end() ? nullptr : &units_[it->second];
 }
 

@@ -5,6 +5,8 @@
 // then shared read-only between threads. Replace the whole tree to change it.
 #pragma once
 
+#include <boost/unordered/unordered_flat_map.hpp>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,9 +45,16 @@ struct Unit {
 namespace pingan::core {
 
 // Read-only index over a validated set of units. Build with OrgTree::Build, which
-// checks ids are unique, parents exist and there are no cycles.
+// checks ids are unique, parents exist and there are no cycles. Movable, not copyable:
+// the indexes point into the units (share a built tree instead, as ScheduleSource does).
 class OrgTree {
  public:
+  OrgTree() = default;
+  OrgTree(const OrgTree&) = delete;
+  OrgTree& operator=(const OrgTree&) = delete;
+  OrgTree(OrgTree&&) = default;
+  OrgTree& operator=(OrgTree&&) = default;
+
   struct BuildError {
     std::string unit_id;
     std::string message;
@@ -73,7 +82,9 @@ class OrgTree {
 
  private:
   std::vector<Unit> units_;
-  std::unordered_map<std::string, size_t> index_;
+  // Unit id (a view of units_[i].id: a moved vector keeps its elements) -> i. Flat:
+  // a nation's 520,000 units at ~45 B each instead of a ~70 B node apiece.
+  boost::unordered_flat_map<std::string_view, uint32_t, std::hash<std::string_view>> index_;
   std::unordered_map<std::string, std::vector<const Unit*>> children_;
 };
 
