@@ -94,8 +94,9 @@ class Daemon {
   int exit_code() const { return exit_code_; }
   // Re-reads the school key directory (key commands, SIGHUP). Never throws for bad keys:
   // bad entries are logged and skipped, an unreadable source keeps the old set. Reads
-  // and builds the table on the calling thread (a pool thread: a nation's keys take a
-  // second); only the swap runs on the io thread, before this returns.
+  // and builds the table on the calling thread (a pool thread: reading a nation's key
+  // files is no work for the io thread); only the swap runs on the io thread, before
+  // this returns.
   void ReloadKeys();
   // SIGHUP: on a pool thread (a national tree takes seconds), ReloadKeys, then the
   // organisation, calendars, rosters, policies and channels; a file that does not load
