@@ -4,7 +4,8 @@
 // transaction. The baseline, measured in the same run on the same database, is the
 // least such a sweep must do: reading the window's 510,000 ledger rows back.
 //
-//   store_sweep_bench   (about a minute: the setup writes 510,000 rows per day swept)
+//   store_sweep_bench [--no-wal-restart]   (about a minute: the setup writes 510,000 rows
+//   per day swept; --no-wal-restart: the checkpointer without its log restart, for A/B)
 #include <benchmark/benchmark.h>
 #include <spdlog/spdlog.h>
 
@@ -19,6 +20,9 @@
 #include "daemon/store/ledger_repository.h"
 
 namespace {
+
+// --no-wal-restart: the checkpointer without its log restart (an A/B of that rule).
+bool g_no_wal_restart = false;
 
 using namespace pingan::bench;
 using pingan::core::Instant;
@@ -49,7 +53,9 @@ struct StoreWorld {
         config::MakeScheduleBundle(MakeTree(), Calendars(), Requirements(), "Asia/Shanghai"));
     rss_after_schedule_mb = PeakRssMb();
     db = std::make_unique<store::Database>((dir / "pingan.db").string());
-    checkpointer = std::make_unique<store::Checkpointer>(*db);
+    store::CheckpointerOptions options;
+    if (g_no_wal_restart) options.restart_pages = options.inline_pages;
+    checkpointer = std::make_unique<store::Checkpointer>(*db, options);
     store::LedgerRepository(*db).SetState(
         jobs::kSweepPositionKey,
         std::to_string(pingan::core::ToUnixMillis(GraceEnd(1) - std::chrono::hours{1})));
@@ -169,6 +175,9 @@ BENCHMARK(BM_MissingListFromTally)->Unit(benchmark::kMillisecond)->MinTime(5);
 int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::warn);
   benchmark::Initialize(&argc, argv);
+  for (int i = 1; i < argc; ++i) {
+    if (std::string_view(argv[i]) == "--no-wal-restart") g_no_wal_restart = true;
+  }
   benchmark::RunSpecifiedBenchmarks();
   return 0;
 }
