@@ -301,6 +301,7 @@ services::IoFigures Daemon::GatherIoFigures() const {
     f.event_streams = http_api_->events().subscribers();
   }
   f.writer_queue = writer_->QueueDepth();
+  f.checkpoints = writer_->checkpoints();
   return f;
 }
 

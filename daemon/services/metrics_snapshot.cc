@@ -64,6 +64,12 @@ std::vector<prometheus::MetricFamily> IoFamilies(const IoFigures& f) {
       GaugeFamily("pingan_sse_clients", "Open console event streams", {{{}, D(f.event_streams)}}),
       GaugeFamily("pingan_writer_queue_reports", "Reports waiting for the store's writer",
                   {{{}, D(f.writer_queue)}}),
+      CounterFamily("pingan_wal_checkpoints_total",
+                    "Copies of the write-ahead log into the database file, by who ran them "
+                    "(inline: the background checkpoint was not keeping up)",
+                    {{{{"by", "background"}}, D(f.checkpoints.background)},
+                     {{{"by", "restart"}}, D(f.checkpoints.restarts)},
+                     {{{"by", "inline"}}, D(f.checkpoints.inline_bound)}}),
   };
   AddHandshakes(f, out);
   return out;

@@ -14,6 +14,7 @@
 
 #include "daemon/ingest/report_server.h"
 #include "daemon/ingest/zap_authenticator.h"
+#include "daemon/store/checkpointer.h"
 #include "daemon/store/waiting_counts.h"
 
 namespace pingan::services {
@@ -24,6 +25,7 @@ struct IoFigures {
   size_t http_connections = 0;
   size_t event_streams = 0;
   size_t writer_queue = 0;
+  store::CheckpointCounts checkpoints;
 };
 
 std::vector<prometheus::MetricFamily> IoFamilies(const IoFigures& figures);

@@ -39,6 +39,13 @@
 
 namespace pingan::store {
 
+// How often the WAL was copied back, and by whom (for /metrics).
+struct CheckpointCounts {
+  uint64_t background = 0;    // the Checkpointer's own thread
+  uint64_t restarts = 0;      // the writer, copying the small rest so the log starts over
+  uint64_t inline_bound = 0;  // the writer, because the WAL reached inline_pages
+};
+
 struct CheckpointerOptions {
   int wake_pages = 1000;         // SQLite's own automatic checkpoint threshold
   int restart_pages = 8 * 1000;  // ~32 MiB of 4 KiB pages: the log starts over
@@ -63,6 +70,9 @@ class Checkpointer {
   uint64_t restarts() const { return restarts_.load(); }
   // The writer checkpointed because the WAL reached `inline_pages`.
   uint64_t inline_checkpoints() const { return inline_.load(); }
+  CheckpointCounts counts() const {
+    return {background_checkpoints(), restarts(), inline_checkpoints()};
+  }
 
  private:
   static int OnWalCommit(void* self, struct sqlite3* db, const char* schema, int pages);

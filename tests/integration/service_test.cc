@@ -308,6 +308,10 @@ TEST_F(ServiceHttp, HealthReadinessAndMetricsMatchWhatWasSent) {
   EXPECT_EQ(samples.count("pingan_alerts|kind=missing,state=open|"), 1u);
   EXPECT_EQ(samples.count("pingan_outbox_messages|state=pending|"), 1u);
   EXPECT_GE(samples["pingan_sweep_seconds_count||"], 1);
+  for (const char* by : {"background", "restart", "inline"}) {
+    EXPECT_EQ(samples.count(std::string("pingan_wal_checkpoints_total|by=") + by + "|"), 1u) << by;
+  }
+  EXPECT_EQ(samples["pingan_wal_checkpoints_total|by=inline|"], 0) << "a small WAL never";
   // Nothing in it names a school.
   EXPECT_EQ(metrics.body.find("sch-"), std::string::npos);
 }
