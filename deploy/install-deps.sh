@@ -7,7 +7,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates tzdata
-  libboost1.81-dev             # Asio event loop, Beast HTTP/SSE
+  libboost1.81-dev             # Asio event loop, Beast HTTP/SSE, Unordered (flat key/org tables)
   libzmq3-dev cppzmq-dev       # ZeroMQ 4.3 with CURVE, C++ bindings
   libprotobuf-dev protobuf-compiler
   libspdlog-dev libfmt-dev
