@@ -80,13 +80,18 @@ inline core::Schedule BuildSchedule(const core::OrgTree& tree) {
       core::Schedule::Build(tree, Calendars(), Requirements(), "Asia/Shanghai"));
 }
 
-inline double PeakRssMb() {
+// A memory figure of this process from /proc/self/status ("VmHWM:", "VmRSS:"), in MiB.
+inline double StatusMb(const std::string& field) {
   std::ifstream status("/proc/self/status");
   std::string line;
   while (std::getline(status, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;  // kB
+    if (line.rfind(field, 0) == 0) return std::stod(line.substr(field.size())) / 1024.0;  // kB
   }
   return 0;
+}
+
+inline double PeakRssMb() {
+  return StatusMb("VmHWM:");
 }
 
 }  // namespace pingan::bench

@@ -14,7 +14,6 @@
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <map>
 #include <random>
 
@@ -62,15 +61,6 @@ size_t TreeOfNodesKeyTable(const wire::SchoolKeys& keys) {
   return HeapInUse() - before;
 }
 
-double RssMb(const char* field) {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind(field, 0) == 0) return std::stod(line.substr(std::strlen(field))) / 1024.0;
-  }
-  return 0;
-}
-
 void Row(const char* what, size_t bytes) {
   std::printf("%-48s %10.1f MiB %8.1f B/school\n", what, double(bytes) / (1 << 20),
               double(bytes) / double(kSchools));
@@ -112,12 +102,12 @@ int main() {
   std::printf("%-48s %10s %8d B/school\n", "issue 15's target", "", 128);
   Row("transient: the loaded key file (freed)", key_file_bytes);
   Row("former key table (std::map, before 2026-12-07)", former_key_table_bytes);
-  std::printf("\nRSS once the key file is freed %.1f MiB", RssMb("VmRSS:"));
+  std::printf("\nRSS once the key file is freed %.1f MiB", StatusMb("VmRSS:"));
   const auto trim_start = std::chrono::steady_clock::now();
   malloc_trim(0);
   const std::chrono::duration<double, std::milli> trim =
       std::chrono::steady_clock::now() - trim_start;
-  std::printf(", after malloc_trim %.1f MiB (%.1f ms)\n", RssMb("VmRSS:"), trim.count());
+  std::printf(", after malloc_trim %.1f MiB (%.1f ms)\n", StatusMb("VmRSS:"), trim.count());
   std::printf("peak RSS %.1f MiB (keys allowed: %zu)\n", PeakRssMb(), zap.allowed_keys());
   return 0;
 }

@@ -345,14 +345,17 @@ void Daemon::PublishSweep(const jobs::SweepOutcome& o) {
 }
 
 void Daemon::ReloadKeys() {
+  SwapInKeys();
+  ReturnFreedMemory();
+}
+
+void Daemon::SwapInKeys() {
   if (!zap_) return;
   auto table = ReadKeyTable(/*at_start=*/false);
   if (!table) return;
   auto shared = std::make_shared<ingest::ZapAuthenticator::KeyTable>(std::move(*table));
   // The previous set comes back in `shared` and is freed here, off the io thread.
   RunOnIo(io_, [this, shared] { zap_->SwapKeyTable(*shared); });
-  shared.reset();
-  ReturnFreedMemory();
 }
 
 void Daemon::ReturnFreedMemory() {

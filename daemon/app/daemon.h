@@ -100,9 +100,9 @@ class Daemon {
   void ReloadKeys();
   // SIGHUP: on a pool thread (a national tree takes seconds), ReloadKeys, then the
   // organisation, calendars, rosters, policies and channels; a file that does not load
-  // keeps the previous set and says why. Audited; told to systemd as a reload
-  // (RELOADING=1, then READY=1). The config file itself, delivery.workers, the
-  // escalation tick and the reminder channels apply at a restart.
+  // keeps the previous set and says why; then the freed memory goes back. Audited;
+  // told to systemd as a reload (RELOADING=1, then READY=1). The config file itself,
+  // delivery.workers, the escalation tick and the reminder channels apply at a restart.
   void Reload();
 
   boost::asio::io_context& io() { return io_; }
@@ -115,6 +115,8 @@ class Daemon {
   static void RestorePublicKeyFile(const std::string& key_path, const std::string& public_z85);
   std::string LoadServerSecretKey();
   void UseTextKey(const std::string& database_path);
+  // ReloadKeys without giving the freed memory back (SIGHUP does that once, at its end).
+  void SwapInKeys();
   // The key table from the school key source, or none when the source does not load
   // (logged; at start: throws). Any thread.
   std::optional<ingest::ZapAuthenticator::KeyTable> ReadKeyTable(bool at_start);

@@ -110,7 +110,7 @@ void Daemon::StartServiceHealth() {
 void Daemon::Reload() {
   if (health_) health_->Reloading();
   http_api_->read_pool().Post([this] {
-    ReloadKeys();
+    SwapInKeys();
     const std::string outcome = ReloadConfiguration();
     ReturnFreedMemory();
     writer_->Post([entry = store::AuditEntry{real_clock_.Now(), "system", "config.reload", "SIGHUP",

@@ -105,9 +105,9 @@ class StoreWriter {
   void WhenIdle(std::function<void()> done);
   // Finishes what is queued, then joins the thread. Idempotent.
   void Stop();
-  // Report batches failed since the last one committed (0: the store takes reports).
   // Any thread: how the WAL has been copied back so far.
   CheckpointCounts checkpoints() const { return checkpointer_->counts(); }
+  // Report batches failed since the last one committed (0: the store takes reports).
   // Any thread: the daemon's readiness check. (Failing jobs show elsewhere: the sweep,
   // a job like any, stops completing.)
   uint64_t FailuresInARow() const { return failures_in_a_row_.load(); }
