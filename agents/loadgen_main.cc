@@ -9,6 +9,7 @@
 #include "agents/loadgen_keys.h"
 #include "agents/loadgen_run.h"
 #include "daemon/ingest/codec.h"
+#include "daemon/ingest/curve_memory.h"
 
 namespace {
 
@@ -159,5 +160,8 @@ int main(int argc, char** argv) {
     std::cerr << "pingan-loadgen: give --rate R or --burst --window S\n";
     return 2;
   }
+  // Thousands of CURVE handshakes a second: their buffers from the locked arena, as in
+  // pingand, so the generator's own allocations do not limit what it can offer.
+  pingan::wire::UseCurveMemoryArena();
   return Run(f);
 }

@@ -20,6 +20,7 @@
 #include "daemon/core/drill_clock.h"
 #include "daemon/core/system_clock.h"
 #include "daemon/ingest/codec.h"
+#include "daemon/ingest/curve_memory.h"
 
 namespace {
 
@@ -205,6 +206,10 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::from_str(config.log_level));
   if (!worker) spdlog::warn("no password worker ({}): passwords are hashed in pingand", no_worker);
   pingan::console::UsePasswordWorker(std::move(worker));
+  if (!pingan::wire::UseCurveMemoryArena()) {
+    spdlog::info(
+        "CURVE handshake buffers: libsodium's guarded allocations (slower per connection)");
+  }
   pingan::wire::RouteProtobufLogs();
   return RunDaemon(config, flags);
 }
