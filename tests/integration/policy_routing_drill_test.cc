@@ -181,6 +181,11 @@ runner: {tick: 200ms}
     }
     return out;
   }
+  json Outbox() { return daemon_->Control("outbox", {{"limit", 100}}); }
+  bool OutboxDrained() {
+    const json counts = Outbox()["counts"];
+    return counts["pending"] == 0 && counts["leased"] == 0;
+  }
   bool WaitForCount(size_t n) {
     return WaitFor([&] { return Messages().size() >= n; });
   }
@@ -274,7 +279,10 @@ TEST_F(PolicyRoutingDrill, EachRequirementFollowsItsPolicyAndAllAtOnceMeansEvery
   expected.insert({"screen@d1.example.cn", "email", "incident"});
   expected.insert({"screen", "webhook", "incident"});
   ASSERT_TRUE(WaitForCount(expected.size())) << Messages().size();
-  std::this_thread::sleep_for(500ms);  // nothing more may follow (a stray fallback)
+  // Nothing more may follow (a stray fallback): once the outbox holds nothing pending
+  // or leased, no message is left to go out.
+  ASSERT_TRUE(WaitFor([&] { return OutboxDrained(); })) << Outbox().dump();
+  EXPECT_EQ(Outbox()["counts"]["failed"], 0) << Outbox().dump();
   EXPECT_EQ(Messages(), expected);
   for (const auto& r : http_.requests()) EXPECT_EQ(r.body.find("不得外传"), std::string::npos);
 
