@@ -1,6 +1,7 @@
 // pingan-loadgen: simulated schools for measuring pingand from outside (docs/performance.md).
 // `keys` writes the schools' public keys for the daemon; `run` sends their reports at a
 // steady rate or in a burst, over fresh or open connections, and prints what came back.
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -154,6 +155,8 @@ int main(int argc, char** argv) {
   run->add_flag("--json", f.json, "Print the result as JSON");
 
   CLI11_PARSE(app, argc, argv);
+  // Warnings to stderr: stdout carries the result (--json is read by scripts).
+  spdlog::set_default_logger(spdlog::stderr_color_mt("loadgen"));
   spdlog::set_level(spdlog::level::warn);
   if (keys->parsed()) return Keys(f);
   if (!f.burst && f.rate <= 0) {

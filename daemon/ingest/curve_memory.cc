@@ -7,9 +7,13 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <new>
+
+#include "daemon/core/text.h"
 
 namespace pingan::wire {
 
@@ -20,7 +24,7 @@ SecureArena::SecureArena(size_t chunk_bytes) : chunk_bytes_(chunk_bytes) {
 }
 
 SecureArena::~SecureArena() {
-  for (const auto& [base, size_class] : chunk_class_) {
+  for (const auto& [base, chunk] : chunks_) {
     sodium_memzero(reinterpret_cast<void*>(base), chunk_bytes_);
     munlock(reinterpret_cast<void*>(base), chunk_bytes_);
     munmap(reinterpret_cast<void*>(base), chunk_bytes_);
@@ -45,16 +49,23 @@ bool SecureArena::AddChunk(int size_class) {
   if (const uintptr_t tail = start + span - (base + chunk_bytes_); tail > 0) {
     munmap(reinterpret_cast<void*>(base + chunk_bytes_), tail);
   }
-  auto* chunk = reinterpret_cast<char*>(base);
-  if (mlock(chunk, chunk_bytes_) != 0 && stats_.lock_failures++ == 0) {
+  auto* pages = reinterpret_cast<char*>(base);
+  try {
+    const size_t words = (chunk_bytes_ / SlotBytes(size_class) + 63) / 64;
+    chunks_.emplace(base, Chunk{static_cast<uint8_t>(size_class),
+                                std::make_unique<uint64_t[]>(words)});  // zeroed
+  } catch (const std::bad_alloc&) {
+    munmap(pages, chunk_bytes_);
+    return false;  // the caller falls back to libsodium
+  }
+  if (mlock(pages, chunk_bytes_) != 0 && stats_.lock_failures++ == 0) {
     spdlog::warn(
         "CURVE memory: pages for handshake keys could not be locked ({}; raise "
         "LimitMEMLOCK): they may be swapped out",
         std::strerror(errno));
   }
-  madvise(chunk, chunk_bytes_, MADV_DONTDUMP);
-  chunk_class_.emplace(base, static_cast<uint8_t>(size_class));
-  bump_[size_class] = Bump{chunk, chunk + chunk_bytes_};
+  madvise(pages, chunk_bytes_, MADV_DONTDUMP);
+  bump_[size_class] = Bump{pages, pages + chunk_bytes_};
   stats_.bytes_mapped += chunk_bytes_;
   return true;
 }
@@ -63,16 +74,21 @@ void* SecureArena::Allocate(size_t bytes) {
   if (bytes == 0 || bytes > kLargest) return nullptr;
   const int size_class = ClassOf(bytes);
   std::lock_guard lock(mu_);
-  void* block = nullptr;
-  if (!free_[size_class].empty()) {
-    block = free_[size_class].back();  // wiped when it was freed
-    free_[size_class].pop_back();
+  char* block = nullptr;
+  if (free_[size_class] != nullptr) {
+    block = static_cast<char*>(free_[size_class]);  // wiped when freed, but for the link
+    std::memcpy(&free_[size_class], block, sizeof(void*));
+    sodium_memzero(block, sizeof(void*));
   } else {
     Bump& bump = bump_[size_class];
     if (bump.next == bump.end && !AddChunk(size_class)) return nullptr;
     block = bump.next;  // fresh anonymous pages read as zero
     bump.next += SlotBytes(size_class);
   }
+  const uintptr_t address = reinterpret_cast<uintptr_t>(block);
+  Chunk& chunk = chunks_.find(address & ~(uintptr_t{chunk_bytes_} - 1))->second;
+  const size_t slot = (address & (chunk_bytes_ - 1)) / SlotBytes(size_class);
+  chunk.in_use[slot / 64] |= uint64_t{1} << (slot % 64);
   ++stats_.allocations;
   stats_.bytes_in_use += SlotBytes(size_class);
   return block;
@@ -82,11 +98,23 @@ bool SecureArena::Free(void* block) {
   const auto address = reinterpret_cast<uintptr_t>(block);
   const uintptr_t base = address & ~(uintptr_t{chunk_bytes_} - 1);
   std::lock_guard lock(mu_);
-  const auto chunk = chunk_class_.find(base);
-  if (chunk == chunk_class_.end()) return false;
-  const int size_class = chunk->second;
+  const auto found = chunks_.find(base);
+  if (found == chunks_.end()) return false;
+  Chunk& chunk = found->second;
+  const int size_class = chunk.size_class;
+  const size_t offset = address - base;
+  const size_t slot = offset / SlotBytes(size_class);
+  const uint64_t bit = uint64_t{1} << (slot % 64);
+  if (offset % SlotBytes(size_class) != 0 || (chunk.in_use[slot / 64] & bit) == 0) {
+    // libsodium would stop here too (its canary check): freeing twice, or a pointer
+    // that is no block, means the caller's memory is already wrong.
+    std::fputs("pingan: a CURVE buffer was freed twice or is no block of the arena\n", stderr);
+    std::abort();
+  }
+  chunk.in_use[slot / 64] &= ~bit;
   sodium_memzero(block, SlotBytes(size_class));
-  free_[size_class].push_back(block);
+  std::memcpy(block, &free_[size_class], sizeof(void*));
+  free_[size_class] = block;
   stats_.bytes_in_use -= SlotBytes(size_class);
   return true;
 }
@@ -117,7 +145,17 @@ struct Sodium {
 };
 
 const Sodium& RealSodium() {
-  static const Sodium sodium;
+  static const Sodium sodium = [] {
+    Sodium found;
+    if (found.allocarray == nullptr || found.free == nullptr) {
+      // libzmq's calls come here whatever happens: without libsodium's own functions
+      // nothing could be freed safely. libsodium is a dependency of libzmq, so this
+      // means a broken installation.
+      std::fputs("pingan: libsodium's sodium_allocarray/sodium_free not found\n", stderr);
+      std::abort();
+    }
+    return found;
+  }();
   return sodium;
 }
 
@@ -126,10 +164,11 @@ const Sodium& RealSodium() {
 bool UseCurveMemoryArena() {
   const char* setting = std::getenv("PINGAN_CURVE_MEMORY");
   const bool guarded = setting != nullptr && std::strcmp(setting, "guarded") == 0;
-  if (RealSodium().allocarray == nullptr || RealSodium().free == nullptr) {
-    spdlog::warn("CURVE memory: libsodium's allocator not found; libzmq keeps its own");
-    return false;
+  if (setting != nullptr && *setting != '\0' && !guarded && std::strcmp(setting, "arena") != 0) {
+    spdlog::warn("PINGAN_CURVE_MEMORY={}: not 'guarded' or 'arena'; using the arena",
+                 core::LogSafe(setting, 40));
   }
+  (void)RealSodium();  // found now, or the process stops here rather than later
   g_arena_on.store(!guarded);
   return !guarded;
 }

@@ -12,10 +12,13 @@
 // own definitions first. Blocks up to SecureArena::kLargest come from a SecureArena:
 // slots in pages that are locked (mlock: never swapped, as far as RLIMIT_MEMLOCK
 // allows) and excluded from core dumps, wiped (sodium_memzero) when freed, then reused.
-// What is given up is libsodium's guard page behind each block: an overrun inside
-// libzmq would reach the next slot instead of faulting. Larger blocks, pointers the
-// arena did not hand out, and everything when PINGAN_CURVE_MEMORY=guarded is set in the
-// environment go to libsodium as before.
+// A block freed twice, or a pointer into a slot that is not a block handed out, stops
+// the process (as libsodium's canary check would). What is given up: the guard page
+// behind each block and the canary before it (an overrun inside libzmq would reach the
+// next slot instead of faulting), and the unmapping on free (a use after free would
+// read a wiped or reused slot instead of faulting). Larger blocks, pointers from
+// elsewhere, and everything when PINGAN_CURVE_MEMORY=guarded is set in the environment
+// go to libsodium as before.
 //
 // Thread safety: SecureArena and the functions here may be called from any thread
 // (libzmq's I/O threads allocate); one mutex guards an arena.
@@ -23,8 +26,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <mutex>
-#include <vector>
 
 #include <boost/unordered/unordered_flat_map.hpp>
 
@@ -46,8 +49,9 @@ class SecureArena {
   // A wiped block of at least `bytes`, aligned to 16; nullptr if `bytes` is zero or
   // above kLargest, or no page could be mapped.
   void* Allocate(size_t bytes);
-  // Wipes and takes back a block Allocate returned; false (and nothing done) for any
-  // other pointer.
+  // Wipes and takes back a block Allocate returned; false (and nothing done) for a
+  // pointer outside the arena's chunks. Aborts on a block freed twice or a pointer into
+  // a chunk that is not a block handed out: memory misuse by the caller.
   bool Free(void* block);
 
   struct Stats {
@@ -64,10 +68,17 @@ class SecureArena {
   static size_t SlotBytes(int size_class) { return kSmallest << size_class; }
   bool AddChunk(int size_class);  // mu_ held
 
+  // A chunk holds slots of one size class; a bit per slot says it is handed out.
+  struct Chunk {
+    uint8_t size_class = 0;
+    std::unique_ptr<uint64_t[]> in_use;
+  };
+
   const size_t chunk_bytes_;
   mutable std::mutex mu_;
-  boost::unordered_flat_map<uintptr_t, uint8_t> chunk_class_;  // chunk base -> size class
-  std::vector<void*> free_[kClasses];
+  boost::unordered_flat_map<uintptr_t, Chunk> chunks_;  // by base address
+  // Freed slots, linked through their first bytes (so that freeing allocates nothing).
+  void* free_[kClasses] = {};
   struct Bump {
     char* next = nullptr;
     char* end = nullptr;

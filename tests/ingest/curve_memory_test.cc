@@ -1,5 +1,6 @@
 // The locked arena for libzmq's CURVE handshake buffers: blocks are distinct, aligned
-// and wiped when freed; pointers it did not hand out are left to libsodium; and a real
+// and wiped when freed; pointers from elsewhere are left to libsodium, a double free
+// stops the process; and a real
 // CURVE exchange in this process takes its buffers from the arena (the interposed
 // sodium_allocarray / sodium_free are what libzmq calls) and gives them all back.
 #include <gtest/gtest.h>
@@ -67,6 +68,23 @@ TEST(SecureArenaTest, PointersItDidNotHandOutAreNotTaken) {
   EXPECT_FALSE(arena.Free(&on_stack));
   EXPECT_TRUE(arena.Free(mine));
   std::free(heap);
+}
+
+// libsodium's canary check stops the process on these; so does the arena, since two
+// handshakes sharing one buffer would mix their keys.
+TEST(SecureArenaDeathTest, ABlockFreedTwiceStopsTheProcess) {
+  SecureArena arena;
+  void* block = arena.Allocate(64);
+  ASSERT_TRUE(arena.Free(block));
+  EXPECT_DEATH(arena.Free(block), "freed twice or is no block");
+}
+
+TEST(SecureArenaDeathTest, APointerThatIsNoBlockHandedOutStopsTheProcess) {
+  SecureArena arena;
+  auto* block = static_cast<char*>(arena.Allocate(64));
+  EXPECT_DEATH(arena.Free(block + 8), "freed twice or is no block");   // inside a block
+  EXPECT_DEATH(arena.Free(block + 64), "freed twice or is no block");  // never handed out
+  EXPECT_TRUE(arena.Free(block));
 }
 
 TEST(SecureArenaTest, ChunksAreAddedAsNeededAndSlotsCountedBack) {
