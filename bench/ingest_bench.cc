@@ -34,6 +34,7 @@
 #include "daemon/core/uuid.h"
 #include "daemon/ingest/codec.h"
 #include "daemon/ingest/curve_keys.h"
+#include "daemon/ingest/curve_memory.h"
 #include "daemon/store/database.h"
 
 namespace {
@@ -299,6 +300,8 @@ void ParseArgs(int& argc, char** argv) {
 int main(int argc, char** argv) {
   ParseArgs(argc, argv);
   spdlog::set_level(spdlog::level::warn);
+  // CURVE buffers as pingand has them (both sides: the echo baseline shares the process).
+  pingan::wire::UseCurveMemoryArena();
   char* bench_argv[] = {argv[0]};
   int bench_argc = 1;
   benchmark::Initialize(&bench_argc, bench_argv);

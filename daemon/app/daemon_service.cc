@@ -15,6 +15,7 @@
 #include "daemon/config/schedule_loader.h"
 #include "daemon/core/local_time.h"
 #include "daemon/core/text.h"
+#include "daemon/ingest/curve_memory.h"
 #include "daemon/services/exemption_commands.h"
 #include "daemon/services/handover_commands.h"
 #include "daemon/services/stats_commands.h"
@@ -302,6 +303,7 @@ services::IoFigures Daemon::GatherIoFigures() const {
   }
   f.writer_queue = writer_->QueueDepth();
   f.checkpoints = writer_->checkpoints();
+  f.curve_memory = wire::CurveMemoryFigures();
   return f;
 }
 

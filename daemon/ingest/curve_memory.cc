@@ -126,8 +126,7 @@ SecureArena::Stats SecureArena::stats() const {
 
 namespace {
 
-// Off until main() asks; a program that never calls UseCurveMemoryArena does not link
-// this file at all.
+// Off until main() asks: until then every block is libsodium's.
 std::atomic<bool> g_arena_on{false};
 std::atomic<uint64_t> g_guarded{0};
 

@@ -7,13 +7,13 @@
 // 60 system calls, and every unmap a TLB shootdown across the process's threads: a
 // fifth of pingand's CPU per fresh connection (docs/performance.md, "Fresh connections").
 //
-// A program that calls UseCurveMemoryArena() defines sodium_allocarray and sodium_free
-// itself (curve_memory.cc); the dynamic linker binds libzmq's calls to an executable's
-// own definitions first. Blocks up to SecureArena::kLargest come from a SecureArena:
-// slots in pages that are locked (mlock: never swapped, as far as RLIMIT_MEMLOCK
-// allows) and excluded from core dumps, wiped (sodium_memzero) when freed, then reused.
-// A block freed twice, or a pointer into a slot that is not a block handed out, stops
-// the process (as libsodium's canary check would). What is given up: the guard page
+// A program linking curve_memory.cc defines sodium_allocarray and sodium_free itself;
+// the dynamic linker binds libzmq's calls to an executable's own definitions first.
+// They pass everything on to libsodium until UseCurveMemoryArena() is called. Blocks up to
+// SecureArena::kLargest come from a SecureArena: slots in pages that are locked (mlock: never
+// swapped, as far as RLIMIT_MEMLOCK allows) and excluded from core dumps, wiped (sodium_memzero)
+// when freed, then reused. A block freed twice, or a pointer into a slot that is not a block handed
+// out, stops the process (as libsodium's canary check would). What is given up: the guard page
 // behind each block and the canary before it (an overrun inside libzmq would reach the
 // next slot instead of faulting), and the unmapping on free (a use after free would
 // read a wiped or reused slot instead of faulting). Larger blocks, pointers from
@@ -87,9 +87,9 @@ class SecureArena {
 };
 
 // Routes libzmq's CURVE allocations in this process to a process-wide SecureArena
-// (unless PINGAN_CURVE_MEMORY=guarded). Call it in main(), before any ZeroMQ socket:
-// the call is also what links curve_memory.cc's sodium_allocarray and sodium_free into
-// the program. Returns false when the environment asked for libsodium's guarded blocks.
+// (unless PINGAN_CURVE_MEMORY=guarded). Call it in main(), before any ZeroMQ socket
+// (blocks allocated before stay libsodium's). Returns false when the environment asked
+// for libsodium's guarded blocks.
 bool UseCurveMemoryArena();
 
 struct CurveMemoryStats {

@@ -70,6 +70,19 @@ std::vector<prometheus::MetricFamily> IoFamilies(const IoFigures& f) {
                     {{{{"by", "background"}}, D(f.checkpoints.background)},
                      {{{"by", "restart"}}, D(f.checkpoints.restarts)},
                      {{{"by", "inline"}}, D(f.checkpoints.inline_bound)}}),
+      GaugeFamily("pingan_curve_memory_bytes",
+                  "Locked memory for CURVE handshake buffers: mapped, and in use by "
+                  "handshakes in progress",
+                  {{{{"state", "mapped"}}, D(f.curve_memory.arena.bytes_mapped)},
+                   {{{"state", "in_use"}}, D(f.curve_memory.arena.bytes_in_use)}}),
+      CounterFamily("pingan_curve_memory_lock_failures_total",
+                    "Chunks of CURVE handshake memory that could not be locked (raise "
+                    "LimitMEMLOCK)",
+                    {{{}, D(f.curve_memory.arena.lock_failures)}}),
+      CounterFamily("pingan_curve_guarded_allocations_total",
+                    "CURVE buffers left to libsodium's guarded allocations (large, or "
+                    "PINGAN_CURVE_MEMORY=guarded)",
+                    {{{}, D(f.curve_memory.guarded_allocations)}}),
   };
   AddHandshakes(f, out);
   return out;

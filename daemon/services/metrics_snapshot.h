@@ -12,6 +12,7 @@
 
 #include <prometheus/metric_family.h>
 
+#include "daemon/ingest/curve_memory.h"
 #include "daemon/ingest/report_server.h"
 #include "daemon/ingest/zap_authenticator.h"
 #include "daemon/store/checkpointer.h"
@@ -26,6 +27,7 @@ struct IoFigures {
   size_t event_streams = 0;
   size_t writer_queue = 0;
   store::CheckpointCounts checkpoints;
+  wire::CurveMemoryStats curve_memory;  // any thread may read it; gathered with the rest
 };
 
 std::vector<prometheus::MetricFamily> IoFamilies(const IoFigures& figures);

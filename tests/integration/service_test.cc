@@ -312,6 +312,13 @@ TEST_F(ServiceHttp, HealthReadinessAndMetricsMatchWhatWasSent) {
     EXPECT_EQ(samples.count(std::string("pingan_wal_checkpoints_total|by=") + by + "|"), 1u) << by;
   }
   EXPECT_EQ(samples["pingan_wal_checkpoints_total|by=inline|"], 0) << "a small WAL never";
+  // pingand's CURVE handshakes took their buffers from the locked arena, none from
+  // libsodium's guarded allocations (all are under its 4 KiB).
+  EXPECT_GT(samples["pingan_curve_memory_bytes|state=mapped|"], 0);
+  EXPECT_LE(samples["pingan_curve_memory_bytes|state=in_use|"],
+            samples["pingan_curve_memory_bytes|state=mapped|"]);
+  EXPECT_EQ(samples["pingan_curve_guarded_allocations_total||"], 0);
+  EXPECT_EQ(samples["pingan_curve_memory_lock_failures_total||"], 0);
   // Nothing in it names a school.
   EXPECT_EQ(metrics.body.find("sch-"), std::string::npos);
 }
