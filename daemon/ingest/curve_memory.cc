@@ -44,7 +44,7 @@ bool SecureArena::AddChunk(int size_class) {
   void* mapped = mmap(nullptr, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
   if (mapped == MAP_FAILED) return false;
   const auto start = reinterpret_cast<uintptr_t>(mapped);
-  const uintptr_t base = (start + chunk_bytes_ - 1) & ~(uintptr_t{chunk_bytes_} - 1);
+  const uintptr_t base = ChunkBase(start + chunk_bytes_ - 1);
   if (base > start) munmap(mapped, base - start);
   if (const uintptr_t tail = start + span - (base + chunk_bytes_); tail > 0) {
     munmap(reinterpret_cast<void*>(base + chunk_bytes_), tail);
@@ -86,8 +86,9 @@ void* SecureArena::Allocate(size_t bytes) {
     bump.next += SlotBytes(size_class);
   }
   const uintptr_t address = reinterpret_cast<uintptr_t>(block);
-  Chunk& chunk = chunks_.find(address & ~(uintptr_t{chunk_bytes_} - 1))->second;
-  const size_t slot = (address & (chunk_bytes_ - 1)) / SlotBytes(size_class);
+  const uintptr_t base = ChunkBase(address);
+  Chunk& chunk = chunks_.find(base)->second;
+  const size_t slot = (address - base) / SlotBytes(size_class);
   chunk.in_use[slot / 64] |= uint64_t{1} << (slot % 64);
   ++stats_.allocations;
   stats_.bytes_in_use += SlotBytes(size_class);
@@ -96,7 +97,7 @@ void* SecureArena::Allocate(size_t bytes) {
 
 bool SecureArena::Free(void* block) {
   const auto address = reinterpret_cast<uintptr_t>(block);
-  const uintptr_t base = address & ~(uintptr_t{chunk_bytes_} - 1);
+  const uintptr_t base = ChunkBase(address);
   std::lock_guard lock(mu_);
   const auto found = chunks_.find(base);
   if (found == chunks_.end()) return false;

@@ -66,6 +66,8 @@ class SecureArena {
   static constexpr int kClasses = 9;  // 16, 32, ..., 4096 bytes
   static int ClassOf(size_t bytes);
   static size_t SlotBytes(int size_class) { return kSmallest << size_class; }
+  // The chunk an address would lie in (chunks are aligned to their size).
+  uintptr_t ChunkBase(uintptr_t address) const { return address & ~(uintptr_t{chunk_bytes_} - 1); }
   bool AddChunk(int size_class);  // mu_ held
 
   // A chunk holds slots of one size class; a bit per slot says it is handed out.
